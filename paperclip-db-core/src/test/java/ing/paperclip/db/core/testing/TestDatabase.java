@@ -1,0 +1,51 @@
+package ing.paperclip.db.core.testing;
+
+import ing.paperclip.db.core.settings.ConnectionSpec;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Objects;
+
+/**
+ * One fresh database on a {@link TestServer}, owned by a test class.
+ *
+ * @param server the server it lives on
+ * @param spec how to connect to it
+ */
+public record TestDatabase(TestServer server, ConnectionSpec spec) {
+  /** Validates. */
+  public TestDatabase {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(spec, "spec");
+  }
+
+  /** Returns the database name. */
+  public String name() {
+    return spec.database();
+  }
+
+  /** Opens a new connection (autocommit on). The caller closes it. */
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(spec.jdbcUrl(), spec.driverProperties());
+  }
+
+  /** Runs SQL (one or more statements, simple protocol) in autocommit. */
+  public void execute(String sql) {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException("SQL failed on " + name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Creates another fresh, empty database on the same server, e.g. a restore target. */
+  public TestDatabase sibling(String hint) {
+    return server.createDatabase(hint);
+  }
+
+  /** Drops this database. */
+  public void drop() {
+    server.dropDatabase(name());
+  }
+}
