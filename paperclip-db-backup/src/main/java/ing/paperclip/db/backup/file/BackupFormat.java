@@ -1,0 +1,55 @@
+package ing.paperclip.db.backup.file;
+
+import java.util.List;
+
+/**
+ * The fixed lines and line prefixes of paperclip-db backup file format 1 (see
+ * {@code BACKUP-FORMAT.md}): what the writer emits and what the verifier and the restore planner
+ * look for. All lines are UTF-8 and end with {@code \n}. Constants only; not instantiable.
+ */
+public final class BackupFormat {
+  /** The format version this library writes and reads. */
+  public static final int VERSION = 1;
+  /** The first line of every backup file. */
+  public static final String FIRST_LINE = "-- paperclip-db backup";
+  /** Prefix of the second line, followed by {@link #VERSION}. */
+  public static final String FORMAT_PREFIX = "-- format: ";
+  /** Prefix of the header line naming the tool and its version. */
+  public static final String TOOL_PREFIX = "-- tool: ";
+  /** Prefix of the header line with the creation time (ISO-8601, UTC). */
+  public static final String CREATED_PREFIX = "-- created: ";
+  /** Prefix of the header line with the server's {@code server_version_num}. */
+  public static final String SERVER_PREFIX = "-- server: ";
+  /** Prefix of the header line naming the engine that wrote the body. */
+  public static final String ENGINE_PREFIX = "-- engine: ";
+  /** Prefix of a section line; followed by {@code pre-data}, {@code data} or {@code post-data}. */
+  public static final String SECTION_PREFIX = "-- section: ";
+  /** Prefix of a schema-object entry line, followed by one-line JSON. */
+  public static final String ENTRY_PREFIX = "-- entry: ";
+  /** Prefix of a table-data line, followed by one-line JSON; a {@code COPY} block follows. */
+  public static final String DATA_PREFIX = "-- data: ";
+  /** Prefix of the manifest line, followed by the one-line manifest JSON. */
+  public static final String MANIFEST_PREFIX = "-- paperclip-manifest: ";
+  /** The last line of every complete backup file. */
+  public static final String END_LINE = "-- paperclip-end";
+  /** The line that ends a {@code COPY ... FROM stdin} block. */
+  public static final String COPY_END = "\\.";
+
+  /**
+   * The session settings written after the header, before {@code BEGIN;}: they make the script
+   * independent of the restoring session's defaults.
+   */
+  public static final List<String> SETTINGS = List.of(
+      "SET statement_timeout = 0;",
+      "SET lock_timeout = 0;",
+      "SET idle_in_transaction_session_timeout = 0;",
+      "SET client_encoding = 'UTF8';",
+      "SET standard_conforming_strings = on;",
+      "SELECT pg_catalog.set_config('search_path', '', false);",
+      "SET check_function_bodies = false;",
+      "SET xmloption = content;",
+      "SET client_min_messages = warning;",
+      "SET row_security = off;");
+
+  private BackupFormat() {}
+}
