@@ -290,7 +290,7 @@ public final class BackupVerifier {
     private boolean candidate;
     private ByteArrayOutputStream candidateLine;
     private final List<byte[]> pending = new ArrayList<>();
-    private boolean sawEnd;
+    private boolean lastWasEnd;
 
     @Override
     public void write(int b) {
@@ -353,8 +353,10 @@ public final class BackupVerifier {
     private void endLine() {
       if (!decided) {
         if (headLen == END.length && Arrays.equals(Arrays.copyOf(head, headLen), END)) {
-          sawEnd = true;
+          lastWasEnd = true;
           pending.add(Arrays.copyOf(head, headLen));
+          headLen = 0;
+          return;
         } else {
           flushPending();
           hash(head, 0, headLen);
@@ -369,6 +371,7 @@ public final class BackupVerifier {
       headLen = 0;
       decided = false;
       candidate = false;
+      lastWasEnd = false;
     }
 
     private void flushPending() {
@@ -384,8 +387,9 @@ public final class BackupVerifier {
       hashed += len;
     }
 
+    /** Tells whether the last complete line was the end line. */
     boolean sawEndLine() {
-      return sawEnd;
+      return lastWasEnd;
     }
 
     /**

@@ -44,7 +44,8 @@ public record CopyLine(String schema, String table, List<String> columns) {
     if (!line.startsWith(START) || !line.endsWith(END)) {
       return Optional.empty();
     }
-    String s = line.substring(START.length(), line.length() - END.length());
+    // pg_dump writes "COPY s.t  FROM stdin;" (two spaces) for tables without columns.
+    String s = line.substring(START.length(), line.length() - END.length()).stripTrailing();
     int[] pos = {0};
     String schema = ident(s, pos);
     if (schema == null || pos[0] >= s.length() || s.charAt(pos[0]) != '.') {

@@ -137,6 +137,9 @@ public final class StrictGzipInputStream extends InputStream {
       throw new ZipException("gzip member " + (members + 1) + " uses an unknown compression method");
     }
     int flags = rawByte(false);
+    if ((flags & 0xe0) != 0) {
+      throw new ZipException("gzip member " + (members + 1) + " has reserved header flags set");
+    }
     for (int i = 0; i < 6; i++) {
       rawByte(false);
     }
