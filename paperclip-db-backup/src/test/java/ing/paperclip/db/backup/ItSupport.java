@@ -71,7 +71,7 @@ final class ItSupport {
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
       List<String[]> tables = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, c.relname FROM pg_class c"
-          + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm')"
+          + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE (c.relkind = 'r' OR (c.relkind = 'm' AND c.relispopulated))"
           + " AND n.nspname = ANY (?) ORDER BY 1, 2")) {
         ps.setArray(1, c.createArrayOf("text", schemas.toArray()));
         try (ResultSet rs = ps.executeQuery()) {
