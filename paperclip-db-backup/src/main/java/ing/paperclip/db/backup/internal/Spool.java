@@ -18,7 +18,7 @@ public final class Spool extends OutputStream {
   private final Path dir;
   private final String namePrefix;
   private final int memoryLimit;
-  private ByteArrayOutputStream memory = new ByteArrayOutputStream(64 * 1024);
+  private Memory memory = new Memory();
   private Path file;
   private OutputStream fileOut;
   private long size;
@@ -71,7 +71,7 @@ public final class Spool extends OutputStream {
 
   /** Opens the written bytes for reading; call after {@link #close()}. */
   public InputStream open() throws IOException {
-    return file != null ? Files.newInputStream(file) : new ByteArrayInputStream(memory.toByteArray());
+    return file != null ? Files.newInputStream(file) : memory.open();
   }
 
   /** Copies the written bytes to {@code out}; call after {@link #close()}. */
@@ -80,6 +80,17 @@ public final class Spool extends OutputStream {
       Files.copy(file, out);
     } else {
       memory.writeTo(out);
+    }
+  }
+
+  /** A byte buffer readable without copying. */
+  private static final class Memory extends ByteArrayOutputStream {
+    Memory() {
+      super(64 * 1024);
+    }
+
+    InputStream open() {
+      return new ByteArrayInputStream(buf, 0, count);
     }
   }
 
