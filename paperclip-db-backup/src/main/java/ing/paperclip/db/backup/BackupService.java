@@ -227,6 +227,13 @@ public final class BackupService {
       throw new PaperclipException(ErrorCode.IO, "cannot write a backup in " + dir + ": "
           + describe(e) + "; free disk space or fix the directory's permissions, or choose"
           + " another directory", e);
+    } catch (PaperclipException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      // A scripter or driver bug must still surface as a backup failure with one line.
+      throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel + " failed: "
+          + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage())
+          + "; no file was written, report this with the log", e);
     } finally {
       Snapshot.end(main);
       try {

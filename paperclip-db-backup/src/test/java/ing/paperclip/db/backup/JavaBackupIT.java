@@ -2,12 +2,16 @@ package ing.paperclip.db.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ing.paperclip.db.backup.dump.SchemaScripter;
 import ing.paperclip.db.backup.file.BackupFile;
 import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.file.VerificationReport;
 import ing.paperclip.db.backup.pgdump.PgDumpLocator;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
 import java.nio.file.Files;
@@ -19,6 +23,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,6 +124,32 @@ class JavaBackupIT {
     } finally {
       target.drop();
     }
+  }
+
+  @Test
+  void worksFromADataSourceAndAutoSaysWhyItRanJava(TestDatabase db, @TempDir Path tmp) throws Exception {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setURL(db.spec().jdbcUrl());
+    db.spec().userName().ifPresent(ds::setUser);
+    ds.setPassword(db.spec().password());
+    BackupResult r = new BackupService(ds, tmp, scripter(),
+        BackupOptions.builder().engine(BackupEngine.AUTO).jobs(2).build()).backup();
+    assertEquals("java", r.engine());
+    assertTrue(r.engineReason().startsWith("auto: pg_dump needs a database URL"), r.engineReason());
+    assertEquals(50011, new BackupVerifier().verifyOrThrow(r.file()).manifest().totalRows());
+  }
+
+  @Test
+  void aFailingScripterLeavesNoFile(TestDatabase db, @TempDir Path tmp) throws Exception {
+    SchemaScripter broken = c -> {
+      throw new IllegalStateException("catalog query exploded");
+    };
+    PaperclipException e = assertThrows(
+        PaperclipException.class,
+        () -> new BackupService(db.spec(), tmp.resolve("b"), broken, BackupOptions.defaults()).backup());
+    assertEquals(ErrorCode.BACKUP, e.code());
+    assertTrue(e.getMessage().contains("catalog query exploded"), e.getMessage());
+    assertEquals(List.of(), ItSupport.listDir(tmp.resolve("b")));
   }
 
   @Test
