@@ -140,6 +140,28 @@ class JavaBackupIT {
   }
 
   @Test
+  void aPoolWithFewerConnectionsThanJobsStillBacksUp(TestDatabase db, @TempDir Path tmp) throws Exception {
+    java.util.concurrent.atomic.AtomicInteger handedOut = new java.util.concurrent.atomic.AtomicInteger();
+    PGSimpleDataSource ds = new PGSimpleDataSource() {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      public java.sql.Connection getConnection() throws java.sql.SQLException {
+        if (handedOut.incrementAndGet() > 2) {
+          throw new java.sql.SQLException("pool exhausted");
+        }
+        return super.getConnection();
+      }
+    };
+    ds.setURL(db.spec().jdbcUrl());
+    db.spec().userName().ifPresent(ds::setUser);
+    ds.setPassword(db.spec().password());
+    BackupResult r = new BackupService(ds, tmp, scripter(), BackupOptions.builder().jobs(4).build()).backup();
+    assertEquals(3, handedOut.get());
+    assertEquals(50011, new BackupVerifier().verifyOrThrow(r.file()).manifest().totalRows());
+  }
+
+  @Test
   void aFailingScripterLeavesNoFile(TestDatabase db, @TempDir Path tmp) throws Exception {
     SchemaScripter broken = c -> {
       throw new IllegalStateException("catalog query exploded");

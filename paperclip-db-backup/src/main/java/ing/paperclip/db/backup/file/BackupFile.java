@@ -2,16 +2,22 @@ package ing.paperclip.db.backup.file;
 
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The name of a backup file: {@code <prefix>-YYYYMMDD-HHMMSS.sql.gz} with the time in UTC, and
@@ -103,6 +109,30 @@ public record BackupFile(Path path, String prefix, Instant createdAt, int sequen
     }
     int seq = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
     return Optional.of(new BackupFile(path, m.group(1), time, seq, m.group(4) != null));
+  }
+
+  /**
+   * Lists the backups in a directory (ours and the original Paperclip's, by name), oldest first;
+   * temporary files and other names are skipped. Contents are not checked: use
+   * {@link BackupVerifier} for that.
+   *
+   * @param dir the backup directory; a missing directory has no backups
+   * @return the backups, ordered by time in the name, then sequence, then name
+   * @throws PaperclipException {@link ErrorCode#IO} if the directory cannot be read
+   */
+  public static List<BackupFile> list(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(Files::isRegularFile).map(BackupFile::parse).flatMap(Optional::stream)
+          .sorted(Comparator.comparing(BackupFile::createdAt).thenComparingInt(BackupFile::sequence)
+              .thenComparing(f -> f.path().getFileName().toString()))
+          .toList();
+    } catch (IOException | UncheckedIOException e) {
+      throw new PaperclipException(ErrorCode.IO, "cannot list backup directory " + dir + ": "
+          + e.getMessage() + "; check its permissions", e);
+    }
   }
 
   /**

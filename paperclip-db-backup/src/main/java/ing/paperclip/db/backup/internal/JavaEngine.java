@@ -254,12 +254,19 @@ public final class JavaEngine {
     boolean ok = false;
     try {
       for (int i = 1; i < n; i++) {
-        Connection w = workers.open();
+        Connection w;
+        try {
+          w = workers.open();
+        } catch (SQLException e) {
+          // A small pool or max_connections: fewer workers is slower, never wrong.
+          LOG.warn("backup runs with {} of {} parallel connections: {}", i, n, e.getMessage());
+          break;
+        }
         opened.add(w);
         Snapshot.begin(w, snapshot);
         idle.add(w);
       }
-      LOG.debug("backup: {} workers share snapshot {}", n, snapshot);
+      LOG.debug("backup: {} connections share snapshot {}", idle.size(), snapshot);
       CompletionService<Part> done = new ExecutorCompletionService<>(pool);
       List<TableData> order = new ArrayList<>(data);
       // Largest first: the long tables start at once and the small ones fill the gaps.

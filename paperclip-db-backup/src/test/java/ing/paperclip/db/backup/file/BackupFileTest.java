@@ -53,6 +53,21 @@ class BackupFileTest {
   }
 
   @Test
+  void listsBackupsOldestFirstSkippingTemporaryAndOtherFiles(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws java.io.IOException {
+    String a = BackupFile.fileName("paperclip", T, 0);
+    String b = BackupFile.fileName("paperclip", T, 1);
+    String c = BackupFile.fileName("paperclip", T.minusSeconds(3600), 0);
+    for (String n : new String[] {b, a, c, "." + a + ".tmp-1-ab", "readme.txt", "paperclip-20260331-120000.sql"}) {
+      java.nio.file.Files.writeString(dir.resolve(n), "x");
+    }
+    java.nio.file.Files.createDirectory(dir.resolve("paperclip-20200101-000000.sql.gz"));
+    assertEquals(java.util.List.of("paperclip-20260331-120000.sql", c, a, b), BackupFile.list(dir).stream()
+        .map(f -> f.path().getFileName().toString()).toList());
+    assertTrue(BackupFile.list(dir.resolve("missing")).isEmpty());
+  }
+
+  @Test
   void rejectsBadPrefixes() {
     for (String bad : new String[] {"", "a b", "../x", "a/b", ".hidden", "é", "pass=secret;"}) {
       PaperclipException e = assertThrows(PaperclipException.class,
