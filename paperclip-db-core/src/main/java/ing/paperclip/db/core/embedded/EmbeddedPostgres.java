@@ -141,7 +141,7 @@ public final class EmbeddedPostgres {
     }
     int port = Ports.choose(config.preferredPort());
     if (port != config.preferredPort()) {
-      LOG.warn("port {} is taken; the embedded PostgreSQL uses port {}", config.preferredPort(), port);
+      LOG.info("port {} is taken; the embedded PostgreSQL uses port {}", config.preferredPort(), port);
     }
     List<String> cmd = List.of(bin.bin("pg_ctl").toString(), "start", "-D", dataDir.toString(),
         "-l", logFile().toString(), "-w", "-t", Long.toString(Math.max(5, config.startTimeout().toSeconds())),
