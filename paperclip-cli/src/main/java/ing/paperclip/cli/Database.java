@@ -7,7 +7,11 @@ import ing.paperclip.db.core.pool.ConnectionPools;
 import ing.paperclip.db.core.settings.ConnectionSpec;
 import ing.paperclip.db.core.settings.DatabaseMode;
 import ing.paperclip.db.core.settings.DatabaseSettings;
+import ing.paperclip.db.core.migrate.MigrationPolicy;
+import ing.paperclip.db.core.migrate.MigrationState;
+import ing.paperclip.db.core.migrate.Migrator;
 import java.sql.Connection;
+import java.util.List;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
@@ -55,7 +59,71 @@ public final class Database implements AutoCloseable {
       runtime.close();
       throw e;
     }
-    return new Database(s, runtimeSpec, migrationSpec, runtime, migration, started);
+    Database db = new Database(s, runtimeSpec, migrationSpec, runtime, migration, started);
+    if (started != null) {
+      try {
+        db.migrateFreshEmbedded(ctx);
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
+      }
+    }
+    return db;
+  }
+
+  /**
+   * A database the embedded server just created (or one it created that is still empty) gets the
+   * core schema at once: there is nothing to protect and nobody to ask.
+   */
+  private void migrateFreshEmbedded(CliContext ctx) {
+    MigrationState state = migrator().status();
+    boolean empty = state instanceof MigrationState.Pending p && p.applied() == 0;
+    if (embedded.initialized() || empty) {
+      List<MigrationState.Changeset> applied = migrator().migrate();
+      if (!applied.isEmpty()) {
+        ctx.err().println("note: applied " + applied.size() + " core schema migration(s) to the new "
+            + "embedded database");
+      }
+    }
+  }
+
+  /** Returns a migrator for the core schema on the migration pool. */
+  public Migrator migrator() {
+    return new Migrator(migration);
+  }
+
+  /**
+   * Makes sure the core schema is current, applying pending migrations when the policy of SPEC §2
+   * allows (auto-apply setting, or a person at a terminal says yes).
+   *
+   * @throws PaperclipException {@link ErrorCode#MIGRATION} when migrations are pending and may not
+   *     be applied, or the database is unsafe to migrate
+   */
+  public void requireCurrentSchema(CliContext ctx) {
+    MigrationState state = migrator().status();
+    if (state instanceof MigrationState.UpToDate) {
+      return;
+    }
+    if (state instanceof MigrationState.Unsafe) {
+      migrator().migrate(); // throws the one-line refusal with its fix
+      return;
+    }
+    int pending = ((MigrationState.Pending) state).pending().size();
+    MigrationPolicy.Prompter prompter = ctx.interactive() ? Database::ask : null;
+    if (new MigrationPolicy(ctx.env()).decide(false, pending, prompter) == MigrationPolicy.Decision.APPLY) {
+      migrator().migrate();
+    } else {
+      throw new PaperclipException(ErrorCode.MIGRATION, MigrationPolicy.refusal(pending));
+    }
+  }
+
+  private static boolean ask(String question) {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    String answer = console.readLine("%s [y/N] ", question);
+    return answer != null && (answer.strip().equalsIgnoreCase("y") || answer.strip().equalsIgnoreCase("yes"));
   }
 
   /** Returns the settings this database was opened with. */

@@ -3,6 +3,7 @@ package ing.paperclip.cli.db;
 import ing.paperclip.cli.CliContext;
 import ing.paperclip.cli.Database;
 import ing.paperclip.cli.EmbeddedStart;
+import ing.paperclip.db.core.migrate.MigrationState;
 import ing.paperclip.db.core.settings.DatabaseMode;
 import ing.paperclip.db.core.settings.DatabaseSettings;
 import java.util.LinkedHashMap;
@@ -44,6 +45,16 @@ final class DbStatusCommand implements Callable<Integer> {
       r.put("initialized", e.initialized());
       r.put("reused", e.reused());
       r.put("startupMillis", e.startup().toMillis());
+    }
+    MigrationState m = db.migrator().status();
+    r.put("migrations", m.label());
+    if (m instanceof MigrationState.UpToDate u) {
+      r.put("appliedMigrations", u.applied());
+    } else if (m instanceof MigrationState.Pending p) {
+      r.put("appliedMigrations", p.applied());
+      r.put("pendingMigrations", p.pending().stream().map(MigrationState.Changeset::id).toList());
+    } else if (m instanceof MigrationState.Unsafe u) {
+      r.put("unsafeReason", "the database holds " + u.tables() + " tables but no migration journal");
     }
     if (json) {
       ctx.printJson(r);

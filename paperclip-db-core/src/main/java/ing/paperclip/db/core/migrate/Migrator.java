@@ -2,6 +2,7 @@ package ing.paperclip.db.core.migrate;
 
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import java.io.OutputStream;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +16,12 @@ import liquibase.Contexts;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.Scope;
+import liquibase.UpdateSummaryEnum;
+import liquibase.UpdateSummaryOutputEnum;
+import liquibase.command.CommandScope;
+import liquibase.command.core.UpdateCommandStep;
+import liquibase.command.core.helpers.DbUrlConnectionArgumentsCommandStep;
+import liquibase.command.core.helpers.ShowSummaryArgument;
 import liquibase.changelog.ChangeSet;
 import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
@@ -109,9 +116,14 @@ public final class Migrator {
     });
   }
 
-  @SuppressWarnings("deprecation") // Liquibase's facade is the stable way to drive one changelog
-  private static void update(Liquibase lb) throws LiquibaseException {
-    lb.update(new Contexts(), new LabelExpression());
+  private void update(Liquibase lb) throws LiquibaseException {
+    new CommandScope(UpdateCommandStep.COMMAND_NAME)
+        .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, lb.getDatabase())
+        .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, changelog)
+        .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY, UpdateSummaryEnum.OFF)
+        .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
+        .setOutput(OutputStream.nullOutputStream())
+        .execute();
   }
 
   @SuppressWarnings("deprecation")
@@ -189,9 +201,11 @@ public final class Migrator {
 
   private <T> T withLiquibase(Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
+      // Liquibase must not print to stdout (callers print their own, possibly JSON, output).
       Map<String, Object> scope = Map.of(
           Scope.Attr.logService.name(), new NoOpLogService(),
-          Scope.Attr.ui.name(), new LoggerUIService());
+          Scope.Attr.ui.name(), new LoggerUIService(),
+          "liquibase.analytics.enabled", "false");
       return Scope.child(scope, () -> {
         Database db = DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(c));
         db.setDefaultSchemaName("public");
