@@ -18,6 +18,7 @@ public final class DbCommands extends GroupCommand {
     db.addSubcommand(new DbMigrateCommand(ctx));
     db.addSubcommand(new DbStartCommand(ctx));
     db.addSubcommand(new DbStopCommand(ctx));
+    db.addSubcommand(new DbBackupCommand(ctx));
     db.addSubcommand(BackupsCommands.create(ctx));
     return db;
   }
