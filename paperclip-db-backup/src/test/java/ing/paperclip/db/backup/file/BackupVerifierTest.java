@@ -171,6 +171,8 @@ class BackupVerifierTest {
   @Test
   void copyLookalikesOutsideDataSectionsAreNotBlocks() throws IOException {
     SyntheticBackup s = sample().ddl("CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$\n"
+        + "COPY \"public\".\"a\" (\"a\") FROM stdin;\n"
+        + "-- data: {\"schema\":\"public\",\"table\":\"a\",\"columns\":[\"a\"]}\n"
         + "COPY \"public\".\"a\" (\"a\") FROM stdin;\n$$;\n");
     VerificationReport r = verify(s.gzip());
     assertTrue(r.complete(), r.errors().toString());
