@@ -49,6 +49,13 @@ class BackupVerifierTest {
   }
 
   @Test
+  void acceptsABackupOfAnEmptyDatabase() throws IOException {
+    VerificationReport r = verify(new SyntheticBackup().gzip());
+    assertTrue(r.complete(), r.errors().toString());
+    assertTrue(r.tables().isEmpty());
+  }
+
+  @Test
   void acceptsConcatenatedGzipMembers() throws IOException {
     String text = sample().text();
     int a = text.length() / 3;
