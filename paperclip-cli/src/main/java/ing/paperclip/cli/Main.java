@@ -19,8 +19,10 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    int code = run(args, System.getenv(), out, err, System.console() != null,
-        Path.of(System.getProperty("user.home")));
+    // HOME wins over the JVM's idea of the home directory, like every Unix tool.
+    String home = System.getenv("HOME");
+    Path userHome = home != null && !home.isBlank() ? Path.of(home) : Path.of(System.getProperty("user.home"));
+    int code = run(args, System.getenv(), out, err, System.console() != null, userHome);
     System.exit(code);
   }
 

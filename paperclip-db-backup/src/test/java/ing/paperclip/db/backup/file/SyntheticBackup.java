@@ -16,11 +16,11 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds backup files by hand, independently of the writer, for verifier tests. */
-final class SyntheticBackup {
+public final class SyntheticBackup {
   private final Map<String, List<String>> tables = new LinkedHashMap<>();
   private String extraDdl = "";
 
-  SyntheticBackup table(String qualified, String... rows) {
+  public SyntheticBackup table(String qualified, String... rows) {
     tables.put(qualified, List.of(rows));
     return this;
   }
@@ -76,7 +76,7 @@ final class SyntheticBackup {
     return body + "-- paperclip-manifest: " + manifest(body).toJson() + "\n-- paperclip-end\n";
   }
 
-  byte[] gzip() {
+  public byte[] gzip() {
     return gzip(text());
   }
 
