@@ -14,6 +14,7 @@ import ing.paperclip.db.backup.internal.ToolVersion;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
 import ing.paperclip.db.backup.pgdump.PgDumpLocator;
 import ing.paperclip.db.backup.pgdump.PgDumpLookup;
+import ing.paperclip.db.backup.schedule.CancelSignal;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.settings.ConnectionSpec;
@@ -137,15 +138,24 @@ public final class BackupService {
     return options;
   }
 
-  /** Takes a backup without progress reporting; see {@link #backup(BackupListener)}. */
+  /** Takes a backup without progress reporting; see {@link #backup(BackupListener, CancelSignal)}. */
   public BackupResult backup() {
-    return backup(BackupListener.NONE);
+    return backup(BackupListener.NONE, new CancelSignal());
+  }
+
+  /** Takes a backup that cannot be cancelled except by interruption; see {@link #backup(BackupListener, CancelSignal)}. */
+  public BackupResult backup(BackupListener listener) {
+    return backup(listener, new CancelSignal());
   }
 
   /**
-   * Takes a backup.
+   * Takes a backup. It stops early, leaving no file, when the calling thread is interrupted or
+   * {@code cancel} fires: cancellation aborts its database connections and kills pg_dump, which
+   * also unblocks a backup waiting for a lock (as {@link
+   * ing.paperclip.db.backup.schedule.BackupScheduler} does on timeouts).
    *
    * @param listener receives progress, not null
+   * @param cancel fired to stop the backup, not null
    * @return the file written and what it holds
    * @throws PaperclipException {@link ErrorCode#CONNECTION} if the database cannot be reached,
    *     {@link ErrorCode#BACKUP} if reading the database or running pg_dump fails or the engine
@@ -153,14 +163,20 @@ public final class BackupService {
    *     {@link ErrorCode#INVALID_INPUT} for options that do not fit the database; in every case
    *     no backup file is left behind
    */
-  public BackupResult backup(BackupListener listener) {
+  public BackupResult backup(BackupListener listener, CancelSignal cancel) {
     Objects.requireNonNull(listener, "listener");
+    Objects.requireNonNull(cancel, "cancel");
     Instant created = clock.instant().truncatedTo(ChronoUnit.SECONDS);
     long start = System.nanoTime();
     Path dir = directory.toAbsolutePath().normalize();
     Connection main;
+    ConnectionSource cancellable = () -> {
+      Connection c = connections.open();
+      cancel.onCancel(() -> abort(c));
+      return c;
+    };
     try {
-      main = connections.open();
+      main = cancellable.open();
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to " + databaseLabel
           + " for a backup: " + firstLine(e.getMessage()) + "; check the database URL and that the"
@@ -195,11 +211,11 @@ public final class BackupService {
         JavaEngine.Outcome outcome;
         if (choice.binary() != null) {
           outcome = new PgDumpEngine(choice.binary(), spec, options.excludeTableData(), listener)
-              .write(main, body);
+              .write(main, body, cancel::onCancel);
         } else {
           outcome = new JavaEngine(scripter, options.jobs(), options.compressionLevel(),
               options.excludeTableData(), options.nullifyColumns(), listener)
-              .write(main, connections, body, out);
+              .write(main, cancellable, body, out);
         }
         body.line("COMMIT;");
         manifest = new BackupManifest(BackupFormat.VERSION, BackupManifest.TOOL, ToolVersion.get(),
@@ -216,24 +232,12 @@ public final class BackupService {
           choice.name());
       return new BackupResult(file, bytes, choice.name(), choice.reason(), manifest.tables().size(),
           manifest.totalRows(), took, manifest);
-    } catch (SQLException e) {
-      throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel + " failed: "
-          + firstLine(e.getMessage()) + "; no file was written, fix the cause and retry", e);
-    } catch (InterruptedIOException e) {
-      Thread.currentThread().interrupt();
-      throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel
-          + " was interrupted; no file was written", e);
-    } catch (IOException e) {
-      throw new PaperclipException(ErrorCode.IO, "cannot write a backup in " + dir + ": "
-          + describe(e) + "; free disk space or fix the directory's permissions, or choose"
-          + " another directory", e);
-    } catch (PaperclipException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      // A scripter or driver bug must still surface as a backup failure with one line.
-      throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel + " failed: "
-          + e.getClass().getSimpleName() + ": " + firstLine(e.getMessage())
-          + "; no file was written, report this with the log", e);
+    } catch (SQLException | IOException | RuntimeException e) {
+      if (cancel.isCancelled()) {
+        throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel
+            + " was cancelled (" + cancel.reason() + "); no file was written", e);
+      }
+      throw translate(e, dir);
     } finally {
       Snapshot.end(main);
       try {
@@ -241,6 +245,38 @@ public final class BackupService {
       } catch (SQLException ignored) {
         // the transaction was read-only; nothing is lost
       }
+    }
+  }
+
+  private PaperclipException translate(Exception failure, Path dir) {
+    if (failure instanceof PaperclipException e) {
+      return e;
+    }
+    if (failure instanceof SQLException e) {
+      return new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel + " failed: "
+          + firstLine(e.getMessage()) + "; no file was written, fix the cause and retry", e);
+    }
+    if (failure instanceof InterruptedIOException e) {
+      Thread.currentThread().interrupt();
+      return new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel
+          + " was interrupted; no file was written", e);
+    }
+    if (failure instanceof IOException e) {
+      return new PaperclipException(ErrorCode.IO, "cannot write a backup in " + dir + ": "
+          + describe(e) + "; free disk space or fix the directory's permissions, or choose"
+          + " another directory", e);
+    }
+    // A scripter or driver bug must still surface as a backup failure with one line.
+    return new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel + " failed: "
+        + failure.getClass().getSimpleName() + ": " + firstLine(failure.getMessage())
+        + "; no file was written, report this with the log", failure);
+  }
+
+  private static void abort(Connection c) {
+    try {
+      c.abort(Runnable::run);
+    } catch (SQLException ignored) {
+      // already closed or broken: nothing left to stop
     }
   }
 

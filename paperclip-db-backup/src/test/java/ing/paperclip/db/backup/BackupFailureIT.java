@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ing.paperclip.db.backup.schedule.CancelSignal;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.testing.TestDatabase;
@@ -106,6 +107,31 @@ class BackupFailureIT {
     assertTrue(e.getMessage().startsWith("backup of postgres://"), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
     assertEquals(List.of(), ItSupport.listDir(dir), "no final, temporary or spool file remains");
+  }
+
+  @Test
+  void cancellingUnblocksABackupWaitingForALock(TestDatabase db, @TempDir Path dir) throws Exception {
+    try (Connection locker = db.connect(); Statement s = locker.createStatement()) {
+      locker.setAutoCommit(false);
+      s.execute("LOCK TABLE s.big2 IN ACCESS EXCLUSIVE MODE");
+      CancelSignal signal = new CancelSignal();
+      Thread canceller = new Thread(() -> {
+        try {
+          Thread.sleep(700);
+        } catch (InterruptedException e) {
+          return;
+        }
+        signal.cancel("timed out after 700 ms");
+      });
+      canceller.start();
+      PaperclipException e = assertThrows(PaperclipException.class,
+          () -> service(db, dir, 2).backup(BackupListener.NONE, signal));
+      canceller.join();
+      assertEquals(ErrorCode.BACKUP, e.code());
+      assertTrue(e.getMessage().contains("was cancelled (timed out after 700 ms)"), e.getMessage());
+      assertEquals(List.of(), ItSupport.listDir(dir));
+      locker.rollback();
+    }
   }
 
   @Test

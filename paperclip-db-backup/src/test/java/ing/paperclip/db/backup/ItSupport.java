@@ -60,6 +60,23 @@ final class ItSupport {
         "gunzip -c \"$1\" | psql -X -q -v ON_ERROR_STOP=1 >/dev/null", "restore", file.toString()));
   }
 
+  /**
+   * Loads a corpus with psql, without its {@code OWNER TO} statements (the corpus's owner role
+   * need not exist on every test server).
+   */
+  static void psqlCorpus(Path sql, TestDatabase db) throws IOException, InterruptedException {
+    Path filtered = Files.createTempFile("corpus-", ".sql");
+    try {
+      try (var lines = Files.lines(sql, StandardCharsets.UTF_8)) {
+        Files.write(filtered, (Iterable<String>) lines
+            .filter(l -> !(l.startsWith("ALTER ") && l.contains(" OWNER TO ")))::iterator);
+      }
+      psqlFile(filtered, db);
+    } finally {
+      Files.deleteIfExists(filtered);
+    }
+  }
+
   /** Loads a SQL file with psql. */
   static void psqlFile(Path sql, TestDatabase db) throws IOException, InterruptedException {
     run(db, List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", sql.toString()));

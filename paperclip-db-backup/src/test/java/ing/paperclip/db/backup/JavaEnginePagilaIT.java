@@ -25,7 +25,7 @@ class JavaEnginePagilaIT {
   @BeforeAll
   static void load(TestDatabase db) throws Exception {
     Path pagila = PgDumpEngineIT.sharedDir().resolve("corpora/pagila");
-    ItSupport.psqlFile(pagila.resolve("pagila-schema.sql"), db);
+    ItSupport.psqlCorpus(pagila.resolve("pagila-schema.sql"), db);
     ItSupport.psqlFile(pagila.resolve("pagila-data.sql"), db);
   }
 

@@ -33,7 +33,7 @@ class PgDumpEngineIT {
   @BeforeAll
   static void load(TestDatabase db) throws Exception {
     Path pagila = sharedDir().resolve("corpora/pagila");
-    ItSupport.psqlFile(pagila.resolve("pagila-schema.sql"), db);
+    ItSupport.psqlCorpus(pagila.resolve("pagila-schema.sql"), db);
     ItSupport.psqlFile(pagila.resolve("pagila-data.sql"), db);
   }
 

@@ -1,5 +1,11 @@
 package ing.paperclip.db.backup.file;
 
+import ing.paperclip.db.backup.internal.StrictGzipInputStream;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -52,4 +58,31 @@ public final class BackupFormat {
       "SET row_security = off;");
 
   private BackupFormat() {}
+
+  /**
+   * Opens a backup file's text for reading: gzip files (every member, strictly: damage and
+   * truncation raise {@link java.io.IOException}s) are decompressed, other files (plain
+   * {@code .sql} backups of the original Paperclip) are returned as they are. The caller closes
+   * the stream. Verify with {@link BackupVerifier} first to fail before doing any work.
+   *
+   * @param file the backup file, not null
+   * @return a buffered stream of the UTF-8 text
+   * @throws IOException if the file cannot be opened
+   */
+  public static InputStream openText(Path file) throws IOException {
+    InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+    try {
+      in.mark(2);
+      int b1 = in.read();
+      int b2 = in.read();
+      in.reset();
+      if (b1 == 0x1f && b2 == 0x8b) {
+        return new BufferedInputStream(new StrictGzipInputStream(in), 64 * 1024);
+      }
+      return in;
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
 }

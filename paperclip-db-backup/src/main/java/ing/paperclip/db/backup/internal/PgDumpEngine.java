@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The pg_dump engine: runs {@code pg_dump --format=plain --no-owner} in the snapshot of the main
@@ -52,9 +53,11 @@ public final class PgDumpEngine {
    * Writes pg_dump's output as the body between {@code BEGIN;} and {@code COMMIT;}.
    *
    * @param main the snapshot connection (transaction begun); its snapshot is exported to pg_dump
+   * @param onCancel registers an action that stops the run on cancellation
    * @return schemas (read in the same snapshot) and the COPY blocks seen
    */
-  public JavaEngine.Outcome write(Connection main, BackupBody body) throws SQLException, IOException {
+  public JavaEngine.Outcome write(Connection main, BackupBody body, Consumer<Runnable> onCancel)
+      throws SQLException, IOException {
     List<String> schemas = schemas(main);
     for (String t : excludeTableData) {
       checkTable(main, t);
@@ -70,6 +73,7 @@ public final class PgDumpEngine {
     environment(pb.environment());
     listener.started("pg_dump " + binary.version(), -1);
     Process p = pb.start();
+    onCancel.accept(p::destroyForcibly);
     StderrTail err = new StderrTail(p.getErrorStream());
     Thread errThread = new Thread(err, "paperclip-pg_dump-stderr");
     errThread.setDaemon(true);

@@ -14,8 +14,8 @@ import java.util.Optional;
  * computes each {@code COPY ... FROM stdin} block's row count and SHA-256 without holding rows in
  * memory. A {@code COPY} line opens a block only when it follows a {@code -- data:} line (our
  * engine) or a pg_dump {@code Type: TABLE DATA} comment, with only comments or blank lines in
- * between, so that SQL text that merely looks like COPY (a function body) is not mistaken for
- * data. Not thread-safe.
+ * between, and, in files with {@code -- section:} lines, only inside the data section, so that SQL
+ * text that merely looks like COPY (a function body) is not mistaken for data. Not thread-safe.
  */
 public final class ScriptScanner extends OutputStream {
   /** Lines outside COPY blocks longer than this are not captured (they are never control lines). */
@@ -39,6 +39,9 @@ public final class ScriptScanner extends OutputStream {
   private boolean headOverflow;
   private long lineNumber;
   private boolean armed;
+  /** Our engine marks sections; once seen, blocks are only accepted in the data section. */
+  private boolean sectionsSeen;
+  private boolean inDataSection;
   private boolean inCopy;
   private CopyLine block;
   private final MessageDigest digest = Sha256.newDigest();
@@ -181,8 +184,13 @@ public final class ScriptScanner extends OutputStream {
         return;
       }
     }
-    if (line.startsWith(BackupFormat.DATA_PREFIX)
-        || (line.startsWith("-- Data for Name: ") && line.contains("; Type: TABLE DATA;"))) {
+    if (line.startsWith(BackupFormat.SECTION_PREFIX)) {
+      sectionsSeen = true;
+      inDataSection = line.equals(BackupFormat.SECTION_PREFIX + "data");
+    }
+    boolean dataAllowed = !sectionsSeen || inDataSection;
+    if (dataAllowed && (line.startsWith(BackupFormat.DATA_PREFIX)
+        || (line.startsWith("-- Data for Name: ") && line.contains("; Type: TABLE DATA;")))) {
       armed = true;
     } else if (!(line.isEmpty() || line.startsWith("--"))) {
       armed = false;

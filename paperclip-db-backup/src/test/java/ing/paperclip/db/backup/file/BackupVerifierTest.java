@@ -11,6 +11,7 @@ import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,13 @@ class BackupVerifierTest {
     assertEquals(0, r.tables().get(1).actualRows());
     assertEquals(s.manifest(s.body()), r.manifest());
     assertEquals(s.body().getBytes(StandardCharsets.UTF_8).length, r.bodyBytes());
+  }
+
+  @Test
+  void acceptsABackupOfAnEmptyDatabase() throws IOException {
+    VerificationReport r = verify(new SyntheticBackup().gzip());
+    assertTrue(r.complete(), r.errors().toString());
+    assertTrue(r.tables().isEmpty());
   }
 
   @Test
@@ -170,6 +178,8 @@ class BackupVerifierTest {
   @Test
   void copyLookalikesOutsideDataSectionsAreNotBlocks() throws IOException {
     SyntheticBackup s = sample().ddl("CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$\n"
+        + "COPY \"public\".\"a\" (\"a\") FROM stdin;\n"
+        + "-- data: {\"schema\":\"public\",\"table\":\"a\",\"columns\":[\"a\"]}\n"
         + "COPY \"public\".\"a\" (\"a\") FROM stdin;\n$$;\n");
     VerificationReport r = verify(s.gzip());
     assertTrue(r.complete(), r.errors().toString());
@@ -191,6 +201,26 @@ class BackupVerifierTest {
     PaperclipException missing = assertThrows(PaperclipException.class,
         () -> verifier.verify(dir.resolve("nope.sql.gz")));
     assertEquals(ErrorCode.INVALID_INPUT, missing.code());
+  }
+
+  @Test
+  void openTextReadsGzipMembersAndPlainFiles(@TempDir Path dir) throws IOException {
+    String text = sample().text();
+    Path gz = dir.resolve("a.sql.gz");
+    Files.write(gz, SyntheticBackup.gzip(text.substring(0, 100), text.substring(100)));
+    try (InputStream in = BackupFormat.openText(gz)) {
+      assertEquals(text, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    Path plain = Files.writeString(dir.resolve("b.sql"), "SELECT 1;\n");
+    try (InputStream in = BackupFormat.openText(plain)) {
+      assertEquals("SELECT 1;\n", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    byte[] b = SyntheticBackup.gzip(text);
+    Path cut = dir.resolve("c.sql.gz");
+    Files.write(cut, Arrays.copyOf(b, b.length - 5));
+    try (InputStream in = BackupFormat.openText(cut)) {
+      assertThrows(IOException.class, in::readAllBytes);
+    }
   }
 
   static Path sharedDir() {
