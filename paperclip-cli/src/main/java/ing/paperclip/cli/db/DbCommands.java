@@ -19,6 +19,7 @@ public final class DbCommands extends GroupCommand {
     db.addSubcommand(new DbStartCommand(ctx));
     db.addSubcommand(new DbStopCommand(ctx));
     db.addSubcommand(new DbBackupCommand(ctx));
+    db.addSubcommand(new DbRestoreCommand(ctx));
     db.addSubcommand(BackupsCommands.create(ctx));
     return db;
   }
