@@ -85,12 +85,19 @@ public final class CatalogSchemaScripter implements SchemaScripter {
           "CREATE SEQUENCE " + qualified(s.schema(), s.name()) + " AS " + s.dataType() + "\n"
               + sequenceOptions(s) + ";", schemaDep(s.schema())));
     }
+    Map<String, List<Constraint>> inlineChecks = new HashMap<>();
+    for (Constraint c : cat.constraints()) {
+      if (isInlineCheck(c)) {
+        inlineChecks.computeIfAbsent(c.schema() + "." + c.table(), k -> new ArrayList<>()).add(c);
+      }
+    }
     for (Table t : cat.tables()) {
       List<String> d = new ArrayList<>(schemaDep(t.schema()));
       for (String parent : t.partitionOf() != null ? List.of(t.partitionOf()) : t.inherits()) {
         d.add("TABLE " + unquoteQualified(parent));
       }
-      add(pre, deps, new SchemaObject("TABLE", t.schema(), t.name(), Section.PRE_DATA, tableSql(t), d));
+      add(pre, deps, new SchemaObject("TABLE", t.schema(), t.name(), Section.PRE_DATA,
+          tableSql(t, inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of())), d));
     }
     for (Sequence s : cat.sequences()) {
       if (s.ownedByTable() != null) {
@@ -145,9 +152,11 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     Map<String, Table> tables = new HashMap<>();
     cat.tables().forEach(t -> tables.put(t.schema() + "." + t.name(), t));
     List<String> attaches = new ArrayList<>();
+    Set<String> matviews = cat.views().stream().filter(View::materialized)
+        .map(v -> v.schema() + "." + v.name()).collect(Collectors.toSet());
     for (Constraint c : cat.constraints()) {
-      boolean inlineCheck = c.type().equals("c") && c.validated();
-      if (!c.local() || inlineCheck || c.type().equals("f")) {
+      boolean partitionCopy = c.parentIndex() != null;
+      if ((!c.local() && !partitionCopy) || isInlineCheck(c) || c.type().equals("f")) {
         continue;
       }
       String kind = "CONSTRAINT";
@@ -159,8 +168,10 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     for (Catalog.Index i : cat.indexes()) {
+      String owner = (matviews.contains(i.schema() + "." + i.table()) ? "MATERIALIZED VIEW " : "TABLE ")
+          + i.schema() + "." + i.table();
       post.add(new SchemaObject("INDEX", i.schema(), i.name(), Section.POST_DATA, i.definition() + ";",
-          List.of("TABLE " + i.schema() + "." + i.table())));
+          List.of(owner)));
       if (i.parentIndex() != null) {
         attaches.add("ALTER INDEX " + i.parentIndex() + " ATTACH PARTITION " + qualified(i.schema(), i.name()) + ";");
       }
@@ -347,7 +358,12 @@ public final class CatalogSchemaScripter implements SchemaScripter {
         + s.min() + "\n    MAXVALUE " + s.max() + "\n    CACHE " + s.cache() + (s.cycle() ? "\n    CYCLE" : "");
   }
 
-  private static String tableSql(Table t) {
+  /** A validated, locally defined CHECK is written inside CREATE TABLE, like pg_dump does. */
+  private static boolean isInlineCheck(Constraint c) {
+    return c.type().equals("c") && c.validated() && c.local();
+  }
+
+  private static String tableSql(Table t, List<Constraint> checks) {
     String name = qualified(t.schema(), t.name());
     StringBuilder sb = new StringBuilder("CREATE ");
     if (t.unlogged()) {
@@ -386,6 +402,11 @@ public final class CatalogSchemaScripter implements SchemaScripter {
         col.append(" NOT NULL");
       }
       items.add(col.toString());
+    }
+    if (!partition) {
+      for (Constraint c : checks) {
+        items.add("CONSTRAINT " + quote(c.name()) + " " + c.definition());
+      }
     }
     if (partition) {
       sb.append(" PARTITION OF ").append(t.partitionOf());

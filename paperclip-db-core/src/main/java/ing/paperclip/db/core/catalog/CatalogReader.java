@@ -218,7 +218,10 @@ public final class CatalogReader {
         FROM pg_catalog.pg_proc p
         JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
         LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid
-        WHERE\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_proc", "p.oid") + " ORDER BY 1, 2, 3")) {
+        WHERE\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_proc", "p.oid")
+        // range and multirange constructors belong to their type: CREATE TYPE makes them
+        + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
+        + " AND i.objid = p.oid AND i.deptype = 'i') ORDER BY 1, 2, 3")) {
       while (rs.next()) {
         String kind = rs.getString(4);
         String def = rs.getString(5);
@@ -532,7 +535,8 @@ public final class CatalogReader {
         WITH base AS (
           SELECT 'pg_catalog.pg_class'::pg_catalog.regclass AS classid, c.oid AS objid,
                  CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
-                                WHEN 'c' THEN 'TYPE' ELSE 'TABLE' END AS kind, n.nspname AS schema, c.relname AS name
+                                WHEN 'c' THEN 'TYPE' ELSE 'TABLE' END AS kind, n.nspname::text AS schema,
+                 c.relname::text AS name
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c') AND %1$s
           UNION ALL
@@ -571,7 +575,7 @@ public final class CatalogReader {
           SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass, x.oid, 'EXTENSION', '', x.extname
             FROM pg_catalog.pg_extension x
         ), ext AS (
-          SELECT e.classid, e.objid, 'EXTENSION' AS kind, '' AS schema, x.extname AS name
+          SELECT e.classid, e.objid, 'EXTENSION' AS kind, ''::text AS schema, x.extname::text AS name
             FROM pg_catalog.pg_depend e JOIN pg_catalog.pg_extension x
               ON e.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND e.refobjid = x.oid
             WHERE e.deptype = 'e'
