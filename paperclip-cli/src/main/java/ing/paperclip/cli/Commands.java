@@ -15,6 +15,8 @@ public final class Commands {
     CommandLine root = new CommandLine(new RootCommand());
     root.addMixin("global", options);
     root.addSubcommand(DbCommands.create(ctx));
+    root.addSubcommand(ing.paperclip.cli.secrets.SecretsCommands.create(ctx));
+    root.addSubcommand(ing.paperclip.cli.secrets.SecretsCommands.configure(ctx));
     return root;
   }
 }
