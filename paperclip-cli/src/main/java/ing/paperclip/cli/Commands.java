@@ -17,6 +17,7 @@ public final class Commands {
     root.addSubcommand(DbCommands.create(ctx));
     root.addSubcommand(ing.paperclip.cli.secrets.SecretsCommands.create(ctx));
     root.addSubcommand(ing.paperclip.cli.secrets.SecretsCommands.configure(ctx));
+    root.addSubcommand(ing.paperclip.cli.references.IssueReferencesCommands.create(ctx));
     return root;
   }
 }
