@@ -18,6 +18,7 @@ public final class Commands {
     root.addSubcommand(ing.paperclip.cli.secrets.SecretsCommands.create(ctx));
     root.addSubcommand(ing.paperclip.cli.secrets.SecretsCommands.configure(ctx));
     root.addSubcommand(ing.paperclip.cli.references.IssueReferencesCommands.create(ctx));
+    root.addSubcommand(ing.paperclip.cli.plugins.PluginsCommands.create(ctx));
     return root;
   }
 }
