@@ -1,230 +1,181 @@
--- Hostile corpus: every object kind and data edge of SPEC §3. Loads on PostgreSQL 15..18 with
--- TestDatabase.execute (one simple-protocol batch). Needs a superuser (extensions, roles).
-
+-- A hostile corpus: every object kind and data edge a logical backup must keep (SPEC §3).
+-- Loads on PostgreSQL 15 through 18.
 CREATE SCHEMA ext;
-CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA ext;
-CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
-CREATE SCHEMA "Other Schema";
-CREATE SCHEMA "ü-名前";
-COMMENT ON SCHEMA "Other Schema" IS 'second schema, with a space';
-COMMENT ON SCHEMA public IS 'standard public schema';
+CREATE EXTENSION pg_trgm WITH SCHEMA ext;
+CREATE EXTENSION fuzzystrmatch;
+CREATE SCHEMA "Weird Schema";
+CREATE SCHEMA app;
+COMMENT ON SCHEMA app IS 'application schema; with ''quotes''';
 
-DO $$ BEGIN
-  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'paperclip_hostile_reader') THEN
-    CREATE ROLE paperclip_hostile_reader NOLOGIN;
-  END IF;
-END $$;
+-- types
+CREATE TYPE app.mood AS ENUM ('sad', 'ok', 'happy');
+ALTER TYPE app.mood ADD VALUE 'meh' BEFORE 'ok';
+ALTER TYPE app.mood ADD VALUE 'ecstatic';
+CREATE DOMAIN app.positive_int AS integer DEFAULT 1 NOT NULL CONSTRAINT positive CHECK (VALUE > 0);
+CREATE DOMAIN "Weird Schema"."ü-名前" AS text COLLATE "C" CONSTRAINT not_blank CHECK (btrim(VALUE) <> '');
+CREATE TYPE app.point3 AS (x double precision, y double precision, "z coord" numeric(10,3), label text COLLATE "C");
+CREATE TYPE app.floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
+COMMENT ON TYPE app.mood IS 'how it feels';
 
--- Types
-CREATE TYPE public.mood AS ENUM ('sad', 'ok', 'happy');
-ALTER TYPE public.mood ADD VALUE 'meh' BEFORE 'ok';
-ALTER TYPE public.mood ADD VALUE 'ecstatic';
-CREATE TYPE "Other Schema"."Weird ""Enum""" AS ENUM ('a b', 'C''d', 'ü', '');
-CREATE DOMAIN public.posint AS integer DEFAULT 1 NOT NULL CONSTRAINT posint_check CHECK (VALUE > 0);
-CREATE DOMAIN public.email AS text COLLATE "C" CONSTRAINT email_at CHECK (VALUE ~ '@') CONSTRAINT email_len CHECK (length(VALUE) < 200);
-CREATE TYPE public.pair AS (x integer, "Y label" text, z numeric(12,4));
-CREATE TYPE public.floatrange AS RANGE (subtype = float8, subtype_diff = float8mi);
-COMMENT ON TYPE public.mood IS 'an enum';
-COMMENT ON DOMAIN public.posint IS 'a domain';
-
--- Functions and procedures
-CREATE FUNCTION public.add_one(i integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT i + 1 $$;
-CREATE FUNCTION public.add_one(t text) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT t || '1' $$;
-CREATE FUNCTION "Other Schema"."select"(a integer DEFAULT 3, VARIADIC rest integer[] DEFAULT '{}') RETURNS SETOF integer
-  LANGUAGE plpgsql STABLE STRICT SECURITY DEFINER SET search_path = pg_catalog AS $$
+-- functions and procedures (sql, plpgsql, overloaded)
+CREATE FUNCTION app.add(a integer, b integer) RETURNS integer LANGUAGE sql IMMUTABLE AS $$ SELECT a + b $$;
+CREATE FUNCTION app.add(a numeric, b numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$ SELECT a + b $$;
+CREATE FUNCTION app.refuse_during_load() RETURNS trigger LANGUAGE plpgsql AS $body$
 BEGIN
-  RETURN NEXT a;
-  RETURN QUERY SELECT unnest(rest);
-END $$;
-CREATE PROCEDURE public.do_nothing(INOUT n integer) LANGUAGE plpgsql AS $$ BEGIN n := n + 1; END $$;
-CREATE FUNCTION public.reject_insert() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION 'trigger reject_insert fired on %', TG_TABLE_NAME;
-END $$;
-CREATE FUNCTION public.check_later() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RETURN NULL;
-END $$;
-CREATE FUNCTION public.one_two_three() RETURNS TABLE(n integer, label text) LANGUAGE sql STABLE
-  AS $$ VALUES (1, 'one'), (2, 'two'), (3, 'three') $$;
-COMMENT ON FUNCTION public.add_one(integer) IS 'overload for int';
-COMMENT ON PROCEDURE public.do_nothing(integer) IS 'a procedure';
+  RAISE EXCEPTION 'trigger fired during load: %', NEW;
+END;
+$body$;
+CREATE FUNCTION app.touch() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN NEW.updated_at := now(); RETURN NEW; END;
+$fn$;
+CREATE PROCEDURE app.noop(IN x integer) LANGUAGE plpgsql AS $$ BEGIN PERFORM x; END; $$;
+CREATE FUNCTION app.deferred_check() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END; $$;
+COMMENT ON FUNCTION app.add(integer, integer) IS 'adds integers';
 
--- Sequences
-CREATE SEQUENCE public.custom_seq AS integer START WITH 100 INCREMENT BY -3 MINVALUE -1000 MAXVALUE 1000 CACHE 5 CYCLE;
-SELECT setval('public.custom_seq', 42, false);
-CREATE SEQUENCE "Other Schema"."Seq ""q"""; 
-SELECT setval('"Other Schema"."Seq ""q"""', 7, true);
-CREATE SEQUENCE public.unused_seq;
+-- sequences
+CREATE SEQUENCE app.counter AS integer START WITH 100 INCREMENT BY 7 MINVALUE 1 MAXVALUE 100000 CACHE 3 CYCLE;
+SELECT setval('app.counter', 142, true);
+CREATE SEQUENCE app.not_called START WITH 5;
+SELECT setval('app.not_called', 9, false);
 
--- Tables
-CREATE TABLE public."select" (
-  id integer GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 5) PRIMARY KEY,
-  "from" text COLLATE "C" NOT NULL DEFAULT '',
-  "Mixed Case" varchar(7),
-  "ü-名前" numeric(12,4) DEFAULT 0.5,
+-- tables: every column feature
+CREATE TABLE app."select" (
+  id bigint GENERATED ALWAYS AS IDENTITY (START WITH 10 INCREMENT BY 5) PRIMARY KEY,
+  "Mixed Case" text NOT NULL DEFAULT 'x',
+  "from" varchar(7),
+  amount numeric(12,4) CHECK (amount >= 0),
   bits bit(3),
-  ts timestamp(3) without time zone DEFAULT now(),
-  tstz timestamptz,
-  d date,
-  f8 double precision,
-  n numeric,
-  mood public.mood DEFAULT 'ok',
-  arr integer[],
-  arr2 text[][],
-  js jsonb,
+  stamp timestamp(3) without time zone,
+  stampz timestamptz DEFAULT '-infinity',
+  day date,
+  c_col text COLLATE "C",
+  doubled integer GENERATED ALWAYS AS (length("Mixed Case") * 2) STORED,
+  mood app.mood DEFAULT 'ok',
+  pos app.positive_int,
+  pt app.point3,
+  r app.floatrange,
+  tags text[],
+  grid integer[][],
+  doc jsonb,
   raw bytea,
-  doubled integer GENERATED ALWAYS AS (id * 2) STORED,
-  CONSTRAINT select_mixed_check CHECK ("Mixed Case" <> 'bad'),
-  CONSTRAINT select_not_valid CHECK (f8 IS NOT NULL OR n IS NOT NULL OR TRUE) NOT VALID
+  f8 double precision,
+  num numeric,
+  counter_val integer DEFAULT nextval('app.counter'),
+  updated_at timestamptz,
+  CONSTRAINT amount_not_huge CHECK (amount < 1e9) NOT VALID
 );
-COMMENT ON TABLE public."select" IS 'reserved word table';
-COMMENT ON COLUMN public."select"."from" IS 'reserved column, "quoted" comment';
-COMMENT ON CONSTRAINT select_mixed_check ON public."select" IS 'check comment';
+ALTER TABLE app."select" DROP COLUMN "from";
+ALTER TABLE app."select" ADD COLUMN "quote""d" text;
+CREATE TABLE app.by_default (id integer GENERATED BY DEFAULT AS IDENTITY, note text);
+CREATE TABLE app.serials (id serial PRIMARY KEY, big bigserial);
+CREATE UNLOGGED TABLE app.scratch (k text PRIMARY KEY, v text);
+CREATE TABLE app.empty_cols ();
+CREATE TABLE app.wide_fill (id int) WITH (fillfactor = 70);
+COMMENT ON TABLE app."select" IS 'a table named like a keyword';
+COMMENT ON COLUMN app."select"."Mixed Case" IS E'column comment with\nnewline';
 
-CREATE TABLE public.by_default (
-  id bigint GENERATED BY DEFAULT AS IDENTITY (MINVALUE 5 MAXVALUE 5000 CACHE 2),
-  email public.email,
-  amount public.posint,
-  p public.pair,
-  r public.floatrange,
-  seqcol integer DEFAULT nextval('public.custom_seq'::regclass),
-  CONSTRAINT by_default_pkey PRIMARY KEY (id)
+-- uniques, NULLS NOT DISTINCT, exclusion
+CREATE TABLE app.uniq (
+  a int, b int, c text,
+  CONSTRAINT uniq_ab UNIQUE NULLS NOT DISTINCT (a, b),
+  CONSTRAINT uniq_c UNIQUE (c) DEFERRABLE INITIALLY DEFERRED
 );
-ALTER SEQUENCE public.unused_seq OWNED BY public.by_default.seqcol;
-
-CREATE UNLOGGED TABLE public.unlogged_things (k text PRIMARY KEY, v text) WITH (fillfactor = 70);
-
-CREATE TABLE public.zero_columns ();
-INSERT INTO public.zero_columns DEFAULT VALUES;
-INSERT INTO public.zero_columns DEFAULT VALUES;
-
-CREATE TABLE public.dropped_col (a integer, gone text, c text);
-ALTER TABLE public.dropped_col DROP COLUMN gone;
-INSERT INTO public.dropped_col VALUES (1, 'x'), (2, NULL);
-
--- Partitioning
-CREATE TABLE public.measurements (
-  id bigint NOT NULL,
-  at date NOT NULL,
-  region text NOT NULL,
-  value double precision
-) PARTITION BY RANGE (at);
-CREATE TABLE public.measurements_2020 PARTITION OF public.measurements FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');
-CREATE TABLE public.measurements_2021 PARTITION OF public.measurements FOR VALUES FROM ('2021-01-01') TO ('2022-01-01')
-  PARTITION BY LIST (region);
-CREATE TABLE public.measurements_2021_eu PARTITION OF public.measurements_2021 FOR VALUES IN ('eu', 'uk');
-CREATE TABLE public.measurements_2021_other PARTITION OF public.measurements_2021 DEFAULT;
-CREATE TABLE public.measurements_default PARTITION OF public.measurements DEFAULT;
-CREATE INDEX measurements_at_region_idx ON public.measurements (at, region);
-ALTER TABLE public.measurements ADD CONSTRAINT measurements_pkey PRIMARY KEY (id, at, region);
-INSERT INTO public.measurements VALUES (1, '2020-05-01', 'us', 1.5), (2, '2021-02-02', 'eu', 2.5),
-  (3, '2021-03-03', 'jp', NULL), (4, '1999-12-31', 'eu', 'NaN');
-
--- Inheritance
-CREATE TABLE public.parent_tbl (id integer, name text DEFAULT 'parent');
-CREATE TABLE public.child_tbl (extra text, name text DEFAULT 'child') INHERITS (public.parent_tbl);
-INSERT INTO public.parent_tbl VALUES (1, 'p');
-INSERT INTO public.child_tbl VALUES (2, 'c', 'e');
-
--- Keys and constraints
-CREATE TABLE public.nnd (a integer, b integer, CONSTRAINT nnd_a_b_key UNIQUE NULLS NOT DISTINCT (a, b));
-CREATE TABLE public.bookings (
-  id integer PRIMARY KEY,
-  during tstzrange NOT NULL,
-  CONSTRAINT bookings_no_overlap EXCLUDE USING gist (during WITH &&)
+CREATE TABLE app.booking (
+  room int,
+  during tstzrange,
+  CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&)
 );
-CREATE TABLE public.composite_parent (a integer, b text, PRIMARY KEY (a, b));
-CREATE TABLE public.composite_child (
-  id integer PRIMARY KEY,
-  a integer, b text,
-  parent_id integer REFERENCES public.composite_child (id) ON DELETE SET NULL,
-  CONSTRAINT composite_child_fk FOREIGN KEY (a, b) REFERENCES public.composite_parent (a, b)
-    MATCH FULL ON DELETE CASCADE ON UPDATE RESTRICT DEFERRABLE INITIALLY DEFERRED
+
+-- foreign keys: composite, deferrable, MATCH FULL, actions, cycles, self, cross-schema
+CREATE TABLE app.parent (a int, b int, PRIMARY KEY (a, b));
+CREATE TABLE app.child (
+  id int PRIMARY KEY, a int, b int, up int REFERENCES app.child(id) ON DELETE SET NULL,
+  CONSTRAINT child_parent_fk FOREIGN KEY (a, b) REFERENCES app.parent (a, b) MATCH FULL ON DELETE CASCADE ON UPDATE CASCADE
 );
-CREATE TABLE public.circ_a (id integer PRIMARY KEY, b_id integer);
-CREATE TABLE public.circ_b (id integer PRIMARY KEY, a_id integer REFERENCES public.circ_a (id) DEFERRABLE);
-ALTER TABLE public.circ_a ADD CONSTRAINT circ_a_b_fk FOREIGN KEY (b_id) REFERENCES public.circ_b (id) DEFERRABLE INITIALLY DEFERRED;
-CREATE TABLE "Other Schema"."Cross ""Ref""" (
-  id integer PRIMARY KEY,
-  sel_id integer REFERENCES public."select" (id) ON UPDATE CASCADE ON DELETE SET DEFAULT,
-  label "Other Schema"."Weird ""Enum"""
+CREATE TABLE app.chicken (id int PRIMARY KEY, egg_id int);
+CREATE TABLE app.egg (id int PRIMARY KEY, chicken_id int REFERENCES app.chicken(id) DEFERRABLE INITIALLY DEFERRED);
+ALTER TABLE app.chicken ADD CONSTRAINT chicken_egg_fk FOREIGN KEY (egg_id) REFERENCES app.egg(id) DEFERRABLE INITIALLY DEFERRED;
+CREATE TABLE "Weird Schema"."Order Lines" (
+  "line#" int PRIMARY KEY,
+  parent_a int, parent_b int,
+  name "Weird Schema"."ü-名前",
+  FOREIGN KEY (parent_a, parent_b) REFERENCES app.parent (a, b) ON DELETE RESTRICT
 );
-CREATE TABLE "ü-名前"."ü-名前" ("名前 ""x""" text PRIMARY KEY, "emoji 😀" text);
 
--- Indexes
-CREATE INDEX select_partial_idx ON public."select" (d) WHERE d IS NOT NULL;
-CREATE INDEX select_expr_idx ON public."select" (lower("from"), (n + 1));
-CREATE UNIQUE INDEX select_include_idx ON public."select" (id) INCLUDE ("Mixed Case");
-CREATE INDEX select_hash_idx ON public."select" USING hash ("from");
-CREATE INDEX select_brin_idx ON public."select" USING brin (ts);
-CREATE INDEX select_gin_idx ON public."select" USING gin (js jsonb_path_ops);
-CREATE INDEX select_trgm_idx ON public."select" USING gist ("from" ext.gist_trgm_ops);
-CREATE INDEX by_default_range_idx ON public.by_default USING gist (r);
-CREATE INDEX "Weird idx ""q""" ON "Other Schema"."Cross ""Ref""" (label DESC NULLS LAST);
-COMMENT ON INDEX public.select_partial_idx IS 'partial index';
+-- partitions (range, list, default), partitioned index and PK, inheritance
+CREATE TABLE app.events (id bigint, at date NOT NULL, kind text, payload jsonb, PRIMARY KEY (id, at)) PARTITION BY RANGE (at);
+CREATE TABLE app.events_2025 PARTITION OF app.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE app.events_2026 PARTITION OF app.events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE TABLE app.events_other PARTITION OF app.events DEFAULT;
+CREATE INDEX events_kind_idx ON app.events (kind);
+CREATE TABLE app.regions (code text, country text) PARTITION BY LIST (country);
+CREATE TABLE app.regions_eu PARTITION OF app.regions FOR VALUES IN ('DE', 'FR', 'NL');
+CREATE TABLE app.regions_rest PARTITION OF app.regions DEFAULT;
+CREATE TABLE app.base_log (id int, msg text);
+CREATE TABLE app.audit_log (who text) INHERITS (app.base_log);
 
--- Views
-CREATE VIEW public.v_select AS SELECT id, "from", "Mixed Case" FROM public."select" WHERE id > 0;
-CREATE VIEW public.v_on_v AS SELECT id, upper("from") AS up FROM public.v_select;
-CREATE VIEW public.v_func AS SELECT n, label, public.add_one(n) AS plus FROM public.one_two_three();
-CREATE VIEW "Other Schema"."View ""q""" WITH (security_barrier) AS SELECT * FROM "Other Schema"."Cross ""Ref""";
-CREATE MATERIALIZED VIEW public.mv_counts AS SELECT region, count(*) AS n FROM public.measurements GROUP BY region;
-CREATE UNIQUE INDEX mv_counts_region_idx ON public.mv_counts (region);
-CREATE MATERIALIZED VIEW public.mv_empty AS SELECT 1 AS x WITH NO DATA;
-COMMENT ON VIEW public.v_select IS 'a view';
-COMMENT ON MATERIALIZED VIEW public.mv_counts IS 'a matview';
-COMMENT ON COLUMN public.v_select.id IS 'view column';
+-- indexes of every kind
+CREATE INDEX select_partial_idx ON app."select" ("Mixed Case") WHERE amount > 10;
+CREATE INDEX select_expr_idx ON app."select" (lower("Mixed Case"), (doc ->> 'k'));
+CREATE UNIQUE INDEX select_incl_idx ON app."select" (stamp) INCLUDE (day);
+CREATE INDEX select_hash_idx ON app."select" USING hash (c_col);
+CREATE INDEX select_brin_idx ON app."select" USING brin (day);
+CREATE INDEX select_gin_idx ON app."select" USING gin (doc jsonb_path_ops);
+CREATE INDEX select_trgm_idx ON app."select" USING gin ("Mixed Case" ext.gin_trgm_ops);
+CREATE INDEX booking_gist_idx ON app.booking USING gist (during);
+COMMENT ON INDEX app.select_partial_idx IS 'partial';
 
--- Data edges (before the rejecting trigger)
-INSERT INTO public."select" ("from", "Mixed Case", "ü-名前", bits, ts, tstz, d, f8, n, mood, arr, arr2, js, raw) VALUES
-  ('', NULL, NULL, B'101', 'infinity', '-infinity', 'infinity', 'Infinity', 'NaN', 'happy', '{1,NULL,3}', '{{a,b},{NULL,"d e"}}', '{"k": [1, null, "x\"y"], "e": {}}', '\x00ff5c'),
-  ('tab	and
-newline and \ backslash and ' || chr(13) || ' CR', '', 1234.5678, B'000', '2001-02-03 04:05:06.789', '2001-02-03 04:05:06+02', '-infinity', '-Infinity', '-1.5e-10', 'happy', '{}', '{}', '[]', ''),
-  ('\N', '\\N', -0.0001, NULL, NULL, NULL, '0001-01-01 BC', 'NaN', 99999999999999999999.123456789, NULL, NULL, NULL, 'null', NULL),
-  ('😀 emoji, é combining e' || chr(769) || ', RTL שלום مرحبا, 名前', 'NULL', 0, B'111', '1970-01-01', 'epoch', '2000-02-29', 1e308, 0, 'sad', '{-2147483648,2147483647}', '{"\\","\""}', '"just a string"', '\x5c4e');
-INSERT INTO public.by_default (email, amount, p, r) VALUES
-  ('a@b.c', 5, ROW(1, 'y "label"', 1.5), '[1.5,2.5)'),
-  (NULL, 1, NULL, 'empty'),
-  ('x@y', 2, ROW(NULL, NULL, NULL), '(,)');
-INSERT INTO public.by_default (id, email, amount) VALUES (4000, 'z@z', 3);
-INSERT INTO public.unlogged_things VALUES ('k', 'v'), ('tab	k', NULL);
-INSERT INTO public.nnd VALUES (1, NULL), (NULL, NULL);
-INSERT INTO public.bookings VALUES (1, '[2020-01-01,2020-01-02)'), (2, '[2020-01-02,2020-01-03)');
-INSERT INTO public.composite_parent VALUES (1, 'a'), (2, 'b');
-INSERT INTO public.composite_child VALUES (1, 1, 'a', NULL), (2, NULL, NULL, 1), (3, 2, 'b', 2);
+-- views and materialized views
+CREATE VIEW app.v_select AS SELECT id, "Mixed Case", app.add(pos, 1) AS pos_plus FROM app."select";
+CREATE VIEW app.v_on_view WITH (security_barrier = true) AS SELECT id FROM app.v_select WHERE id > 0;
+CREATE MATERIALIZED VIEW app.mv_moods AS SELECT mood, count(*) AS n FROM app."select" GROUP BY mood;
+CREATE UNIQUE INDEX mv_moods_idx ON app.mv_moods (mood);
+CREATE MATERIALIZED VIEW app.mv_empty AS SELECT 1 AS one WITH NO DATA;
+COMMENT ON VIEW app.v_select IS 'a view';
+
+-- triggers (one must not fire during the load; a constraint trigger; a disabled one)
+CREATE TRIGGER refuse_insert BEFORE INSERT ON app.child FOR EACH ROW EXECUTE FUNCTION app.refuse_during_load();
+CREATE TRIGGER touch_select BEFORE UPDATE ON app."select" FOR EACH ROW EXECUTE FUNCTION app.touch();
+CREATE CONSTRAINT TRIGGER egg_check AFTER INSERT ON app.egg DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION app.deferred_check();
+CREATE TRIGGER disabled_touch BEFORE UPDATE ON app.scratch FOR EACH ROW EXECUTE FUNCTION app.touch();
+ALTER TABLE app.scratch DISABLE TRIGGER disabled_touch;
+
+-- row-level security
+ALTER TABLE app.uniq ENABLE ROW LEVEL SECURITY;
+ALTER TABLE app.uniq FORCE ROW LEVEL SECURITY;
+CREATE POLICY uniq_read ON app.uniq FOR SELECT TO PUBLIC USING (a IS NOT NULL OR b IS NULL);
+CREATE POLICY uniq_write ON app.uniq AS RESTRICTIVE FOR INSERT TO PUBLIC WITH CHECK (c <> 'forbidden');
+COMMENT ON POLICY uniq_read ON app.uniq IS 'everyone reads';
+
+-- data edges (rows are inserted before the refusing trigger matters only for app.child: disable it)
+ALTER TABLE app.child DISABLE TRIGGER refuse_insert;
+INSERT INTO app.parent VALUES (1, 1), (1, 2), (2, 2);
+INSERT INTO app.child VALUES (1, 1, 1, NULL), (2, 1, 2, 1), (3, NULL, NULL, 2);
+ALTER TABLE app.child ENABLE TRIGGER refuse_insert;
 BEGIN;
-INSERT INTO public.circ_a VALUES (1, 1);
-INSERT INTO public.circ_b VALUES (1, 1);
+INSERT INTO app.chicken VALUES (1, 10), (2, 20);
+INSERT INTO app.egg VALUES (10, 1), (20, 2);
 COMMIT;
-INSERT INTO "Other Schema"."Cross ""Ref""" VALUES (1, 10, 'a b'), (2, NULL, 'C''d'), (3, 15, '');
-INSERT INTO "ü-名前"."ü-名前" VALUES ('ü', '😀'), ('名前', NULL);
-REFRESH MATERIALIZED VIEW public.mv_counts;
-
--- Triggers
-CREATE TRIGGER reject_every_insert BEFORE INSERT ON public."select" FOR EACH ROW EXECUTE FUNCTION public.reject_insert();
-CREATE TRIGGER reject_disabled BEFORE INSERT ON public.by_default FOR EACH ROW EXECUTE FUNCTION public.reject_insert();
-ALTER TABLE public.by_default DISABLE TRIGGER reject_disabled;
-CREATE CONSTRAINT TRIGGER check_later_trg AFTER INSERT OR UPDATE ON public.composite_child
-  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.check_later();
-CREATE TRIGGER "Trigger ""q""" AFTER UPDATE OF "from" ON public."select" FOR EACH STATEMENT EXECUTE FUNCTION public.check_later();
-COMMENT ON TRIGGER reject_every_insert ON public."select" IS 'would break a naive restore';
-
--- Row level security
-ALTER TABLE public.by_default ENABLE ROW LEVEL SECURITY;
-ALTER TABLE public.by_default FORCE ROW LEVEL SECURITY;
-CREATE POLICY by_default_read ON public.by_default FOR SELECT USING (amount > 0);
-CREATE POLICY "Policy ""w""" ON public.by_default AS RESTRICTIVE FOR UPDATE TO paperclip_hostile_reader
-  USING (true) WITH CHECK (email IS NOT NULL);
-COMMENT ON POLICY by_default_read ON public.by_default IS 'policy comment';
-
--- Grants (the comparator ignores privileges; the scripter must emit them)
-GRANT USAGE ON SCHEMA "Other Schema" TO paperclip_hostile_reader;
-GRANT SELECT ON public."select" TO paperclip_hostile_reader;
-GRANT SELECT (id, email), UPDATE (email) ON public.by_default TO paperclip_hostile_reader;
-GRANT USAGE ON SEQUENCE public.custom_seq TO paperclip_hostile_reader;
-REVOKE EXECUTE ON FUNCTION public.reject_insert() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION public.reject_insert() TO paperclip_hostile_reader;
-GRANT USAGE ON TYPE public.mood TO paperclip_hostile_reader;
-
-ANALYZE;
+INSERT INTO "Weird Schema"."Order Lines" VALUES (1, 1, 1, 'ünïcödé ✓'), (2, 2, 2, E'tab\there');
+INSERT INTO app."select" ("Mixed Case", amount, bits, stamp, stampz, day, c_col, mood, pos, pt, r, tags, grid, doc, raw, f8, num, "quote""d")
+VALUES
+  ('plain', 1.5, B'101', '2026-01-02 03:04:05.678', 'infinity', 'infinity', 'c', 'happy', 3, ROW(1, 2, 3.5, 'p'), '[1.5,2.5)', ARRAY['a', NULL, ''], ARRAY[[1,2],[3,4]], '{"k": "v", "n": [1, null, true]}', '\x00ff10', 'NaN', 'NaN', 'q'),
+  ('', 0, B'000', NULL, '-infinity', '-infinity', '', 'meh', 1, NULL, 'empty', ARRAY[]::text[], NULL, 'null', '', 'Infinity', '-0.000', ''),
+  (E'tabs\tnew\nlines\r\nback\\slash', 99.9999, NULL, '1999-12-31 23:59:59.999', now(), '2000-02-29', E'\\N', 'ecstatic', 7, ROW(-1, -2, NULL, NULL), '(,)', ARRAY['\N', 'x"y', 'a,b', '{}'], ARRAY[[NULL::int]], '[]', '\x5c4e', '-Infinity', 123456789012345678901234567890.123456789, NULL),
+  ('emoji 🚀 RTL שלום combining é ZWJ 👩‍💻', 12, B'111', '0001-01-01 00:00:00', '2026-06-01 12:00:00+02', '0001-01-01', 'zz', 'sad', 2, ROW(0, 0, 0, ''), '[0,1]', ARRAY['ü'], ARRAY[[5]], '{"nested": {"deep": ["x\ty"]}}', decode(repeat('ab', 100), 'hex'), 1e-300, 1e-30, 'NULL');
+UPDATE app."select" SET "Mixed Case" = "Mixed Case" WHERE id = 10;
+INSERT INTO app.by_default (note) VALUES ('one'), ('two');
+INSERT INTO app.by_default (id, note) VALUES (100, 'explicit');
+INSERT INTO app.serials (big) VALUES (DEFAULT), (DEFAULT), (DEFAULT);
+INSERT INTO app.scratch VALUES ('k1', 'v1');
+INSERT INTO app.empty_cols DEFAULT VALUES;
+INSERT INTO app.empty_cols DEFAULT VALUES;
+INSERT INTO app.uniq VALUES (1, NULL, 'one'), (NULL, NULL, 'two');
+INSERT INTO app.booking VALUES (1, '[2026-01-01,2026-01-02)'), (1, '[2026-01-03,2026-01-04)');
+INSERT INTO app.events VALUES (1, '2025-05-05', 'a', '{}'), (2, '2026-05-05', 'b', '{"x":1}'), (3, '2030-01-01', 'c', NULL);
+INSERT INTO app.regions VALUES ('berlin', 'DE'), ('austin', 'US');
+INSERT INTO app.base_log VALUES (1, 'base only');
+INSERT INTO app.audit_log VALUES (2, 'child row', 'alice');
+INSERT INTO app.wide_fill SELECT g FROM generate_series(1, 50) g;
+REFRESH MATERIALIZED VIEW app.mv_moods;
+SELECT nextval('app.counter');

@@ -14,9 +14,23 @@ public final class Corpora {
 
   /** Returns {@code corpora/hostile.sql} from the core test resources. */
   public static String hostile() {
-    try (InputStream in = Corpora.class.getResourceAsStream("/corpora/hostile.sql")) {
+    return resource("corpora/hostile.sql");
+  }
+
+  /**
+   * Returns {@code corpora/hostile2.sql}: a second hostile corpus (schemas {@code public},
+   * {@code "Other Schema"}, {@code "ü-名前"}, {@code ext}), with grants to a role it creates,
+   * sub-partitions, a view over a set-returning function and a rejecting BEFORE INSERT trigger.
+   */
+  public static String hostile2() {
+    return resource("corpora/hostile2.sql");
+  }
+
+  /** Returns a test resource as UTF-8 text. */
+  public static String resource(String name) {
+    try (InputStream in = Corpora.class.getResourceAsStream("/" + name)) {
       if (in == null) {
-        throw new IllegalStateException("corpora/hostile.sql is not on the test classpath");
+        throw new IllegalStateException(name + " is not on the test classpath");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -84,8 +84,8 @@ public final class DatabaseComparator {
    * Asserts every table, materialized view and sequence holds the same rows/values in both.
    */
   public static void assertSameData(TestDatabase expected, TestDatabase actual) {
-    Map<String, String> a = dataDigests(expected);
-    Map<String, String> b = dataDigests(actual);
+    Map<String, String> a = fingerprints(expected);
+    Map<String, String> b = fingerprints(actual);
     if (!a.equals(b)) {
       StringBuilder sb = new StringBuilder("data differs between " + expected.name()
           + " and " + actual.name() + ":\n");
@@ -141,7 +141,7 @@ public final class DatabaseComparator {
    * Returns {@code "kind schema.name" -> digest} for every table, partition, materialized view
    * ({@code count:md5}) and sequence ({@code last_value:is_called}) of every non-system schema.
    */
-  public static Map<String, String> dataDigests(TestDatabase db) {
+  public static Map<String, String> fingerprints(TestDatabase db) {
     TreeMap<String, String> out = new TreeMap<>();
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
       List<String[]> rels = new ArrayList<>();
@@ -149,6 +149,8 @@ public final class DatabaseComparator {
           + " c.relkind = 'm' and not c.relispopulated from pg_class c"
           + " join pg_namespace n on n.oid = c.relnamespace"
           + " where c.relkind in ('r','m','S') and " + SYSTEM_SCHEMA_FILTER
+          + " and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass"
+          + " and d.objid = c.oid and d.deptype = 'e')"
           + " order by 1, 2")) {
         while (rs.next()) {
           rels.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3),
@@ -178,6 +180,28 @@ public final class DatabaseComparator {
       throw new IllegalStateException("cannot digest " + db.name() + ": " + e.getMessage(), e);
     }
     return out;
+  }
+
+  /** Returns whether a pg_dump of the server's major version is available. */
+  public static boolean pgDumpFits(TestDatabase db) {
+    return findPgDump(db.server().majorVersion()).isPresent();
+  }
+
+  /** Returns the major version of the pg_dump on {@code PATH}, if any. */
+  public static Optional<Integer> pgDumpMajor() {
+    int m = majorOf(Path.of("pg_dump"));
+    return m < 0 ? Optional.empty() : Optional.of(m);
+  }
+
+  /**
+   * Runs pg_dump (or another libpq tool; the first element may be a bare name looked up on
+   * {@code PATH}) against the database, connection in the environment, and returns its output
+   * lines.
+   */
+  public static List<String> run(TestDatabase db, List<String> command) {
+    List<String> cmd = new ArrayList<>(command);
+    cmd.removeIf(String::isEmpty);
+    return run(cmd, db.spec()).lines().toList();
   }
 
   /** Finds a pg_dump binary of the given major version. */

@@ -13,12 +13,12 @@ class DatabaseComparatorIT {
 
   @Test
   void identicalCorporaCompareEqualAndChangesAreCaught(TestDatabase db) {
-    db.execute(Corpora.hostile());
+    db.execute(Corpora.hostile2());
     TestDatabase other = db.sibling("cmp");
     try {
-      other.execute(Corpora.hostile());
+      other.execute(Corpora.hostile2());
       DatabaseComparator.assertSameSchemaAndData(db, other);
-      Map<String, String> digests = DatabaseComparator.dataDigests(db);
+      Map<String, String> digests = DatabaseComparator.fingerprints(db);
       assertTrue(digests.containsKey("r public.zero_columns"), digests.keySet().toString());
       assertEquals("unpopulated", digests.get("m public.mv_empty"));
       assertEquals("1:false", digests.get("S public.unused_seq"), digests.toString());

@@ -1,0 +1,20 @@
+package ing.paperclip.cli;
+
+import ing.paperclip.cli.db.DbCommands;
+import picocli.CommandLine;
+
+/**
+ * The registration list: builds the command tree from instances. Each area adds its commands
+ * with one line here.
+ */
+public final class Commands {
+  private Commands() {}
+
+  /** Builds the command tree for one run. */
+  static CommandLine build(CliContext ctx, GlobalOptions options) {
+    CommandLine root = new CommandLine(new RootCommand());
+    root.addMixin("global", options);
+    root.addSubcommand(DbCommands.create(ctx));
+    return root;
+  }
+}

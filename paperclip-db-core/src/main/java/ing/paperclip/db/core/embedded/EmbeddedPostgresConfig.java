@@ -1,0 +1,116 @@
+package ing.paperclip.db.core.embedded;
+
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to run an embedded PostgreSQL server. Build with {@link #builder(Path, Path)}.
+ *
+ * @param dataDir the server's data directory (created by initdb when missing)
+ * @param preferredPort the port to use when free (default 54329); otherwise the next free one
+ * @param user the superuser created by initdb (default {@code paperclip})
+ * @param password its password (default {@code paperclip}); never printed
+ * @param database the database created when missing (default {@code paperclip})
+ * @param cacheDir where bundled binaries are extracted (e.g. {@code ~/.paperclip/runtime})
+ * @param installDir a system PostgreSQL installation holding {@code bin/initdb},
+ *     {@code bin/pg_ctl} and {@code bin/postgres}, used instead of the bundled binaries
+ * @param startTimeout how long to wait for the server to accept connections (default 60 s)
+ */
+public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String user, String password,
+    String database, Path cacheDir, Optional<Path> installDir, Duration startTimeout) {
+
+  /** The default port. */
+  public static final int DEFAULT_PORT = 54329;
+
+  /** Validates. */
+  public EmbeddedPostgresConfig {
+    Objects.requireNonNull(dataDir, "dataDir");
+    dataDir = dataDir.toAbsolutePath().normalize();
+    Objects.requireNonNull(cacheDir, "cacheDir");
+    cacheDir = cacheDir.toAbsolutePath().normalize();
+    Objects.requireNonNull(installDir, "installDir");
+    Objects.requireNonNull(startTimeout, "startTimeout");
+    if (preferredPort < 1 || preferredPort > 65535) {
+      throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL port "
+          + preferredPort + " is out of range: use 1..65535");
+    }
+    for (String[] v : new String[][] {{"user", user}, {"database", database}}) {
+      if (v[1] == null || !v[1].matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+        throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL " + v[0]
+            + " must be a plain identifier of letters, digits and '_'");
+      }
+    }
+    if (password == null || password.isEmpty()) {
+      throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL password is empty");
+    }
+  }
+
+  /** Returns a builder with the defaults. */
+  public static Builder builder(Path dataDir, Path cacheDir) {
+    return new Builder(dataDir, cacheDir);
+  }
+
+  @Override
+  public String toString() {
+    return "EmbeddedPostgresConfig[dataDir=" + dataDir + ", preferredPort=" + preferredPort
+        + ", user=" + user + ", database=" + database + ", installDir=" + installDir + "]";
+  }
+
+  /** Builds an {@link EmbeddedPostgresConfig}. Not thread-safe. */
+  public static final class Builder {
+    private final Path dataDir;
+    private final Path cacheDir;
+    private int port = DEFAULT_PORT;
+    private String user = "paperclip";
+    private String password = "paperclip";
+    private String database = "paperclip";
+    private Path installDir;
+    private Duration startTimeout = Duration.ofSeconds(60);
+
+    private Builder(Path dataDir, Path cacheDir) {
+      this.dataDir = dataDir;
+      this.cacheDir = cacheDir;
+    }
+
+    /** Sets the preferred port. */
+    public Builder port(int value) {
+      this.port = value;
+      return this;
+    }
+
+    /** Sets the superuser and its password. */
+    public Builder credentials(String userName, String secret) {
+      this.user = userName;
+      this.password = secret;
+      return this;
+    }
+
+    /** Sets the database created when missing. */
+    public Builder database(String value) {
+      this.database = value;
+      return this;
+    }
+
+    /** Uses a system PostgreSQL installation (a directory with {@code bin/postgres}). */
+    public Builder installDir(Path value) {
+      this.installDir = value;
+      return this;
+    }
+
+    /** Sets the start timeout. */
+    public Builder startTimeout(Duration value) {
+      this.startTimeout = value;
+      return this;
+    }
+
+    /** Builds the config. */
+    public EmbeddedPostgresConfig build() {
+      return new EmbeddedPostgresConfig(dataDir, port, user, password, database, cacheDir,
+          Optional.ofNullable(installDir), startTimeout);
+    }
+  }
+}
