@@ -249,7 +249,68 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             "COMMENT ON " + c.target() + " IS " + literal(c.text()) + ";", List.of()));
       }
     }
+    post.addAll(acls(cat.grants()));
     return post;
+  }
+
+  /**
+   * Scripts explicit ACLs: per object, {@code REVOKE ALL ... FROM PUBLIC} when the explicit ACL
+   * has no PUBLIC entry (functions and types grant PUBLIC rights by default), then the GRANTs
+   * (which start from the default ACL, so the result equals the source's, entry order included). The owner's own entries are skipped: the restoring role owns everything. Grants
+   * to other roles are wrapped in a {@code DO} block that grants only if the role exists on the
+   * target, so a restore onto another server never fails on a missing role.
+   */
+  private static List<SchemaObject> acls(List<Catalog.Grant> grants) {
+    Map<String, List<Catalog.Grant>> byObject = new LinkedHashMap<>();
+    for (Catalog.Grant g : grants) {
+      byObject.computeIfAbsent(g.objectType() + " " + g.target(), k -> new ArrayList<>()).add(g);
+    }
+    List<SchemaObject> out = new ArrayList<>();
+    for (List<Catalog.Grant> entries : byObject.values()) {
+      Catalog.Grant first = entries.get(0);
+      String on = " ON " + first.objectType() + " " + first.target();
+      StringBuilder sql = new StringBuilder();
+      boolean objectLevel = entries.stream().anyMatch(g -> g.column() == null);
+      boolean publicKept = entries.stream()
+          .anyMatch(g -> g.column() == null && g.grantee().equals("PUBLIC"));
+      if (objectLevel && !publicKept) {
+        sql.append("REVOKE ALL").append(on).append(" FROM PUBLIC;\n");
+      }
+      record Grantee(String role, boolean grantable) {}
+      Map<Grantee, List<String>> byGrantee = new LinkedHashMap<>();
+      for (Catalog.Grant g : entries) {
+        if (g.toOwner()) {
+          continue;
+        }
+        String priv = g.privilege() + (g.column() == null ? "" : " (" + quote(g.column()) + ")");
+        byGrantee.computeIfAbsent(new Grantee(g.grantee(), g.grantable()),
+            k -> new ArrayList<>()).add(priv);
+      }
+      for (Map.Entry<Grantee, List<String>> e : byGrantee.entrySet()) {
+        String role = e.getKey().role();
+        boolean grantable = e.getKey().grantable();
+        boolean isPublic = role.equals("PUBLIC");
+        String grant = "GRANT " + String.join(", ", e.getValue()) + on + " TO "
+            + (isPublic ? "PUBLIC" : quote(role)) + (grantable ? " WITH GRANT OPTION" : "") + ";";
+        if (isPublic) {
+          sql.append(grant).append('\n');
+        } else {
+          String tag = "$acl$";
+          for (int k = 1; grant.contains(tag); k++) {
+            tag = "$acl" + k + "$";
+          }
+          sql.append("DO ").append(tag).append(" BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles")
+              .append(" WHERE rolname = ").append(literal(role)).append(") THEN ").append(grant)
+              .append(" END IF; END ").append(tag).append(";\n");
+        }
+      }
+      if (sql.length() > 0) {
+        out.add(new SchemaObject("ACL", first.schema() == null ? "" : first.schema(),
+            first.objectType() + " " + first.name(), Section.POST_DATA,
+            sql.substring(0, sql.length() - 1), List.of()));
+      }
+    }
+    return out;
   }
 
   private static void add(Map<String, SchemaObject> objects, Map<String, Set<String>> deps, SchemaObject o) {

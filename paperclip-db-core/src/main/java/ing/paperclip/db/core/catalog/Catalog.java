@@ -311,15 +311,32 @@ public record Catalog(
   public record Comment(String target, boolean post, String text) {}
 
   /**
-   * A privilege granted on an object.
+   * One entry of an object's explicit access control list ({@code aclexplode} of
+   * {@code nspacl}, {@code relacl}, {@code attacl}, {@code proacl} or {@code typacl}). Objects
+   * whose ACL is still the default (NULL) have no entries; an object with an explicit ACL has at
+   * least its owner's entry unless the owner revoked its own rights.
    *
-   * @param objectType {@code TABLE}, {@code SEQUENCE}, {@code SCHEMA}, {@code FUNCTION}, {@code TYPE}
-   * @param target the quoted object name, as GRANT takes it
+   * @param objectType {@code TABLE} (also views and materialized views), {@code SEQUENCE},
+   *     {@code SCHEMA}, {@code FUNCTION} (also aggregates), {@code PROCEDURE} or {@code TYPE}
+   * @param schema the schema the object lives in (for schemas, the schema itself)
+   * @param name the object's name as scripted elsewhere (for functions their signature)
+   * @param target the quoted object name, as GRANT takes it, e.g. {@code "s"."f"(integer)}
+   * @param column the column for column privileges, or null for the whole object
    * @param privilege e.g. {@code SELECT}
-   * @param grantee the role, or {@code PUBLIC}
+   * @param grantee the role name, or {@code PUBLIC}
    * @param grantable whether WITH GRANT OPTION
+   * @param toOwner whether the grantee is the object's owner (implicit after a restore)
    */
-  public record Grant(String objectType, String target, String privilege, String grantee, boolean grantable) {}
+  public record Grant(String objectType, String schema, String name, String target, String column,
+      String privilege, String grantee, boolean grantable, boolean toOwner) {
+    /** Validates. */
+    public Grant {
+      Objects.requireNonNull(objectType, "objectType");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(privilege, "privilege");
+      Objects.requireNonNull(grantee, "grantee");
+    }
+  }
 
   /**
    * "from needs to" between two catalog objects.
