@@ -124,6 +124,11 @@ INSERT INTO public.measurements VALUES (1, '2020-05-01', 'us', 1.5), (2, '2021-0
 -- Inheritance
 CREATE TABLE public.parent_tbl (id integer, name text DEFAULT 'parent');
 CREATE TABLE public.child_tbl (extra text, name text DEFAULT 'child') INHERITS (public.parent_tbl);
+ALTER TABLE public.child_tbl ALTER COLUMN id SET DEFAULT 7;
+ALTER TABLE public.child_tbl ALTER COLUMN id SET NOT NULL;
+ALTER TABLE public.parent_tbl ADD CONSTRAINT parent_id_positive CHECK (id > 0);
+ALTER TABLE public.measurements_2020 ALTER COLUMN value SET DEFAULT 42;
+ALTER TABLE public.measurements_2020 ALTER COLUMN value SET NOT NULL;
 INSERT INTO public.parent_tbl VALUES (1, 'p');
 INSERT INTO public.child_tbl VALUES (2, 'c', 'e');
 

@@ -91,13 +91,16 @@ public final class CatalogSchemaScripter implements SchemaScripter {
         inlineChecks.computeIfAbsent(c.schema() + "." + c.table(), k -> new ArrayList<>()).add(c);
       }
     }
+    Map<String, Table> byName = new HashMap<>();
+    cat.tables().forEach(t -> byName.put(t.schema() + "." + t.name(), t));
     for (Table t : cat.tables()) {
       List<String> d = new ArrayList<>(schemaDep(t.schema()));
       for (String parent : t.partitionOf() != null ? List.of(t.partitionOf()) : t.inherits()) {
         d.add("TABLE " + unquoteQualified(parent));
       }
       add(pre, deps, new SchemaObject("TABLE", t.schema(), t.name(), Section.PRE_DATA,
-          tableSql(t, inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of())), d));
+          tableSql(t, inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of()), byName),
+          d));
     }
     for (Sequence s : cat.sequences()) {
       if (s.ownedByTable() != null) {
@@ -424,7 +427,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     return c.type().equals("c") && c.validated() && c.local();
   }
 
-  private static String tableSql(Table t, List<Constraint> checks) {
+  private static String tableSql(Table t, List<Constraint> checks, Map<String, Table> byName) {
     String name = qualified(t.schema(), t.name());
     StringBuilder sb = new StringBuilder("CREATE ");
     if (t.unlogged()) {
@@ -496,6 +499,49 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       sb.append("\nWITH (").append(String.join(", ", t.reloptions())).append(')');
     }
     sb.append(';');
+    sb.append(inheritedColumnOverrides(t, byName));
+    return sb.toString();
+  }
+
+  /**
+   * For partitions and inheritance children: the defaults and NOT NULLs a column has beyond (or
+   * without) what its parents give it, as {@code ALTER TABLE ONLY} statements, like pg_dump.
+   */
+  private static String inheritedColumnOverrides(Table t, Map<String, Table> byName) {
+    boolean partition = t.partitionOf() != null;
+    List<String> parentNames = partition ? List.of(t.partitionOf()) : t.inherits();
+    if (parentNames.isEmpty()) {
+      return "";
+    }
+    List<Table> parents = parentNames.stream().map(p -> byName.get(unquoteQualified(p)))
+        .filter(java.util.Objects::nonNull).toList();
+    if (parents.size() != parentNames.size()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    String alter = "\nALTER TABLE ONLY " + qualified(t.schema(), t.name()) + " ALTER COLUMN ";
+    for (Column c : t.columns()) {
+      List<Column> inherited = new ArrayList<>();
+      for (Table p : parents) {
+        p.columns().stream().filter(pc -> pc.name().equals(c.name())).findFirst()
+            .ifPresent(inherited::add);
+      }
+      if (inherited.isEmpty() || c.generatedExpr() != null || !c.identity().isEmpty()) {
+        continue;
+      }
+      if (!c.local()) {
+        boolean sameDefault = inherited.stream()
+            .anyMatch(pc -> java.util.Objects.equals(pc.defaultExpr(), c.defaultExpr()));
+        if (!sameDefault) {
+          sb.append(alter).append(quote(c.name())).append(c.defaultExpr() == null
+              ? " DROP DEFAULT;" : " SET DEFAULT " + c.defaultExpr() + ";");
+        }
+      }
+      if (c.notNull() && (!c.local() || partition)
+          && inherited.stream().noneMatch(Column::notNull)) {
+        sb.append(alter).append(quote(c.name())).append(" SET NOT NULL;");
+      }
+    }
     return sb.toString();
   }
 
