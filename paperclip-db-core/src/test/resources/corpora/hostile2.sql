@@ -215,6 +215,20 @@ CREATE CONSTRAINT TRIGGER check_later_trg AFTER INSERT OR UPDATE ON public.compo
 CREATE TRIGGER "Trigger ""q""" AFTER UPDATE OF "from" ON public."select" FOR EACH STATEMENT EXECUTE FUNCTION public.check_later();
 COMMENT ON TRIGGER reject_every_insert ON public."select" IS 'would break a naive restore';
 
+-- Less common table properties
+ALTER TABLE public.dropped_col ALTER COLUMN c SET STATISTICS 500;
+ALTER TABLE public.dropped_col ALTER COLUMN c SET STORAGE EXTERNAL;
+ALTER TABLE public.dropped_col REPLICA IDENTITY FULL;
+ALTER TABLE public.composite_parent CLUSTER ON composite_parent_pkey;
+CREATE STATISTICS public.select_stats (dependencies, ndistinct) ON d, n FROM public."select";
+ALTER TABLE public.parent_tbl ADD CONSTRAINT parent_only_check CHECK (id < 1000000) NO INHERIT;
+CREATE TRIGGER measurements_stmt AFTER INSERT ON public.measurements FOR EACH ROW EXECUTE FUNCTION public.check_later();
+CREATE TABLE public.refs_partitioned (id integer PRIMARY KEY, m_id bigint, m_at date, m_region text,
+  FOREIGN KEY (m_id, m_at, m_region) REFERENCES public.measurements (id, at, region));
+ALTER TABLE public.measurements ADD CONSTRAINT measurements_value_fk_check CHECK (value IS DISTINCT FROM -1);
+COMMENT ON COLUMN public.measurements_2020.value IS 'partition column comment';
+CREATE RULE no_delete AS ON DELETE TO public.unlogged_things DO INSTEAD NOTHING;
+
 -- Row level security
 ALTER TABLE public.by_default ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.by_default FORCE ROW LEVEL SECURITY;

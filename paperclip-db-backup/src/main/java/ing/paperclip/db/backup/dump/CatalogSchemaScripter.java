@@ -182,6 +182,23 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     for (int k = 0; k < attaches.size(); k++) {
       post.add(new SchemaObject("INDEX ATTACH", "", Integer.toString(k), Section.POST_DATA, attaches.get(k), List.of()));
     }
+    for (Table t : cat.tables()) {
+      String table = qualified(t.schema(), t.name());
+      if (t.clusterOn() != null) {
+        post.add(new SchemaObject("CLUSTER ON", t.schema(), t.name(), Section.POST_DATA,
+            "ALTER TABLE " + table + " CLUSTER ON " + quote(t.clusterOn()) + ";",
+            List.of("TABLE " + t.schema() + "." + t.name())));
+      }
+      if (t.replicaIdentity() != null && t.replicaIdentity().startsWith("USING")) {
+        post.add(new SchemaObject("REPLICA IDENTITY", t.schema(), t.name(), Section.POST_DATA,
+            "ALTER TABLE ONLY " + table + " REPLICA IDENTITY " + t.replicaIdentity() + ";",
+            List.of("TABLE " + t.schema() + "." + t.name())));
+      }
+    }
+    for (Catalog.Statistics st : cat.statistics()) {
+      post.add(new SchemaObject("STATISTICS", st.schema(), st.name(), Section.POST_DATA,
+          st.definition() + ";", List.of()));
+    }
     for (Constraint c : cat.constraints()) {
       if (c.type().equals("f") && c.local()) {
         Table t = tables.get(c.schema() + "." + c.table());
@@ -202,6 +219,11 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
       post.add(new SchemaObject("TRIGGER", t.schema(), t.table() + "." + t.name(), Section.POST_DATA,
           sql.toString(), List.of("TABLE " + t.schema() + "." + t.table())));
+    }
+    for (Catalog.Rule r : cat.rules()) {
+      String def = r.definition().strip();
+      post.add(new SchemaObject("RULE", r.schema(), r.table() + "." + r.name(), Section.POST_DATA,
+          def.endsWith(";") ? def : def + ";", List.of("TABLE " + r.schema() + "." + r.table())));
     }
     for (Table t : cat.tables()) {
       if (t.rowSecurity()) {
@@ -500,6 +522,21 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     }
     sb.append(';');
     sb.append(inheritedColumnOverrides(t, byName));
+    String alter = "\nALTER TABLE ONLY " + name + " ALTER COLUMN ";
+    for (Column c : t.columns()) {
+      if (c.statisticsTarget() >= 0) {
+        sb.append(alter).append(quote(c.name())).append(" SET STATISTICS ")
+            .append(c.statisticsTarget()).append(';');
+      }
+      if (c.storage() != null) {
+        sb.append(alter).append(quote(c.name())).append(" SET STORAGE ").append(c.storage())
+            .append(';');
+      }
+    }
+    if (t.replicaIdentity() != null && !t.replicaIdentity().startsWith("USING")) {
+      sb.append("\nALTER TABLE ONLY ").append(name).append(" REPLICA IDENTITY ")
+          .append(t.replicaIdentity()).append(';');
+    }
     return sb.toString();
   }
 

@@ -12,7 +12,7 @@ class CatalogSchemaScripterTest {
   private static Catalog withGrants(List<Catalog.Grant> grants) {
     return new Catalog(150000, "db", List.of(new Catalog.Schema("s", "owner")), List.of(),
         List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-        List.of(), List.of(), grants, List.of());
+        List.of(), List.of(), grants, List.of(), List.of(), List.of());
   }
 
   private static List<SchemaObject> acls(DumpScript script) {

@@ -87,8 +87,31 @@ public final class CatalogReader {
       List<Comment> comments = comments(st);
       List<Grant> grants = grants(st);
       List<Dependency> deps = dependencies(st);
+      List<Catalog.Rule> rules = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, r.rulename,"
+          + " pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r"
+          + " JOIN pg_catalog.pg_class c ON c.oid = r.ev_class"
+          + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE r.rulename <> '_RETURN' AND " + USER_SCHEMA + " AND "
+          + notExtensionMember("pg_class", "c.oid") + " ORDER BY 1, 2, 3")) {
+        while (rs.next()) {
+          rules.add(new Catalog.Rule(rs.getString(1), rs.getString(2), rs.getString(3),
+              rs.getString(4)));
+        }
+      }
+      List<Catalog.Statistics> statistics = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT n.nspname, s.stxname,"
+          + " pg_catalog.pg_get_statisticsobjdef(s.oid) FROM pg_catalog.pg_statistic_ext s"
+          + " JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE " + USER_SCHEMA
+          + " AND " + notExtensionMember("pg_statistic_ext", "s.oid") + " ORDER BY 1, 2")) {
+        while (rs.next()) {
+          statistics.add(new Catalog.Statistics(rs.getString(1), rs.getString(2),
+              rs.getString(3)));
+        }
+      }
       return new Catalog(version, database, schemas, extensions, types, functions, sequences,
-          tables, constraints, indexes, views, triggers, policies, comments, grants, deps);
+          tables, constraints, indexes, views, triggers, policies, comments, grants, deps, rules,
+          statistics);
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.DATABASE, "cannot read the database catalog: "
           + e.getMessage(), e);
@@ -141,6 +164,18 @@ public final class CatalogReader {
       }
     }
     return out;
+  }
+
+  private static String storage(String code) {
+    if (code == null) {
+      return null;
+    }
+    return switch (code) {
+      case "p" -> "PLAIN";
+      case "e" -> "EXTERNAL";
+      case "m" -> "MAIN";
+      default -> "EXTENDED";
+    };
   }
 
   private static void exec(Statement st, String sql) throws SQLException {
@@ -370,7 +405,8 @@ public final class CatalogReader {
           a.attidentity, CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
           CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
                THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END,
-          a.attislocal, a.attgenerated
+          a.attislocal, a.attgenerated, COALESCE(a.attstattarget, -1)::int,
+          CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END
         FROM pg_catalog.pg_attribute a
         JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -388,7 +424,7 @@ public final class CatalogReader {
         Sequence idSeq = identity.get(rs.getString(2) + "\u0000" + rs.getString(3) + "\u0000" + rs.getString(4));
         cols.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Column(rs.getString(4),
             rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8), idSeq, gen,
-            rs.getString(10), rs.getBoolean(11)));
+            rs.getString(10), rs.getBoolean(11), rs.getInt(13), storage(rs.getString(14))));
       }
     }
     List<Table> out = new ArrayList<>();
@@ -403,7 +439,13 @@ public final class CatalogReader {
              FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent
              JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhrelid = c.oid ORDER BY h.inhseqno) END,
           c.reloptions, c.relrowsecurity, c.relforcerowsecurity, c.reltuples::bigint,
-          pg_catalog.pg_relation_size(c.oid)
+          pg_catalog.pg_relation_size(c.oid),
+          CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
+            WHEN 'i' THEN (SELECT 'USING INDEX ' || pg_catalog.quote_ident(ic.relname)
+              FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
+              WHERE x.indrelid = c.oid AND x.indisreplident) END,
+          (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic
+            ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisclustered)
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid")
         + " ORDER BY 2, 3")) {
@@ -411,7 +453,7 @@ public final class CatalogReader {
         out.add(new Table(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5),
             rs.getString(6), rs.getString(7), rs.getString(8), strings(rs.getArray(9)),
             strings(rs.getArray(10)), rs.getBoolean(11), rs.getBoolean(12), cols.getOrDefault(rs.getLong(1), List.of()),
-            rs.getLong(13), rs.getLong(14)));
+            rs.getLong(13), rs.getLong(14), rs.getString(15), rs.getString(16)));
       }
     }
     return out;
@@ -667,6 +709,6 @@ public final class CatalogReader {
   }
 
   /** For tests and diagnostics: the number of queries {@link #read} issues, whatever the size. */
-  public static final int QUERY_COUNT = 21;
+  public static final int QUERY_COUNT = 23;
 
 }
