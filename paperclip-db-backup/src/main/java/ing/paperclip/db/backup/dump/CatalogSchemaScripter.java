@@ -485,6 +485,10 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             .append(" CACHE ").append(s.cache()).append(s.cycle() ? " CYCLE" : " NO CYCLE").append(')');
       }
       if (c.notNull()) {
+        String defaultName = t.name() + "_" + c.name() + "_not_null";
+        if (c.notNullName() != null && !c.notNullName().equals(defaultName)) {
+          col.append(" CONSTRAINT ").append(quote(c.notNullName()));
+        }
         col.append(" NOT NULL");
       }
       items.add(col.toString());

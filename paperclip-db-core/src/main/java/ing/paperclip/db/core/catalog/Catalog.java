@@ -230,10 +230,11 @@ public record Catalog(
    * @param statisticsTarget its {@code SET STATISTICS} target, or -1 for the default
    * @param storage {@code PLAIN}, {@code EXTERNAL}, {@code MAIN} or {@code EXTENDED} when it
    *     differs from its type's default, else null
+   * @param notNullName the name of its NOT NULL constraint (PostgreSQL 18+), else null
    */
   public record Column(String name, String type, boolean notNull, String defaultExpr, String identity,
       Sequence identitySequence, String generatedExpr, String collation, boolean local,
-      int statisticsTarget, String storage) {}
+      int statisticsTarget, String storage, String notNullName) {}
 
   /**
    * A rewrite rule other than a view's {@code _RETURN} rule.

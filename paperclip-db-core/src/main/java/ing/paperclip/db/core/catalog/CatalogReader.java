@@ -78,7 +78,7 @@ public final class CatalogReader {
       List<Sequence> sequences = new ArrayList<>();
       Map<String, Sequence> identity = new HashMap<>();
       sequences(st, seqState, sequences, identity);
-      List<Table> tables = tables(st, identity);
+      List<Table> tables = tables(st, identity, version);
       List<Constraint> constraints = constraints(st);
       List<Index> indexes = indexes(st);
       List<View> views = views(st);
@@ -397,16 +397,22 @@ public final class CatalogReader {
     }
   }
 
-  private static List<Table> tables(Statement st, Map<String, Sequence> identity) throws SQLException {
+  private static List<Table> tables(Statement st, Map<String, Sequence> identity, int version)
+      throws SQLException {
+    // PostgreSQL 18 keeps NOT NULL as named pg_constraint rows (contype 'n').
+    String notNullName = version >= 180000
+        ? "(SELECT nn.conname FROM pg_catalog.pg_constraint nn WHERE nn.conrelid = c.oid"
+            + " AND nn.contype = 'n' AND nn.conkey[1] = a.attnum)"
+        : "NULL::name";
     Map<Long, List<Column>> cols = new HashMap<>();
-    try (ResultSet rs = st.executeQuery("""
+    try (ResultSet rs = st.executeQuery(("""
         SELECT c.oid, n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
           a.attnotnull, CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
           a.attidentity, CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
           CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
                THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END,
           a.attislocal, a.attgenerated, COALESCE(a.attstattarget, -1)::int,
-          CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END
+          CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END, NOT_NULL_NAME
         FROM pg_catalog.pg_attribute a
         JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -415,7 +421,8 @@ public final class CatalogReader {
         LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
         LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
-          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY c.oid, a.attnum")) {
+          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY c.oid, a.attnum")
+            .replace("NOT_NULL_NAME", notNullName))) {
       while (rs.next()) {
         String gen = rs.getString(9);
         if (gen != null && "v".equals(rs.getString(12))) {
@@ -424,7 +431,7 @@ public final class CatalogReader {
         Sequence idSeq = identity.get(rs.getString(2) + "\u0000" + rs.getString(3) + "\u0000" + rs.getString(4));
         cols.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Column(rs.getString(4),
             rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8), idSeq, gen,
-            rs.getString(10), rs.getBoolean(11), rs.getInt(13), storage(rs.getString(14))));
+            rs.getString(10), rs.getBoolean(11), rs.getInt(13), storage(rs.getString(14)), rs.getString(15)));
       }
     }
     List<Table> out = new ArrayList<>();
