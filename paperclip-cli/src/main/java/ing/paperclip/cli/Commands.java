@@ -15,6 +15,9 @@ public final class Commands {
     CommandLine root = new CommandLine(new RootCommand());
     root.addMixin("global", options);
     root.addSubcommand(DbCommands.create(ctx));
+    root.addSubcommand(ing.paperclip.cli.secrets.SecretsCommands.create(ctx));
+    root.addSubcommand(ing.paperclip.cli.secrets.SecretsCommands.configure(ctx));
+    root.addSubcommand(ing.paperclip.cli.references.IssueReferencesCommands.create(ctx));
     return root;
   }
 }

@@ -1,5 +1,7 @@
 package ing.paperclip.db.backup;
 
+import ing.paperclip.db.backup.dump.CatalogSchemaScripter;
+import ing.paperclip.db.backup.dump.SchemaScripter;
 import ing.paperclip.db.core.settings.ConnectionSpec;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -9,11 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Manual benchmark (not run by the build): backs up the data of the given schemas with the java
- * engine and prints wall time, size and peak heap. Schema DDL is not scripted (the catalog
- * scripter is separate), so this measures the data path.
+ * Manual benchmark (not run by the build): takes one backup and prints wall time, size and peak
+ * heap. {@code catalog} backs up everything with the real scripter; a schema list backs up only
+ * the rows of those schemas (no DDL), to measure the data path alone.
  *
- * <p>Usage: {@code BackupBenchmark URL DIR JOBS LEVEL SCHEMA[,SCHEMA...] [ENGINE]}
+ * <p>Usage: {@code BackupBenchmark URL DIR JOBS LEVEL catalog|SCHEMA[,SCHEMA...] [ENGINE]}
  */
 public final class BackupBenchmark {
   private BackupBenchmark() {}
@@ -24,9 +26,9 @@ public final class BackupBenchmark {
     Path dir = Path.of(args[1]);
     int jobs = Integer.parseInt(args[2]);
     int level = Integer.parseInt(args[3]);
-    List<String> schemas = Arrays.asList(args[4].split(","));
-    BackupService s = new BackupService(spec, dir,
-        new TestScripter(schemas, List.of(), List.of(), List.of()),
+    SchemaScripter scripter = args[4].equals("catalog") ? new CatalogSchemaScripter()
+        : new TestScripter(Arrays.asList(args[4].split(",")), List.of(), List.of(), List.of());
+    BackupService s = new BackupService(spec, dir, scripter,
         BackupOptions.builder().jobs(jobs).compressionLevel(level)
             .engine(args.length > 5 ? BackupEngine.parse(args[5]) : BackupEngine.JAVA).build());
     BackupResult r = s.backup();
