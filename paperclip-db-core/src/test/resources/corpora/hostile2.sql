@@ -229,6 +229,24 @@ ALTER TABLE public.measurements ADD CONSTRAINT measurements_value_fk_check CHECK
 COMMENT ON COLUMN public.measurements_2020.value IS 'partition column comment';
 CREATE RULE no_delete AS ON DELETE TO public.unlogged_things DO INSTEAD NOTHING;
 
+-- Bodies and objects that depend on tables
+-- SQL-standard body (pre-parsed, depends on the table); RETURN form because pgJDBC's statement
+-- splitter cuts BEGIN ATOMIC ... END bodies at their inner semicolons.
+CREATE FUNCTION public.count_select() RETURNS bigint LANGUAGE sql STABLE
+  RETURN (SELECT count(*) FROM public."select");
+CREATE VIEW public.v_checked AS SELECT id, "from" FROM public."select" WHERE id > 10 WITH CASCADED CHECK OPTION;
+CREATE FUNCTION public.v_insert() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+CREATE TRIGGER v_select_insert INSTEAD OF INSERT ON public.v_select FOR EACH ROW EXECUTE FUNCTION public.v_insert();
+CREATE VIEW public.v_count AS SELECT public.count_select() AS n;
+CREATE DOMAIN public.mood_domain AS public.mood CHECK (VALUE <> 'sad');
+CREATE TABLE public.uses_types (id integer PRIMARY KEY, moods public.mood_domain[], pairs public.pair[],
+  CONSTRAINT uses_types_check CHECK (public.add_one(id) > 0));
+COMMENT ON RULE no_delete ON public.unlogged_things IS 'rule comment';
+COMMENT ON STATISTICS public.select_stats IS 'stats comment';
+COMMENT ON SEQUENCE public.custom_seq IS 'sequence comment';
+COMMENT ON TYPE public.pair IS 'composite comment';
+COMMENT ON COLUMN public.pair.x IS 'attribute comment';
+
 -- Row level security
 ALTER TABLE public.by_default ENABLE ROW LEVEL SECURITY;
 ALTER TABLE public.by_default FORCE ROW LEVEL SECURITY;

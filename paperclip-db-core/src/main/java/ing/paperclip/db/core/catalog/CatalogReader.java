@@ -588,7 +588,6 @@ public final class CatalogReader {
           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
           LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
           WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND e.objid = c.oid AND e.deptype = 'e')
-            AND (c.relkind <> 'c' OR d.objsubid = 0)
         UNION ALL
         SELECT 'TYPE ' || %1$s(n.nspname) || '.' || %1$s(t.typname), false, d.description
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_type t ON d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objoid = t.oid
@@ -618,6 +617,16 @@ public final class CatalogReader {
         SELECT 'POLICY ' || %1$s(po.polname) || ' ON ' || %1$s(n.nspname) || '.' || %1$s(c.relname), true, d.description
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_policy po ON d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objoid = po.oid
           JOIN pg_catalog.pg_class c ON c.oid = po.polrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE %2$s
+        UNION ALL
+        SELECT 'RULE ' || %1$s(r.rulename) || ' ON ' || %1$s(n.nspname) || '.' || %1$s(c.relname), true, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_rewrite r ON d.classoid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objoid = r.oid
+          JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE %2$s AND r.rulename <> '_RETURN'
+        UNION ALL
+        SELECT 'STATISTICS ' || %1$s(n.nspname) || '.' || %1$s(sx.stxname), true, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_statistic_ext sx ON d.classoid = 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass AND d.objoid = sx.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = sx.stxnamespace
           WHERE %2$s
         ORDER BY 1
         """.formatted(q, USER_SCHEMA))) {
