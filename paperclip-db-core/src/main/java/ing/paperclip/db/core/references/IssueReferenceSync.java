@@ -112,18 +112,21 @@ public final class IssueReferenceSync {
     }
     Map<String, UUID> resolved = resolve(c, wanted);
     if (wholeIssues) {
-      try (PreparedStatement del = c.prepareStatement(
-          "DELETE FROM public.issue_reference_mentions WHERE source_issue_id = ANY (?)")) {
-        del.setArray(1, uuids(c, sources.stream().map(Source::issueId).distinct().toList()));
+      // company first: the (company_id, source_issue_id) index serves the delete
+      try (PreparedStatement del = c.prepareStatement("DELETE FROM public.issue_reference_mentions "
+          + "WHERE company_id = ANY (?) AND source_issue_id = ANY (?)")) {
+        del.setArray(1, uuids(c, sources.stream().map(Source::companyId).distinct().toList()));
+        del.setArray(2, uuids(c, sources.stream().map(Source::issueId).distinct().toList()));
         del.executeUpdate();
       }
     } else {
       try (PreparedStatement del = c.prepareStatement("DELETE FROM public.issue_reference_mentions "
-          + "WHERE source_issue_id = ? AND source_kind = ? AND source_record_id IS NOT DISTINCT FROM ?")) {
+          + "WHERE company_id = ? AND source_issue_id = ? AND source_kind = ? AND source_record_id IS NOT DISTINCT FROM ?")) {
         for (Source s : sources) {
-          del.setObject(1, s.issueId());
-          del.setString(2, s.kind());
-          del.setObject(3, s.recordId());
+          del.setObject(1, s.companyId());
+          del.setObject(2, s.issueId());
+          del.setString(3, s.kind());
+          del.setObject(4, s.recordId());
           del.addBatch();
         }
         del.executeBatch();
@@ -162,11 +165,12 @@ public final class IssueReferenceSync {
     if (wanted.isEmpty()) {
       return out;
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT id, upper(identifier) FROM public.issues "
-        + "WHERE company_id = ? AND upper(identifier) = ANY (?)")) {
+    // identifiers are stored upper-case (PREFIX-N): an exact match uses issues_identifier_idx
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, identifier FROM public.issues "
+        + "WHERE identifier = ANY (?) AND company_id = ?")) {
       for (Map.Entry<UUID, Set<String>> e : wanted.entrySet()) {
-        ps.setObject(1, e.getKey());
-        ps.setArray(2, c.createArrayOf("text", e.getValue().toArray()));
+        ps.setArray(1, c.createArrayOf("text", e.getValue().toArray()));
+        ps.setObject(2, e.getKey());
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.put(e.getKey() + "/" + rs.getString(2), rs.getObject(1, UUID.class));
