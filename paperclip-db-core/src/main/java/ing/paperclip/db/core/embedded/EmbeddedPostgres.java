@@ -47,6 +47,7 @@ public final class EmbeddedPostgres {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
   private static final int LOG_LINES = 20;
+  private static final int PORT_ATTEMPTS = 5;
 
   private final EmbeddedPostgresConfig config;
   private final ServerProcess process;
@@ -104,10 +105,14 @@ public final class EmbeddedPostgres {
         initialized = true;
       }
       int port = ports.pick(config.preferredPort());
+      // Another process may grab the port between the probe and the postmaster's bind: retry.
+      for (int attempt = 1; !pgCtlStart(bin, port, attempt < PORT_ATTEMPTS); attempt++) {
+        LOG.info("port {} was taken meanwhile; retrying on another port", port);
+        port = ports.pick(port + 1);
+      }
       if (port != config.preferredPort()) {
         LOG.info("port {} is taken; the embedded PostgreSQL uses port {}", config.preferredPort(), port);
       }
-      pgCtlStart(bin, port);
       PidFile started = PidFile.read(dataDir).orElseThrow(() -> failure(
           "the embedded PostgreSQL started but wrote no postmaster.pid in " + dataDir));
       ensureDatabase(port);
@@ -219,22 +224,31 @@ public final class EmbeddedPostgres {
     LOG.info("initialized a new PostgreSQL cluster in {}", dataDir);
   }
 
-  private void pgCtlStart(PostgresBinaries bin, int port) throws IOException {
+  /**
+   * Runs {@code pg_ctl start}. Returns false (only when {@code mayRetry}) if the postmaster could
+   * not bind the port; throws on any other failure.
+   */
+  private boolean pgCtlStart(PostgresBinaries bin, int port, boolean mayRetry) throws IOException {
     Path dataDir = config.dataDir();
     Files.createDirectories(config.logFile().getParent());
+    long logStart = Files.isRegularFile(config.logFile()) ? Files.size(config.logFile()) : 0;
     Path out = config.logFile().resolveSibling("pg_ctl.out");
     String opts = "-p " + port + " -c listen_addresses=" + HOST + " -c unix_socket_directories=''";
     long timeout = config.startTimeout().toSeconds();
     int rc = process.run(List.of(bin.bin("pg_ctl").toString(), "start", "-D", dataDir.toString(),
         "-l", config.logFile().toString(), "-w", "-t", Long.toString(timeout), "-o", opts), out,
         timeout + 10);
-    if (rc != 0) {
-      String tail = LogTail.of(config.logFile(), LOG_LINES);
-      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "the embedded PostgreSQL did not start on "
-          + dataDir + " (port " + port + ", pg_ctl exit " + rc + "): see the server log "
-          + config.logFile() + ", last lines below\n"
-          + (tail.isEmpty() ? ServerProcess.readQuietly(out) : tail));
+    if (rc == 0) {
+      return true;
     }
+    if (mayRetry && LogTail.since(config.logFile(), logStart).contains("could not create any TCP/IP sockets")) {
+      return false;
+    }
+    String tail = LogTail.of(config.logFile(), LOG_LINES);
+    throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "the embedded PostgreSQL did not start on "
+        + dataDir + " (port " + port + ", pg_ctl exit " + rc + "): see the server log "
+        + config.logFile() + ", last lines below\n"
+        + (tail.isEmpty() ? ServerProcess.readQuietly(out) : tail));
   }
 
   private void ensureDatabase(int port) {

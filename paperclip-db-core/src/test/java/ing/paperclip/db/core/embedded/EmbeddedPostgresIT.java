@@ -145,6 +145,28 @@ class EmbeddedPostgresIT {
   }
 
   @Test
+  void concurrentStartsOnOnePreferredPortBothSucceed() throws Exception {
+    int preferred = PortPicker.anyFreePort();
+    EmbeddedPostgres a = manager(tmp.resolve("a"), preferred);
+    EmbeddedPostgres b = manager(tmp.resolve("b"), preferred);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.Future<EmbeddedServer> fa = pool.submit(a::start);
+      java.util.concurrent.Future<EmbeddedServer> fb = pool.submit(b::start);
+      EmbeddedServer sa = fa.get(120, TimeUnit.SECONDS);
+      EmbeddedServer sb = fb.get(120, TimeUnit.SECONDS);
+      assertNotEquals(sa.port(), sb.port());
+      for (EmbeddedServer s : List.of(sa, sb)) {
+        try (Connection c = connect(s.spec())) {
+          assertTrue(c.isValid(5));
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void killedPostmasterRecovers() throws Exception {
     Path data = tmp.resolve("db");
     EmbeddedPostgres pg = manager(data, PortPicker.anyFreePort());

@@ -31,4 +31,14 @@ public final class LogTail {
     }
     return String.join("\n", List.copyOf(tail));
   }
+
+  /** Returns the text appended to the file after byte {@code offset}; "" when unreadable. */
+  public static String since(Path file, long offset) {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      in.skipNBytes(offset);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
 }

