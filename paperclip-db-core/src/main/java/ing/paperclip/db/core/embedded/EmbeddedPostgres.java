@@ -47,7 +47,9 @@ public final class EmbeddedPostgres {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
   private static final int LOG_LINES = 20;
-  private static final int PORT_ATTEMPTS = 5;
+  private static final int START_ATTEMPTS = 6;
+
+  private enum Retry { NONE, OTHER_PORT, LATER }
 
   private final EmbeddedPostgresConfig config;
   private final ServerProcess process;
@@ -106,9 +108,18 @@ public final class EmbeddedPostgres {
       }
       int port = ports.pick(config.preferredPort());
       // Another process may grab the port between the probe and the postmaster's bind: retry.
-      for (int attempt = 1; !pgCtlStart(bin, port, attempt < PORT_ATTEMPTS); attempt++) {
-        LOG.info("port {} was taken meanwhile; retrying on another port", port);
-        port = ports.pick(port + 1);
+      // After a kill -9 the old backends may hold the shared memory a moment longer: wait, retry.
+      for (int attempt = 1; ; attempt++) {
+        Retry retry = pgCtlStart(bin, port, attempt < START_ATTEMPTS);
+        if (retry == Retry.NONE) {
+          break;
+        } else if (retry == Retry.OTHER_PORT) {
+          LOG.info("port {} was taken meanwhile; retrying on another port", port);
+          port = ports.pick(port + 1);
+        } else {
+          LOG.info("the old server's processes still hold its shared memory; retrying in 1s");
+          sleep();
+        }
       }
       if (port != config.preferredPort()) {
         LOG.info("port {} is taken; the embedded PostgreSQL uses port {}", config.preferredPort(), port);
@@ -225,10 +236,10 @@ public final class EmbeddedPostgres {
   }
 
   /**
-   * Runs {@code pg_ctl start}. Returns false (only when {@code mayRetry}) if the postmaster could
-   * not bind the port; throws on any other failure.
+   * Runs {@code pg_ctl start}. When {@code mayRetry}, returns what to retry if the postmaster could
+   * not bind the port or found the old shared memory still in use; throws on any other failure.
    */
-  private boolean pgCtlStart(PostgresBinaries bin, int port, boolean mayRetry) throws IOException {
+  private Retry pgCtlStart(PostgresBinaries bin, int port, boolean mayRetry) throws IOException {
     Path dataDir = config.dataDir();
     Files.createDirectories(config.logFile().getParent());
     long logStart = Files.isRegularFile(config.logFile()) ? Files.size(config.logFile()) : 0;
@@ -239,10 +250,14 @@ public final class EmbeddedPostgres {
         "-l", config.logFile().toString(), "-w", "-t", Long.toString(timeout), "-o", opts), out,
         timeout + 10);
     if (rc == 0) {
-      return true;
+      return Retry.NONE;
     }
-    if (mayRetry && LogTail.since(config.logFile(), logStart).contains("could not create any TCP/IP sockets")) {
-      return false;
+    String log = LogTail.since(config.logFile(), logStart);
+    if (mayRetry && log.contains("could not create any TCP/IP sockets")) {
+      return Retry.OTHER_PORT;
+    }
+    if (mayRetry && log.contains("pre-existing shared memory block")) {
+      return Retry.LATER;
     }
     String tail = LogTail.of(config.logFile(), LOG_LINES);
     throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "the embedded PostgreSQL did not start on "
@@ -293,6 +308,15 @@ public final class EmbeddedPostgres {
 
   private static String oneLine(String s) {
     return s.replace('\n', ' ').strip();
+  }
+
+  private static void sleep() {
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "interrupted while starting the embedded PostgreSQL", e);
+    }
   }
 
   private static Duration elapsed(long t0) {

@@ -176,12 +176,10 @@ class EmbeddedPostgresIT {
       s.execute("INSERT INTO t VALUES ('committed')");
     }
     ProcessHandle postmaster = ProcessHandle.of(first.pid()).orElseThrow();
-    List<ProcessHandle> children = postmaster.descendants().toList();
+    // Only the postmaster dies here; its children exit on their own, maybe after the next start
+    // began (the manager must cope with their shared memory still attached).
     assertTrue(postmaster.destroyForcibly());
     postmaster.onExit().get(30, TimeUnit.SECONDS);
-    for (ProcessHandle child : children) {
-      child.onExit().get(30, TimeUnit.SECONDS);
-    }
     assertTrue(Files.exists(data.resolve("postmaster.pid")), "kill -9 leaves a stale pid file");
     assertFalse(pg.status().running());
 
