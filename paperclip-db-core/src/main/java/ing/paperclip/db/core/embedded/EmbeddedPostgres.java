@@ -2,11 +2,11 @@ package ing.paperclip.db.core.embedded;
 
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
-import ing.paperclip.db.core.embedded.internal.LogTail;
-import ing.paperclip.db.core.embedded.internal.PidFile;
-import ing.paperclip.db.core.embedded.internal.PortPicker;
-import ing.paperclip.db.core.embedded.internal.PostgresBinaries;
-import ing.paperclip.db.core.embedded.internal.ServerProcess;
+import ing.paperclip.db.core.embedded.internal.BinaryInstaller;
+import ing.paperclip.db.core.embedded.internal.BinaryInstaller.Binaries;
+import ing.paperclip.db.core.embedded.internal.Ports;
+import ing.paperclip.db.core.embedded.internal.PostmasterPid;
+import ing.paperclip.db.core.embedded.internal.ProcessRunner;
 import ing.paperclip.db.core.settings.ConnectionSpec;
 import ing.paperclip.db.core.sql.SqlIdentifiers;
 import java.io.IOException;
@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -23,47 +24,40 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Manages one embedded PostgreSQL server on a data directory: initdb on first use, start on
- * 127.0.0.1 (TCP only, scram-sha-256 password auth), reuse of a server already running on the
- * data directory (so it persists across CLI invocations), clean stop and status.
+ * An embedded PostgreSQL server on a persistent data directory: initdb on first use (UTF8, C
+ * locale, password authentication, the superuser {@code paperclip}), the server listening on
+ * 127.0.0.1 only at port 54329 or the next free one, the database created when missing. A server
+ * already running on the data directory is reused (so separate CLI runs share one server); a
+ * stale {@code postmaster.pid} left by a killed server is cleared. The server outlives this
+ * object: call {@link #stop()} to shut it down.
  *
- * <p>Works as root by running the PostgreSQL programs in a user namespace (see
- * {@code ServerProcess}). Thread-safe: start and stop hold a file lock next to the data directory,
- * which also serializes concurrent processes.
+ * <p>Runs as root too: PostgreSQL's programs then run in a user namespace (see
+ * {@code ProcessRunner}). Start failures carry the last lines of the server log.
+ *
+ * <p>Thread-safe; concurrent {@link #start()} calls in different processes are serialized by a
+ * lock file next to the data directory.
  */
 public final class EmbeddedPostgres {
-  /** The host the embedded server listens on. */
-  public static final String HOST = "127.0.0.1";
-
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
-  private static final int LOG_LINES = 20;
-  private static final int START_ATTEMPTS = 6;
-
-  private enum Retry { NONE, OTHER_PORT, LATER }
 
   private final EmbeddedPostgresConfig config;
-  private final ServerProcess process;
-  private final PortPicker ports;
+  private final ProcessRunner runner;
 
-  /**
-   * Creates a manager; nothing is started or extracted yet.
-   *
-   * @param config the configuration, not null
-   */
+  /** Creates a manager for one data directory; nothing starts until {@link #start()}. */
   public EmbeddedPostgres(EmbeddedPostgresConfig config) {
-    this.config = java.util.Objects.requireNonNull(config, "config");
-    this.process = new ServerProcess();
-    this.ports = new PortPicker();
+    this.config = Objects.requireNonNull(config, "config");
+    this.runner = new ProcessRunner();
   }
 
   /** Returns the configuration. */
@@ -71,255 +65,281 @@ public final class EmbeddedPostgres {
     return config;
   }
 
+  /** Returns the server log file, {@code <data dir parent>/logs/postgres-<data dir name>.log}. */
+  public Path logFile() {
+    Path dir = config.dataDir();
+    return dir.getParent().resolve("logs").resolve("postgres-" + dir.getFileName() + ".log");
+  }
+
   /**
-   * Starts the server, or reuses one already running on the data directory. Runs initdb when the
-   * data directory is missing or empty, and creates the configured database when missing.
+   * Starts the server, or finds it running, and makes sure the database exists.
    *
-   * @return the running server
-   * @throws PaperclipException EMBEDDED_SERVER when the binaries, initdb or the start fail; the
-   *     message's first line says what failed, the last server log lines follow
+   * @return how the server came up
+   * @throws PaperclipException {@link ErrorCode#EMBEDDED_SERVER} with the last log lines when it
+   *     cannot start
    */
-  @SuppressWarnings("try") // the lock is held for the body's duration, never referenced
-  public EmbeddedServer start() {
+  public synchronized EmbeddedServer start() {
     long t0 = System.nanoTime();
     Path dataDir = config.dataDir();
-    try (FileChannel ch = lockChannel(); FileLock lock = ch.lock()) {
-      Optional<PidFile> pid = PidFile.read(dataDir);
+    try {
+      Files.createDirectories(dataDir.getParent());
+      Files.createDirectories(logFile().getParent());
+    } catch (IOException e) {
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot create " + dataDir.getParent()
+          + ": " + e.getMessage() + "; check permissions or choose another data directory", e);
+    }
+    try (FileChannel ch = FileChannel.open(dataDir.resolveSibling("." + dataDir.getFileName() + ".lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      FileLock lock = ch.lock();
+      try {
+        return startLocked(t0);
+      } finally {
+        lock.release();
+      }
+    } catch (IOException e) {
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot lock " + dataDir + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private EmbeddedServer startLocked(long t0) {
+    Path dataDir = config.dataDir();
+    Binaries bin = BinaryInstaller.resolve(config.installDir(), config.cacheDir());
+    boolean initialized = false;
+    if (!Files.isRegularFile(dataDir.resolve("PG_VERSION"))) {
+      if (Files.isDirectory(dataDir) && !isEmptyDir(dataDir)) {
+        throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, dataDir + " exists but is not a "
+            + "PostgreSQL data directory (no PG_VERSION); move it away or configure another "
+            + "database.embeddedPostgresDataDir");
+      }
+      initdb(bin);
+      initialized = true;
+    } else {
+      checkMajor(bin);
+      Optional<PostmasterPid> pid = PostmasterPid.read(dataDir);
       if (pid.isPresent()) {
-        if (pid.get().alive() && pid.get().port() > 0 && canConnect(spec(pid.get().port(), "postgres"))) {
-          ensureDatabase(pid.get().port());
-          LOG.info("reusing the embedded PostgreSQL running on {}:{} (pid {}, data {})", HOST,
-              pid.get().port(), pid.get().pid(), dataDir);
-          return new EmbeddedServer(HOST, pid.get().port(), spec(pid.get().port(), config.database()),
-              false, true, elapsed(t0), pid.get().pid());
+        if (pid.get().isLivePostgres()) {
+          int port = pid.get().port();
+          if (waitForConnections(port, config.startTimeout())) {
+            ensureDatabase(port);
+            LOG.info("reusing the embedded PostgreSQL already running on port {} (pid {})", port, pid.get().pid());
+            return server(bin, port, pid.get().pid(), false, true, t0);
+          }
+          throw failure("a PostgreSQL server (pid " + pid.get().pid() + ") holds " + dataDir
+              + " but does not accept connections on port " + port + "; stop it with "
+              + "'paperclipai db stop' or kill it", null);
         }
-        if (pid.get().alive()) {
-          throw failure("a process (pid " + pid.get().pid() + ") holds " + dataDir
-              + " but does not accept connections: stop it or remove the data directory's postmaster.pid");
-        }
-        LOG.info("removing the stale postmaster.pid of {} (pid {} is gone)", dataDir, pid.get().pid());
-        Files.deleteIfExists(dataDir.resolve(PidFile.NAME));
-      }
-      PostgresBinaries bin = binaries();
-      boolean initialized = false;
-      if (!Files.isRegularFile(dataDir.resolve("PG_VERSION"))) {
-        initdb(bin);
-        initialized = true;
-      }
-      int port = ports.pick(config.preferredPort());
-      // Another process may grab the port between the probe and the postmaster's bind: retry.
-      // After a kill -9 the old backends may hold the shared memory a moment longer: wait, retry.
-      for (int attempt = 1; ; attempt++) {
-        Retry retry = pgCtlStart(bin, port, attempt < START_ATTEMPTS);
-        if (retry == Retry.NONE) {
-          break;
-        } else if (retry == Retry.OTHER_PORT) {
-          LOG.info("port {} was taken meanwhile; retrying on another port", port);
-          port = ports.pick(port + 1);
-        } else {
-          LOG.info("the old server's processes still hold its shared memory; retrying in 1s");
-          sleep();
+        LOG.warn("removing stale {} of a server that is no longer running (pid {})",
+            PostmasterPid.FILE, pid.get().pid());
+        try {
+          Files.deleteIfExists(dataDir.resolve(PostmasterPid.FILE));
+        } catch (IOException e) {
+          throw failure("cannot remove the stale " + dataDir.resolve(PostmasterPid.FILE) + ": "
+              + e.getMessage(), e);
         }
       }
-      if (port != config.preferredPort()) {
-        LOG.info("port {} is taken; the embedded PostgreSQL uses port {}", config.preferredPort(), port);
-      }
-      PidFile started = PidFile.read(dataDir).orElseThrow(() -> failure(
-          "the embedded PostgreSQL started but wrote no postmaster.pid in " + dataDir));
-      ensureDatabase(port);
-      Duration took = elapsed(t0);
-      LOG.info("embedded PostgreSQL {} listening on {}:{} (pid {}, data {}, {} ms{})",
-          bin.home().getFileName(), HOST, port, started.pid(), dataDir, took.toMillis(),
-          initialized ? ", new cluster" : "");
-      return new EmbeddedServer(HOST, port, spec(port, config.database()), initialized, false, took,
-          started.pid());
-    } catch (IOException e) {
-      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot start the embedded PostgreSQL on "
-          + dataDir + ": " + e.getMessage(), e);
     }
+    int port = Ports.choose(config.preferredPort());
+    if (port != config.preferredPort()) {
+      LOG.info("port {} is taken; the embedded PostgreSQL uses port {}", config.preferredPort(), port);
+    }
+    List<String> cmd = List.of(bin.bin("pg_ctl").toString(), "start", "-D", dataDir.toString(),
+        "-l", logFile().toString(), "-w", "-t", Long.toString(Math.max(5, config.startTimeout().toSeconds())),
+        "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''");
+    ProcessRunner.Result r = runner.run(cmd, config.startTimeout().toSeconds() + 15);
+    if (r.exitCode() != 0) {
+      throw failure("the embedded PostgreSQL did not start on port " + port + " (pg_ctl exit "
+          + r.exitCode() + "); see " + logFile(), null);
+    }
+    long pid = PostmasterPid.read(dataDir).map(PostmasterPid::pid).orElse(-1L);
+    ensureDatabase(port);
+    return server(bin, port, pid, initialized, false, t0);
   }
 
   /**
-   * Stops the server running on the data directory with {@code pg_ctl stop -m fast}.
+   * Stops the server running on the data directory (fast shutdown: sessions are disconnected).
    *
-   * @return true when a server was running and stopped, false when none was running
-   * @throws PaperclipException EMBEDDED_SERVER when the stop fails
+   * @return whether a server was running
    */
-  @SuppressWarnings("try") // the lock is held for the body's duration, never referenced
-  public boolean stop() {
-    Path dataDir = config.dataDir();
-    try (FileChannel ch = lockChannel(); FileLock lock = ch.lock()) {
-      Optional<PidFile> pid = PidFile.read(dataDir);
-      if (pid.isEmpty()) {
-        return false;
-      }
-      if (!pid.get().alive()) {
-        Files.deleteIfExists(dataDir.resolve(PidFile.NAME));
-        return false;
-      }
-      Path out = config.logFile().resolveSibling("pg_ctl.out");
-      int rc = process.run(List.of(binaries().bin("pg_ctl").toString(), "stop", "-D", dataDir.toString(),
-          "-m", "fast", "-w", "-t", Long.toString(config.startTimeout().toSeconds())), out,
-          config.startTimeout().toSeconds() + 10);
-      if (rc != 0) {
-        throw failure("pg_ctl stop failed (exit " + rc + ") on " + dataDir + ": "
-            + oneLine(ServerProcess.readQuietly(out)));
-      }
-      LOG.info("stopped the embedded PostgreSQL (pid {}, data {})", pid.get().pid(), dataDir);
-      return true;
-    } catch (IOException e) {
-      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot stop the embedded PostgreSQL on "
-          + dataDir + ": " + e.getMessage(), e);
+  public synchronized boolean stop() {
+    Optional<PostmasterPid> pid = PostmasterPid.read(config.dataDir());
+    if (pid.isEmpty() || !pid.get().isLivePostgres()) {
+      return false;
     }
+    Binaries bin = BinaryInstaller.resolve(config.installDir(), config.cacheDir());
+    ProcessRunner.Result r = runner.run(List.of(bin.bin("pg_ctl").toString(), "stop", "-D",
+        config.dataDir().toString(), "-m", "fast", "-w", "-t", "60"), 75);
+    if (r.exitCode() != 0) {
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "the embedded PostgreSQL (pid "
+          + pid.get().pid() + ") did not stop: " + lastLine(r.output()) + "; try again or kill it");
+    }
+    LOG.info("stopped the embedded PostgreSQL (pid {})", pid.get().pid());
+    return true;
   }
 
   /**
-   * Reports whether a server runs on the data directory. Never starts anything.
+   * Tells whether a server runs on the data directory, and where.
    *
-   * @return the status
+   * @return the live server's lock file contents, or empty
    */
-  public EmbeddedStatus status() {
+  public Optional<PostmasterPid> running() {
+    return PostmasterPid.read(config.dataDir()).filter(PostmasterPid::isLivePostgres);
+  }
+
+  private void initdb(Binaries bin) {
     Path dataDir = config.dataDir();
-    boolean initialized = Files.isRegularFile(dataDir.resolve("PG_VERSION"));
+    Path tmp = dataDir.resolveSibling("." + dataDir.getFileName() + ".initdb-" + UUID.randomUUID());
+    Path pwfile = null;
     try {
-      Optional<PidFile> pid = PidFile.read(dataDir);
-      if (pid.isPresent() && pid.get().alive() && pid.get().port() > 0
-          && canConnect(spec(pid.get().port(), "postgres"))) {
-        return new EmbeddedStatus(true, OptionalInt.of(pid.get().port()), OptionalLong.of(pid.get().pid()),
-            initialized);
+      pwfile = Files.createTempFile(dataDir.getParent(), ".pw-", ".tmp",
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(pwfile, config.password() + "\n", StandardCharsets.UTF_8);
+      long t0 = System.nanoTime();
+      ProcessRunner.Result r = runner.run(List.of(bin.bin("initdb").toString(), "-D", tmp.toString(),
+          "-U", config.user(), "--pwfile=" + pwfile, "-E", "UTF8", "--locale=C",
+          "-A", "scram-sha-256", "--no-instructions"), 180);
+      if (r.exitCode() != 0) {
+        throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "initdb failed for " + dataDir
+            + ": " + lastLine(r.output()) + "; check free space and permissions\n" + tail(r.output(), 20));
       }
+      if (Files.isDirectory(dataDir)) {
+        Files.delete(dataDir);
+      }
+      Files.move(tmp, dataDir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      LOG.info("initialized embedded PostgreSQL data directory {} in {} ms", dataDir,
+          (System.nanoTime() - t0) / 1_000_000);
     } catch (IOException e) {
-      LOG.debug("cannot read postmaster.pid of {}: {}", dataDir, e.toString());
-    }
-    return new EmbeddedStatus(false, OptionalInt.empty(), OptionalLong.empty(), initialized);
-  }
-
-  private FileChannel lockChannel() throws IOException {
-    Path dataDir = config.dataDir();
-    Files.createDirectories(dataDir.getParent());
-    return FileChannel.open(dataDir.resolveSibling("." + dataDir.getFileName() + ".lock"),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-  }
-
-  private PostgresBinaries binaries() {
-    return config.systemInstallation().map(PostgresBinaries::system)
-        .orElseGet(() -> PostgresBinaries.bundled(config.cacheDir()));
-  }
-
-  private void initdb(PostgresBinaries bin) throws IOException {
-    Path dataDir = config.dataDir();
-    if (Files.isDirectory(dataDir)) {
-      try (Stream<Path> s = Files.list(dataDir)) {
-        if (s.findAny().isPresent()) {
-          throw failure(dataDir + " is not empty and is not a PostgreSQL data directory (no PG_VERSION):"
-              + " point the data directory elsewhere or empty it");
-        }
-      }
-    }
-    Path out = config.logFile().resolveSibling("initdb.out");
-    Path pwFile = Files.createTempFile(dataDir.getParent(), ".pw", ".tmp");
-    try {
-      Files.writeString(pwFile, config.password() + "\n", StandardCharsets.UTF_8);
-      int rc = process.run(List.of(bin.bin("initdb").toString(), "-D", dataDir.toString(),
-          "-U", config.user(), "--pwfile=" + pwFile, "-E", "UTF8", "--locale=C",
-          "--auth-host=scram-sha-256", "--auth-local=scram-sha-256", "--no-instructions"), out,
-          Math.max(120, config.startTimeout().toSeconds()));
-      if (rc != 0) {
-        throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "initdb failed (exit " + rc + ") on "
-            + dataDir + ": check the lines below, free space and permissions\n"
-            + LogTail.of(out, LOG_LINES));
-      }
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot initialize " + dataDir + ": "
+          + e.getMessage() + "; check free space and permissions", e);
     } finally {
-      Files.deleteIfExists(pwFile);
+      try {
+        if (pwfile != null) {
+          Files.deleteIfExists(pwfile);
+        }
+        deleteTree(tmp);
+      } catch (IOException ignored) {
+        // best effort cleanup of a failed initdb
+      }
     }
-    LOG.info("initialized a new PostgreSQL cluster in {}", dataDir);
   }
 
-  /**
-   * Runs {@code pg_ctl start}. When {@code mayRetry}, returns what to retry if the postmaster could
-   * not bind the port or found the old shared memory still in use; throws on any other failure.
-   */
-  private Retry pgCtlStart(PostgresBinaries bin, int port, boolean mayRetry) throws IOException {
-    Path dataDir = config.dataDir();
-    Files.createDirectories(config.logFile().getParent());
-    long logStart = Files.isRegularFile(config.logFile()) ? Files.size(config.logFile()) : 0;
-    Path out = config.logFile().resolveSibling("pg_ctl.out");
-    String opts = "-p " + port + " -c listen_addresses=" + HOST + " -c unix_socket_directories=''";
-    long timeout = config.startTimeout().toSeconds();
-    int rc = process.run(List.of(bin.bin("pg_ctl").toString(), "start", "-D", dataDir.toString(),
-        "-l", config.logFile().toString(), "-w", "-t", Long.toString(timeout), "-o", opts), out,
-        timeout + 10);
-    if (rc == 0) {
-      return Retry.NONE;
+  private void checkMajor(Binaries bin) {
+    try {
+      String v = Files.readString(config.dataDir().resolve("PG_VERSION")).strip();
+      if (Integer.parseInt(v) != bin.major()) {
+        throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "the data directory " + config.dataDir()
+            + " was created by PostgreSQL " + v + " but the embedded binaries are " + bin.version()
+            + "; back it up with that version (pg_dump) and restore it into a new data directory");
+      }
+    } catch (IOException | NumberFormatException e) {
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot read PG_VERSION in "
+          + config.dataDir() + ": " + e.getMessage(), e);
     }
-    String log = LogTail.since(config.logFile(), logStart);
-    if (mayRetry && log.contains("could not create any TCP/IP sockets")) {
-      return Retry.OTHER_PORT;
+  }
+
+  private boolean waitForConnections(int port, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (port > 0 && Ports.accepts(port, 500)) {
+        try (Connection c = connect(port, "postgres")) {
+          return c.isValid(5);
+        } catch (SQLException e) {
+          if (!"57P03".equals(e.getSQLState())) {
+            return false;
+          }
+        }
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
     }
-    if (mayRetry && log.contains("pre-existing shared memory block")) {
-      return Retry.LATER;
-    }
-    String tail = LogTail.of(config.logFile(), LOG_LINES);
-    throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "the embedded PostgreSQL did not start on "
-        + dataDir + " (port " + port + ", pg_ctl exit " + rc + "): see the server log "
-        + config.logFile() + ", last lines below\n"
-        + (tail.isEmpty() ? ServerProcess.readQuietly(out) : tail));
+    return false;
   }
 
   private void ensureDatabase(int port) {
-    try (Connection c = connect(spec(port, "postgres"));
+    try (Connection c = connect(port, "postgres");
         PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       ps.setString(1, config.database());
       try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          return;
+        if (!rs.next()) {
+          try (Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + SqlIdentifiers.quote(config.database())
+                + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+          } catch (SQLException e) {
+            if (!"42P04".equals(e.getSQLState())) {
+              throw e;
+            }
+          }
+          LOG.info("created database {}", config.database());
         }
       }
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE DATABASE " + SqlIdentifiers.quote(config.database()));
-      }
     } catch (SQLException e) {
-      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot create database "
-          + config.database() + " on the embedded PostgreSQL at port " + port + ": " + e.getMessage()
-          + "\n" + LogTail.of(config.logFile(), LOG_LINES), e);
+      throw failure("cannot prepare database " + config.database() + " on the embedded server (port "
+          + port + "): " + e.getMessage(), e);
     }
   }
 
-  private ConnectionSpec spec(int port, String database) {
-    return new ConnectionSpec(HOST, port, database, config.user(), config.password(), Map.of());
+  private Connection connect(int port, String db) throws SQLException {
+    ConnectionSpec spec = spec(port).withDatabase(db);
+    java.util.Properties p = spec.driverProperties();
+    p.setProperty("connectTimeout", "5");
+    return DriverManager.getConnection(spec.jdbcUrl(), p);
   }
 
-  private static Connection connect(ConnectionSpec spec) throws SQLException {
-    return DriverManager.getConnection(spec.jdbcUrl(), spec.driverProperties());
+  private ConnectionSpec spec(int port) {
+    return new ConnectionSpec("127.0.0.1", port, config.database(), config.user(), config.password(), Map.of());
   }
 
-  private static boolean canConnect(ConnectionSpec spec) {
-    try (Connection c = connect(spec)) {
-      return c.isValid(5);
-    } catch (SQLException e) {
+  private EmbeddedServer server(Binaries bin, int port, long pid, boolean initialized, boolean reused, long t0) {
+    return new EmbeddedServer(spec(port), config.dataDir(), port, pid, bin.version(), initialized,
+        reused, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  private PaperclipException failure(String message, Throwable cause) {
+    String log = "";
+    try {
+      if (Files.isRegularFile(logFile())) {
+        List<String> lines = Files.readAllLines(logFile(), StandardCharsets.UTF_8);
+        log = String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+      }
+    } catch (IOException ignored) {
+      log = "(server log unreadable)";
+    }
+    return new PaperclipException(ErrorCode.EMBEDDED_SERVER,
+        log.isEmpty() ? message : message + "\nlast lines of " + logFile() + ":\n" + log, cause);
+  }
+
+  private static boolean isEmptyDir(Path dir) {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.findAny().isEmpty();
+    } catch (IOException e) {
       return false;
     }
   }
 
-  private PaperclipException failure(String firstLine) {
-    String tail = LogTail.of(config.logFile(), LOG_LINES);
-    return new PaperclipException(ErrorCode.EMBEDDED_SERVER, tail.isEmpty() ? firstLine : firstLine + "\n" + tail);
-  }
-
-  private static String oneLine(String s) {
-    return s.replace('\n', ' ').strip();
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "interrupted while starting the embedded PostgreSQL", e);
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      List<Path> all = new ArrayList<>(s.toList());
+      java.util.Collections.reverse(all);
+      for (Path p : all) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
-  private static Duration elapsed(long t0) {
-    return Duration.ofNanos(System.nanoTime() - t0);
+  private static String lastLine(String output) {
+    String[] lines = output.strip().split("\n");
+    return lines.length == 0 ? "" : lines[lines.length - 1];
+  }
+
+  private static String tail(String output, int n) {
+    String[] lines = output.strip().split("\n");
+    return String.join("\n", java.util.Arrays.asList(lines).subList(Math.max(0, lines.length - n), lines.length));
   }
 }

@@ -8,110 +8,84 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to run one embedded PostgreSQL server. Immutable and thread-safe; build it with
- * {@link #builder(Path)}. {@link #toString()} never prints the password.
+ * How to run an embedded PostgreSQL server. Build with {@link #builder(Path, Path)}.
  *
- * @param dataDir the PostgreSQL data directory (created by initdb when missing or empty)
- * @param logFile the server log file (default {@code <dataDir>/../logs/postgres.log})
- * @param preferredPort the port tried first, 1..65535 (default {@value #DEFAULT_PORT})
+ * @param dataDir the server's data directory (created by initdb when missing)
+ * @param preferredPort the port to use when free (default 54329); otherwise the next free one
  * @param user the superuser created by initdb (default {@code paperclip})
- * @param password the superuser's password for TCP (scram-sha-256) logins
+ * @param password its password (default {@code paperclip}); never printed
  * @param database the database created when missing (default {@code paperclip})
- * @param systemInstallation a directory holding {@code bin/initdb}, {@code bin/pg_ctl} and
- *     {@code bin/postgres} (e.g. {@code /usr/lib/postgresql/15}); empty = the bundled binaries
- * @param cacheDir where the bundled binaries are extracted (a versioned sub-directory is used)
- * @param startTimeout how long start and stop may take
+ * @param cacheDir where bundled binaries are extracted (e.g. {@code ~/.paperclip/runtime})
+ * @param installDir a system PostgreSQL installation holding {@code bin/initdb},
+ *     {@code bin/pg_ctl} and {@code bin/postgres}, used instead of the bundled binaries
+ * @param startTimeout how long to wait for the server to accept connections (default 60 s)
  */
-public record EmbeddedPostgresConfig(
-    Path dataDir, Path logFile, int preferredPort, String user, String password, String database,
-    Optional<Path> systemInstallation, Path cacheDir, Duration startTimeout) {
+public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String user, String password,
+    String database, Path cacheDir, Optional<Path> installDir, Duration startTimeout) {
 
-  /** The port tried first unless configured otherwise. */
+  /** The default port. */
   public static final int DEFAULT_PORT = 54329;
-  /** Default user, password and database name. */
-  public static final String DEFAULT_NAME = "paperclip";
 
   /** Validates. */
   public EmbeddedPostgresConfig {
     Objects.requireNonNull(dataDir, "dataDir");
-    Objects.requireNonNull(logFile, "logFile");
-    Objects.requireNonNull(systemInstallation, "systemInstallation");
+    dataDir = dataDir.toAbsolutePath().normalize();
     Objects.requireNonNull(cacheDir, "cacheDir");
+    cacheDir = cacheDir.toAbsolutePath().normalize();
+    Objects.requireNonNull(installDir, "installDir");
     Objects.requireNonNull(startTimeout, "startTimeout");
     if (preferredPort < 1 || preferredPort > 65535) {
-      throw invalid("embedded port " + preferredPort + " is out of range: use 1..65535");
+      throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL port "
+          + preferredPort + " is out of range: use 1..65535");
     }
-    if (user == null || user.isBlank() || password == null || password.isEmpty()
-        || database == null || database.isBlank()) {
-      throw invalid("embedded user, password and database must not be empty");
+    for (String[] v : new String[][] {{"user", user}, {"database", database}}) {
+      if (v[1] == null || !v[1].matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
+        throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL " + v[0]
+            + " must be a plain identifier of letters, digits and '_'");
+      }
     }
-    if (startTimeout.isNegative() || startTimeout.toSeconds() < 1) {
-      throw invalid("embedded start timeout " + startTimeout + " is too short: use at least 1s");
+    if (password == null || password.isEmpty()) {
+      throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL password is empty");
     }
-    dataDir = dataDir.toAbsolutePath().normalize();
-    logFile = logFile.toAbsolutePath().normalize();
-    cacheDir = cacheDir.toAbsolutePath().normalize();
   }
 
-  /**
-   * Starts a builder with defaults for everything but the data directory.
-   *
-   * @param dataDir the data directory, not null
-   * @return a new builder (not thread-safe)
-   */
-  public static Builder builder(Path dataDir) {
-    return new Builder(dataDir);
+  /** Returns a builder with the defaults. */
+  public static Builder builder(Path dataDir, Path cacheDir) {
+    return new Builder(dataDir, cacheDir);
   }
 
   @Override
   public String toString() {
-    return "EmbeddedPostgresConfig[dataDir=" + dataDir + ", logFile=" + logFile
-        + ", preferredPort=" + preferredPort + ", user=" + user + ", password=***, database="
-        + database + ", systemInstallation=" + systemInstallation.map(Path::toString).orElse("bundled")
-        + ", cacheDir=" + cacheDir + ", startTimeout=" + startTimeout + "]";
+    return "EmbeddedPostgresConfig[dataDir=" + dataDir + ", preferredPort=" + preferredPort
+        + ", user=" + user + ", database=" + database + ", installDir=" + installDir + "]";
   }
 
-  private static PaperclipException invalid(String message) {
-    return new PaperclipException(ErrorCode.CONFIGURATION, message);
-  }
-
-  /** Builder of {@link EmbeddedPostgresConfig}; not thread-safe. */
+  /** Builds an {@link EmbeddedPostgresConfig}. Not thread-safe. */
   public static final class Builder {
     private final Path dataDir;
-    private Path logFile;
-    private int preferredPort = DEFAULT_PORT;
-    private String user = DEFAULT_NAME;
-    private String password = DEFAULT_NAME;
-    private String database = DEFAULT_NAME;
-    private Path systemInstallation;
-    private Path cacheDir;
+    private final Path cacheDir;
+    private int port = DEFAULT_PORT;
+    private String user = "paperclip";
+    private String password = "paperclip";
+    private String database = "paperclip";
+    private Path installDir;
     private Duration startTimeout = Duration.ofSeconds(60);
 
-    private Builder(Path dataDir) {
-      this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
+    private Builder(Path dataDir, Path cacheDir) {
+      this.dataDir = dataDir;
+      this.cacheDir = cacheDir;
     }
 
-    /** Sets the server log file. */
-    public Builder logFile(Path value) {
-      this.logFile = value;
+    /** Sets the preferred port. */
+    public Builder port(int value) {
+      this.port = value;
       return this;
     }
 
-    /** Sets the port tried first. */
-    public Builder preferredPort(int value) {
-      this.preferredPort = value;
-      return this;
-    }
-
-    /** Sets the superuser name. */
-    public Builder user(String value) {
-      this.user = value;
-      return this;
-    }
-
-    /** Sets the superuser password. */
-    public Builder password(String value) {
-      this.password = value;
+    /** Sets the superuser and its password. */
+    public Builder credentials(String userName, String secret) {
+      this.user = userName;
+      this.password = secret;
       return this;
     }
 
@@ -121,31 +95,22 @@ public record EmbeddedPostgresConfig(
       return this;
     }
 
-    /** Uses a PostgreSQL installation directory instead of the bundled binaries; null = bundled. */
-    public Builder systemInstallation(Path value) {
-      this.systemInstallation = value;
+    /** Uses a system PostgreSQL installation (a directory with {@code bin/postgres}). */
+    public Builder installDir(Path value) {
+      this.installDir = value;
       return this;
     }
 
-    /** Sets where bundled binaries are extracted (default {@code ~/.paperclip/runtime}). */
-    public Builder cacheDir(Path value) {
-      this.cacheDir = value;
-      return this;
-    }
-
-    /** Sets the start/stop timeout. */
+    /** Sets the start timeout. */
     public Builder startTimeout(Duration value) {
       this.startTimeout = value;
       return this;
     }
 
-    /** Builds and validates the config. */
+    /** Builds the config. */
     public EmbeddedPostgresConfig build() {
-      Path log = logFile != null ? logFile : dataDir.resolveSibling("logs").resolve("postgres.log");
-      Path cache = cacheDir != null ? cacheDir
-          : Path.of(System.getProperty("user.home"), ".paperclip", "runtime");
-      return new EmbeddedPostgresConfig(dataDir, log, preferredPort, user, password, database,
-          Optional.ofNullable(systemInstallation), cache, startTimeout);
+      return new EmbeddedPostgresConfig(dataDir, port, user, password, database, cacheDir,
+          Optional.ofNullable(installDir), startTimeout);
     }
   }
 }

@@ -1,27 +1,29 @@
 package ing.paperclip.db.core.embedded;
 
 import ing.paperclip.db.core.settings.ConnectionSpec;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * A running embedded server, as returned by {@link EmbeddedPostgres#start()}. Immutable.
+ * A running embedded server, as {@link EmbeddedPostgres#start()} found or made it.
  *
- * @param host always {@code 127.0.0.1}
- * @param port the TCP port the server listens on
- * @param spec connection to the configured database as the configured superuser
- * @param initialized true when initdb ran during this start
- * @param reused true when a live server on the data directory was found and reused
- * @param startup how long the start took
+ * @param spec connection to the configured database (password inside: never print it)
+ * @param dataDir the data directory
+ * @param port the port it listens on (127.0.0.1)
  * @param pid the postmaster's process id
+ * @param version the PostgreSQL version of its binaries, e.g. {@code 18.3}
+ * @param initialized whether initdb ran during this start (a brand-new cluster)
+ * @param reused whether a server already running on this data directory was reused
+ * @param startup how long {@code start()} took
  */
-public record EmbeddedServer(
-    String host, int port, ConnectionSpec spec, boolean initialized, boolean reused,
-    Duration startup, long pid) {
+public record EmbeddedServer(ConnectionSpec spec, Path dataDir, int port, long pid, String version,
+    boolean initialized, boolean reused, Duration startup) {
   /** Validates. */
   public EmbeddedServer {
-    Objects.requireNonNull(host, "host");
     Objects.requireNonNull(spec, "spec");
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(version, "version");
     Objects.requireNonNull(startup, "startup");
   }
 }

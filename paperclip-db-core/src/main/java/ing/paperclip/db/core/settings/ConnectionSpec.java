@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -49,7 +50,8 @@ public record ConnectionSpec(
     if (database == null || database.isBlank()) {
       throw invalid("the database name is missing", "use the form postgres://user:password@host:5432/database");
     }
-    parameters = Map.copyOf(new LinkedHashMap<>(Objects.requireNonNull(parameters, "parameters")));
+    parameters = Collections.unmodifiableMap(
+        new LinkedHashMap<>(Objects.requireNonNull(parameters, "parameters")));
   }
 
   /**
@@ -83,13 +85,23 @@ public record ConnectionSpec(
           "percent-encode special characters in the password (@ as %40)");
     }
     String host = uri.getHost();
+    int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
     if (host == null && uri.getRawAuthority() != null) {
       // java.net.URI refuses host names with underscores; take the authority apart ourselves.
       String authority = uri.getRawAuthority();
       String hostPort = authority.substring(authority.lastIndexOf('@') + 1);
-      host = hostPort.contains(":") ? hostPort.substring(0, hostPort.lastIndexOf(':')) : hostPort;
+      int colon = hostPort.lastIndexOf(':');
+      if (colon >= 0 && !hostPort.endsWith("]")) {
+        host = hostPort.substring(0, colon);
+        try {
+          port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+          throw invalid("the port is not a number", "use the form postgres://user:password@host:5432/database");
+        }
+      } else {
+        host = hostPort;
+      }
     }
-    int port = uri.getPort() == -1 ? DEFAULT_PORT : uri.getPort();
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     String database = decode(path.startsWith("/") ? path.substring(1) : path);
     String user = null;

@@ -3,50 +3,47 @@ package ing.paperclip.db.core.testing;
 import ing.paperclip.db.core.embedded.EmbeddedPostgres;
 import ing.paperclip.db.core.embedded.EmbeddedPostgresConfig;
 import ing.paperclip.db.core.embedded.EmbeddedServer;
-import ing.paperclip.db.core.embedded.internal.PortPicker;
-import ing.paperclip.db.core.embedded.internal.PostgresBinaries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
- * Starts the project's embedded PostgreSQL once per JVM for tests: a fresh data directory under
- * {@code java.io.tmpdir}, any free port, superuser {@code paperclip}. A shutdown hook stops the
- * server and deletes the directory. The binaries are extracted once into
- * {@code java.io.tmpdir/paperclip-test-runtime} and shared by all test JVMs.
+ * Starts the project's embedded PostgreSQL once per JVM for tests: a throw-away data directory
+ * under the system temp dir, any free port, binaries cached in {@code ~/.paperclip/runtime} (or
+ * {@code PAPERCLIP_HOME/runtime}). Stopped and deleted when the JVM exits.
  */
 final class EmbeddedTestServer {
-  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedTestServer.class);
-
   private EmbeddedTestServer() {}
 
-  /** Called once per JVM by {@link PostgresExtension#server()} (which synchronizes). */
   static TestServer start() {
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
-    Path root;
     try {
-      root = Files.createTempDirectory(tmp, "paperclip-it-");
+      Path root = Files.createTempDirectory("paperclip-it-pg-");
+      String home = System.getenv("PAPERCLIP_HOME");
+      Path cache = (home != null && !home.isBlank() ? Path.of(home)
+          : Path.of(System.getProperty("user.home"), ".paperclip")).resolve("runtime");
+      EmbeddedPostgres pg = new EmbeddedPostgres(EmbeddedPostgresConfig
+          .builder(root.resolve("db"), cache).port(55400).build());
+      EmbeddedServer server = pg.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          pg.stop();
+        } finally {
+          deleteTree(root);
+        }
+      }, "paperclip-it-pg-stop"));
+      return new TestServer(server.spec().withDatabase("postgres"), "embedded");
     } catch (IOException e) {
-      throw new IllegalStateException("cannot create a temp dir for the embedded test server in "
-          + tmp + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot prepare the embedded test server: " + e.getMessage(), e);
     }
-    EmbeddedPostgres pg = new EmbeddedPostgres(EmbeddedPostgresConfig.builder(root.resolve("data"))
-        .preferredPort(PortPicker.anyFreePort())
-        .cacheDir(tmp.resolve("paperclip-test-runtime"))
-        .build());
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        pg.stop();
-      } catch (RuntimeException e) {
-        LOG.warn("cannot stop the embedded test server: {}", e.getMessage());
-      }
-      PostgresBinaries.deleteTree(root);
-    }, "paperclip-embedded-test-server-stop"));
-    EmbeddedServer server = pg.start();
-    LOG.info("embedded test server on port {} started in {} ms", server.port(),
-        server.startup().toMillis());
-    return new TestServer(server.spec().withDatabase("postgres"), "embedded");
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> s = Files.walk(root)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // temp dir: best effort
+    }
   }
 }

@@ -30,6 +30,17 @@ public record TestDatabase(TestServer server, ConnectionSpec spec) {
     return DriverManager.getConnection(spec.jdbcUrl(), spec.driverProperties());
   }
 
+  /** Returns a non-pooling data source for this database. */
+  public javax.sql.DataSource dataSource() {
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setURL(spec.jdbcUrl());
+    spec.userName().ifPresent(ds::setUser);
+    if (spec.password() != null) {
+      ds.setPassword(spec.password());
+    }
+    return ds;
+  }
+
   /** Runs SQL (one or more statements, simple protocol) in autocommit. */
   public void execute(String sql) {
     try (Connection c = connect(); Statement s = c.createStatement()) {

@@ -1,0 +1,317 @@
+package ing.paperclip.cli.db;
+
+import ing.paperclip.cli.CliContext;
+import ing.paperclip.cli.GroupCommand;
+import ing.paperclip.db.backup.file.BackupFile;
+import ing.paperclip.db.backup.file.BackupHeader;
+import ing.paperclip.db.backup.file.BackupVerifier;
+import ing.paperclip.db.backup.file.VerificationReport;
+import ing.paperclip.db.backup.retention.BackupCandidate;
+import ing.paperclip.db.backup.retention.BackupPruner;
+import ing.paperclip.db.backup.retention.PruneResult;
+import ing.paperclip.db.backup.retention.RetentionDecision;
+import ing.paperclip.db.backup.retention.RetentionPolicy;
+import ing.paperclip.db.backup.schedule.BackupHealth;
+import ing.paperclip.db.backup.settings.BackupSettings;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code paperclipai db backups ...}: look after backup files; none of these needs a database. */
+@Command(name = "backups", mixinStandardHelpOptions = true,
+    description = "Backup files: list, verify, prune, health, config. No database needed.")
+public final class BackupsCommands extends GroupCommand {
+  private BackupsCommands() {}
+
+  /** Builds the {@code db backups} command with its subcommands. */
+  public static CommandLine create(CliContext ctx) {
+    CommandLine c = new CommandLine(new BackupsCommands());
+    c.addSubcommand(new ListCommand(ctx));
+    c.addSubcommand(new VerifyCommand(ctx));
+    c.addSubcommand(new PruneCommand(ctx));
+    c.addSubcommand(new HealthCommand(ctx));
+    c.addSubcommand(new ConfigCommand(ctx));
+    return c;
+  }
+
+  /** Options shared by every {@code db backups} command. */
+  static class DirOption {
+    @Option(names = "--dir", paramLabel = "DIR",
+        description = "Backup directory (default: database.backup.dir, PAPERCLIP_DB_BACKUP_DIR, "
+            + "or <instance>/data/backups).")
+    Path dir;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    Path resolve(CliContext ctx) {
+      return dir != null ? dir : BackupSettings.resolve(ctx.layout(), ctx.env()).dir();
+    }
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true,
+      description = "List backups: file, time, size, engine, and whether verified (--verify).")
+  static final class ListCommand implements Callable<Integer> {
+    private final CliContext ctx;
+    @CommandLine.Mixin
+    DirOption opts = new DirOption();
+    @Option(names = "--verify", description = "Check every file's checksums (reads each file whole).")
+    boolean verify;
+
+    ListCommand(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      Path dir = opts.resolve(ctx);
+      List<Map<String, Object>> rows = new ArrayList<>();
+      BackupVerifier verifier = new BackupVerifier();
+      for (BackupFile f : BackupFile.list(dir)) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("file", f.path().toString());
+        r.put("createdAt", f.createdAt().toString());
+        r.put("bytes", size(f.path()));
+        Optional<BackupHeader> h = BackupHeader.read(f.path());
+        r.put("format", h.isPresent() ? "paperclip-db " + h.get().format() : "paperclip (original)");
+        r.put("engine", h.map(BackupHeader::engine).orElse(""));
+        if (verify) {
+          VerificationReport v = verifier.verify(f.path());
+          r.put("verified", v.complete());
+          v.firstError().ifPresent(e -> r.put("error", e));
+        } else {
+          r.put("verified", null);
+        }
+        rows.add(r);
+      }
+      if (opts.json) {
+        ctx.printJson(Map.of("dir", dir.toString(), "backups", rows));
+      } else if (rows.isEmpty()) {
+        ctx.out().println("no backups in " + dir);
+      } else {
+        for (Map<String, Object> r : rows) {
+          Object v = r.get("verified");
+          ctx.out().printf("%-20s %12s  %-22s %-10s %s%n", r.get("createdAt"), r.get("bytes"),
+              r.get("engine").toString().isEmpty() ? r.get("format") : r.get("engine"),
+              v == null ? "unchecked" : (Boolean) v ? "verified" : "CORRUPT", r.get("file"));
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true,
+      description = "Check that backup files are complete and every checksum matches (no database).")
+  static final class VerifyCommand implements Callable<Integer> {
+    private final CliContext ctx;
+    @CommandLine.Mixin
+    DirOption opts = new DirOption();
+    @Parameters(arity = "0..*", paramLabel = "FILE", description = "Files to verify.")
+    List<Path> files = new ArrayList<>();
+    @Option(names = "--all", description = "Verify every backup in the directory.")
+    boolean all;
+
+    VerifyCommand(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      List<Path> targets = new ArrayList<>(files);
+      if (all) {
+        BackupFile.list(opts.resolve(ctx)).forEach(f -> targets.add(f.path()));
+      }
+      if (targets.isEmpty()) {
+        throw new PaperclipException(ErrorCode.INVALID_INPUT,
+            "nothing to verify: name one or more files, or use --all");
+      }
+      BackupVerifier verifier = new BackupVerifier();
+      List<Map<String, Object>> rows = new ArrayList<>();
+      int bad = 0;
+      for (Path p : targets) {
+        if (!Files.isRegularFile(p)) {
+          throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such backup file: " + p
+              + "; check the path (list them with 'paperclipai db backups list')");
+        }
+        VerificationReport v = verifier.verify(p);
+        boolean ok = v.complete();
+        if (!ok) {
+          bad++;
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("file", p.toString());
+        r.put("kind", v.kind().name().toLowerCase(java.util.Locale.ROOT));
+        r.put("complete", ok);
+        r.put("tables", v.tables().size());
+        r.put("rows", v.manifestIfPresent().map(m -> m.totalRows()).orElse(-1L));
+        r.put("errors", v.errors());
+        rows.add(r);
+        if (!opts.json) {
+          ctx.out().println((ok ? "ok       " : "CORRUPT  ") + p
+              + (ok ? "  (" + v.tables().size() + " tables, " + r.get("rows") + " rows)"
+                  : "  " + v.firstError().orElse("")));
+        }
+      }
+      if (opts.json) {
+        ctx.printJson(Map.of("results", rows, "failed", bad));
+      }
+      if (bad > 0) {
+        ctx.err().println("error: " + bad + " of " + targets.size()
+            + " backup file(s) failed verification; do not restore them, take a new backup");
+        return ErrorCode.CORRUPT_FILE.exitCode();
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "prune", mixinStandardHelpOptions = true,
+      description = "Apply retention: keep every backup of the last N days, the newest per ISO "
+          + "week for W weeks and per month for M months; never the newest verified backup.")
+  static final class PruneCommand implements Callable<Integer> {
+    private final CliContext ctx;
+    @CommandLine.Mixin
+    DirOption opts = new DirOption();
+    @Option(names = "--dry-run", description = "Explain, delete nothing.")
+    boolean dryRun;
+    @Option(names = "--retention-days", paramLabel = "N", description = "Daily window (default: settings, 7).")
+    Integer days;
+    @Option(names = "--retention-weeks", paramLabel = "W", defaultValue = "4", description = "Weekly tier (default 4).")
+    int weeks;
+    @Option(names = "--retention-months", paramLabel = "M", defaultValue = "1", description = "Monthly tier (default 1).")
+    int months;
+    @Option(names = "--retention-hours", paramLabel = "H", description = "Hourly tier: newest per hour for H hours, then newest per day.")
+    Integer hours;
+    @Option(names = "--max-total-bytes", paramLabel = "BYTES", description = "Cap on the total size of kept backups.")
+    Long maxBytes;
+
+    PruneCommand(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      BackupSettings s = BackupSettings.resolve(ctx.layout(), ctx.env());
+      RetentionPolicy policy = new RetentionPolicy(days != null ? days : s.retentionDays(), weeks,
+          months, Optional.ofNullable(hours), maxBytes == null ? OptionalLong.empty() : OptionalLong.of(maxBytes));
+      Path dir = opts.resolve(ctx);
+      PruneResult r = new BackupPruner(policy, new BackupVerifier(), Clock.systemUTC()).prune(dir, dryRun);
+      if (opts.json) {
+        List<Map<String, Object>> decisions = new ArrayList<>();
+        for (RetentionDecision d : r.decisions()) {
+          decisions.add(Map.of("file", d.candidate().file().toString(),
+              "action", d.keep() ? "keep" : "delete", "reason", d.reason()));
+        }
+        ctx.printJson(Map.of("dir", dir.toString(), "dryRun", r.dryRun(), "decisions", decisions,
+            "removedTemporaryFiles", r.removedTemporaryFiles().stream().map(Path::toString).toList(),
+            "bytesFreed", r.bytesFreed()));
+      } else {
+        for (RetentionDecision d : r.decisions()) {
+          ctx.out().printf("%-7s %s  (%s)%n", d.keep() ? "keep" : (dryRun ? "would delete" : "deleted"),
+              d.candidate().file().getFileName(), d.reason());
+        }
+        r.removedTemporaryFiles().forEach(t -> ctx.out().println((dryRun ? "would remove " : "removed ")
+            + "abandoned temporary file " + t.getFileName()));
+        ctx.out().println((dryRun ? "would free " : "freed ") + r.bytesFreed() + " bytes");
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "health", mixinStandardHelpOptions = true,
+      description = "Backup health: ok / missing / stale (older than max(26 h, 2 x interval)).")
+  static final class HealthCommand implements Callable<Integer> {
+    private final CliContext ctx;
+    @CommandLine.Mixin
+    DirOption opts = new DirOption();
+
+    HealthCommand(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      BackupSettings s = BackupSettings.resolve(ctx.layout(), ctx.env());
+      Path dir = opts.resolve(ctx);
+      List<BackupCandidate> files = BackupFile.list(dir).stream()
+          .map(f -> new BackupCandidate(f.path(), f.createdAt(), size(f.path()), false)).toList();
+      BackupHealth h = BackupHealth.of(files, Optional.empty(),
+          Duration.ofMinutes(s.intervalMinutes()), Instant.now());
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("status", h.status());
+      r.put("dir", dir.toString());
+      r.put("latestFile", h.latestFile().map(Path::toString).orElse(null));
+      r.put("latestAgeSeconds", h.latestAgeSeconds());
+      r.put("latestBytes", h.latestBytes());
+      r.put("staleAfterSeconds", h.staleAfterSeconds());
+      if (opts.json) {
+        ctx.printJson(r);
+      } else {
+        r.forEach((k, v) -> ctx.out().printf("%-18s %s%n", k + ":", v));
+      }
+      return "ok".equals(h.status()) ? 0 : 1;
+    }
+  }
+
+  @Command(name = "config", mixinStandardHelpOptions = true,
+      description = "Show the backup settings and where each value came from.")
+  static final class ConfigCommand implements Callable<Integer> {
+    private final CliContext ctx;
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    ConfigCommand(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      BackupSettings s = BackupSettings.resolve(ctx.layout(), ctx.env());
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("enabled", valueAndSource(s.enabled(), s.sources().get("enabled")));
+      r.put("intervalMinutes", valueAndSource(s.intervalMinutes(), s.sources().get("intervalMinutes")));
+      r.put("retentionDays", valueAndSource(s.retentionDays(), s.sources().get("retentionDays")));
+      r.put("dir", valueAndSource(s.dir().toString(), s.sources().get("dir")));
+      if (json) {
+        ctx.printJson(r);
+      } else {
+        r.forEach((k, v) -> {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> m = (Map<String, Object>) v;
+          ctx.out().printf("%-16s %-40s (%s)%n", k, m.get("value"), m.get("source"));
+        });
+      }
+      return 0;
+    }
+  }
+
+  private static Map<String, Object> valueAndSource(Object value, String source) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("value", value);
+    m.put("source", source);
+    return m;
+  }
+
+  static long size(Path p) {
+    try {
+      return Files.size(p);
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+}

@@ -1,0 +1,168 @@
+package ing.paperclip.cli.db;
+
+import ing.paperclip.cli.CliContext;
+import ing.paperclip.cli.Database;
+import ing.paperclip.cli.Progress;
+import ing.paperclip.db.backup.BackupEngine;
+import ing.paperclip.db.backup.BackupOptions;
+import ing.paperclip.db.backup.BackupResult;
+import ing.paperclip.db.backup.BackupService;
+import ing.paperclip.db.backup.dump.CatalogSchemaScripter;
+import ing.paperclip.db.backup.file.BackupVerifier;
+import ing.paperclip.db.backup.retention.BackupPruner;
+import ing.paperclip.db.backup.retention.PruneResult;
+import ing.paperclip.db.backup.retention.RetentionPolicy;
+import ing.paperclip.db.backup.schedule.BackupScheduler;
+import ing.paperclip.db.backup.schedule.RunRecord;
+import ing.paperclip.db.backup.settings.BackupSettings;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code paperclipai db backup}: a logical backup of every non-system schema. */
+@Command(name = "backup", mixinStandardHelpOptions = true,
+    description = "Write a logical backup (<prefix>-YYYYMMDD-HHMMSS.sql.gz, plain SQL that "
+        + "'gunzip -c FILE | psql' restores) of every non-system schema, from one snapshot, then "
+        + "apply retention.")
+final class DbBackupCommand implements Callable<Integer> {
+  private final CliContext ctx;
+
+  @Option(names = "--dir", paramLabel = "DIR", description = "Backup directory (default: settings).")
+  Path dir;
+  @Option(names = "--filename-prefix", paramLabel = "P", defaultValue = "paperclip",
+      description = "File name prefix (default: paperclip).")
+  String prefix;
+  @Option(names = "--retention-days", paramLabel = "N", description = "Daily retention window (default: settings, 7).")
+  Integer retentionDays;
+  @Option(names = "--no-prune", description = "Do not apply retention after the backup.")
+  boolean noPrune;
+  @Option(names = "--engine", paramLabel = "ENGINE", defaultValue = "java",
+      description = "java (built in, default), pg_dump, or auto (pg_dump when one fits the server).")
+  String engine;
+  @Option(names = "--jobs", paramLabel = "N", description = "Parallel table workers (default: min(2, cores)).")
+  Integer jobs;
+  @Option(names = "--exclude-table-data", paramLabel = "SCHEMA.TABLE",
+      description = "Keep the table's definition, leave out its rows (repeatable).")
+  List<String> excludeTableData = new ArrayList<>();
+  @Option(names = "--nullify", paramLabel = "SCHEMA.TABLE.COLUMN",
+      description = "Write the column as NULL (redaction; repeatable).")
+  List<String> nullify = new ArrayList<>();
+  @Option(names = "--every", paramLabel = "DURATION",
+      description = "Keep running and back up at this interval, e.g. 60m, 6h (Ctrl-C stops).")
+  String every;
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2h",
+      description = "Longest a scheduled run may take before it is cancelled (default 2h).")
+  String timeout;
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  DbBackupCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    BackupSettings settings = BackupSettings.resolve(ctx.layout(), ctx.env());
+    Path target = dir != null ? dir : settings.dir();
+    BackupOptions.Builder b = BackupOptions.builder().filenamePrefix(prefix)
+        .engine(BackupEngine.parse(engine)).excludeTableData(excludeTableData).nullifyColumns(nullify);
+    if (jobs != null) {
+      b.jobs(jobs);
+    }
+    String pgDump = ctx.env().get("PAPERCLIP_PG_DUMP_PATH");
+    if (pgDump != null && !pgDump.isBlank()) {
+      b.pgDumpPath(Path.of(pgDump));
+    }
+    BackupOptions options = b.build();
+    Database db = ctx.database();
+    BackupService service = new BackupService(db.runtimeSpec(), target, new CatalogSchemaScripter(), options);
+    RetentionPolicy policy = RetentionPolicy.DEFAULTS.withDailyDays(
+        retentionDays != null ? retentionDays : settings.retentionDays());
+    if (every == null) {
+      BackupResult r = service.backup(Progress.forBackup(ctx, json));
+      PruneResult pruned = noPrune ? null
+          : new BackupPruner(policy, new BackupVerifier(), Clock.systemUTC()).prune(target, false);
+      print(r, pruned);
+      return 0;
+    }
+    Duration interval = DurationOption.parse(every, "--every");
+    BackupScheduler scheduler = new BackupScheduler(signal -> {
+      BackupResult r = service.backup();
+      PruneResult pruned = noPrune ? null
+          : new BackupPruner(policy, new BackupVerifier(), Clock.systemUTC()).prune(target, false);
+      print(r, pruned);
+      return r.file();
+    }, interval, DurationOption.parse(timeout, "--timeout"), Clock.systemUTC());
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      scheduler.close();
+      stop.countDown();
+    }, "paperclipai-backup-stop"));
+    ctx.err().println("backing up every " + every + " into " + target + " (Ctrl-C stops)");
+    scheduler.start(Duration.ZERO);
+    stop.await();
+    return scheduler.lastRun().map(r -> r.status() == RunRecord.Status.OK ? 0 : ErrorCode.BACKUP.exitCode()).orElse(0);
+  }
+
+  private synchronized void print(BackupResult r, PruneResult pruned) {
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file", r.file().toString());
+      m.put("bytes", r.bytes());
+      m.put("engine", r.engine());
+      m.put("engineReason", r.engineReason());
+      m.put("tables", r.tables());
+      m.put("rows", r.rows());
+      m.put("durationMillis", r.duration().toMillis());
+      if (pruned != null) {
+        m.put("pruned", pruned.deleted().stream().map(Path::toString).toList());
+      }
+      ctx.printJson(m);
+    } else {
+      ctx.out().println(r.file());
+      ctx.err().printf(Locale.ROOT, "%s: %d tables, %d rows, %d bytes in %.1f s (engine %s)%n",
+          r.file().getFileName(), r.tables(), r.rows(), r.bytes(), r.duration().toMillis() / 1000.0, r.engine());
+      if (pruned != null && !pruned.deleted().isEmpty()) {
+        ctx.err().println("retention removed " + pruned.deleted().size() + " old backup(s)");
+      }
+    }
+    ctx.out().flush();
+  }
+
+  /** Parses durations such as {@code 90s}, {@code 60m}, {@code 6h}, {@code 1d}. */
+  static final class DurationOption {
+    private DurationOption() {}
+
+    static Duration parse(String text, String option) {
+      String t = text.strip().toLowerCase(Locale.ROOT);
+      try {
+        long n = Long.parseLong(t.substring(0, t.length() - 1));
+        Duration d = switch (t.charAt(t.length() - 1)) {
+          case 's' -> Duration.ofSeconds(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 'h' -> Duration.ofHours(n);
+          case 'd' -> Duration.ofDays(n);
+          default -> null;
+        };
+        if (d != null && !d.isNegative() && !d.isZero()) {
+          return d;
+        }
+      } catch (NumberFormatException | StringIndexOutOfBoundsException e) {
+        // fall through to the error
+      }
+      throw new PaperclipException(ErrorCode.INVALID_INPUT, option + " '" + text
+          + "' is not a duration: use a number with s, m, h or d, e.g. 60m");
+    }
+  }
+}

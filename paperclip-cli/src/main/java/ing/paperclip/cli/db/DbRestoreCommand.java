@@ -1,0 +1,92 @@
+package ing.paperclip.cli.db;
+
+import ing.paperclip.cli.CliContext;
+import ing.paperclip.cli.Progress;
+import ing.paperclip.db.backup.restore.RestoreListener;
+import ing.paperclip.db.backup.restore.RestoreOptions;
+import ing.paperclip.db.backup.restore.RestorePlan;
+import ing.paperclip.db.backup.restore.RestoreResult;
+import ing.paperclip.db.backup.restore.RestoreService;
+import ing.paperclip.db.backup.restore.RestoreStep;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code paperclipai db restore FILE}: restore a backup into the resolved database. */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+    description = "Restore a backup (paperclip-db, plain pg_dump, or the original Paperclip's .sql/.sql.gz) "
+        + "into the database, in one transaction, after verifying the file. A non-empty database is "
+        + "refused unless --clean.")
+final class DbRestoreCommand implements Callable<Integer> {
+  private final CliContext ctx;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The backup file.")
+  Path file;
+  @Option(names = "--clean", description = "Drop every schema of the target first (in the same transaction).")
+  boolean clean;
+  @Option(names = "--plan", description = "Verify the file and print the restore plan; change nothing.")
+  boolean plan;
+  @Option(names = "--keep-owner", description = "Run ALTER ... OWNER TO statements of pg_dump files.")
+  boolean keepOwner;
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  DbRestoreCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() {
+    RestoreOptions options = new RestoreOptions(clean, !keepOwner);
+    if (plan) {
+      RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner().plan(file, options.noOwner());
+      if (json) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", p.file().toString());
+        m.put("format", p.format());
+        m.put("tables", p.tables());
+        m.put("rows", p.rows());
+        m.put("steps", p.steps().stream().map(RestoreStep::describe).toList());
+        m.put("warnings", p.warnings());
+        ctx.printJson(m);
+      } else {
+        ctx.out().print(p.print());
+      }
+      return 0;
+    }
+    RestoreService service = new RestoreService(ctx.database().migration());
+    long start = System.nanoTime();
+    RestoreListener listener = json || !ctx.interactive() ? RestoreListener.NONE : new RestoreListener() {
+      private long rows;
+
+      @Override
+      public void tableDone(String name, long tableRows, int done, int total, long bytes) {
+        rows += tableRows;
+        Progress.draw(ctx.err(), "restore", done, total, rows, bytes, start);
+      }
+    };
+    RestoreResult r = service.restore(file, options, listener);
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("file", r.file().toString());
+      m.put("format", r.format());
+      m.put("statements", r.statements());
+      m.put("tables", r.tables());
+      m.put("rows", r.rows());
+      m.put("cleaned", r.cleaned());
+      m.put("durationMillis", r.duration().toMillis());
+      m.put("warnings", r.warnings());
+      ctx.printJson(m);
+    } else {
+      ctx.out().printf(Locale.ROOT, "restored %s (%s): %d tables, %d rows, %d statements in %.1f s%n",
+          r.file().getFileName(), r.format(), r.tables(), r.rows(), r.statements(), r.duration().toMillis() / 1000.0);
+      r.warnings().forEach(w -> ctx.err().println("warning: " + w));
+    }
+    return 0;
+  }
+}

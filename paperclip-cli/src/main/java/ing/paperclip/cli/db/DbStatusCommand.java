@@ -1,0 +1,66 @@
+package ing.paperclip.cli.db;
+
+import ing.paperclip.cli.CliContext;
+import ing.paperclip.cli.Database;
+import ing.paperclip.cli.EmbeddedStart;
+import ing.paperclip.db.core.migrate.MigrationState;
+import ing.paperclip.db.core.settings.DatabaseMode;
+import ing.paperclip.db.core.settings.DatabaseSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code paperclipai db status}: mode, where the connection came from, server, migrations. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+    description = "Show the database mode, where the connection came from, the server version, "
+        + "the data directory and the migration state.")
+final class DbStatusCommand implements Callable<Integer> {
+  private final CliContext ctx;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  DbStatusCommand(CliContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
+  public Integer call() {
+    DatabaseSettings s = ctx.settings();
+    Database db = ctx.database();
+    Map<String, Object> r = new LinkedHashMap<>();
+    r.put("instance", ctx.layout().instanceId());
+    r.put("mode", s.mode() == DatabaseMode.EMBEDDED ? "embedded" : "external");
+    r.put("source", s.source());
+    r.put("url", db.runtimeSpec().redacted());
+    r.put("migrationUrl", db.migrationSpec().redacted());
+    r.put("migrationUrlSource", s.migrationSource());
+    r.put("serverVersion", db.serverVersion());
+    EmbeddedStart e = db.embedded();
+    if (e != null) {
+      r.put("dataDir", e.dataDir().toString());
+      r.put("port", e.port());
+      r.put("initialized", e.initialized());
+      r.put("reused", e.reused());
+      r.put("startupMillis", e.startup().toMillis());
+    }
+    MigrationState m = db.migrator().status();
+    r.put("migrations", m.label());
+    if (m instanceof MigrationState.UpToDate u) {
+      r.put("appliedMigrations", u.applied());
+    } else if (m instanceof MigrationState.Pending p) {
+      r.put("appliedMigrations", p.applied());
+      r.put("pendingMigrations", p.pending().stream().map(MigrationState.Changeset::id).toList());
+    } else if (m instanceof MigrationState.Unsafe u) {
+      r.put("unsafeReason", "the database holds " + u.tables() + " tables but no migration journal");
+    }
+    if (json) {
+      ctx.printJson(r);
+    } else {
+      r.forEach((k, v) -> ctx.out().printf("%-19s %s%n", k + ":", v));
+    }
+    return 0;
+  }
+}

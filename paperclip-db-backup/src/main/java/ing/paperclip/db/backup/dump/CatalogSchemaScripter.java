@@ -1,0 +1,465 @@
+package ing.paperclip.db.backup.dump;
+
+import static ing.paperclip.db.core.sql.SqlIdentifiers.literal;
+import static ing.paperclip.db.core.sql.SqlIdentifiers.qualified;
+import static ing.paperclip.db.core.sql.SqlIdentifiers.quote;
+
+import ing.paperclip.db.core.catalog.Catalog;
+import ing.paperclip.db.core.catalog.Catalog.Column;
+import ing.paperclip.db.core.catalog.Catalog.Constraint;
+import ing.paperclip.db.core.catalog.Catalog.Dependency;
+import ing.paperclip.db.core.catalog.Catalog.Sequence;
+import ing.paperclip.db.core.catalog.Catalog.Table;
+import ing.paperclip.db.core.catalog.Catalog.Type;
+import ing.paperclip.db.core.catalog.Catalog.View;
+import ing.paperclip.db.core.catalog.CatalogReader;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Scripts a database for a dump from its {@link Catalog}: the DDL pg_dump would write, every
+ * identifier quoted, pre-data objects in dependency order (a topological sort over the catalog's
+ * dependencies, ties broken by kind like pg_dump, then by name), the tables whose rows follow, and
+ * post-data objects (constraints and indexes, then foreign keys, triggers, row security, sequence
+ * values, materialized view data, comments).
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class CatalogSchemaScripter implements SchemaScripter {
+  private static final Map<String, Integer> PRIORITY = Map.of(
+      "SCHEMA", 0, "EXTENSION", 1, "TYPE", 2, "FUNCTION", 3, "SEQUENCE", 4, "TABLE", 5,
+      "SEQUENCE OWNED BY", 6, "VIEW", 7, "MATERIALIZED VIEW", 7, "COMMENT", 9);
+
+  private final CatalogReader reader;
+
+  /** Creates a scripter reading the catalog with a {@link CatalogReader}. */
+  public CatalogSchemaScripter() {
+    this(new CatalogReader());
+  }
+
+  /** Creates a scripter with the given reader. */
+  public CatalogSchemaScripter(CatalogReader reader) {
+    this.reader = reader;
+  }
+
+  @Override
+  public DumpScript script(Connection snapshot) {
+    return script(reader.read(snapshot));
+  }
+
+  /** Scripts an already read catalog. */
+  public DumpScript script(Catalog cat) {
+    Map<String, SchemaObject> pre = new LinkedHashMap<>();
+    Map<String, Set<String>> deps = new HashMap<>();
+
+    for (Catalog.Schema s : cat.schemas()) {
+      if (!s.name().equals("public")) {
+        add(pre, deps, new SchemaObject("SCHEMA", "", s.name(), Section.PRE_DATA,
+            "CREATE SCHEMA " + quote(s.name()) + ";", List.of()));
+      }
+    }
+    for (Catalog.Extension x : cat.extensions()) {
+      add(pre, deps, new SchemaObject("EXTENSION", "", x.name(), Section.PRE_DATA,
+          "CREATE EXTENSION IF NOT EXISTS " + quote(x.name()) + " WITH SCHEMA " + quote(x.schema())
+              + " VERSION " + literal(x.version()) + ";", schemaDep(x.schema())));
+    }
+    for (Type t : cat.types()) {
+      add(pre, deps, new SchemaObject("TYPE", t.schema(), t.name(), Section.PRE_DATA, typeSql(t),
+          schemaDep(t.schema())));
+    }
+    for (Catalog.Function f : cat.functions()) {
+      add(pre, deps, new SchemaObject("FUNCTION", f.schema(), f.signature(), Section.PRE_DATA,
+          f.definition() + ";", schemaDep(f.schema())));
+    }
+    for (Sequence s : cat.sequences()) {
+      add(pre, deps, new SchemaObject("SEQUENCE", s.schema(), s.name(), Section.PRE_DATA,
+          "CREATE SEQUENCE " + qualified(s.schema(), s.name()) + " AS " + s.dataType() + "\n"
+              + sequenceOptions(s) + ";", schemaDep(s.schema())));
+    }
+    Map<String, List<Constraint>> inlineChecks = new HashMap<>();
+    for (Constraint c : cat.constraints()) {
+      if (isInlineCheck(c)) {
+        inlineChecks.computeIfAbsent(c.schema() + "." + c.table(), k -> new ArrayList<>()).add(c);
+      }
+    }
+    for (Table t : cat.tables()) {
+      List<String> d = new ArrayList<>(schemaDep(t.schema()));
+      for (String parent : t.partitionOf() != null ? List.of(t.partitionOf()) : t.inherits()) {
+        d.add("TABLE " + unquoteQualified(parent));
+      }
+      add(pre, deps, new SchemaObject("TABLE", t.schema(), t.name(), Section.PRE_DATA,
+          tableSql(t, inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of())), d));
+    }
+    for (Sequence s : cat.sequences()) {
+      if (s.ownedByTable() != null) {
+        String table = unquoteQualified(s.ownedByTable());
+        add(pre, deps, new SchemaObject("SEQUENCE OWNED BY", s.schema(), s.name(), Section.PRE_DATA,
+            "ALTER SEQUENCE " + qualified(s.schema(), s.name()) + " OWNED BY " + s.ownedByTable() + "."
+                + quote(s.ownedByColumn()) + ";",
+            List.of("SEQUENCE " + s.schema() + "." + s.name(), "TABLE " + table)));
+      }
+    }
+    for (View v : cat.views()) {
+      String kind = v.materialized() ? "MATERIALIZED VIEW" : "VIEW";
+      String with = v.options().isEmpty() ? "" : " WITH (" + String.join(", ", v.options()) + ")";
+      add(pre, deps, new SchemaObject(kind, v.schema(), v.name(), Section.PRE_DATA,
+          "CREATE " + kind + " " + qualified(v.schema(), v.name()) + with + " AS\n" + v.definition()
+              + (v.materialized() ? "\n  WITH NO DATA;" : ";"), schemaDep(v.schema())));
+    }
+    for (Dependency dep : cat.dependencies()) {
+      String from = dep.from().toString();
+      String to = dep.to().toString();
+      if (pre.containsKey(from) && pre.containsKey(to) && !from.equals(to)) {
+        deps.get(from).add(to);
+      }
+    }
+    int n = 0;
+    for (Catalog.Comment c : cat.comments()) {
+      if (!c.post()) {
+        String key = "COMMENT " + (n++);
+        SchemaObject o = new SchemaObject("COMMENT", "", key.substring(8) + " " + c.target(),
+            Section.PRE_DATA, "COMMENT ON " + c.target() + " IS " + literal(c.text()) + ";", List.of());
+        pre.put(o.key(), o);
+        deps.put(o.key(), new HashSet<>(commentTargetDeps(c.target(), pre)));
+      }
+    }
+    List<SchemaObject> preData = sort(pre, deps);
+
+    List<TableData> data = new ArrayList<>();
+    for (Table t : cat.tables()) {
+      if (!t.partitioned()) {
+        data.add(new TableData(t.schema(), t.name(), t.columns().stream()
+            .filter(c -> c.generatedExpr() == null).map(Column::name).toList(),
+            t.estimatedRows(), t.estimatedBytes()));
+      }
+    }
+
+    List<SchemaObject> postData = postData(cat, preData);
+    return new DumpScript(preData, data, postData, cat.schemaNames(), cat.serverVersion());
+  }
+
+  private static List<SchemaObject> postData(Catalog cat, List<SchemaObject> preData) {
+    List<SchemaObject> post = new ArrayList<>();
+    Map<String, Table> tables = new HashMap<>();
+    cat.tables().forEach(t -> tables.put(t.schema() + "." + t.name(), t));
+    List<String> attaches = new ArrayList<>();
+    Set<String> matviews = cat.views().stream().filter(View::materialized)
+        .map(v -> v.schema() + "." + v.name()).collect(Collectors.toSet());
+    for (Constraint c : cat.constraints()) {
+      boolean partitionCopy = c.parentIndex() != null;
+      if ((!c.local() && !partitionCopy) || isInlineCheck(c) || c.type().equals("f")) {
+        continue;
+      }
+      String kind = "CONSTRAINT";
+      post.add(new SchemaObject(kind, c.schema(), c.table() + "." + c.name(), Section.POST_DATA,
+          "ALTER TABLE ONLY " + qualified(c.schema(), c.table()) + "\n    ADD CONSTRAINT " + quote(c.name())
+              + " " + c.definition() + ";", List.of("TABLE " + c.schema() + "." + c.table())));
+      if (c.parentIndex() != null && c.index() != null) {
+        attaches.add("ALTER INDEX " + c.parentIndex() + " ATTACH PARTITION " + qualified(c.schema(), c.index()) + ";");
+      }
+    }
+    for (Catalog.Index i : cat.indexes()) {
+      String owner = (matviews.contains(i.schema() + "." + i.table()) ? "MATERIALIZED VIEW " : "TABLE ")
+          + i.schema() + "." + i.table();
+      post.add(new SchemaObject("INDEX", i.schema(), i.name(), Section.POST_DATA, i.definition() + ";",
+          List.of(owner)));
+      if (i.parentIndex() != null) {
+        attaches.add("ALTER INDEX " + i.parentIndex() + " ATTACH PARTITION " + qualified(i.schema(), i.name()) + ";");
+      }
+    }
+    for (int k = 0; k < attaches.size(); k++) {
+      post.add(new SchemaObject("INDEX ATTACH", "", Integer.toString(k), Section.POST_DATA, attaches.get(k), List.of()));
+    }
+    for (Constraint c : cat.constraints()) {
+      if (c.type().equals("f") && c.local()) {
+        Table t = tables.get(c.schema() + "." + c.table());
+        String only = t != null && t.partitioned() ? "" : "ONLY ";
+        post.add(new SchemaObject("FK CONSTRAINT", c.schema(), c.table() + "." + c.name(), Section.POST_DATA,
+            "ALTER TABLE " + only + qualified(c.schema(), c.table()) + "\n    ADD CONSTRAINT " + quote(c.name())
+                + " " + c.definition() + ";", List.of("TABLE " + c.schema() + "." + c.table())));
+      }
+    }
+    for (Catalog.Trigger t : cat.triggers()) {
+      StringBuilder sql = new StringBuilder(t.definition()).append(';');
+      String table = qualified(t.schema(), t.table());
+      switch (t.enabled()) {
+        case "D" -> sql.append("\nALTER TABLE ").append(table).append(" DISABLE TRIGGER ").append(quote(t.name())).append(';');
+        case "R" -> sql.append("\nALTER TABLE ").append(table).append(" ENABLE REPLICA TRIGGER ").append(quote(t.name())).append(';');
+        case "A" -> sql.append("\nALTER TABLE ").append(table).append(" ENABLE ALWAYS TRIGGER ").append(quote(t.name())).append(';');
+        default -> { }
+      }
+      post.add(new SchemaObject("TRIGGER", t.schema(), t.table() + "." + t.name(), Section.POST_DATA,
+          sql.toString(), List.of("TABLE " + t.schema() + "." + t.table())));
+    }
+    for (Table t : cat.tables()) {
+      if (t.rowSecurity()) {
+        post.add(new SchemaObject("ROW SECURITY", t.schema(), t.name(), Section.POST_DATA,
+            "ALTER TABLE " + qualified(t.schema(), t.name()) + " ENABLE ROW LEVEL SECURITY;",
+            List.of("TABLE " + t.schema() + "." + t.name())));
+      }
+      if (t.forceRowSecurity()) {
+        post.add(new SchemaObject("FORCE ROW SECURITY", t.schema(), t.name(), Section.POST_DATA,
+            "ALTER TABLE " + qualified(t.schema(), t.name()) + " FORCE ROW LEVEL SECURITY;",
+            List.of("TABLE " + t.schema() + "." + t.name())));
+      }
+    }
+    for (Catalog.Policy p : cat.policies()) {
+      StringBuilder sql = new StringBuilder("CREATE POLICY ").append(quote(p.name())).append(" ON ")
+          .append(qualified(p.schema(), p.table())).append(p.permissive() ? " AS PERMISSIVE" : " AS RESTRICTIVE")
+          .append(" FOR ").append(p.command()).append(" TO ").append(String.join(", ", p.roles()));
+      if (p.using() != null) {
+        sql.append("\n  USING (").append(p.using()).append(')');
+      }
+      if (p.withCheck() != null) {
+        sql.append("\n  WITH CHECK (").append(p.withCheck()).append(')');
+      }
+      post.add(new SchemaObject("POLICY", p.schema(), p.table() + "." + p.name(), Section.POST_DATA,
+          sql.append(';').toString(), List.of("TABLE " + p.schema() + "." + p.table())));
+    }
+    List<Sequence> allSequences = new ArrayList<>(cat.sequences());
+    for (Table t : cat.tables()) {
+      t.columns().stream().map(Column::identitySequence).filter(java.util.Objects::nonNull).forEach(allSequences::add);
+    }
+    for (Sequence s : allSequences) {
+      post.add(new SchemaObject("SEQUENCE SET", s.schema(), s.name(), Section.POST_DATA,
+          "SELECT pg_catalog.setval(" + literal(qualified(s.schema(), s.name())) + ", " + s.lastValue()
+              + ", " + s.isCalled() + ");", List.of()));
+    }
+    Set<String> populated = cat.views().stream().filter(v -> v.materialized() && v.populated())
+        .map(v -> "MATERIALIZED VIEW " + v.schema() + "." + v.name()).collect(Collectors.toSet());
+    for (SchemaObject o : preData) {
+      if (populated.contains(o.key())) {
+        post.add(new SchemaObject("MATERIALIZED VIEW DATA", o.schema(), o.name(), Section.POST_DATA,
+            "REFRESH MATERIALIZED VIEW " + qualified(o.schema(), o.name()) + ";", List.of(o.key())));
+      }
+    }
+    int n = 0;
+    for (Catalog.Comment c : cat.comments()) {
+      if (c.post()) {
+        post.add(new SchemaObject("COMMENT", "", (n++) + " " + c.target(), Section.POST_DATA,
+            "COMMENT ON " + c.target() + " IS " + literal(c.text()) + ";", List.of()));
+      }
+    }
+    return post;
+  }
+
+  private static void add(Map<String, SchemaObject> objects, Map<String, Set<String>> deps, SchemaObject o) {
+    objects.put(o.key(), o);
+    deps.computeIfAbsent(o.key(), k -> new HashSet<>()).addAll(o.dependsOn());
+  }
+
+  private static List<String> schemaDep(String schema) {
+    return schema.equals("public") ? List.of() : List.of("SCHEMA ." + schema);
+  }
+
+  /** Kahn's algorithm; ties by kind priority, schema, name; a cycle is broken at its first node. */
+  private static List<SchemaObject> sort(Map<String, SchemaObject> objects, Map<String, Set<String>> deps) {
+    Comparator<SchemaObject> order = Comparator
+        .comparingInt((SchemaObject o) -> PRIORITY.getOrDefault(o.kind(), 8))
+        .thenComparing(SchemaObject::schema).thenComparing(SchemaObject::name);
+    Map<String, Set<String>> remaining = new HashMap<>();
+    Map<String, List<String>> dependents = new HashMap<>();
+    for (String key : objects.keySet()) {
+      Set<String> ds = new HashSet<>();
+      for (String d : deps.getOrDefault(key, Set.of())) {
+        if (objects.containsKey(d) && !d.equals(key)) {
+          ds.add(d);
+          dependents.computeIfAbsent(d, k -> new ArrayList<>()).add(key);
+        }
+      }
+      remaining.put(key, ds);
+    }
+    PriorityQueue<SchemaObject> ready = new PriorityQueue<>(order);
+    remaining.forEach((k, v) -> {
+      if (v.isEmpty()) {
+        ready.add(objects.get(k));
+      }
+    });
+    List<SchemaObject> out = new ArrayList<>(objects.size());
+    Set<String> done = new HashSet<>();
+    while (out.size() < objects.size()) {
+      SchemaObject next = ready.poll();
+      if (next == null) {
+        next = objects.values().stream().filter(o -> !done.contains(o.key())).min(order).orElseThrow();
+      }
+      if (!done.add(next.key())) {
+        continue;
+      }
+      SchemaObject withDeps = new SchemaObject(next.kind(), next.schema(), next.name(), next.section(),
+          next.sql(), remaining.get(next.key()).isEmpty() ? deps.getOrDefault(next.key(), Set.of()).stream()
+              .filter(objects::containsKey).sorted().toList() : deps.get(next.key()).stream()
+              .filter(d -> done.contains(d)).sorted().toList());
+      out.add(withDeps);
+      for (String dependent : dependents.getOrDefault(next.key(), List.of())) {
+        Set<String> r = remaining.get(dependent);
+        r.remove(next.key());
+        if (r.isEmpty() && !done.contains(dependent)) {
+          ready.add(objects.get(dependent));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static List<String> commentTargetDeps(String target, Map<String, SchemaObject> pre) {
+    // a comment needs its object; the sort puts comments last among ties anyway
+    return List.of();
+  }
+
+  private static String typeSql(Type t) {
+    String name = qualified(t.schema(), t.name());
+    switch (t.kind()) {
+      case "enum":
+        return "CREATE TYPE " + name + " AS ENUM (" + t.labels().stream()
+            .map(l -> "\n    " + literal(l)).collect(Collectors.joining(",")) + "\n);";
+      case "domain": {
+        StringBuilder sb = new StringBuilder("CREATE DOMAIN ").append(name).append(" AS ").append(t.baseType());
+        if (t.collation() != null) {
+          sb.append(" COLLATE ").append(t.collation());
+        }
+        if (t.defaultExpr() != null) {
+          sb.append(" DEFAULT ").append(t.defaultExpr());
+        }
+        if (t.notNull()) {
+          sb.append(" NOT NULL");
+        }
+        for (Catalog.NamedDef c : t.checks()) {
+          sb.append("\n    CONSTRAINT ").append(quote(c.name())).append(' ').append(c.definition());
+        }
+        return sb.append(';').toString();
+      }
+      case "range": {
+        List<String> opts = new ArrayList<>();
+        opts.add("subtype = " + t.baseType());
+        if (t.collation() != null) {
+          opts.add("collation = " + t.collation());
+        }
+        opts.addAll(t.rangeOptions());
+        return "CREATE TYPE " + name + " AS RANGE (\n    " + String.join(",\n    ", opts) + "\n);";
+      }
+      default:
+        return "CREATE TYPE " + name + " AS (" + t.attributes().stream()
+            .map(a -> "\n    " + quote(a.name()) + " " + a.definition()).collect(Collectors.joining(","))
+            + "\n);";
+    }
+  }
+
+  private static String sequenceOptions(Sequence s) {
+    return "    START WITH " + s.start() + "\n    INCREMENT BY " + s.increment() + "\n    MINVALUE "
+        + s.min() + "\n    MAXVALUE " + s.max() + "\n    CACHE " + s.cache() + (s.cycle() ? "\n    CYCLE" : "");
+  }
+
+  /** A validated, locally defined CHECK is written inside CREATE TABLE, like pg_dump does. */
+  private static boolean isInlineCheck(Constraint c) {
+    return c.type().equals("c") && c.validated() && c.local();
+  }
+
+  private static String tableSql(Table t, List<Constraint> checks) {
+    String name = qualified(t.schema(), t.name());
+    StringBuilder sb = new StringBuilder("CREATE ");
+    if (t.unlogged()) {
+      sb.append("UNLOGGED ");
+    }
+    sb.append("TABLE ").append(name);
+    List<String> items = new ArrayList<>();
+    boolean partition = t.partitionOf() != null;
+    for (Column c : t.columns()) {
+      if (!c.local() && (partition || !t.inherits().isEmpty())) {
+        continue; // comes from the parent
+      }
+      if (partition) {
+        continue; // partitions take their columns from the parent
+      }
+      StringBuilder col = new StringBuilder(quote(c.name())).append(' ').append(c.type());
+      if (c.collation() != null) {
+        col.append(" COLLATE ").append(c.collation());
+      }
+      if (c.generatedExpr() != null) {
+        boolean virtual = c.generatedExpr().endsWith("\u0000VIRTUAL");
+        String expr = virtual ? c.generatedExpr().substring(0, c.generatedExpr().length() - 8) : c.generatedExpr();
+        col.append(" GENERATED ALWAYS AS (").append(expr).append(virtual ? ") VIRTUAL" : ") STORED");
+      } else if (c.defaultExpr() != null) {
+        col.append(" DEFAULT ").append(c.defaultExpr());
+      }
+      if (!c.identity().isEmpty() && c.identitySequence() != null) {
+        Sequence s = c.identitySequence();
+        col.append(" GENERATED ").append(c.identity().equals("a") ? "ALWAYS" : "BY DEFAULT")
+            .append(" AS IDENTITY (SEQUENCE NAME ").append(qualified(s.schema(), s.name()))
+            .append(" START WITH ").append(s.start()).append(" INCREMENT BY ").append(s.increment())
+            .append(" MINVALUE ").append(s.min()).append(" MAXVALUE ").append(s.max())
+            .append(" CACHE ").append(s.cache()).append(s.cycle() ? " CYCLE" : " NO CYCLE").append(')');
+      }
+      if (c.notNull()) {
+        col.append(" NOT NULL");
+      }
+      items.add(col.toString());
+    }
+    if (!partition) {
+      for (Constraint c : checks) {
+        items.add("CONSTRAINT " + quote(c.name()) + " " + c.definition());
+      }
+    }
+    if (partition) {
+      sb.append(" PARTITION OF ").append(t.partitionOf());
+      if (!t.columns().isEmpty()) {
+        List<String> local = new ArrayList<>();
+        for (Column c : t.columns()) {
+          if (c.defaultExpr() != null && c.local()) {
+            local.add(quote(c.name()) + " DEFAULT " + c.defaultExpr());
+          }
+        }
+        if (!local.isEmpty()) {
+          sb.append(" (\n    ").append(String.join(",\n    ", local)).append("\n)");
+        }
+      }
+      sb.append("\n").append(t.partitionBound());
+    } else {
+      sb.append(" (").append(items.isEmpty() ? "" : "\n    " + String.join(",\n    ", items) + "\n").append(')');
+      if (!t.inherits().isEmpty()) {
+        sb.append("\nINHERITS (").append(String.join(", ", t.inherits())).append(')');
+      }
+    }
+    if (t.partitionKey() != null) {
+      sb.append("\nPARTITION BY ").append(t.partitionKey());
+    }
+    if (!t.reloptions().isEmpty()) {
+      sb.append("\nWITH (").append(String.join(", ", t.reloptions())).append(')');
+    }
+    sb.append(';');
+    return sb.toString();
+  }
+
+  /** Turns {@code "s"."t"} (as the catalog quotes it) back into {@code s.t} for object keys. */
+  static String unquoteQualified(String quoted) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean inQuotes = false;
+    for (int i = 0; i < quoted.length(); i++) {
+      char ch = quoted.charAt(i);
+      if (ch == '"') {
+        if (inQuotes && i + 1 < quoted.length() && quoted.charAt(i + 1) == '"') {
+          cur.append('"');
+          i++;
+        } else {
+          inQuotes = !inQuotes;
+        }
+      } else if (ch == '.' && !inQuotes) {
+        parts.add(cur.toString());
+        cur.setLength(0);
+      } else {
+        cur.append(ch);
+      }
+    }
+    parts.add(cur.toString());
+    return String.join(".", parts);
+  }
+}

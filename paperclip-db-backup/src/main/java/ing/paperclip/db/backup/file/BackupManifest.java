@@ -1,0 +1,148 @@
+package ing.paperclip.db.backup.file;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import ing.paperclip.db.backup.internal.Json;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The manifest a backup file carries on its last-but-one line: what was dumped, from which
+ * server, by which tool and engine, with per-table row counts and checksums and a checksum of the
+ * whole body. Serialized as one line of JSON ({@link #toJson()}); unknown JSON properties are
+ * ignored on reading so that later format-1 writers may add fields. Immutable.
+ *
+ * @param formatVersion the file format version ({@link BackupFormat#VERSION})
+ * @param tool always {@code paperclip-db}
+ * @param toolVersion the version of paperclip-db that wrote the file
+ * @param createdAt when the backup's snapshot was taken
+ * @param engine {@code java}, or {@code pg_dump <version>}
+ * @param serverVersion the server's {@code server_version_num}, e.g. {@code 150020}
+ * @param database the name of the database backed up
+ * @param schemas the schemas covered, in name order
+ * @param tables one entry per {@code COPY} block, in file order
+ * @param transforms data transforms applied while writing
+ * @param bodyBytes the number of uncompressed bytes before the manifest line
+ * @param bodySha256 lower-case hex SHA-256 of those bytes
+ */
+@JsonPropertyOrder({"formatVersion", "tool", "toolVersion", "createdAt", "engine", "serverVersion",
+    "database", "schemas", "tables", "transforms", "bodyBytes", "bodySha256"})
+public record BackupManifest(
+    int formatVersion, String tool, String toolVersion, Instant createdAt, String engine,
+    int serverVersion, String database, List<String> schemas, List<TableEntry> tables,
+    Transforms transforms, long bodyBytes, String bodySha256) {
+
+  /** The value of {@link #tool()}. */
+  public static final String TOOL = "paperclip-db";
+
+  /** Validates and copies. */
+  public BackupManifest {
+    if (formatVersion < 1) {
+      throw new IllegalArgumentException("formatVersion must be >= 1, got " + formatVersion);
+    }
+    Objects.requireNonNull(tool, "tool");
+    Objects.requireNonNull(toolVersion, "toolVersion");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(engine, "engine");
+    Objects.requireNonNull(database, "database");
+    schemas = List.copyOf(schemas == null ? List.of() : schemas);
+    tables = List.copyOf(tables == null ? List.of() : tables);
+    transforms = transforms == null ? Transforms.NONE : transforms;
+    if (bodyBytes < 0) {
+      throw new IllegalArgumentException("bodyBytes must be >= 0, got " + bodyBytes);
+    }
+    Objects.requireNonNull(bodySha256, "bodySha256");
+  }
+
+  /** Returns the sum of {@link TableEntry#rows()} over all tables. */
+  public long totalRows() {
+    return tables.stream().mapToLong(TableEntry::rows).sum();
+  }
+
+  /** Returns this manifest as one line of JSON (no line breaks). */
+  public String toJson() {
+    try {
+      return Json.MAPPER.writeValueAsString(this);
+    } catch (JsonProcessingException e) {
+      throw new PaperclipException(ErrorCode.INTERNAL, "cannot serialize a backup manifest: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * Parses manifest JSON.
+   *
+   * @param json the JSON text, not null
+   * @return the manifest
+   * @throws PaperclipException {@link ErrorCode#CORRUPT_FILE} if it is not a valid manifest
+   */
+  public static BackupManifest fromJson(String json) {
+    try {
+      BackupManifest m = Json.MAPPER.readValue(json, BackupManifest.class);
+      if (m == null) {
+        throw new PaperclipException(ErrorCode.CORRUPT_FILE, "backup manifest is empty (null)");
+      }
+      return m;
+    } catch (JsonProcessingException | IllegalArgumentException | NullPointerException e) {
+      String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new PaperclipException(ErrorCode.CORRUPT_FILE,
+          "backup manifest is not valid: " + firstLine(why), e);
+    }
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "unknown error";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /**
+   * Row count and checksum of one table's {@code COPY} block.
+   *
+   * @param schema the table's schema
+   * @param table the table's name
+   * @param rows the number of data lines
+   * @param sha256 lower-case hex SHA-256 of the data lines, each with its {@code \n}
+   */
+  @JsonPropertyOrder({"schema", "table", "rows", "sha256"})
+  public record TableEntry(String schema, String table, long rows, String sha256) {
+    /** Validates. */
+    public TableEntry {
+      Objects.requireNonNull(schema, "schema");
+      Objects.requireNonNull(table, "table");
+      Objects.requireNonNull(sha256, "sha256");
+      if (rows < 0) {
+        throw new IllegalArgumentException("rows must be >= 0, got " + rows);
+      }
+    }
+
+    /** Returns {@code schema.table}, unquoted. */
+    public String qualifiedName() {
+      return schema + "." + table;
+    }
+  }
+
+  /**
+   * Data transforms applied while writing.
+   *
+   * @param excludedTableData {@code schema.table} names whose rows were left out (definitions
+   *     kept)
+   * @param nullifiedColumns {@code schema.table.column} names written as NULL
+   */
+  @JsonPropertyOrder({"excludedTableData", "nullifiedColumns"})
+  public record Transforms(List<String> excludedTableData, List<String> nullifiedColumns) {
+    /** No transforms. */
+    public static final Transforms NONE = new Transforms(List.of(), List.of());
+
+    /** Copies. */
+    public Transforms {
+      excludedTableData = List.copyOf(excludedTableData == null ? List.of() : excludedTableData);
+      nullifiedColumns = List.copyOf(nullifiedColumns == null ? List.of() : nullifiedColumns);
+    }
+  }
+}

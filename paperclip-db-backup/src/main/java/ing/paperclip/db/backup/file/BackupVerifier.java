@@ -1,0 +1,439 @@
+package ing.paperclip.db.backup.file;
+
+import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
+import ing.paperclip.db.backup.file.VerificationReport.Kind;
+import ing.paperclip.db.backup.file.VerificationReport.TableCheck;
+import ing.paperclip.db.backup.internal.ScriptScanner;
+import ing.paperclip.db.backup.internal.Sha256;
+import ing.paperclip.db.backup.internal.StrictGzipInputStream;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipException;
+
+/**
+ * Checks a backup file without a database, reading it once as a stream: the gzip members (CRC
+ * and size of each, nothing after the last), the header, every {@code COPY} block's row count and
+ * SHA-256, the manifest and end line, and the body size and SHA-256. Detects truncated files,
+ * altered bytes, files that are not ours, and backups that were interrupted before their
+ * manifest. Used by restore before it touches a target and by {@code db backups verify}.
+ * Stateless and thread-safe.
+ */
+public final class BackupVerifier {
+  /** The first line of backups written by the original Paperclip. */
+  private static final String LEGACY_FIRST_LINE = "-- Paperclip database backup";
+  /** A gzip file whose text has no line break within this many bytes is not ours. */
+  private static final int MAX_FIRST_LINE = 4096;
+
+  /** Creates a verifier. */
+  public BackupVerifier() {}
+
+  /**
+   * Verifies a file.
+   *
+   * @param file the file, not null
+   * @return the report; problems with the content are in it, never thrown
+   * @throws PaperclipException {@link ErrorCode#INVALID_INPUT} if the file does not exist,
+   *     {@link ErrorCode#IO} if it cannot be read
+   */
+  public VerificationReport verify(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return verify(in, file.toString());
+    } catch (NoSuchFileException e) {
+      throw new PaperclipException(ErrorCode.INVALID_INPUT, "backup file " + file
+          + " does not exist: check the path (db backups list shows the backups)", e);
+    } catch (IOException e) {
+      throw new PaperclipException(ErrorCode.IO, "cannot read backup file " + file + ": "
+          + e.getMessage() + "; check its permissions", e);
+    }
+  }
+
+  /**
+   * Verifies a file and throws unless it is a complete paperclip-db backup.
+   *
+   * @param file the file, not null
+   * @return the report of a complete file
+   * @throws PaperclipException {@link ErrorCode#CORRUPT_FILE} naming the file, the first problem
+   *     and the fix; or as {@link #verify(Path)}
+   */
+  public VerificationReport verifyOrThrow(Path file) {
+    VerificationReport r = verify(file);
+    if (!r.complete()) {
+      int more = r.errors().size() - 1;
+      String fix = r.kind() == Kind.PAPERCLIP_DB ? "take a new backup or use another file"
+          : "use a backup file written by paperclip-db";
+      throw new PaperclipException(ErrorCode.CORRUPT_FILE, "backup file " + file + " is not usable: "
+          + r.errors().get(0) + (more > 0 ? " (and " + more + " more problem" + (more > 1 ? "s" : "")
+          + ")" : "") + "; " + fix);
+    }
+    return r;
+  }
+
+  /**
+   * Verifies a stream holding a backup file's bytes (compressed, as on disk).
+   *
+   * @param in the stream, read to its end (or until the file is known not to be ours); not closed
+   * @param source a name for the report
+   * @return the report
+   * @throws IOException if reading {@code in} fails for reasons other than its content
+   */
+  public VerificationReport verify(InputStream in, String source) throws IOException {
+    BufferedInputStream buffered = new BufferedInputStream(in, 64 * 1024);
+    buffered.mark(MAX_FIRST_LINE);
+    byte[] magic = buffered.readNBytes(2);
+    buffered.reset();
+    if (magic.length < 2 || (magic[0] & 0xff) != 0x1f || (magic[1] & 0xff) != 0x8b) {
+      String first = firstLine(buffered.readNBytes(MAX_FIRST_LINE));
+      if (first.startsWith(LEGACY_FIRST_LINE)) {
+        return legacy(source);
+      }
+      String why = first.startsWith(BackupFormat.FIRST_LINE)
+          ? "it is not gzip-compressed (paperclip-db backups always are)"
+          : magic.length == 0 ? "it is empty" : "it is not gzip data";
+      return new VerificationReport(source, Kind.FOREIGN, false, null, List.of(),
+          List.of("not a paperclip-db backup: " + why), 0);
+    }
+    Scan scan = new Scan();
+    ScriptScanner scanner = new ScriptScanner(scan);
+    BodyDigester body = new BodyDigester();
+    List<String> errors = new ArrayList<>();
+    byte[] buf = new byte[64 * 1024];
+    long total = 0;
+    try (InputStream text = new StrictGzipInputStream(nonClosing(buffered))) {
+      int n;
+      while ((n = text.read(buf)) > 0) {
+        total += n;
+        body.write(buf, 0, n);
+        scanner.write(buf, 0, n);
+        if (scan.lines == 0 && total > MAX_FIRST_LINE) {
+          return foreign(source, "not a paperclip-db backup: the gzip data is not a SQL script");
+        }
+        if (scan.lines >= 1 && !BackupFormat.FIRST_LINE.equals(scan.first)) {
+          if (scan.first != null && scan.first.startsWith(LEGACY_FIRST_LINE)) {
+            return legacy(source);
+          }
+          return foreign(source, "not a paperclip-db backup: its first line is not '"
+              + BackupFormat.FIRST_LINE + "'");
+        }
+      }
+    } catch (EOFException e) {
+      errors.add("the file is truncated (" + e.getMessage() + ")");
+    } catch (ZipException e) {
+      if (total == 0 && scan.lines == 0) {
+        return foreign(source, "not a paperclip-db backup: " + e.getMessage());
+      }
+      errors.add("the file is damaged: " + e.getMessage());
+    }
+    if (scan.lines == 0 || !BackupFormat.FIRST_LINE.equals(scan.first)) {
+      if (scan.first != null && scan.first.startsWith(LEGACY_FIRST_LINE)) {
+        return legacy(source);
+      }
+      if (errors.isEmpty()) {
+        return foreign(source, "not a paperclip-db backup: it has no header line");
+      }
+      return new VerificationReport(source, Kind.FOREIGN, false, null, List.of(), errors, total);
+    }
+    if (scan.second != null && !scan.second.equals(BackupFormat.FORMAT_PREFIX + BackupFormat.VERSION)) {
+      errors.add(scan.second.startsWith(BackupFormat.FORMAT_PREFIX)
+          ? "it is in " + scan.second.substring(3) + ", newer than this paperclip-db reads (format "
+              + BackupFormat.VERSION + "): upgrade paperclip-db"
+          : "its second line is not '" + BackupFormat.FORMAT_PREFIX + BackupFormat.VERSION + "'");
+    }
+    boolean gzipOk = errors.isEmpty();
+    if (gzipOk && scanner.inCopy()) {
+      errors.add("the rows of " + scanner.openBlock().orElse("?") + " starting at line "
+          + scanner.openBlockLine() + " have no end marker (\\.)");
+    } else if (gzipOk && scanner.partialLine()) {
+      errors.add("the file is truncated: its last line is incomplete");
+    }
+    BackupManifest manifest = null;
+    byte[][] tail = body.finish();
+    if (tail == null) {
+      if (gzipOk) {
+        errors.add(body.sawEndLine()
+            ? "the manifest line is missing"
+            : "the end line '" + BackupFormat.END_LINE + "' is missing: the backup was interrupted"
+                + " or the file is truncated");
+      }
+    } else {
+      String json = new String(tail[0], StandardCharsets.UTF_8)
+          .substring(BackupFormat.MANIFEST_PREFIX.length()).trim();
+      try {
+        manifest = BackupManifest.fromJson(json);
+      } catch (PaperclipException e) {
+        errors.add(e.getMessage());
+      }
+    }
+    List<TableCheck> checks = checks(manifest, scanner.tables());
+    if (manifest != null) {
+      if (manifest.formatVersion() != BackupFormat.VERSION) {
+        errors.add("its manifest has format " + manifest.formatVersion() + ", this paperclip-db reads "
+            + BackupFormat.VERSION);
+      }
+      if (manifest.bodyBytes() != body.bodyBytes()) {
+        errors.add("its body has " + body.bodyBytes() + " bytes, the manifest says "
+            + manifest.bodyBytes());
+      } else if (!manifest.bodySha256().equalsIgnoreCase(body.sha256())) {
+        errors.add("its body checksum does not match the manifest: the content was altered");
+      }
+      for (TableCheck c : checks) {
+        if (c.ok()) {
+          continue;
+        }
+        if (c.expectedSha256() == null) {
+          errors.add("table " + c.qualifiedName() + " has rows in the file but not in the manifest");
+        } else if (c.actualSha256() == null) {
+          errors.add("table " + c.qualifiedName() + " is in the manifest but its rows are missing");
+        } else if (c.expectedRows() != c.actualRows()) {
+          errors.add("table " + c.qualifiedName() + " has " + c.actualRows()
+              + " rows, the manifest says " + c.expectedRows());
+        } else {
+          errors.add("the rows of table " + c.qualifiedName()
+              + " do not match their checksum: the content was altered");
+        }
+      }
+    }
+    return new VerificationReport(source, Kind.PAPERCLIP_DB, errors.isEmpty(), manifest, checks,
+        errors, body.bodyBytes());
+  }
+
+  private static List<TableCheck> checks(BackupManifest manifest, List<TableEntry> found) {
+    Map<String, TableEntry> expected = new LinkedHashMap<>();
+    if (manifest != null) {
+      manifest.tables().forEach(t -> expected.put(t.qualifiedName(), t));
+    }
+    List<TableCheck> out = new ArrayList<>();
+    for (TableEntry f : found) {
+      TableEntry e = expected.remove(f.qualifiedName());
+      out.add(new TableCheck(f.schema(), f.table(), e == null ? -1 : e.rows(), f.rows(),
+          e == null ? null : e.sha256(), f.sha256()));
+    }
+    for (TableEntry e : expected.values()) {
+      out.add(new TableCheck(e.schema(), e.table(), e.rows(), -1, e.sha256(), null));
+    }
+    return out;
+  }
+
+  private static VerificationReport legacy(String source) {
+    return new VerificationReport(source, Kind.PAPERCLIP_LEGACY, false, null, List.of(),
+        List.of("it was written by the original Paperclip and has no manifest to verify"), 0);
+  }
+
+  private static VerificationReport foreign(String source, String error) {
+    return new VerificationReport(source, Kind.FOREIGN, false, null, List.of(), List.of(error), 0);
+  }
+
+  private static String firstLine(byte[] b) {
+    int end = 0;
+    while (end < b.length && b[end] != '\n') {
+      end++;
+    }
+    return new String(b, 0, end, StandardCharsets.UTF_8).stripTrailing();
+  }
+
+  private static InputStream nonClosing(InputStream in) {
+    return new java.io.FilterInputStream(in) {
+      @Override
+      public void close() {
+        // the caller owns the stream
+      }
+    };
+  }
+
+  /** Captures the first two lines. */
+  private static final class Scan implements ScriptScanner.Listener {
+    long lines;
+    String first;
+    String second;
+
+    @Override
+    public void line(long lineNumber, String line) {
+      lines = Math.max(lines, lineNumber);
+      if (lineNumber == 1) {
+        first = line;
+      } else if (lineNumber == 2) {
+        second = line;
+      }
+    }
+  }
+
+  /**
+   * Hashes the body: every byte except the last two lines, which must be the manifest and the end
+   * line. Lines that could be those two are held back until a following line proves they are
+   * body; everything else is hashed as it streams.
+   */
+  private static final class BodyDigester extends OutputStream {
+    private static final byte[] MANIFEST = BackupFormat.MANIFEST_PREFIX.getBytes(StandardCharsets.UTF_8);
+    private static final byte[] END = BackupFormat.END_LINE.getBytes(StandardCharsets.UTF_8);
+    private static final int CANDIDATE_CAP = 256 * 1024 * 1024;
+
+    private final MessageDigest digest = Sha256.newDigest();
+    private long hashed;
+    private final byte[] head = new byte[MANIFEST.length];
+    private int headLen;
+    private boolean decided;
+    private boolean candidate;
+    private ByteArrayOutputStream candidateLine;
+    private final List<byte[]> pending = new ArrayList<>();
+    private boolean lastWasEnd;
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      int end = off + len;
+      int pos = off;
+      while (pos < end) {
+        int nl = pos;
+        while (nl < end && b[nl] != '\n') {
+          nl++;
+        }
+        segment(b, pos, nl);
+        if (nl < end) {
+          endLine();
+          pos = nl + 1;
+        } else {
+          pos = end;
+        }
+      }
+    }
+
+    private void segment(byte[] b, int from, int to) {
+      int i = from;
+      while (!decided && i < to) {
+        head[headLen++] = b[i++];
+        if (headLen == head.length) {
+          decided = true;
+          candidate = Arrays.equals(head, MANIFEST);
+          if (candidate) {
+            candidateLine = new ByteArrayOutputStream();
+            candidateLine.write(head, 0, headLen);
+          } else {
+            flushPending();
+            hash(head, 0, headLen);
+          }
+        }
+      }
+      if (i < to) {
+        if (candidate) {
+          if (candidateLine.size() + (to - i) > CANDIDATE_CAP) {
+            candidate = false;
+            flushPending();
+            byte[] held = candidateLine.toByteArray();
+            hash(held, 0, held.length);
+            candidateLine = null;
+            hash(b, i, to - i);
+          } else {
+            candidateLine.write(b, i, to - i);
+          }
+        } else {
+          hash(b, i, to - i);
+        }
+      }
+    }
+
+    private void endLine() {
+      if (!decided) {
+        if (headLen == END.length && Arrays.equals(Arrays.copyOf(head, headLen), END)) {
+          lastWasEnd = true;
+          pending.add(Arrays.copyOf(head, headLen));
+          headLen = 0;
+          return;
+        } else {
+          flushPending();
+          hash(head, 0, headLen);
+          hash(new byte[] {'\n'}, 0, 1);
+        }
+      } else if (candidate) {
+        pending.add(candidateLine.toByteArray());
+        candidateLine = null;
+      } else {
+        hash(new byte[] {'\n'}, 0, 1);
+      }
+      headLen = 0;
+      decided = false;
+      candidate = false;
+      lastWasEnd = false;
+    }
+
+    private void flushPending() {
+      for (byte[] line : pending) {
+        hash(line, 0, line.length);
+        hash(new byte[] {'\n'}, 0, 1);
+      }
+      pending.clear();
+    }
+
+    private void hash(byte[] b, int off, int len) {
+      digest.update(b, off, len);
+      hashed += len;
+    }
+
+    /** Tells whether the last complete line was the end line. */
+    boolean sawEndLine() {
+      return lastWasEnd;
+    }
+
+    /**
+     * Ends the input. Returns the manifest and end lines (without line breaks) if the input ended
+     * with exactly those, after a complete line; otherwise null (and everything counts as body).
+     */
+    byte[][] finish() {
+      boolean partial = headLen > 0 || decided;
+      if (partial) {
+        if (candidate) {
+          byte[] held = candidateLine.toByteArray();
+          flushPending();
+          hash(held, 0, held.length);
+        } else if (!decided) {
+          flushPending();
+          hash(head, 0, headLen);
+        }
+        flushPending();
+        return null;
+      }
+      int n = pending.size();
+      if (n >= 2 && startsWith(pending.get(n - 2), MANIFEST) && Arrays.equals(pending.get(n - 1), END)) {
+        byte[][] tail = {pending.get(n - 2), pending.get(n - 1)};
+        List<byte[]> before = new ArrayList<>(pending.subList(0, n - 2));
+        pending.clear();
+        pending.addAll(before);
+        flushPending();
+        return tail;
+      }
+      flushPending();
+      return null;
+    }
+
+    private static boolean startsWith(byte[] line, byte[] prefix) {
+      return line.length >= prefix.length
+          && Arrays.equals(Arrays.copyOf(line, prefix.length), prefix);
+    }
+
+    long bodyBytes() {
+      return hashed;
+    }
+
+    String sha256() {
+      return Sha256.hex(digest);
+    }
+  }
+}

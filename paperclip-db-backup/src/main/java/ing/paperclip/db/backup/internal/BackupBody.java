@@ -1,0 +1,139 @@
+package ing.paperclip.db.backup.internal;
+
+import ing.paperclip.db.backup.file.BackupFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * The uncompressed text of a backup on its way into the file: counts and hashes every body byte
+ * (for the manifest) and compresses it as gzip members. Parts compressed elsewhere (parallel
+ * workers' {@link Spool}s) are appended as whole members and inflated once to keep the body hash
+ * exact. Used by one thread. Not thread-safe.
+ */
+public final class BackupBody {
+  private final OutputStream file;
+  private final int level;
+  private final MessageDigest digest = Sha256.newDigest();
+  private long bodyBytes;
+  private GzipMember member;
+  private boolean trailerWritten;
+  private byte last = '\n';
+  private final OutputStream text = new OutputStream() {
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (trailerWritten) {
+        throw new IllegalStateException("the backup trailer was already written");
+      }
+      if (len == 0) {
+        return;
+      }
+      digest.update(b, off, len);
+      bodyBytes += len;
+      last = b[off + len - 1];
+      member().write(b, off, len);
+    }
+  };
+
+  /**
+   * Creates a body writer.
+   *
+   * @param file the compressed destination (not closed here)
+   * @param level the deflate level
+   */
+  public BackupBody(OutputStream file, int level) {
+    this.file = file;
+    this.level = level;
+  }
+
+  private GzipMember member() throws IOException {
+    if (member == null) {
+      member = new GzipMember(file, level);
+    }
+    return member;
+  }
+
+  /** Returns the stream of body text; everything written to it is hashed and compressed. */
+  public OutputStream text() {
+    return text;
+  }
+
+  /** Writes one line of body text and its {@code \n}. */
+  public void line(String line) throws IOException {
+    text.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Writes SQL text, adding a {@code \n} if it does not end with one. */
+  public void sql(String sql) throws IOException {
+    text.write((sql.endsWith("\n") ? sql : sql + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Appends a spool holding exactly one complete gzip member of body text: its compressed bytes
+   * are copied as they are, and inflated once to update the body hash and size.
+   */
+  public void appendMember(Spool spool) throws IOException {
+    endMember();
+    spool.copyTo(file);
+    byte[] buf = new byte[64 * 1024];
+    try (InputStream in = new StrictGzipInputStream(spool.open())) {
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        digest.update(buf, 0, n);
+        bodyBytes += n;
+        last = buf[n - 1];
+      }
+    }
+  }
+
+  private void endMember() throws IOException {
+    if (member != null) {
+      member.close();
+      member = null;
+    }
+  }
+
+  /** Tells whether the body written so far is empty or ends with a line break. */
+  public boolean lastByteIsNewline() {
+    return last == '\n';
+  }
+
+  /** Returns the number of body bytes written so far. */
+  public long bodyBytes() {
+    return bodyBytes;
+  }
+
+  /**
+   * Writes the manifest line and the end line (not part of the body), then finishes the last
+   * gzip member and flushes the file stream.
+   *
+   * @param manifestJson the one-line manifest JSON
+   */
+  public void finish(String manifestJson) throws IOException {
+    if (manifestJson.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("the manifest must be one line");
+    }
+    trailerWritten = true;
+    GzipMember m = member();
+    m.write((BackupFormat.MANIFEST_PREFIX + manifestJson + "\n" + BackupFormat.END_LINE + "\n")
+        .getBytes(StandardCharsets.UTF_8));
+    endMember();
+    file.flush();
+  }
+
+  /** Returns the hex SHA-256 of the body; call once, before {@link #finish}. */
+  public String bodySha256() {
+    try {
+      return Sha256.hex((MessageDigest) digest.clone());
+    } catch (CloneNotSupportedException e) {
+      throw new IllegalStateException("SHA-256 digest cannot be cloned", e);
+    }
+  }
+}

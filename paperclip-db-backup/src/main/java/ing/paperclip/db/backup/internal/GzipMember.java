@@ -1,0 +1,34 @@
+package ing.paperclip.db.backup.internal;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * One gzip member written onto a stream that stays open: {@link #close()} finishes the member
+ * (trailer included) and flushes, but does not close the underlying stream, so members can be
+ * concatenated. Not thread-safe.
+ */
+public final class GzipMember extends GZIPOutputStream {
+  /**
+   * Starts a member (writes its header).
+   *
+   * @param out the destination, not closed by this stream
+   * @param level the deflate level, 0..9
+   */
+  public GzipMember(OutputStream out, int level) throws IOException {
+    super(new FilterOutputStream(out) {
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+      }
+
+      @Override
+      public void close() throws IOException {
+        flush();
+      }
+    }, 64 * 1024);
+    def.setLevel(level);
+  }
+}

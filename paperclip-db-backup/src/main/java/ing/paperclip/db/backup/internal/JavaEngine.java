@@ -1,0 +1,351 @@
+package ing.paperclip.db.backup.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import ing.paperclip.db.backup.BackupListener;
+import ing.paperclip.db.backup.dump.DumpScript;
+import ing.paperclip.db.backup.dump.SchemaObject;
+import ing.paperclip.db.backup.dump.SchemaScripter;
+import ing.paperclip.db.backup.dump.TableData;
+import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.sql.SqlIdentifiers;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The built-in engine: scripts the schema with a {@link SchemaScripter} on the snapshot
+ * connection and streams every table's rows with {@code COPY ... TO STDOUT} (text format),
+ * counting rows and hashing bytes on the fly, never looking at individual values. With more than
+ * one job, workers on their own connections import the exported snapshot and each compress whole
+ * tables into separate gzip members that the calling thread appends in completion order. Memory
+ * use is bounded by {@code jobs} spool buffers whatever the data size. One use per instance.
+ */
+public final class JavaEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(JavaEngine.class);
+  /** Bytes of compressed table data kept in memory per worker before spilling to a temp file. */
+  private static final int SPOOL_MEMORY = 8 * 1024 * 1024;
+
+  private final SchemaScripter scripter;
+  private final int jobs;
+  private final int level;
+  private final List<String> excludeTableData;
+  private final List<String> nullifyColumns;
+  private final BackupListener listener;
+
+  /** What the engine wrote. */
+  public record Outcome(List<String> schemas, List<TableEntry> tables) {
+    /** Copies. */
+    public Outcome {
+      schemas = List.copyOf(schemas);
+      tables = List.copyOf(tables);
+    }
+  }
+
+  /**
+   * Creates the engine.
+   *
+   * @param scripter scripts the schema
+   * @param jobs parallel workers, at least 1
+   * @param level gzip level of worker members
+   * @param excludeTableData {@code schema.table} names whose rows are skipped
+   * @param nullifyColumns {@code schema.table.column} names written as NULL
+   * @param listener progress receiver
+   */
+  public JavaEngine(SchemaScripter scripter, int jobs, int level, List<String> excludeTableData,
+      List<String> nullifyColumns, BackupListener listener) {
+    this.scripter = scripter;
+    this.jobs = jobs;
+    this.level = level;
+    this.excludeTableData = List.copyOf(excludeTableData);
+    this.nullifyColumns = List.copyOf(nullifyColumns);
+    this.listener = listener;
+  }
+
+  /**
+   * Writes pre-data, data and post-data sections.
+   *
+   * @param main the snapshot connection (transaction already begun), used by this thread and
+   *     lent to one worker during the data section
+   * @param workers opens worker connections; used only when {@code jobs > 1}
+   * @param body the destination
+   * @param file the file being written (for spool temp files)
+   */
+  public Outcome write(Connection main, ConnectionSource workers, BackupBody body,
+      AtomicBackupFile file) throws SQLException, IOException {
+    DumpScript script = scripter.script(main);
+    List<TableData> data = selectData(script.data());
+    Map<String, Set<String>> nulls = nullified(script.data());
+
+    body.line(BackupFormat.SECTION_PREFIX + "pre-data");
+    for (SchemaObject o : script.preData()) {
+      entry(body, o);
+    }
+    lock(main, script.data());
+    listener.started("java", data.size());
+    body.line(BackupFormat.SECTION_PREFIX + "data");
+    List<TableEntry> tables;
+    if (jobs <= 1 || data.size() <= 1) {
+      tables = new ArrayList<>();
+      for (TableData t : data) {
+        if (Thread.currentThread().isInterrupted()) {
+          throw new InterruptedIOException("backup interrupted");
+        }
+        TableEntry e = copyTable(main, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), body.text());
+        tables.add(e);
+        listener.tableDone(t.qualifiedName(), e.rows(), body.bodyBytes());
+      }
+    } else {
+      tables = parallel(main, workers, data, nulls, body, file);
+    }
+    body.line(BackupFormat.SECTION_PREFIX + "post-data");
+    for (SchemaObject o : script.postData()) {
+      entry(body, o);
+    }
+    return new Outcome(script.schemas(), tables);
+  }
+
+  private List<TableData> selectData(List<TableData> all) {
+    Set<String> known = all.stream().map(TableData::qualifiedName).collect(Collectors.toSet());
+    for (String x : excludeTableData) {
+      if (!known.contains(x)) {
+        throw new PaperclipException(ErrorCode.INVALID_INPUT, "cannot exclude the data of table "
+            + x + ": no such table in the backup; check the schema.table name");
+      }
+    }
+    Set<String> excluded = new HashSet<>(excludeTableData);
+    return all.stream().filter(t -> !excluded.contains(t.qualifiedName())).toList();
+  }
+
+  private Map<String, Set<String>> nullified(List<TableData> all) {
+    Map<String, TableData> byName = new LinkedHashMap<>();
+    all.forEach(t -> byName.put(t.qualifiedName(), t));
+    Map<String, Set<String>> out = new LinkedHashMap<>();
+    for (String c : nullifyColumns) {
+      int dot = c.lastIndexOf('.');
+      String table = c.substring(0, dot);
+      String column = c.substring(dot + 1);
+      TableData t = byName.get(table);
+      if (t == null || !t.columns().contains(column)) {
+        throw new PaperclipException(ErrorCode.INVALID_INPUT, "cannot nullify column " + c
+            + ": no such column in the backup's table data; check the schema.table.column name");
+      }
+      out.computeIfAbsent(table, k -> new HashSet<>()).add(column);
+    }
+    return out;
+  }
+
+  private static void entry(BackupBody body, SchemaObject o) throws IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("kind", o.kind());
+    json.put("schema", o.schema());
+    json.put("name", o.name());
+    json.put("deps", o.dependsOn());
+    body.line(BackupFormat.ENTRY_PREFIX + json(json));
+    body.sql(o.sql());
+  }
+
+  private static String json(Object value) {
+    try {
+      return Json.MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new PaperclipException(ErrorCode.INTERNAL, "cannot write backup JSON: "
+          + e.getOriginalMessage(), e);
+    }
+  }
+
+  /**
+   * Takes ACCESS SHARE locks on every dumped table, as pg_dump does, so that a concurrent DROP or
+   * ALTER waits for the backup instead of breaking it halfway.
+   */
+  private static void lock(Connection c, List<TableData> tables) throws SQLException {
+    if (tables.isEmpty()) {
+      return;
+    }
+    String names = tables.stream()
+        .map(t -> "ONLY " + SqlIdentifiers.qualified(t.schema(), t.table()))
+        .collect(Collectors.joining(", "));
+    try (Statement s = c.createStatement()) {
+      s.execute("LOCK TABLE " + names + " IN ACCESS SHARE MODE");
+    }
+  }
+
+  /** Writes one table's {@code -- data:} line, COPY block and end marker to {@code out}. */
+  private static TableEntry copyTable(Connection c, TableData t, Set<String> nulls, OutputStream out)
+      throws SQLException, IOException {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("schema", t.schema());
+    json.put("table", t.table());
+    json.put("columns", t.columns());
+    CopyLine header = new CopyLine(t.schema(), t.table(), t.columns());
+    out.write((BackupFormat.DATA_PREFIX + json(json) + "\n" + header.format() + "\n")
+        .getBytes(StandardCharsets.UTF_8));
+    String qualified = SqlIdentifiers.qualified(t.schema(), t.table());
+    String sql;
+    if (nulls.isEmpty()) {
+      sql = "COPY " + qualified + (t.columns().isEmpty() ? "" : " (" + t.columns().stream()
+          .map(SqlIdentifiers::quote).collect(Collectors.joining(", ")) + ")") + " TO STDOUT";
+    } else {
+      sql = "COPY (SELECT " + t.columns().stream()
+          .map(col -> nulls.contains(col) ? "NULL AS " + SqlIdentifiers.quote(col) : SqlIdentifiers.quote(col))
+          .collect(Collectors.joining(", ")) + " FROM ONLY " + qualified + ") TO STDOUT";
+    }
+    TableStream rows = new TableStream(out);
+    CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+    try (OutputStream buffered = new BufferedOutputStream(rows, 64 * 1024)) {
+      copy.copyOut(sql, buffered);
+    }
+    if (!rows.endsWithNewline()) {
+      throw new IOException("COPY output of " + t.qualifiedName() + " does not end with a newline");
+    }
+    out.write((BackupFormat.COPY_END + "\n").getBytes(StandardCharsets.UTF_8));
+    return new TableEntry(t.schema(), t.table(), rows.rows(), rows.sha256());
+  }
+
+  private record Part(TableData table, TableEntry entry, Spool spool) {}
+
+  private List<TableEntry> parallel(Connection main, ConnectionSource workers, List<TableData> data,
+      Map<String, Set<String>> nulls, BackupBody body, AtomicBackupFile file)
+      throws SQLException, IOException {
+    int n = Math.min(jobs, data.size());
+    String snapshot = Snapshot.export(main);
+    BlockingQueue<Connection> idle = new ArrayBlockingQueue<>(n);
+    List<Connection> opened = new ArrayList<>();
+    idle.add(main);
+    AtomicInteger threadNo = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
+      Thread th = new Thread(r, "paperclip-backup-" + threadNo.incrementAndGet());
+      th.setDaemon(true);
+      return th;
+    });
+    List<Future<Part>> futures = new ArrayList<>();
+    Queue<Spool> spools = new ConcurrentLinkedQueue<>();
+    boolean ok = false;
+    try {
+      for (int i = 1; i < n; i++) {
+        Connection w;
+        try {
+          w = workers.open();
+        } catch (SQLException e) {
+          // A small pool or max_connections: fewer workers is slower, never wrong.
+          LOG.warn("backup runs with {} of {} parallel connections: {}", i, n, e.getMessage());
+          break;
+        }
+        opened.add(w);
+        Snapshot.begin(w, snapshot);
+        idle.add(w);
+      }
+      LOG.debug("backup: {} connections share snapshot {}", idle.size(), snapshot);
+      CompletionService<Part> done = new ExecutorCompletionService<>(pool);
+      List<TableData> order = new ArrayList<>(data);
+      // Largest first: the long tables start at once and the small ones fill the gaps.
+      order.sort(Comparator.comparingLong(TableData::estimatedBytes).reversed());
+      for (TableData t : order) {
+        futures.add(done.submit(() -> {
+          Connection c = idle.take();
+          try {
+            Spool spool = new Spool(file.tempPath().getParent(), file.siblingTempPrefix(), SPOOL_MEMORY);
+            spools.add(spool);
+            TableEntry e;
+            try (GzipMember member = new GzipMember(spool, level)) {
+              e = copyTable(c, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), member);
+            }
+            spool.close();
+            return new Part(t, e, spool);
+          } finally {
+            idle.add(c);
+          }
+        }));
+      }
+      List<TableEntry> tables = new ArrayList<>();
+      for (int i = 0; i < order.size(); i++) {
+        Part p;
+        try {
+          p = done.take().get();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("backup interrupted");
+        } catch (ExecutionException e) {
+          Throwable cause = e.getCause();
+          if (cause instanceof SQLException s) {
+            throw s;
+          }
+          if (cause instanceof IOException io) {
+            throw io;
+          }
+          if (cause instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IOException("backup worker failed: " + cause, cause);
+        }
+        body.appendMember(p.spool());
+        p.spool().discard();
+        spools.remove(p.spool());
+        tables.add(p.entry());
+        listener.tableDone(p.table().qualifiedName(), p.entry().rows(), body.bodyBytes());
+      }
+      ok = true;
+      return tables;
+    } finally {
+      if (!ok) {
+        futures.forEach(f -> f.cancel(true));
+        for (Connection w : opened) {
+          try {
+            // Unblocks a worker waiting on the server; its transaction is read-only anyway.
+            w.abort(Runnable::run);
+          } catch (SQLException ignored) {
+            // already broken
+          }
+        }
+      }
+      pool.shutdownNow();
+      try {
+        if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+          LOG.warn("backup workers did not stop within 30 s");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      for (Connection w : opened) {
+        Snapshot.end(w);
+        try {
+          w.close();
+        } catch (SQLException ignored) {
+          // nothing was written through it
+        }
+      }
+      spools.forEach(Spool::discard);
+    }
+  }
+}

@@ -1,0 +1,199 @@
+package ing.paperclip.db.backup.internal;
+
+import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Watches the uncompressed text of a backup (ours or pg_dump's plain output) as it streams and
+ * computes each {@code COPY ... FROM stdin} block's row count and SHA-256 without holding rows in
+ * memory. A {@code COPY} line opens a block only when it follows a {@code -- data:} line (our
+ * engine) or a pg_dump {@code Type: TABLE DATA} comment, with only comments or blank lines in
+ * between, and, in files with {@code -- section:} lines, only inside the data section, so that SQL
+ * text that merely looks like COPY (a function body) is not mistaken for data. Not thread-safe.
+ */
+public final class ScriptScanner extends OutputStream {
+  /** Lines outside COPY blocks longer than this are not captured (they are never control lines). */
+  private static final int HEAD_CAP = 1 << 20;
+
+  /** Receives every line outside COPY blocks. */
+  public interface Listener {
+    /**
+     * Called for each complete line outside COPY data.
+     *
+     * @param lineNumber 1-based line number
+     * @param line the line without its line break, or null if longer than the capture limit
+     */
+    void line(long lineNumber, String line);
+  }
+
+  private final Listener listener;
+  private final List<TableEntry> tables = new ArrayList<>();
+  private final byte[] head = new byte[HEAD_CAP];
+  private int headLen;
+  private boolean headOverflow;
+  private long lineNumber;
+  private boolean armed;
+  /** Our engine marks sections; once seen, blocks are only accepted in the data section. */
+  private boolean sectionsSeen;
+  private boolean inDataSection;
+  private boolean inCopy;
+  private CopyLine block;
+  private final MessageDigest digest = Sha256.newDigest();
+  private long rows;
+  private final byte[] pending = new byte[3];
+  private int pendingLen;
+  private boolean decided;
+  private long copyStartLine;
+
+  /** Creates a scanner; {@code listener} may be null. */
+  public ScriptScanner(Listener listener) {
+    this.listener = listener;
+  }
+
+  /** Returns the blocks completed so far, in file order. */
+  public List<TableEntry> tables() {
+    return List.copyOf(tables);
+  }
+
+  /** Returns the number of blocks completed so far. */
+  public int blockCount() {
+    return tables.size();
+  }
+
+  /** Returns the last completed block; call only when {@link #blockCount()} is positive. */
+  public TableEntry lastBlock() {
+    return tables.get(tables.size() - 1);
+  }
+
+  /** Tells whether the scanner is inside a COPY block (at the end of input: a truncated block). */
+  public boolean inCopy() {
+    return inCopy;
+  }
+
+  /** Returns the table of the open COPY block, if any. */
+  public Optional<String> openBlock() {
+    return inCopy ? Optional.of(block.schema() + "." + block.table()) : Optional.empty();
+  }
+
+  /** Returns the line where the open COPY block started, or 0. */
+  public long openBlockLine() {
+    return inCopy ? copyStartLine : 0;
+  }
+
+  /** Tells whether the input so far ends in the middle of a line. */
+  public boolean partialLine() {
+    return inCopy ? (pendingLen > 0 || decided) : (headLen > 0 || headOverflow);
+  }
+
+  @Override
+  public void write(int b) {
+    write(new byte[] {(byte) b}, 0, 1);
+  }
+
+  @Override
+  public void write(byte[] b, int off, int len) {
+    int end = off + len;
+    int pos = off;
+    while (pos < end) {
+      int nl = pos;
+      while (nl < end && b[nl] != '\n') {
+        nl++;
+      }
+      segment(b, pos, nl - pos);
+      if (nl < end) {
+        endLine();
+        pos = nl + 1;
+      } else {
+        pos = end;
+      }
+    }
+  }
+
+  private void segment(byte[] b, int off, int len) {
+    if (len == 0) {
+      return;
+    }
+    if (!inCopy) {
+      if (!headOverflow) {
+        if (headLen + len <= HEAD_CAP) {
+          System.arraycopy(b, off, head, headLen, len);
+          headLen += len;
+        } else {
+          headOverflow = true;
+        }
+      }
+      return;
+    }
+    int i = off;
+    int end = off + len;
+    while (!decided && i < end) {
+      pending[pendingLen++] = b[i++];
+      if (pending[0] != '\\' || (pendingLen >= 2 && pending[1] != '.') || pendingLen == 3) {
+        decided = true;
+        digest.update(pending, 0, pendingLen);
+      }
+    }
+    if (i < end) {
+      digest.update(b, i, end - i);
+    }
+  }
+
+  private void endLine() {
+    lineNumber++;
+    if (inCopy) {
+      if (!decided && pendingLen == 2 && pending[0] == '\\' && pending[1] == '.') {
+        tables.add(new TableEntry(block.schema(), block.table(), rows, Sha256.hex(digest)));
+        inCopy = false;
+        block = null;
+      } else {
+        if (!decided) {
+          digest.update(pending, 0, pendingLen);
+        }
+        digest.update((byte) '\n');
+        rows++;
+      }
+      pendingLen = 0;
+      decided = false;
+      return;
+    }
+    String line = headOverflow ? null : new String(head, 0, headLen, StandardCharsets.UTF_8);
+    headLen = 0;
+    headOverflow = false;
+    if (listener != null) {
+      listener.line(lineNumber, line);
+    }
+    if (line == null) {
+      armed = false;
+      return;
+    }
+    if (armed && line.startsWith("COPY ")) {
+      Optional<CopyLine> copy = CopyLine.parse(line);
+      if (copy.isPresent()) {
+        block = copy.get();
+        inCopy = true;
+        rows = 0;
+        digest.reset();
+        copyStartLine = lineNumber;
+        armed = false;
+        return;
+      }
+    }
+    if (line.startsWith(BackupFormat.SECTION_PREFIX)) {
+      sectionsSeen = true;
+      inDataSection = line.equals(BackupFormat.SECTION_PREFIX + "data");
+    }
+    boolean dataAllowed = !sectionsSeen || inDataSection;
+    if (dataAllowed && (line.startsWith(BackupFormat.DATA_PREFIX)
+        || (line.startsWith("-- Data for Name: ") && line.contains("; Type: TABLE DATA;")))) {
+      armed = true;
+    } else if (!(line.isEmpty() || line.startsWith("--"))) {
+      armed = false;
+    }
+  }
+}

@@ -1,0 +1,316 @@
+package ing.paperclip.db.backup.restore;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.backup.file.BackupManifest;
+import ing.paperclip.db.backup.file.BackupVerifier;
+import ing.paperclip.db.backup.file.VerificationReport;
+import ing.paperclip.db.backup.script.ScriptItem;
+import ing.paperclip.db.backup.script.ScriptReader;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns a backup file into a {@link RestorePlan} without touching any database, verifying the file
+ * on the way: our files against their manifest and checksums ({@link BackupVerifier}), plain
+ * pg_dump files and the original Paperclip's files by parsing them to the end (a file cut short
+ * ends inside a statement or lacks its closing line). Reads the file once, in bounded memory.
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class RestorePlanner {
+  /** Format name of our files. */
+  public static final String FORMAT_OURS = "paperclip-db";
+  /** Format name of plain pg_dump files. */
+  public static final String FORMAT_PG_DUMP = "pg_dump";
+  /** Format name of the original Paperclip's backups. */
+  public static final String FORMAT_LEGACY = "paperclip-legacy";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern PG_DUMP_TOC = Pattern.compile(
+      "-- Name: (.*); Type: (.*); Schema: (.*); Owner: .*");
+  private static final Set<String> PG_DUMP_POST = Set.of("CONSTRAINT", "FK CONSTRAINT", "INDEX",
+      "INDEX ATTACH", "TRIGGER", "POLICY", "ROW SECURITY", "RULE", "SEQUENCE SET",
+      "MATERIALIZED VIEW DATA", "EVENT TRIGGER", "PUBLICATION", "SUBSCRIPTION", "DEFAULT ACL", "ACL");
+  private static final Pattern OWNER_TO = Pattern.compile("(?is)^\\s*ALTER\\s.+\\sOWNER\\s+TO\\s.+");
+  private static final Pattern INSERT_INTO = Pattern.compile("(?is)^\\s*INSERT\\s+INTO\\s+((?:\"(?:[^\"]|\"\")*\"|[\\w$]+)(?:\\s*\\.\\s*(?:\"(?:[^\"]|\"\")*\"|[\\w$]+))?).*");
+  private static final Pattern COPY_TABLE = Pattern.compile("(?is)^\\s*COPY\\s+((?:\"(?:[^\"]|\"\")*\"|[\\w$]+)(?:\\s*\\.\\s*(?:\"(?:[^\"]|\"\")*\"|[\\w$]+))?).*");
+
+  private final BackupVerifier verifier = new BackupVerifier();
+
+  /** Creates a planner. */
+  public RestorePlanner() {}
+
+  /** Identifies the format of a file from its first lines; "foreign" when it is none of ours. */
+  public static String detectFormat(Path file) {
+    try (InputStream raw = BackupFormat.openText(file);
+        BufferedReader r = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8))) {
+      for (int i = 0; i < 40; i++) {
+        String line = r.readLine();
+        if (line == null) {
+          break;
+        }
+        if (i == 0 && line.equals(BackupFormat.FIRST_LINE)) {
+          return FORMAT_OURS;
+        }
+        if (line.startsWith("-- PostgreSQL database dump")) {
+          return FORMAT_PG_DUMP;
+        }
+        if (line.startsWith("-- Paperclip database backup")) {
+          return FORMAT_LEGACY;
+        }
+        if (!line.isBlank() && !line.startsWith("--") && !line.startsWith("\\")) {
+          break;
+        }
+      }
+    } catch (IOException e) {
+      return "foreign";
+    }
+    return "foreign";
+  }
+
+  /**
+   * Verifies a file and plans its restore.
+   *
+   * @param file the backup
+   * @param noOwner whether {@code ALTER ... OWNER TO} statements will be skipped
+   * @throws PaperclipException {@link ErrorCode#CORRUPT_FILE} when the file is damaged,
+   *     truncated or not a backup
+   */
+  public RestorePlan plan(Path file, boolean noOwner) {
+    if (!Files.isRegularFile(file)) {
+      throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such backup file: " + file
+          + "; check the path (list backups with 'paperclipai db backups list')");
+    }
+    String format = detectFormat(file);
+    List<String> warnings = new ArrayList<>();
+    BackupManifest manifest = null;
+    switch (format) {
+      case FORMAT_OURS -> {
+        VerificationReport report = verifier.verifyOrThrow(file);
+        manifest = report.manifest();
+        if (manifest != null && manifest.transforms() != null) {
+          if (!manifest.transforms().excludedTableData().isEmpty()) {
+            warnings.add("the backup left out the rows of " + String.join(", ", manifest.transforms().excludedTableData()));
+          }
+          if (!manifest.transforms().nullifiedColumns().isEmpty()) {
+            warnings.add("the backup wrote these columns as NULL: " + String.join(", ", manifest.transforms().nullifiedColumns()));
+          }
+        }
+      }
+      case FORMAT_PG_DUMP, FORMAT_LEGACY -> warnings.add("a " + format + " file has no checksums: "
+          + "it was checked for completeness only");
+      default -> throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is not a backup this tool "
+          + "can read (not a paperclip-db, pg_dump plain or Paperclip backup); use another file");
+    }
+    Collector c = new Collector(format, noOwner);
+    try (InputStream in = BackupFormat.openText(file)) {
+      new ScriptReader(new InputStreamReader(in, StandardCharsets.UTF_8)).read(c);
+    } catch (IOException e) {
+      throw new PaperclipException(ErrorCode.CORRUPT_FILE, "cannot read " + file + ": "
+          + e.getMessage() + "; the file is damaged or truncated, use another backup", e);
+    }
+    c.flushInserts();
+    if (format.equals(FORMAT_PG_DUMP) && !c.sawPgDumpComplete) {
+      throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is a pg_dump file without its "
+          + "closing line ('-- PostgreSQL database dump complete'): it is truncated; use another file");
+    }
+    if (format.equals(FORMAT_LEGACY) && !c.sawCommit) {
+      throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is a Paperclip backup without its "
+          + "final COMMIT: it is truncated; use another file");
+    }
+    warnings.addAll(c.warnings);
+    return new RestorePlan(file, format, c.steps, warnings);
+  }
+
+  /** Returns whether a statement is an ownership change that {@code noOwner} skips. */
+  static boolean isOwnerChange(String sql) {
+    return OWNER_TO.matcher(sql).matches();
+  }
+
+  /** Returns whether a statement is transaction control the restore replaces with its own. */
+  static boolean isTransactionControl(String sql) {
+    String w = ScriptReader.firstWord(sql);
+    return w.equals("BEGIN") || w.equals("COMMIT") || w.equals("END") || w.equals("ROLLBACK")
+        || (w.equals("START") && sql.toUpperCase(Locale.ROOT).contains("TRANSACTION"));
+  }
+
+  /** Parses {@code schema.table} (either part quoted or not) out of a COPY statement. */
+  static String[] copyTarget(String copySql) {
+    Matcher m = COPY_TABLE.matcher(copySql);
+    return m.matches() ? splitQualified(m.group(1)) : new String[] {"", "?"};
+  }
+
+  static String[] splitQualified(String name) {
+    List<String> parts = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean q = false;
+    for (int i = 0; i < name.length(); i++) {
+      char ch = name.charAt(i);
+      if (ch == '"') {
+        if (q && i + 1 < name.length() && name.charAt(i + 1) == '"') {
+          cur.append('"');
+          i++;
+        } else {
+          q = !q;
+        }
+      } else if (ch == '.' && !q) {
+        parts.add(cur.toString().strip());
+        cur.setLength(0);
+      } else if (q || !Character.isWhitespace(ch)) {
+        cur.append(q ? ch : Character.toLowerCase(ch));
+      }
+    }
+    parts.add(cur.toString().strip());
+    return parts.size() == 1 ? new String[] {"public", parts.get(0)} : new String[] {parts.get(0), parts.get(1)};
+  }
+
+  private static final class Collector implements ScriptReader.Handler {
+    final String format;
+    final boolean noOwner;
+    final List<RestoreStep> steps = new ArrayList<>();
+    final List<String> warnings = new ArrayList<>();
+    final Set<String> created = new HashSet<>();
+    boolean sawPgDumpComplete;
+    boolean sawCommit;
+    String insertTable;
+    long insertCount;
+    String section = "pre-data";
+    String[] copy;
+    long copyRows;
+    long copyLine;
+
+    Collector(String format, boolean noOwner) {
+      this.format = format;
+      this.noOwner = noOwner;
+    }
+
+    @Override
+    public void item(ScriptItem item) {
+      if (item instanceof ScriptItem.MetaCommand m) {
+        flushInserts();
+        steps.add(new RestoreStep.Skipped(m.text().split("\\s+")[0], "psql meta-command"));
+        return;
+      }
+      if (item instanceof ScriptItem.CopyStart cs) {
+        flushInserts();
+        copy = copyTarget(cs.sql());
+        copyRows = 0;
+        copyLine = cs.line();
+        return;
+      }
+      ScriptItem.Statement s = (ScriptItem.Statement) item;
+      String sql = s.sql();
+      Matcher ins = INSERT_INTO.matcher(sql);
+      if (ins.matches()) {
+        String table = String.join(".", splitQualified(ins.group(1)));
+        if (!table.equals(insertTable)) {
+          flushInserts();
+          insertTable = table;
+        }
+        insertCount++;
+        return;
+      }
+      flushInserts();
+      if (isTransactionControl(sql)) {
+        if (ScriptReader.firstWord(sql).equals("COMMIT") || ScriptReader.firstWord(sql).equals("END")) {
+          sawCommit = true;
+        }
+        steps.add(new RestoreStep.Skipped(ScriptReader.firstWord(sql), "the restore runs in its own transaction"));
+        return;
+      }
+      if (noOwner && isOwnerChange(sql)) {
+        steps.add(new RestoreStep.Skipped("ALTER ... OWNER TO", "ownership is not restored (--no-owner)"));
+        return;
+      }
+      String w = ScriptReader.firstWord(sql);
+      if (w.equals("SET") || sql.startsWith("SELECT pg_catalog.set_config")) {
+        steps.add(new RestoreStep.SessionSetting(sql));
+        return;
+      }
+      if (!s.section().isEmpty()) {
+        section = s.section();
+      }
+      String label = s.label();
+      if (label.startsWith("-- entry: ")) {
+        try {
+          JsonNode e = JSON.readTree(label.substring("-- entry: ".length()));
+          String kind = e.path("kind").asText();
+          String schema = e.path("schema").asText();
+          String name = e.path("name").asText();
+          List<String> deps = new ArrayList<>();
+          e.path("deps").forEach(d -> deps.add(d.asText()));
+          String key = kind + " " + schema + "." + name;
+          for (String d : deps) {
+            if (!created.contains(d)) {
+              warnings.add(key + " is listed before " + d + ", which it depends on");
+            }
+          }
+          created.add(key);
+          steps.add(new RestoreStep.CreateObject(section, kind, schema.isEmpty() ? name : schema + "." + name, deps, s.line()));
+          return;
+        } catch (IOException ex) {
+          warnings.add("unreadable entry line at " + s.line());
+        }
+      }
+      Matcher toc = PG_DUMP_TOC.matcher(label);
+      if (toc.matches()) {
+        String type = toc.group(2);
+        String sec = PG_DUMP_POST.contains(type) ? "post-data" : "pre-data";
+        String schema = toc.group(3).equals("-") ? "" : toc.group(3) + ".";
+        steps.add(new RestoreStep.CreateObject(sec, type, schema + toc.group(1), List.of(), s.line()));
+        return;
+      }
+      String[] words = sql.stripLeading().split("\\s+", 4);
+      String kind = words.length > 1 ? (words[0] + " " + words[1]).toUpperCase(Locale.ROOT) : w;
+      String sec = format.equals(FORMAT_OURS) ? section : guessSection(kind);
+      steps.add(new RestoreStep.CreateObject(sec, kind, words.length > 2 ? words[2] : "", List.of(), s.line()));
+    }
+
+    private static String guessSection(String kind) {
+      return kind.startsWith("ALTER TABLE") || kind.startsWith("CREATE INDEX") || kind.startsWith("CREATE UNIQUE")
+          || kind.startsWith("CREATE TRIGGER") || kind.startsWith("CREATE POLICY") ? "post-data" : "pre-data";
+    }
+
+    @Override
+    public void copyLine(String line) {
+      copyRows++;
+    }
+
+    @Override
+    public void copyEnd() {
+      steps.add(new RestoreStep.LoadTableData(copy[0], copy[1], copyRows, copyLine));
+      copy = null;
+    }
+
+    void flushInserts() {
+      if (insertTable != null && insertCount > 0) {
+        steps.add(new RestoreStep.InsertRows(insertTable, insertCount));
+      }
+      insertTable = null;
+      insertCount = 0;
+    }
+
+    @Override
+    public void comment(String line) {
+      if (line.startsWith("-- PostgreSQL database dump complete")) {
+        sawPgDumpComplete = true;
+      }
+    }
+  }
+}

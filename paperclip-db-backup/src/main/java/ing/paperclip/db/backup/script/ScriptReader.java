@@ -1,0 +1,309 @@
+package ing.paperclip.db.backup.script;
+
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Splits a PostgreSQL script into statements with a real lexer (not regular expressions): single
+ * quotes with {@code ''}, {@code E''} strings with backslash escapes, double-quoted identifiers,
+ * dollar quotes with tags, {@code --} comments and nested block comments. After a
+ * {@code COPY ... FROM stdin} statement the following lines up to {@code \.} are data, passed on
+ * raw, one at a time: memory stays bounded by the longest statement, whatever the data size.
+ * psql meta-commands on their own line ({@code \connect}, {@code \restrict}, ...) are reported.
+ *
+ * <p>Line breaks are {@code \n} only; a {@code \r} inside a line is kept as data. Not thread-safe.
+ */
+public final class ScriptReader {
+  private static final Pattern COPY_FROM_STDIN = Pattern.compile(
+      "(?is)^\\s*COPY\\s.*\\sFROM\\s+STDIN\\b.*");
+
+  /** Receives what the reader finds, in order. */
+  public interface Handler {
+    /** A statement or meta-command or the start of a COPY block. */
+    void item(ScriptItem item) throws IOException;
+
+    /**
+     * One data line of the current COPY block, without its line break.
+     *
+     * @param line the line's text
+     */
+    void copyLine(String line) throws IOException;
+
+    /** The end of the current COPY block ({@code \.}). */
+    void copyEnd() throws IOException;
+
+    /** A comment line between statements (the default ignores it). */
+    default void comment(String line) throws IOException {}
+  }
+
+  private final Reader in;
+  private final char[] buf = new char[1 << 16];
+  private int pos;
+  private int len;
+  private long lineNo;
+  private boolean eof;
+
+  /** Creates a reader over a script's text. */
+  public ScriptReader(Reader in) {
+    this.in = in;
+  }
+
+  /**
+   * Reads the whole script.
+   *
+   * @return the number of lines read
+   * @throws PaperclipException {@link ErrorCode#CORRUPT_FILE} when the script ends inside a
+   *     statement, string, comment or COPY block (a truncated file)
+   */
+  public long read(Handler handler) throws IOException {
+    StringBuilder stmt = new StringBuilder();
+    String label = "";
+    String section = "";
+    long stmtLine = 0;
+    // lexer state carried across lines
+    char quote = 0; // '\'' or '"' or 'E' (escape string)
+    String dollarTag = null;
+    int blockDepth = 0;
+    String line;
+    while ((line = nextLine()) != null) {
+      if (stmt.length() == 0 && quote == 0 && dollarTag == null && blockDepth == 0) {
+        String t = line.strip();
+        if (t.isEmpty()) {
+          continue;
+        }
+        if (t.startsWith("--")) {
+          handler.comment(t);
+          if (t.startsWith("-- entry: ") || t.startsWith("-- data: ") || t.startsWith("-- Name: ")) {
+            label = t;
+          } else if (t.startsWith("-- section: ")) {
+            section = t.substring("-- section: ".length()).strip();
+          }
+          continue;
+        }
+        if (t.startsWith("\\")) {
+          handler.item(new ScriptItem.MetaCommand(t, lineNo));
+          continue;
+        }
+        stmtLine = lineNo;
+      }
+      int i = 0;
+      int n = line.length();
+      int segmentStart = 0;
+      while (i < n) {
+        char c = line.charAt(i);
+        if (blockDepth > 0) {
+          if (c == '*' && i + 1 < n && line.charAt(i + 1) == '/') {
+            blockDepth--;
+            i += 2;
+          } else if (c == '/' && i + 1 < n && line.charAt(i + 1) == '*') {
+            blockDepth++;
+            i += 2;
+          } else {
+            i++;
+          }
+          continue;
+        }
+        if (dollarTag != null) {
+          if (c == '$' && line.startsWith(dollarTag, i)) {
+            i += dollarTag.length();
+            dollarTag = null;
+          } else {
+            i++;
+          }
+          continue;
+        }
+        if (quote == '\'' || quote == '"') {
+          if (c == quote) {
+            if (i + 1 < n && line.charAt(i + 1) == quote) {
+              i += 2;
+            } else {
+              quote = 0;
+              i++;
+            }
+          } else {
+            i++;
+          }
+          continue;
+        }
+        if (quote == 'E') {
+          if (c == '\\') {
+            i += 2;
+          } else if (c == '\'') {
+            if (i + 1 < n && line.charAt(i + 1) == '\'') {
+              i += 2;
+            } else {
+              quote = 0;
+              i++;
+            }
+          } else {
+            i++;
+          }
+          continue;
+        }
+        // normal state
+        if (c == '-' && i + 1 < n && line.charAt(i + 1) == '-') {
+          break; // rest of line is a comment
+        }
+        if (c == '/' && i + 1 < n && line.charAt(i + 1) == '*') {
+          blockDepth = 1;
+          i += 2;
+          continue;
+        }
+        if (c == '\'') {
+          boolean escape = i > 0 && (line.charAt(i - 1) == 'E' || line.charAt(i - 1) == 'e')
+              && (i < 2 || !Character.isLetterOrDigit(line.charAt(i - 2)) && line.charAt(i - 2) != '_');
+          quote = escape ? 'E' : '\'';
+          i++;
+          continue;
+        }
+        if (c == '"') {
+          quote = '"';
+          i++;
+          continue;
+        }
+        if (c == '$') {
+          String tag = dollarTagAt(line, i);
+          if (tag != null) {
+            dollarTag = tag;
+            i += tag.length();
+            continue;
+          }
+          i++;
+          continue;
+        }
+        if (c == ';') {
+          stmt.append(line, segmentStart, i + 1);
+          String sql = stmt.toString();
+          stmt.setLength(0);
+          if (COPY_FROM_STDIN.matcher(sql).matches()) {
+            handler.item(new ScriptItem.CopyStart(sql.strip(), label, stmtLine));
+            label = "";
+            readCopy(handler);
+            // anything after the COPY statement on its line is ignored, as psql does
+            segmentStart = n;
+            i = n;
+            break;
+          }
+          handler.item(new ScriptItem.Statement(sql.strip(), label, section, stmtLine));
+          label = "";
+          i++;
+          segmentStart = i;
+          // skip whitespace; a new statement may start on the same line
+          while (segmentStart < n && Character.isWhitespace(line.charAt(segmentStart))) {
+            segmentStart++;
+          }
+          i = segmentStart;
+          stmtLine = lineNo;
+          continue;
+        }
+        i++;
+      }
+      if (segmentStart < n) {
+        String rest = line.substring(segmentStart);
+        if (stmt.length() > 0 || !rest.isBlank()) {
+          stmt.append(rest);
+        }
+      }
+      if (stmt.length() > 0) {
+        stmt.append('\n');
+      }
+    }
+    if (quote != 0 || dollarTag != null || blockDepth > 0 || !stmt.toString().strip().isEmpty()) {
+      String what = quote != 0 ? "inside a quoted string" : dollarTag != null ? "inside a "
+          + dollarTag + " quoted body" : blockDepth > 0 ? "inside a comment" : "in the middle of a statement";
+      throw new PaperclipException(ErrorCode.CORRUPT_FILE, "the script ends " + what
+          + " (started at line " + stmtLine + "): the file is truncated or damaged; use another backup");
+    }
+    return lineNo;
+  }
+
+  private void readCopy(Handler handler) throws IOException {
+    long start = lineNo;
+    String line;
+    while ((line = nextLine()) != null) {
+      if (line.equals("\\.")) {
+        handler.copyEnd();
+        return;
+      }
+      handler.copyLine(line);
+    }
+    throw new PaperclipException(ErrorCode.CORRUPT_FILE, "the COPY block starting at line " + start
+        + " has no end marker (\\.): the file is truncated; use another backup");
+  }
+
+  /** Returns the dollar-quote tag starting at {@code i} ({@code $$} or {@code $tag$}), or null. */
+  static String dollarTagAt(String line, int i) {
+    if (i > 0) {
+      char p = line.charAt(i - 1);
+      if (Character.isLetterOrDigit(p) || p == '_' || p == '$') {
+        return null; // part of an identifier like a$b, or a positional parameter
+      }
+    }
+    int j = i + 1;
+    while (j < line.length()) {
+      char c = line.charAt(j);
+      if (c == '$') {
+        String tag = line.substring(i, j + 1);
+        if (tag.length() > 2 && Character.isDigit(tag.charAt(1))) {
+          return null; // $1 parameter
+        }
+        return tag;
+      }
+      if (!(Character.isLetterOrDigit(c) || c == '_')) {
+        return null;
+      }
+      j++;
+    }
+    return null;
+  }
+
+  private String nextLine() throws IOException {
+    StringBuilder sb = null;
+    while (true) {
+      if (pos >= len) {
+        if (eof) {
+          break;
+        }
+        len = in.read(buf);
+        pos = 0;
+        if (len <= 0) {
+          eof = true;
+          len = 0;
+          break;
+        }
+      }
+      int start = pos;
+      while (pos < len && buf[pos] != '\n') {
+        pos++;
+      }
+      if (sb == null) {
+        sb = new StringBuilder(Math.max(16, pos - start));
+      }
+      sb.append(buf, start, pos - start);
+      if (pos < len) {
+        pos++; // the '\n'
+        lineNo++;
+        return sb.toString();
+      }
+    }
+    if (sb == null || sb.length() == 0) {
+      return null;
+    }
+    lineNo++;
+    return sb.toString();
+  }
+
+  /** Returns the upper-cased first word of a statement (e.g. {@code CREATE}). */
+  public static String firstWord(String sql) {
+    String s = sql.stripLeading();
+    int end = 0;
+    while (end < s.length() && Character.isLetter(s.charAt(end))) {
+      end++;
+    }
+    return s.substring(0, end).toUpperCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,108 @@
+package ing.paperclip.db.backup.file;
+
+import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+
+/** Builds backup files by hand, independently of the writer, for verifier tests. */
+public final class SyntheticBackup {
+  private final Map<String, List<String>> tables = new LinkedHashMap<>();
+  private String extraDdl = "";
+
+  public SyntheticBackup table(String qualified, String... rows) {
+    tables.put(qualified, List.of(rows));
+    return this;
+  }
+
+  SyntheticBackup ddl(String sql) {
+    extraDdl += sql;
+    return this;
+  }
+
+  /** Returns the body text (everything before the manifest line). */
+  String body() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("-- paperclip-db backup\n-- format: 1\n-- tool: paperclip-db test\n")
+        .append("-- created: 2026-11-25T02:30:00Z\n-- server: 150020\n-- engine: java\n");
+    BackupFormat.SETTINGS.forEach(s -> sb.append(s).append('\n'));
+    sb.append("BEGIN;\n-- section: pre-data\n");
+    for (String t : tables.keySet()) {
+      String[] p = t.split("\\.");
+      sb.append("-- entry: {\"kind\":\"TABLE\",\"schema\":\"").append(p[0]).append("\",\"name\":\"")
+          .append(p[1]).append("\",\"deps\":[]}\n");
+      sb.append("CREATE TABLE \"").append(p[0]).append("\".\"").append(p[1]).append("\" (a text);\n");
+    }
+    sb.append(extraDdl);
+    sb.append("-- section: data\n");
+    for (Map.Entry<String, List<String>> e : tables.entrySet()) {
+      String[] p = e.getKey().split("\\.");
+      sb.append("-- data: {\"schema\":\"").append(p[0]).append("\",\"table\":\"").append(p[1])
+          .append("\",\"columns\":[\"a\"]}\n");
+      sb.append("COPY \"").append(p[0]).append("\".\"").append(p[1]).append("\" (\"a\") FROM stdin;\n");
+      e.getValue().forEach(r -> sb.append(r).append('\n'));
+      sb.append("\\.\n");
+    }
+    sb.append("-- section: post-data\nCOMMIT;\n");
+    return sb.toString();
+  }
+
+  BackupManifest manifest(String body) {
+    List<TableEntry> entries = new ArrayList<>();
+    for (Map.Entry<String, List<String>> e : tables.entrySet()) {
+      String[] p = e.getKey().split("\\.");
+      StringBuilder rows = new StringBuilder();
+      e.getValue().forEach(r -> rows.append(r).append('\n'));
+      entries.add(new TableEntry(p[0], p[1], e.getValue().size(), sha(rows.toString())));
+    }
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    return new BackupManifest(1, "paperclip-db", "test", Instant.parse("2026-11-25T02:30:00Z"),
+        "java", 150020, "db", List.of("public"), entries, null, b.length, sha(body));
+  }
+
+  /** The complete text of the file. */
+  String text() {
+    String body = body();
+    return body + "-- paperclip-manifest: " + manifest(body).toJson() + "\n-- paperclip-end\n";
+  }
+
+  public byte[] gzip() {
+    return gzip(text());
+  }
+
+  static String sha(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Gzips text as one member per part. */
+  static byte[] gzip(String... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      for (String part : parts) {
+        ByteArrayOutputStream one = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(one)) {
+          gz.write(part.getBytes(StandardCharsets.UTF_8));
+        }
+        one.writeTo(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}

@@ -1,0 +1,147 @@
+package ing.paperclip.db.backup.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScriptScannerTest {
+  private static final String PG_DUMP = """
+      --
+      -- PostgreSQL database dump
+      --
+
+      CREATE FUNCTION public.f() RETURNS void
+          LANGUAGE sql
+          AS $$
+      COPY public.t (a) FROM stdin;
+      $$;
+
+      --
+      -- Data for Name: My Table; Type: TABLE DATA; Schema: Sch"x; Owner: -
+      --
+
+      COPY "Sch""x"."My Table" (id, "Na me") FROM stdin;
+      1\tx\\ty
+      2\t\\N
+      \\.
+
+
+      --
+      -- Data for Name: empty; Type: TABLE DATA; Schema: public; Owner: -
+      --
+
+      COPY public.empty  FROM stdin;
+      \\.
+
+
+      --
+      -- PostgreSQL database dump complete
+      --
+      """;
+
+  @Test
+  void countsAndHashesPgDumpCopyBlocksInAnyChunking() throws Exception {
+    byte[] text = PG_DUMP.getBytes(StandardCharsets.UTF_8);
+    for (int chunk : new int[] {1, 2, 3, 7, 64, text.length}) {
+      ScriptScanner s = new ScriptScanner(null);
+      for (int i = 0; i < text.length; i += chunk) {
+        s.write(text, i, Math.min(chunk, text.length - i));
+      }
+      List<TableEntry> t = s.tables();
+      assertEquals(2, t.size(), "chunk " + chunk);
+      assertEquals(new TableEntry("Sch\"x", "My Table", 2, sha("1\tx\\ty\n2\t\\N\n")), t.get(0));
+      assertEquals(new TableEntry("public", "empty", 0, sha("")), t.get(1));
+      assertFalse(s.inCopy());
+      assertFalse(s.partialLine());
+    }
+  }
+
+  @Test
+  void reportsAnUnterminatedBlock() {
+    String cut = PG_DUMP.substring(0, PG_DUMP.indexOf("2\t\\N"));
+    ScriptScanner s = new ScriptScanner(null);
+    s.write(cut.getBytes(StandardCharsets.UTF_8), 0, cut.length());
+    assertTrue(s.inCopy());
+    assertEquals("Sch\"x.My Table", s.openBlock().orElseThrow());
+  }
+
+  @Test
+  void copyLinesParseAndFormat() {
+    CopyLine l = new CopyLine("a\"b", "t.x", List.of("c 1", "Ü"));
+    assertEquals("COPY \"a\"\"b\".\"t.x\" (\"c 1\", \"Ü\") FROM stdin;", l.format());
+    assertEquals(l, CopyLine.parse(l.format()).orElseThrow());
+    assertEquals(new CopyLine("public", "t", List.of()), CopyLine.parse("COPY public.t FROM stdin;").orElseThrow());
+    assertEquals(new CopyLine("public", "t", List.of("id", "Nm")),
+        CopyLine.parse("COPY public.t (id, \"Nm\") FROM stdin;").orElseThrow());
+    assertTrue(CopyLine.parse("COPY t FROM stdin;").isEmpty());
+    assertTrue(CopyLine.parse("COPY public.t (a FROM stdin;").isEmpty());
+    assertTrue(CopyLine.parse("COPY public.t TO stdout;").isEmpty());
+  }
+
+  @Test
+  void spoolsOverflowToAPrivateFileAndCleanUp(@TempDir Path dir) throws IOException {
+    Spool spool = new Spool(dir, ".x.tmp-1-2.part-", 10);
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    for (int i = 0; i < 100; i++) {
+      byte[] b = ("line " + i + "\n").getBytes(StandardCharsets.UTF_8);
+      spool.write(b);
+      expected.write(b);
+    }
+    spool.close();
+    try (var files = Files.list(dir)) {
+      assertEquals(1, files.count());
+    }
+    ByteArrayOutputStream copy = new ByteArrayOutputStream();
+    spool.copyTo(copy);
+    assertEquals(expected.toString(StandardCharsets.UTF_8), copy.toString(StandardCharsets.UTF_8));
+    spool.discard();
+    try (var files = Files.list(dir)) {
+      assertEquals(0, files.count());
+    }
+  }
+
+  @Test
+  void bodyConcatenatesMembersAndHashesTheUncompressedText(@TempDir Path dir) throws Exception {
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    BackupBody body = new BackupBody(file, 6);
+    body.line("first");
+    Spool spool = new Spool(dir, ".s.tmp-", 1 << 20);
+    try (GzipMember m = new GzipMember(spool, 1)) {
+      m.write("second\nthird\n".getBytes(StandardCharsets.UTF_8));
+    }
+    spool.close();
+    body.appendMember(spool);
+    body.sql("fourth;");
+    String sha = body.bodySha256();
+    body.finish("{}");
+    String expectedBody = "first\nsecond\nthird\nfourth;\n";
+    assertEquals(sha(expectedBody), sha);
+    assertEquals(expectedBody.length(), body.bodyBytes());
+    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(file.toByteArray()))) {
+      assertEquals(expectedBody + "-- paperclip-manifest: {}\n-- paperclip-end\n",
+          new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+    try (StrictGzipInputStream in = new StrictGzipInputStream(new ByteArrayInputStream(file.toByteArray()))) {
+      in.readAllBytes();
+      assertEquals(3, in.members());
+    }
+  }
+
+  static String sha(String s) throws Exception {
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+  }
+}

@@ -1,0 +1,331 @@
+package ing.paperclip.db.core.catalog;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An immutable snapshot of every non-system schema of one database (everything but
+ * {@code pg_catalog}, {@code information_schema}, {@code pg_toast*} and {@code pg_temp*}), read
+ * by {@link CatalogReader} in a fixed number of bulk queries. Objects that belong to extensions
+ * are left out: {@code CREATE EXTENSION} recreates them. DDL fragments come from the server's own
+ * deparsers ({@code pg_get_constraintdef}, {@code pg_get_indexdef}, {@code pg_get_viewdef},
+ * {@code pg_get_functiondef}, {@code pg_get_triggerdef}, {@code pg_get_expr}, {@code format_type}).
+ *
+ * <p>List accessors never return null; look-ups return {@link Optional}. Thread-safe.
+ *
+ * @param serverVersion {@code server_version_num}, e.g. 150020
+ * @param database the database's name
+ * @param schemas every non-system schema, in name order
+ * @param extensions installed extensions (except plpgsql)
+ * @param types enums, domains, composite and range types
+ * @param functions functions, procedures and aggregates
+ * @param sequences sequences that are not identity sequences
+ * @param tables ordinary, partitioned and unlogged tables, with columns
+ * @param constraints table constraints (NOT NULL excluded: it is a column property)
+ * @param indexes indexes that do not back a constraint
+ * @param views views and materialized views
+ * @param triggers user triggers (not internal, not cloned onto partitions)
+ * @param policies row-level security policies
+ * @param comments comments on every kind above
+ * @param grants privileges granted to roles other than the owner
+ * @param dependencies "A needs B" edges between the objects above, by {@link ObjectRef}
+ */
+public record Catalog(
+    int serverVersion, String database, List<Schema> schemas, List<Extension> extensions,
+    List<Type> types, List<Function> functions, List<Sequence> sequences, List<Table> tables,
+    List<Constraint> constraints, List<Index> indexes, List<View> views, List<Trigger> triggers,
+    List<Policy> policies, List<Comment> comments, List<Grant> grants, List<Dependency> dependencies) {
+
+  /** Copies every list. */
+  public Catalog {
+    Objects.requireNonNull(database, "database");
+    schemas = List.copyOf(schemas);
+    extensions = List.copyOf(extensions);
+    types = List.copyOf(types);
+    functions = List.copyOf(functions);
+    sequences = List.copyOf(sequences);
+    tables = List.copyOf(tables);
+    constraints = List.copyOf(constraints);
+    indexes = List.copyOf(indexes);
+    views = List.copyOf(views);
+    triggers = List.copyOf(triggers);
+    policies = List.copyOf(policies);
+    comments = List.copyOf(comments);
+    grants = List.copyOf(grants);
+    dependencies = List.copyOf(dependencies);
+  }
+
+  /** Returns the table with that schema and name, if any. */
+  public Optional<Table> table(String schema, String name) {
+    return tables.stream().filter(t -> t.schema().equals(schema) && t.name().equals(name)).findFirst();
+  }
+
+  /** Returns the names of every schema, in name order. */
+  public List<String> schemaNames() {
+    return schemas.stream().map(Schema::name).toList();
+  }
+
+  /**
+   * Identifies one catalog object: its kind and its schema-qualified name (for functions the
+   * name includes the argument types; for members such as constraints it is {@code table.member}).
+   *
+   * @param kind upper-case kind, e.g. {@code TABLE}, {@code TYPE}, {@code FUNCTION}
+   * @param schema the schema, or "" for schemas and extensions
+   * @param name the name
+   */
+  public record ObjectRef(String kind, String schema, String name) {
+    /** Validates. */
+    public ObjectRef {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(schema, "schema");
+      Objects.requireNonNull(name, "name");
+    }
+
+    @Override
+    public String toString() {
+      return kind + " " + schema + "." + name;
+    }
+  }
+
+  /**
+   * A schema.
+   *
+   * @param name its name
+   * @param owner its owner's role name
+   */
+  public record Schema(String name, String owner) {}
+
+  /**
+   * An installed extension.
+   *
+   * @param name e.g. {@code pg_trgm}
+   * @param schema the schema it was created in
+   * @param version its version
+   */
+  public record Extension(String name, String schema, String version) {}
+
+  /**
+   * A user-defined type.
+   *
+   * @param schema its schema
+   * @param name its name
+   * @param kind {@code enum}, {@code domain}, {@code composite} or {@code range}
+   * @param labels enum labels in sort order (empty for other kinds)
+   * @param baseType the domain's base type or the range's subtype, as {@code format_type} prints it
+   * @param notNull whether the domain is NOT NULL
+   * @param defaultExpr the domain's default, or null
+   * @param collation the domain's or range's collation ({@code "schema"."name"}), or null
+   * @param checks the domain's constraints: name and {@code pg_get_constraintdef}
+   * @param attributes the composite type's attributes: name and type (with COLLATE)
+   * @param rangeOptions extra range options, e.g. {@code subtype_opclass = ...}
+   */
+  public record Type(String schema, String name, String kind, List<String> labels, String baseType,
+      boolean notNull, String defaultExpr, String collation, List<NamedDef> checks,
+      List<NamedDef> attributes, List<String> rangeOptions) {
+    /** Copies. */
+    public Type {
+      labels = List.copyOf(labels);
+      checks = List.copyOf(checks);
+      attributes = List.copyOf(attributes);
+      rangeOptions = List.copyOf(rangeOptions);
+    }
+  }
+
+  /**
+   * A name and a definition.
+   *
+   * @param name the name
+   * @param definition its SQL
+   */
+  public record NamedDef(String name, String definition) {}
+
+  /**
+   * A function, procedure or aggregate.
+   *
+   * @param schema its schema
+   * @param name its name
+   * @param identityArgs the argument types, as {@code pg_get_function_identity_arguments} prints them
+   * @param kind {@code f} function, {@code p} procedure, {@code a} aggregate, {@code w} window
+   * @param definition the complete CREATE statement without the final semicolon
+   */
+  public record Function(String schema, String name, String identityArgs, String kind, String definition) {
+    /** Returns {@code name(args)}, the name used in object references. */
+    public String signature() {
+      return name + "(" + identityArgs + ")";
+    }
+  }
+
+  /**
+   * A sequence (identity sequences are part of their column instead).
+   *
+   * @param schema its schema
+   * @param name its name
+   * @param dataType {@code smallint}, {@code integer} or {@code bigint}
+   * @param start start value
+   * @param increment increment
+   * @param min minimum
+   * @param max maximum
+   * @param cache cache size
+   * @param cycle whether it cycles
+   * @param lastValue the current value
+   * @param isCalled whether {@code nextval} has been called since the last reset
+   * @param ownedByTable the table owning it (OWNED BY), or null
+   * @param ownedByColumn the owning column, or null
+   */
+  public record Sequence(String schema, String name, String dataType, long start, long increment,
+      long min, long max, long cache, boolean cycle, long lastValue, boolean isCalled,
+      String ownedByTable, String ownedByColumn) {}
+
+  /**
+   * A table.
+   *
+   * @param schema its schema
+   * @param name its name
+   * @param partitioned whether it is a partitioned table
+   * @param unlogged whether it is UNLOGGED
+   * @param partitionOf the parent, when it is a partition ({@code "schema"."name"} quoted), or null
+   * @param partitionBound {@code FOR VALUES ...} / {@code DEFAULT}, for partitions
+   * @param partitionKey {@code PARTITION BY ...} text of a partitioned table, or null
+   * @param inherits quoted parents of an inheritance child (not partitions), in order
+   * @param reloptions storage options such as {@code fillfactor=70}
+   * @param rowSecurity whether row-level security is enabled
+   * @param forceRowSecurity whether it is forced for the owner too
+   * @param columns its columns in order, dropped ones excluded
+   * @param estimatedRows {@code reltuples} (-1 when never analyzed)
+   * @param estimatedBytes the size of its heap
+   */
+  public record Table(String schema, String name, boolean partitioned, boolean unlogged,
+      String partitionOf, String partitionBound, String partitionKey, List<String> inherits,
+      List<String> reloptions, boolean rowSecurity, boolean forceRowSecurity, List<Column> columns,
+      long estimatedRows, long estimatedBytes) {
+    /** Copies. */
+    public Table {
+      inherits = List.copyOf(inherits);
+      reloptions = List.copyOf(reloptions);
+      columns = List.copyOf(columns);
+    }
+  }
+
+  /**
+   * A column.
+   *
+   * @param name its name
+   * @param type its type with typmod ({@code format_type})
+   * @param notNull whether it is NOT NULL
+   * @param defaultExpr its default, or null
+   * @param identity {@code a} (ALWAYS), {@code d} (BY DEFAULT) or "" (none)
+   * @param identitySequence the identity sequence's options, when it is an identity column
+   * @param generatedExpr the expression of a STORED generated column, or null
+   * @param collation a non-default collation ({@code "schema"."name"}), or null
+   * @param local whether it is defined locally (false: only inherited)
+   */
+  public record Column(String name, String type, boolean notNull, String defaultExpr, String identity,
+      Sequence identitySequence, String generatedExpr, String collation, boolean local) {}
+
+  /**
+   * A table constraint.
+   *
+   * @param schema the table's schema
+   * @param table the table's name
+   * @param name the constraint's name
+   * @param type {@code p}, {@code u}, {@code f}, {@code c}, {@code x} or {@code t}
+   * @param definition {@code pg_get_constraintdef}
+   * @param validated whether it is validated (NOT VALID otherwise)
+   * @param local whether it is defined locally (false: inherited)
+   * @param parentIndex for a partition's constraint attached to the parent's: the parent
+   *     constraint's index, quoted; else null
+   * @param index the name of the index backing it (p, u, x), or null
+   */
+  public record Constraint(String schema, String table, String name, String type, String definition,
+      boolean validated, boolean local, String parentIndex, String index) {}
+
+  /**
+   * An index not backing a constraint.
+   *
+   * @param schema its schema
+   * @param table its table
+   * @param name its name
+   * @param definition {@code pg_get_indexdef}
+   * @param parentIndex the quoted partitioned index it is attached to, or null
+   */
+  public record Index(String schema, String table, String name, String definition, String parentIndex) {}
+
+  /**
+   * A view or materialized view.
+   *
+   * @param schema its schema
+   * @param name its name
+   * @param materialized whether it is a materialized view
+   * @param populated whether a materialized view holds data
+   * @param definition the SELECT ({@code pg_get_viewdef})
+   * @param options reloptions such as {@code security_barrier=true}
+   */
+  public record View(String schema, String name, boolean materialized, boolean populated,
+      String definition, List<String> options) {
+    /** Copies. */
+    public View {
+      options = List.copyOf(options);
+    }
+  }
+
+  /**
+   * A trigger.
+   *
+   * @param schema the table's schema
+   * @param table the table's name
+   * @param name the trigger's name
+   * @param definition {@code pg_get_triggerdef}
+   * @param enabled {@code O} (origin), {@code D} (disabled), {@code R} (replica), {@code A} (always)
+   */
+  public record Trigger(String schema, String table, String name, String definition, String enabled) {}
+
+  /**
+   * A row-level security policy.
+   *
+   * @param schema the table's schema
+   * @param table the table's name
+   * @param name the policy's name
+   * @param permissive whether it is PERMISSIVE
+   * @param command {@code ALL}, {@code SELECT}, {@code INSERT}, {@code UPDATE} or {@code DELETE}
+   * @param roles role names ({@code PUBLIC} for everyone)
+   * @param using the USING expression, or null
+   * @param withCheck the WITH CHECK expression, or null
+   */
+  public record Policy(String schema, String table, String name, boolean permissive, String command,
+      List<String> roles, String using, String withCheck) {
+    /** Copies. */
+    public Policy {
+      roles = List.copyOf(roles);
+    }
+  }
+
+  /**
+   * A comment.
+   *
+   * @param target the SQL naming the object after {@code COMMENT ON}, e.g.
+   *     {@code COLUMN "s"."t"."c"}
+   * @param post whether the object is created after the data (constraints, indexes, triggers, policies)
+   * @param text the comment
+   */
+  public record Comment(String target, boolean post, String text) {}
+
+  /**
+   * A privilege granted on an object.
+   *
+   * @param objectType {@code TABLE}, {@code SEQUENCE}, {@code SCHEMA}, {@code FUNCTION}, {@code TYPE}
+   * @param target the quoted object name, as GRANT takes it
+   * @param privilege e.g. {@code SELECT}
+   * @param grantee the role, or {@code PUBLIC}
+   * @param grantable whether WITH GRANT OPTION
+   */
+  public record Grant(String objectType, String target, String privilege, String grantee, boolean grantable) {}
+
+  /**
+   * "from needs to" between two catalog objects.
+   *
+   * @param from the dependent object
+   * @param to the object it needs
+   */
+  public record Dependency(ObjectRef from, ObjectRef to) {}
+}

