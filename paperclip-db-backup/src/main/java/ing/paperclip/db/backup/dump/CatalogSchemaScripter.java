@@ -91,13 +91,16 @@ public final class CatalogSchemaScripter implements SchemaScripter {
         inlineChecks.computeIfAbsent(c.schema() + "." + c.table(), k -> new ArrayList<>()).add(c);
       }
     }
+    Map<String, Table> byName = new HashMap<>();
+    cat.tables().forEach(t -> byName.put(t.schema() + "." + t.name(), t));
     for (Table t : cat.tables()) {
       List<String> d = new ArrayList<>(schemaDep(t.schema()));
       for (String parent : t.partitionOf() != null ? List.of(t.partitionOf()) : t.inherits()) {
         d.add("TABLE " + unquoteQualified(parent));
       }
       add(pre, deps, new SchemaObject("TABLE", t.schema(), t.name(), Section.PRE_DATA,
-          tableSql(t, inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of())), d));
+          tableSql(t, inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of()), byName),
+          d));
     }
     for (Sequence s : cat.sequences()) {
       if (s.ownedByTable() != null) {
@@ -179,6 +182,23 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     for (int k = 0; k < attaches.size(); k++) {
       post.add(new SchemaObject("INDEX ATTACH", "", Integer.toString(k), Section.POST_DATA, attaches.get(k), List.of()));
     }
+    for (Table t : cat.tables()) {
+      String table = qualified(t.schema(), t.name());
+      if (t.clusterOn() != null) {
+        post.add(new SchemaObject("CLUSTER ON", t.schema(), t.name(), Section.POST_DATA,
+            "ALTER TABLE " + table + " CLUSTER ON " + quote(t.clusterOn()) + ";",
+            List.of("TABLE " + t.schema() + "." + t.name())));
+      }
+      if (t.replicaIdentity() != null && t.replicaIdentity().startsWith("USING")) {
+        post.add(new SchemaObject("REPLICA IDENTITY", t.schema(), t.name(), Section.POST_DATA,
+            "ALTER TABLE ONLY " + table + " REPLICA IDENTITY " + t.replicaIdentity() + ";",
+            List.of("TABLE " + t.schema() + "." + t.name())));
+      }
+    }
+    for (Catalog.Statistics st : cat.statistics()) {
+      post.add(new SchemaObject("STATISTICS", st.schema(), st.name(), Section.POST_DATA,
+          st.definition() + ";", List.of()));
+    }
     for (Constraint c : cat.constraints()) {
       if (c.type().equals("f") && c.local()) {
         Table t = tables.get(c.schema() + "." + c.table());
@@ -199,6 +219,11 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
       post.add(new SchemaObject("TRIGGER", t.schema(), t.table() + "." + t.name(), Section.POST_DATA,
           sql.toString(), List.of("TABLE " + t.schema() + "." + t.table())));
+    }
+    for (Catalog.Rule r : cat.rules()) {
+      String def = r.definition().strip();
+      post.add(new SchemaObject("RULE", r.schema(), r.table() + "." + r.name(), Section.POST_DATA,
+          def.endsWith(";") ? def : def + ";", List.of("TABLE " + r.schema() + "." + r.table())));
     }
     for (Table t : cat.tables()) {
       if (t.rowSecurity()) {
@@ -249,7 +274,68 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             "COMMENT ON " + c.target() + " IS " + literal(c.text()) + ";", List.of()));
       }
     }
+    post.addAll(acls(cat.grants()));
     return post;
+  }
+
+  /**
+   * Scripts explicit ACLs: per object, {@code REVOKE ALL ... FROM PUBLIC} when the explicit ACL
+   * has no PUBLIC entry (functions and types grant PUBLIC rights by default), then the GRANTs
+   * (which start from the default ACL, so the result equals the source's, entry order included). The owner's own entries are skipped: the restoring role owns everything. Grants
+   * to other roles are wrapped in a {@code DO} block that grants only if the role exists on the
+   * target, so a restore onto another server never fails on a missing role.
+   */
+  private static List<SchemaObject> acls(List<Catalog.Grant> grants) {
+    Map<String, List<Catalog.Grant>> byObject = new LinkedHashMap<>();
+    for (Catalog.Grant g : grants) {
+      byObject.computeIfAbsent(g.objectType() + " " + g.target(), k -> new ArrayList<>()).add(g);
+    }
+    List<SchemaObject> out = new ArrayList<>();
+    for (List<Catalog.Grant> entries : byObject.values()) {
+      Catalog.Grant first = entries.get(0);
+      String on = " ON " + first.objectType() + " " + first.target();
+      StringBuilder sql = new StringBuilder();
+      boolean objectLevel = entries.stream().anyMatch(g -> g.column() == null);
+      boolean publicKept = entries.stream()
+          .anyMatch(g -> g.column() == null && g.grantee().equals("PUBLIC"));
+      if (objectLevel && !publicKept) {
+        sql.append("REVOKE ALL").append(on).append(" FROM PUBLIC;\n");
+      }
+      record Grantee(String role, boolean grantable) {}
+      Map<Grantee, List<String>> byGrantee = new LinkedHashMap<>();
+      for (Catalog.Grant g : entries) {
+        if (g.toOwner()) {
+          continue;
+        }
+        String priv = g.privilege() + (g.column() == null ? "" : " (" + quote(g.column()) + ")");
+        byGrantee.computeIfAbsent(new Grantee(g.grantee(), g.grantable()),
+            k -> new ArrayList<>()).add(priv);
+      }
+      for (Map.Entry<Grantee, List<String>> e : byGrantee.entrySet()) {
+        String role = e.getKey().role();
+        boolean grantable = e.getKey().grantable();
+        boolean isPublic = role.equals("PUBLIC");
+        String grant = "GRANT " + String.join(", ", e.getValue()) + on + " TO "
+            + (isPublic ? "PUBLIC" : quote(role)) + (grantable ? " WITH GRANT OPTION" : "") + ";";
+        if (isPublic) {
+          sql.append(grant).append('\n');
+        } else {
+          String tag = "$acl$";
+          for (int k = 1; grant.contains(tag); k++) {
+            tag = "$acl" + k + "$";
+          }
+          sql.append("DO ").append(tag).append(" BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles")
+              .append(" WHERE rolname = ").append(literal(role)).append(") THEN ").append(grant)
+              .append(" END IF; END ").append(tag).append(";\n");
+        }
+      }
+      if (sql.length() > 0) {
+        out.add(new SchemaObject("ACL", first.schema() == null ? "" : first.schema(),
+            first.objectType() + " " + first.name(), Section.POST_DATA,
+            sql.substring(0, sql.length() - 1), List.of()));
+      }
+    }
+    return out;
   }
 
   private static void add(Map<String, SchemaObject> objects, Map<String, Set<String>> deps, SchemaObject o) {
@@ -363,7 +449,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     return c.type().equals("c") && c.validated() && c.local();
   }
 
-  private static String tableSql(Table t, List<Constraint> checks) {
+  private static String tableSql(Table t, List<Constraint> checks, Map<String, Table> byName) {
     String name = qualified(t.schema(), t.name());
     StringBuilder sb = new StringBuilder("CREATE ");
     if (t.unlogged()) {
@@ -399,6 +485,10 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             .append(" CACHE ").append(s.cache()).append(s.cycle() ? " CYCLE" : " NO CYCLE").append(')');
       }
       if (c.notNull()) {
+        String defaultName = t.name() + "_" + c.name() + "_not_null";
+        if (c.notNullName() != null && !c.notNullName().equals(defaultName)) {
+          col.append(" CONSTRAINT ").append(quote(c.notNullName()));
+        }
         col.append(" NOT NULL");
       }
       items.add(col.toString());
@@ -435,6 +525,64 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       sb.append("\nWITH (").append(String.join(", ", t.reloptions())).append(')');
     }
     sb.append(';');
+    sb.append(inheritedColumnOverrides(t, byName));
+    String alter = "\nALTER TABLE ONLY " + name + " ALTER COLUMN ";
+    for (Column c : t.columns()) {
+      if (c.statisticsTarget() >= 0) {
+        sb.append(alter).append(quote(c.name())).append(" SET STATISTICS ")
+            .append(c.statisticsTarget()).append(';');
+      }
+      if (c.storage() != null) {
+        sb.append(alter).append(quote(c.name())).append(" SET STORAGE ").append(c.storage())
+            .append(';');
+      }
+    }
+    if (t.replicaIdentity() != null && !t.replicaIdentity().startsWith("USING")) {
+      sb.append("\nALTER TABLE ONLY ").append(name).append(" REPLICA IDENTITY ")
+          .append(t.replicaIdentity()).append(';');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * For partitions and inheritance children: the defaults and NOT NULLs a column has beyond (or
+   * without) what its parents give it, as {@code ALTER TABLE ONLY} statements, like pg_dump.
+   */
+  private static String inheritedColumnOverrides(Table t, Map<String, Table> byName) {
+    boolean partition = t.partitionOf() != null;
+    List<String> parentNames = partition ? List.of(t.partitionOf()) : t.inherits();
+    if (parentNames.isEmpty()) {
+      return "";
+    }
+    List<Table> parents = parentNames.stream().map(p -> byName.get(unquoteQualified(p)))
+        .filter(java.util.Objects::nonNull).toList();
+    if (parents.size() != parentNames.size()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    String alter = "\nALTER TABLE ONLY " + qualified(t.schema(), t.name()) + " ALTER COLUMN ";
+    for (Column c : t.columns()) {
+      List<Column> inherited = new ArrayList<>();
+      for (Table p : parents) {
+        p.columns().stream().filter(pc -> pc.name().equals(c.name())).findFirst()
+            .ifPresent(inherited::add);
+      }
+      if (inherited.isEmpty() || c.generatedExpr() != null || !c.identity().isEmpty()) {
+        continue;
+      }
+      if (!c.local()) {
+        boolean sameDefault = inherited.stream()
+            .anyMatch(pc -> java.util.Objects.equals(pc.defaultExpr(), c.defaultExpr()));
+        if (!sameDefault) {
+          sb.append(alter).append(quote(c.name())).append(c.defaultExpr() == null
+              ? " DROP DEFAULT;" : " SET DEFAULT " + c.defaultExpr() + ";");
+        }
+      }
+      if (c.notNull() && (!c.local() || partition)
+          && inherited.stream().noneMatch(Column::notNull)) {
+        sb.append(alter).append(quote(c.name())).append(" SET NOT NULL;");
+      }
+    }
     return sb.toString();
   }
 

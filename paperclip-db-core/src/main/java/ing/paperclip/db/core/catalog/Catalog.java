@@ -28,14 +28,17 @@ import java.util.Optional;
  * @param triggers user triggers (not internal, not cloned onto partitions)
  * @param policies row-level security policies
  * @param comments comments on every kind above
- * @param grants privileges granted to roles other than the owner
+ * @param grants explicit ACL entries of schemas, relations, columns, routines and types
  * @param dependencies "A needs B" edges between the objects above, by {@link ObjectRef}
+ * @param rules rewrite rules (not the {@code _RETURN} rules of views)
+ * @param statistics extended statistics objects
  */
 public record Catalog(
     int serverVersion, String database, List<Schema> schemas, List<Extension> extensions,
     List<Type> types, List<Function> functions, List<Sequence> sequences, List<Table> tables,
     List<Constraint> constraints, List<Index> indexes, List<View> views, List<Trigger> triggers,
-    List<Policy> policies, List<Comment> comments, List<Grant> grants, List<Dependency> dependencies) {
+    List<Policy> policies, List<Comment> comments, List<Grant> grants, List<Dependency> dependencies,
+    List<Rule> rules, List<Statistics> statistics) {
 
   /** Copies every list. */
   public Catalog {
@@ -54,6 +57,8 @@ public record Catalog(
     comments = List.copyOf(comments);
     grants = List.copyOf(grants);
     dependencies = List.copyOf(dependencies);
+    rules = List.copyOf(rules);
+    statistics = List.copyOf(statistics);
   }
 
   /** Returns the table with that schema and name, if any. */
@@ -194,11 +199,14 @@ public record Catalog(
    * @param columns its columns in order, dropped ones excluded
    * @param estimatedRows {@code reltuples} (-1 when never analyzed)
    * @param estimatedBytes the size of its heap
+   * @param replicaIdentity {@code FULL}, {@code NOTHING} or {@code USING INDEX "name"}, or null
+   *     for the default
+   * @param clusterOn the (unquoted) name of the index it is clustered on, or null
    */
   public record Table(String schema, String name, boolean partitioned, boolean unlogged,
       String partitionOf, String partitionBound, String partitionKey, List<String> inherits,
       List<String> reloptions, boolean rowSecurity, boolean forceRowSecurity, List<Column> columns,
-      long estimatedRows, long estimatedBytes) {
+      long estimatedRows, long estimatedBytes, String replicaIdentity, String clusterOn) {
     /** Copies. */
     public Table {
       inherits = List.copyOf(inherits);
@@ -219,9 +227,33 @@ public record Catalog(
    * @param generatedExpr the expression of a STORED generated column, or null
    * @param collation a non-default collation ({@code "schema"."name"}), or null
    * @param local whether it is defined locally (false: only inherited)
+   * @param statisticsTarget its {@code SET STATISTICS} target, or -1 for the default
+   * @param storage {@code PLAIN}, {@code EXTERNAL}, {@code MAIN} or {@code EXTENDED} when it
+   *     differs from its type's default, else null
+   * @param notNullName the name of its NOT NULL constraint (PostgreSQL 18+), else null
    */
   public record Column(String name, String type, boolean notNull, String defaultExpr, String identity,
-      Sequence identitySequence, String generatedExpr, String collation, boolean local) {}
+      Sequence identitySequence, String generatedExpr, String collation, boolean local,
+      int statisticsTarget, String storage, String notNullName) {}
+
+  /**
+   * A rewrite rule other than a view's {@code _RETURN} rule.
+   *
+   * @param schema the table's schema
+   * @param table the table's name
+   * @param name the rule's name
+   * @param definition {@code pg_get_ruledef}: a complete {@code CREATE RULE} statement
+   */
+  public record Rule(String schema, String table, String name, String definition) {}
+
+  /**
+   * An extended statistics object.
+   *
+   * @param schema its schema
+   * @param name its name
+   * @param definition {@code pg_get_statisticsobjdef}: {@code CREATE STATISTICS ...}
+   */
+  public record Statistics(String schema, String name, String definition) {}
 
   /**
    * A table constraint.
@@ -311,15 +343,32 @@ public record Catalog(
   public record Comment(String target, boolean post, String text) {}
 
   /**
-   * A privilege granted on an object.
+   * One entry of an object's explicit access control list ({@code aclexplode} of
+   * {@code nspacl}, {@code relacl}, {@code attacl}, {@code proacl} or {@code typacl}). Objects
+   * whose ACL is still the default (NULL) have no entries; an object with an explicit ACL has at
+   * least its owner's entry unless the owner revoked its own rights.
    *
-   * @param objectType {@code TABLE}, {@code SEQUENCE}, {@code SCHEMA}, {@code FUNCTION}, {@code TYPE}
-   * @param target the quoted object name, as GRANT takes it
+   * @param objectType {@code TABLE} (also views and materialized views), {@code SEQUENCE},
+   *     {@code SCHEMA}, {@code FUNCTION} (also aggregates), {@code PROCEDURE} or {@code TYPE}
+   * @param schema the schema the object lives in (for schemas, the schema itself)
+   * @param name the object's name as scripted elsewhere (for functions their signature)
+   * @param target the quoted object name, as GRANT takes it, e.g. {@code "s"."f"(integer)}
+   * @param column the column for column privileges, or null for the whole object
    * @param privilege e.g. {@code SELECT}
-   * @param grantee the role, or {@code PUBLIC}
+   * @param grantee the role name, or {@code PUBLIC}
    * @param grantable whether WITH GRANT OPTION
+   * @param toOwner whether the grantee is the object's owner (implicit after a restore)
    */
-  public record Grant(String objectType, String target, String privilege, String grantee, boolean grantable) {}
+  public record Grant(String objectType, String schema, String name, String target, String column,
+      String privilege, String grantee, boolean grantable, boolean toOwner) {
+    /** Validates. */
+    public Grant {
+      Objects.requireNonNull(objectType, "objectType");
+      Objects.requireNonNull(target, "target");
+      Objects.requireNonNull(privilege, "privilege");
+      Objects.requireNonNull(grantee, "grantee");
+    }
+  }
 
   /**
    * "from needs to" between two catalog objects.

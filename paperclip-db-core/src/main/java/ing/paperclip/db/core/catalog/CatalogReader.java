@@ -78,20 +78,104 @@ public final class CatalogReader {
       List<Sequence> sequences = new ArrayList<>();
       Map<String, Sequence> identity = new HashMap<>();
       sequences(st, seqState, sequences, identity);
-      List<Table> tables = tables(st, identity);
+      List<Table> tables = tables(st, identity, version);
       List<Constraint> constraints = constraints(st);
       List<Index> indexes = indexes(st);
       List<View> views = views(st);
       List<Trigger> triggers = triggers(st);
       List<Policy> policies = policies(st);
       List<Comment> comments = comments(st);
+      List<Grant> grants = grants(st);
       List<Dependency> deps = dependencies(st);
+      List<Catalog.Rule> rules = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, r.rulename,"
+          + " pg_catalog.pg_get_ruledef(r.oid) FROM pg_catalog.pg_rewrite r"
+          + " JOIN pg_catalog.pg_class c ON c.oid = r.ev_class"
+          + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE r.rulename <> '_RETURN' AND " + USER_SCHEMA + " AND "
+          + notExtensionMember("pg_class", "c.oid") + " ORDER BY 1, 2, 3")) {
+        while (rs.next()) {
+          rules.add(new Catalog.Rule(rs.getString(1), rs.getString(2), rs.getString(3),
+              rs.getString(4)));
+        }
+      }
+      List<Catalog.Statistics> statistics = new ArrayList<>();
+      try (ResultSet rs = st.executeQuery("SELECT n.nspname, s.stxname,"
+          + " pg_catalog.pg_get_statisticsobjdef(s.oid) FROM pg_catalog.pg_statistic_ext s"
+          + " JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE " + USER_SCHEMA
+          + " AND " + notExtensionMember("pg_statistic_ext", "s.oid") + " ORDER BY 1, 2")) {
+        while (rs.next()) {
+          statistics.add(new Catalog.Statistics(rs.getString(1), rs.getString(2),
+              rs.getString(3)));
+        }
+      }
       return new Catalog(version, database, schemas, extensions, types, functions, sequences,
-          tables, constraints, indexes, views, triggers, policies, comments, List.<Grant>of(), deps);
+          tables, constraints, indexes, views, triggers, policies, comments, grants, deps, rules,
+          statistics);
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.DATABASE, "cannot read the database catalog: "
           + e.getMessage(), e);
     }
+  }
+
+  private static List<Grant> grants(Statement st) throws SQLException {
+    String qn = "pg_catalog.quote_ident(n.nspname)";
+    String sql = "WITH acls AS ("
+        + "SELECT 'SCHEMA' AS otype, n.nspname AS sch, n.nspname AS oname, " + qn + " AS target,"
+        + " NULL::text AS col, n.nspacl AS acl, n.nspowner AS owner FROM pg_catalog.pg_namespace n"
+        + " WHERE n.nspacl IS NOT NULL AND " + USER_SCHEMA + " AND "
+        + notExtensionMember("pg_namespace", "n.oid")
+        + " UNION ALL SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, n.nspname,"
+        + " c.relname, " + qn + " || '.' || pg_catalog.quote_ident(c.relname), NULL, c.relacl,"
+        + " c.relowner FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+        + " ON n.oid = c.relnamespace WHERE c.relacl IS NOT NULL"
+        + " AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND " + USER_SCHEMA + " AND "
+        + notExtensionMember("pg_class", "c.oid")
+        + " UNION ALL SELECT 'TABLE', n.nspname, c.relname, " + qn
+        + " || '.' || pg_catalog.quote_ident(c.relname), a.attname, a.attacl, c.relowner"
+        + " FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+        + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE a.attacl IS NOT NULL"
+        + " AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND "
+        + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid")
+        + " UNION ALL SELECT CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,"
+        + " n.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid)"
+        + " || ')', " + qn + " || '.' || pg_catalog.quote_ident(p.proname) || '('"
+        + " || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')', NULL, p.proacl,"
+        + " p.proowner FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n"
+        + " ON n.oid = p.pronamespace WHERE p.proacl IS NOT NULL AND " + USER_SCHEMA + " AND "
+        + notExtensionMember("pg_proc", "p.oid")
+        + " UNION ALL SELECT 'TYPE', n.nspname, t.typname, pg_catalog.format_type(t.oid, NULL),"
+        + " NULL, t.typacl, t.typowner FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n"
+        + " ON n.oid = t.typnamespace WHERE t.typacl IS NOT NULL AND (t.typtype IN ('b', 'd', 'e', 'r')"
+        + " OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class tc"
+        + " WHERE tc.oid = t.typrelid AND tc.relkind = 'c'))) AND " + USER_SCHEMA + " AND "
+        + notExtensionMember("pg_type", "t.oid")
+        + ") SELECT a.otype, a.sch, a.oname, a.target, a.col, e.privilege_type,"
+        + " CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(e.grantee) END,"
+        + " e.is_grantable, e.grantee = a.owner"
+        + " FROM acls a CROSS JOIN LATERAL pg_catalog.aclexplode(a.acl) e"
+        + " ORDER BY 1, 2, 3, 5 NULLS FIRST, 7, 6";
+    List<Grant> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(new Grant(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(8),
+            rs.getBoolean(9)));
+      }
+    }
+    return out;
+  }
+
+  private static String storage(String code) {
+    if (code == null) {
+      return null;
+    }
+    return switch (code) {
+      case "p" -> "PLAIN";
+      case "e" -> "EXTERNAL";
+      case "m" -> "MAIN";
+      default -> "EXTENDED";
+    };
   }
 
   private static void exec(Statement st, String sql) throws SQLException {
@@ -269,7 +353,8 @@ public final class CatalogReader {
     }
     Map<Long, long[]> out = new HashMap<>();
     if (parts.isEmpty()) {
-      return out;
+      // Still one statement, so that the number of catalog queries is fixed.
+      parts.add("SELECT NULL::bigint, NULL::bigint, NULL::boolean WHERE false");
     }
     try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(String.join(" UNION ALL ", parts))) {
       while (rs.next()) {
@@ -312,15 +397,22 @@ public final class CatalogReader {
     }
   }
 
-  private static List<Table> tables(Statement st, Map<String, Sequence> identity) throws SQLException {
+  private static List<Table> tables(Statement st, Map<String, Sequence> identity, int version)
+      throws SQLException {
+    // PostgreSQL 18 keeps NOT NULL as named pg_constraint rows (contype 'n').
+    String notNullName = version >= 180000
+        ? "(SELECT nn.conname FROM pg_catalog.pg_constraint nn WHERE nn.conrelid = c.oid"
+            + " AND nn.contype = 'n' AND nn.conkey[1] = a.attnum)"
+        : "NULL::name";
     Map<Long, List<Column>> cols = new HashMap<>();
-    try (ResultSet rs = st.executeQuery("""
+    try (ResultSet rs = st.executeQuery(("""
         SELECT c.oid, n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
           a.attnotnull, CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
           a.attidentity, CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
           CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
                THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END,
-          a.attislocal, a.attgenerated
+          a.attislocal, a.attgenerated, COALESCE(a.attstattarget, -1)::int,
+          CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END, NOT_NULL_NAME
         FROM pg_catalog.pg_attribute a
         JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -329,7 +421,8 @@ public final class CatalogReader {
         LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
         LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
-          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY c.oid, a.attnum")) {
+          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY c.oid, a.attnum")
+            .replace("NOT_NULL_NAME", notNullName))) {
       while (rs.next()) {
         String gen = rs.getString(9);
         if (gen != null && "v".equals(rs.getString(12))) {
@@ -338,7 +431,7 @@ public final class CatalogReader {
         Sequence idSeq = identity.get(rs.getString(2) + "\u0000" + rs.getString(3) + "\u0000" + rs.getString(4));
         cols.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Column(rs.getString(4),
             rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8), idSeq, gen,
-            rs.getString(10), rs.getBoolean(11)));
+            rs.getString(10), rs.getBoolean(11), rs.getInt(13), storage(rs.getString(14)), rs.getString(15)));
       }
     }
     List<Table> out = new ArrayList<>();
@@ -353,7 +446,13 @@ public final class CatalogReader {
              FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent
              JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhrelid = c.oid ORDER BY h.inhseqno) END,
           c.reloptions, c.relrowsecurity, c.relforcerowsecurity, c.reltuples::bigint,
-          pg_catalog.pg_relation_size(c.oid)
+          pg_catalog.pg_relation_size(c.oid),
+          CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
+            WHEN 'i' THEN (SELECT 'USING INDEX ' || pg_catalog.quote_ident(ic.relname)
+              FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
+              WHERE x.indrelid = c.oid AND x.indisreplident) END,
+          (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic
+            ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisclustered)
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid")
         + " ORDER BY 2, 3")) {
@@ -361,7 +460,7 @@ public final class CatalogReader {
         out.add(new Table(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5),
             rs.getString(6), rs.getString(7), rs.getString(8), strings(rs.getArray(9)),
             strings(rs.getArray(10)), rs.getBoolean(11), rs.getBoolean(12), cols.getOrDefault(rs.getLong(1), List.of()),
-            rs.getLong(13), rs.getLong(14)));
+            rs.getLong(13), rs.getLong(14), rs.getString(15), rs.getString(16)));
       }
     }
     return out;
@@ -489,7 +588,6 @@ public final class CatalogReader {
           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
           LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
           WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND e.objid = c.oid AND e.deptype = 'e')
-            AND (c.relkind <> 'c' OR d.objsubid = 0)
         UNION ALL
         SELECT 'TYPE ' || %1$s(n.nspname) || '.' || %1$s(t.typname), false, d.description
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_type t ON d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objoid = t.oid
@@ -519,6 +617,16 @@ public final class CatalogReader {
         SELECT 'POLICY ' || %1$s(po.polname) || ' ON ' || %1$s(n.nspname) || '.' || %1$s(c.relname), true, d.description
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_policy po ON d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objoid = po.oid
           JOIN pg_catalog.pg_class c ON c.oid = po.polrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE %2$s
+        UNION ALL
+        SELECT 'RULE ' || %1$s(r.rulename) || ' ON ' || %1$s(n.nspname) || '.' || %1$s(c.relname), true, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_rewrite r ON d.classoid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objoid = r.oid
+          JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE %2$s AND r.rulename <> '_RETURN'
+        UNION ALL
+        SELECT 'STATISTICS ' || %1$s(n.nspname) || '.' || %1$s(sx.stxname), true, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_statistic_ext sx ON d.classoid = 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass AND d.objoid = sx.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = sx.stxnamespace
           WHERE %2$s
         ORDER BY 1
         """.formatted(q, USER_SCHEMA))) {
@@ -617,6 +725,6 @@ public final class CatalogReader {
   }
 
   /** For tests and diagnostics: the number of queries {@link #read} issues, whatever the size. */
-  public static final int QUERY_COUNT = 17;
+  public static final int QUERY_COUNT = 23;
 
 }

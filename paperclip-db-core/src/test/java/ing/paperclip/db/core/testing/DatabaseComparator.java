@@ -1,10 +1,11 @@
 package ing.paperclip.db.core.testing;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
-
+import ing.paperclip.db.core.settings.ConnectionSpec;
 import ing.paperclip.db.core.sql.SqlIdentifiers;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,157 +16,347 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assertions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Compares two databases the way a fidelity test must: {@code pg_dump --schema-only --no-owner
- * --no-privileges} of both (when a pg_dump of the server's major version exists; comment, SET and
- * {@code \restrict} lines dropped), and every table's, materialized view's and sequence's rows or
- * state (count plus an ordered digest computed by the server).
+ * Compares two {@link TestDatabase}s for schema and data equality, the yardstick of backup and
+ * restore tests.
+ *
+ * <p>Schema: {@code pg_dump --schema-only --no-owner --no-privileges} of both, normalised (comment
+ * lines, {@code SET}/{@code set_config} lines, blank lines and psql restrict meta-command lines dropped),
+ * must be equal. This part runs only when a {@code pg_dump} whose major version equals the
+ * server's is found (on {@code PATH}, in {@code $PG_BIN}, or under
+ * {@code /usr/lib/postgresql/<major>/bin}); otherwise it is skipped with a log line.
+ *
+ * <p>Data: every table, partition and materialized view of every non-system schema is compared by
+ * row count and an ordered md5 digest of its rows computed in SQL; every sequence by
+ * {@code (last_value, is_called)}.
  */
 public final class DatabaseComparator {
-  private DatabaseComparator() {}
+  private static final Logger LOG = LoggerFactory.getLogger(DatabaseComparator.class);
+  private static final Pattern VERSION = Pattern.compile("\\)\\s+(\\d+)");
+  private static final String SYSTEM_SCHEMA_FILTER =
+      "n.nspname <> 'information_schema' and n.nspname not like 'pg\\_%'";
 
-  /** Asserts equal schemas (where pg_dump fits) and equal rows; reports what differs. */
+  /** Creates a comparator. */
+  public DatabaseComparator() {}
+
+  /**
+   * Asserts both databases have the same schema (when a matching pg_dump exists) and data.
+   *
+   * @param expected the source database
+   * @param actual the database that should equal it
+   */
   public static void assertSameSchemaAndData(TestDatabase expected, TestDatabase actual) {
+    assertSameSchema(expected, actual);
+    assertSameData(expected, actual);
+  }
+
+  /**
+   * Asserts the normalised {@code pg_dump --schema-only} outputs are equal; skips (and logs) when
+   * no pg_dump of the server's major version is available.
+   *
+   * @return true if the comparison ran, false if it was skipped
+   */
+  public static boolean assertSameSchema(TestDatabase expected, TestDatabase actual) {
     Optional<String> a = schemaDump(expected);
-    if (a.isPresent()) {
-      String b = schemaDump(actual).orElseThrow();
-      if (!a.get().equals(b)) {
-        fail("pg_dump --schema-only differs between " + expected.name() + " and " + actual.name()
-            + ":\n" + diff(a.get(), b));
-      }
+    if (a.isEmpty()) {
+      return false;
     }
-    assertEquals(fingerprints(expected), fingerprints(actual),
-        "rows of " + expected.name() + " and " + actual.name() + " differ");
-  }
-
-  /** Returns whether a pg_dump fitting the server is available. */
-  public static boolean pgDumpFits(TestDatabase db) {
-    return pgDumpMajor().map(m -> m == db.server().majorVersion()).orElse(false);
-  }
-
-  /** Returns the normalized schema-only dump, or empty when no fitting pg_dump exists. */
-  public static Optional<String> schemaDump(TestDatabase db) {
-    if (!pgDumpFits(db)) {
-      return Optional.empty();
+    String b = schemaDump(actual).orElseThrow();
+    if (!a.get().equals(b)) {
+      Assertions.fail("pg_dump --schema-only differs between " + expected.name() + " (-) and "
+          + actual.name() + " (+):\n" + diff(a.get(), b));
     }
-    List<String> out = run(db, List.of("pg_dump", "--schema-only", "--no-owner", "--no-privileges"));
-    return Optional.of(out.stream()
-        .filter(l -> !l.startsWith("--") && !l.isBlank() && !l.startsWith("SET ")
-            && !l.startsWith("SELECT pg_catalog.set_config") && !l.startsWith("\\restrict")
-            && !l.startsWith("\\unrestrict"))
-        .collect(Collectors.joining("\n")));
+    return true;
   }
 
-  /** Runs pg_dump (or another libpq tool) against the database and returns its output lines. */
-  public static List<String> run(TestDatabase db, List<String> command) {
-    try {
-      Path out = Files.createTempFile("pgdump-", ".sql");
-      try {
-        List<String> cmd = new ArrayList<>(command);
-        cmd.removeIf(String::isEmpty);
-        cmd.add("--dbname=" + db.spec().libpqUri());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile())
-            .redirectError(ProcessBuilder.Redirect.INHERIT);
-        Process p = pb.start();
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-          throw new IllegalStateException(command.get(0) + " failed on " + db.name());
+  /**
+   * Asserts every table, materialized view and sequence holds the same rows/values in both.
+   */
+  public static void assertSameData(TestDatabase expected, TestDatabase actual) {
+    Map<String, String> a = fingerprints(expected);
+    Map<String, String> b = fingerprints(actual);
+    if (!a.equals(b)) {
+      StringBuilder sb = new StringBuilder("data differs between " + expected.name()
+          + " and " + actual.name() + ":\n");
+      TreeMap<String, String> all = new TreeMap<>(a);
+      b.forEach(all::putIfAbsent);
+      for (String k : all.keySet()) {
+        String va = a.get(k);
+        String vb = b.get(k);
+        if (!Objects.equals(va, vb)) {
+          sb.append("  ").append(k).append(": expected ").append(va).append(", actual ")
+              .append(vb).append('\n');
         }
-        return Files.readAllLines(out, StandardCharsets.UTF_8);
-      } finally {
-        Files.deleteIfExists(out);
       }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** Returns the major version of the pg_dump on PATH, if any. */
-  public static Optional<Integer> pgDumpMajor() {
-    try {
-      Process p = new ProcessBuilder("pg_dump", "--version").redirectErrorStream(true).start();
-      String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-      p.waitFor();
-      String[] words = v.split("\\s+");
-      return Optional.of(Integer.parseInt(words[words.length - 1].split("\\.")[0]));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
+      Assertions.fail(sb.toString());
     }
   }
 
   /**
-   * Returns, for every table, materialized view and sequence outside system schemas, a
-   * fingerprint: {@code rows:md5} of its rows in text order, or {@code last_value,is_called}.
+   * Returns the normalised schema-only dump of a database, or empty if no pg_dump of the server's
+   * major version is available.
+   */
+  public static Optional<String> schemaDump(TestDatabase db) {
+    int major = db.server().majorVersion();
+    Optional<Path> pgDump = findPgDump(major);
+    if (pgDump.isEmpty()) {
+      LOG.warn("no pg_dump {} found (PATH, $PG_BIN, /usr/lib/postgresql/{}/bin): "
+          + "skipping the schema comparison", major, major);
+      return Optional.empty();
+    }
+    return Optional.of(normalize(run(List.of(pgDump.get().toString(), "--schema-only",
+        "--no-owner", "--no-privileges"), db.spec())));
+  }
+
+  /**
+   * Drops comment, blank, {@code SET}, {@code set_config} and psql restrict/unrestrict meta-command
+   * lines of a pg_dump output.
+   */
+  public static String normalize(String dump) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : dump.split("\n", -1)) {
+      String t = line.strip();
+      if (t.isEmpty() || t.startsWith("--") || t.startsWith("SET ")
+          || t.contains("pg_catalog.set_config(") || t.startsWith("\\restrict")
+          || t.startsWith("\\" + "unrestrict")) {
+        continue;
+      }
+      sb.append(line).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Returns {@code "kind schema.name" -> digest} for every table, partition, materialized view
+   * ({@code count:md5}) and sequence ({@code last_value:is_called}) of every non-system schema.
    */
   public static Map<String, String> fingerprints(TestDatabase db) {
-    Map<String, String> out = new TreeMap<>();
+    TreeMap<String, String> out = new TreeMap<>();
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
       List<String[]> rels = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("SELECT n.nspname, c.relname, c.relkind FROM pg_class c "
-          + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r','p','m','S') "
-          + "AND n.nspname NOT IN ('pg_catalog','information_schema') AND n.nspname NOT LIKE 'pg\\_%' "
-          + "AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass "
-          + "AND d.objid = c.oid AND d.deptype = 'e') ORDER BY 1, 2")) {
+      try (ResultSet rs = s.executeQuery("select n.nspname, c.relname, c.relkind::text,"
+          + " c.relkind = 'm' and not c.relispopulated from pg_class c"
+          + " join pg_namespace n on n.oid = c.relnamespace"
+          + " where c.relkind in ('r','m','S') and " + SYSTEM_SCHEMA_FILTER
+          + " and not exists (select 1 from pg_depend d where d.classid = 'pg_class'::regclass"
+          + " and d.objid = c.oid and d.deptype = 'e')"
+          + " order by 1, 2")) {
         while (rs.next()) {
-          rels.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+          rels.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3),
+              Boolean.toString(rs.getBoolean(4))});
         }
       }
       for (String[] r : rels) {
-        String name = SqlIdentifiers.qualified(r[0], r[1]);
-        String sql = r[2].equals("S")
-            ? "SELECT last_value || ',' || is_called FROM " + name
-            : "SELECT count(*) || ':' || md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM "
-                + (r[2].equals("m") ? "" : "ONLY ") + name + " t";
-        if (r[2].equals("m")) {
-          try (ResultSet rs = s.executeQuery("SELECT relispopulated FROM pg_class WHERE oid = "
-              + SqlIdentifiers.literal(name) + "::regclass")) {
+        String q = SqlIdentifiers.qualified(r[0], r[1]);
+        String key = r[2] + " " + r[0] + "." + r[1];
+        if ("S".equals(r[2])) {
+          try (ResultSet rs = s.executeQuery("select last_value, is_called from " + q)) {
             rs.next();
-            if (!rs.getBoolean(1)) {
-              out.put(r[2] + " " + r[0] + "." + r[1], "not populated");
-              continue;
-            }
+            out.put(key, rs.getString(1) + ":" + rs.getBoolean(2));
           }
-        }
-        try (ResultSet rs = s.executeQuery(sql)) {
-          rs.next();
-          out.put(r[2] + " " + r[0] + "." + r[1], rs.getString(1));
+        } else if (Boolean.parseBoolean(r[3])) {
+          out.put(key, "unpopulated");
+        } else {
+          // t::text of a zero-column row is "()", so zero-column tables digest fine.
+          try (ResultSet rs = s.executeQuery("select count(*), md5(coalesce(string_agg(t::text,"
+              + " E'\\n' order by t::text collate \"C\"), '')) from only " + q + " t")) {
+            rs.next();
+            out.put(key, rs.getLong(1) + ":" + rs.getString(2));
+          }
         }
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot fingerprint " + db.name() + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot digest " + db.name() + ": " + e.getMessage(), e);
     }
     return out;
   }
 
-  private static String diff(String a, String b) {
-    List<String> la = List.of(a.split("\n"));
-    List<String> lb = List.of(b.split("\n"));
+  /** Returns whether a pg_dump of the server's major version is available. */
+  public static boolean pgDumpFits(TestDatabase db) {
+    return findPgDump(db.server().majorVersion()).isPresent();
+  }
+
+  /** Returns the major version of the pg_dump on {@code PATH}, if any. */
+  public static Optional<Integer> pgDumpMajor() {
+    int m = majorOf(Path.of("pg_dump"));
+    return m < 0 ? Optional.empty() : Optional.of(m);
+  }
+
+  /**
+   * Runs pg_dump (or another libpq tool; the first element may be a bare name looked up on
+   * {@code PATH}) against the database, connection in the environment, and returns its output
+   * lines.
+   */
+  public static List<String> run(TestDatabase db, List<String> command) {
+    List<String> cmd = new ArrayList<>(command);
+    cmd.removeIf(String::isEmpty);
+    return run(cmd, db.spec()).lines().toList();
+  }
+
+  /** Finds a pg_dump binary of the given major version. */
+  public static Optional<Path> findPgDump(int major) {
+    List<Path> candidates = new ArrayList<>();
+    String bin = System.getenv("PG_BIN");
+    if (bin != null && !bin.isBlank()) {
+      candidates.add(Path.of(bin, "pg_dump"));
+    }
+    candidates.add(Path.of("/usr/lib/postgresql/" + major + "/bin/pg_dump"));
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String dir : path.split(java.io.File.pathSeparator)) {
+        if (!dir.isEmpty()) {
+          candidates.add(Path.of(dir, "pg_dump"));
+        }
+      }
+    }
+    for (Path p : candidates) {
+      if (Files.isExecutable(p) && majorOf(p) == major) {
+        return Optional.of(p);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static int majorOf(Path pgDump) {
+    try {
+      String v = run(List.of(pgDump.toString(), "--version"), null);
+      Matcher m = VERSION.matcher(v);
+      return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    } catch (RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private static String run(List<String> command, ConnectionSpec spec) {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    if (spec != null) {
+      Map<String, String> env = pb.environment();
+      env.put("PGHOST", spec.host());
+      env.put("PGPORT", Integer.toString(spec.port()));
+      env.put("PGDATABASE", spec.database());
+      if (spec.user() != null) {
+        env.put("PGUSER", spec.user());
+      }
+      if (spec.password() != null) {
+        env.put("PGPASSWORD", spec.password());
+      }
+      String sslmode = spec.parameters().get("sslmode");
+      if (sslmode != null) {
+        env.put("PGSSLMODE", sslmode);
+      }
+    }
+    try {
+      Process p = pb.start();
+      p.getOutputStream().close();
+      CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+      byte[] out = readAll(p.getInputStream());
+      if (!p.waitFor(5, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        throw new IllegalStateException(command.get(0) + " timed out");
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException(command.get(0) + " failed (" + p.exitValue() + "): "
+            + new String(err.join(), StandardCharsets.UTF_8));
+      }
+      return new String(out, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+
+  private static byte[] readAll(InputStream in) {
+    try (in; ByteArrayOutputStream bo = new ByteArrayOutputStream()) {
+      in.transferTo(bo);
+      return bo.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Returns a line diff of two texts: {@code -} lines only in {@code a}, {@code +} only in
+   * {@code b}, with two lines of context, at most 200 output lines.
+   */
+  public static String diff(String a, String b) {
+    String[] fa = a.split("\n", -1);
+    String[] fb = b.split("\n", -1);
+    int pre = 0;
+    while (pre < fa.length && pre < fb.length && fa[pre].equals(fb[pre])) {
+      pre++;
+    }
+    int suf = 0;
+    while (suf < fa.length - pre && suf < fb.length - pre
+        && fa[fa.length - 1 - suf].equals(fb[fb.length - 1 - suf])) {
+      suf++;
+    }
+    int from = Math.max(0, pre - 2);
+    String[] x = java.util.Arrays.copyOfRange(fa, from, Math.min(fa.length, fa.length - suf + 2));
+    String[] y = java.util.Arrays.copyOfRange(fb, from, Math.min(fb.length, fb.length - suf + 2));
+    if ((long) x.length * y.length > 4_000_000L) {
+      x = java.util.Arrays.copyOfRange(x, 0, Math.min(x.length, 1500));
+      y = java.util.Arrays.copyOfRange(y, 0, Math.min(y.length, 1500));
+    }
+    int n = x.length;
+    int m = y.length;
+    int[][] lcs = new int[n + 1][m + 1];
+    for (int i = n - 1; i >= 0; i--) {
+      for (int j = m - 1; j >= 0; j--) {
+        lcs[i][j] = x[i].equals(y[j]) ? lcs[i + 1][j + 1] + 1
+            : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+      }
+    }
+    List<String> ops = new ArrayList<>();
+    int i = 0;
+    int j = 0;
+    while (i < n || j < m) {
+      if (i < n && j < m && x[i].equals(y[j])) {
+        ops.add("  " + x[i]);
+        i++;
+        j++;
+      } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+        ops.add("- " + x[i++]);
+      } else {
+        ops.add("+ " + y[j++]);
+      }
+    }
+    boolean[] show = new boolean[ops.size()];
+    for (int k = 0; k < ops.size(); k++) {
+      if (!ops.get(k).startsWith("  ")) {
+        for (int d = -2; d <= 2; d++) {
+          if (k + d >= 0 && k + d < ops.size()) {
+            show[k + d] = true;
+          }
+        }
+      }
+    }
     StringBuilder sb = new StringBuilder();
-    int shown = 0;
-    java.util.Set<String> inB = new java.util.HashSet<>(lb);
-    java.util.Set<String> inA = new java.util.HashSet<>(la);
-    for (String l : la) {
-      if (!inB.contains(l) && shown++ < 40) {
-        sb.append("- ").append(l).append('\n');
+    int lines = 0;
+    boolean gap = false;
+    for (int k = 0; k < ops.size() && lines < 200; k++) {
+      if (show[k]) {
+        if (gap) {
+          sb.append("@@\n");
+        }
+        sb.append(ops.get(k)).append('\n');
+        lines++;
+        gap = false;
+      } else {
+        gap = true;
       }
-    }
-    for (String l : lb) {
-      if (!inA.contains(l) && shown++ < 80) {
-        sb.append("+ ").append(l).append('\n');
-      }
-    }
-    if (sb.length() == 0) {
-      sb.append("(same lines, different order)");
     }
     return sb.toString();
   }
