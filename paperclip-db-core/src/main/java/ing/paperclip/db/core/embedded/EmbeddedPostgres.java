@@ -50,6 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedPostgres {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
+  private static final int PORT_ATTEMPTS = 5;
 
   private final EmbeddedPostgresConfig config;
   private final ProcessRunner runner;
@@ -140,16 +141,27 @@ public final class EmbeddedPostgres {
       }
     }
     int port = Ports.choose(config.preferredPort());
-    if (port != config.preferredPort()) {
-      LOG.info("port {} is taken; the embedded PostgreSQL uses port {}", config.preferredPort(), port);
-    }
-    List<String> cmd = List.of(bin.bin("pg_ctl").toString(), "start", "-D", dataDir.toString(),
-        "-l", logFile().toString(), "-w", "-t", Long.toString(Math.max(5, config.startTimeout().toSeconds())),
-        "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''");
-    ProcessRunner.Result r = runner.run(cmd, config.startTimeout().toSeconds() + 15);
-    if (r.exitCode() != 0) {
+    // Another process may take the port between the probe and the postmaster's bind (two
+    // instances starting at once): then try the next free port, a few times.
+    for (int attempt = 1; ; attempt++) {
+      long logStart = logSize();
+      List<String> cmd = List.of(bin.bin("pg_ctl").toString(), "start", "-D", dataDir.toString(),
+          "-l", logFile().toString(), "-w", "-t", Long.toString(Math.max(5, config.startTimeout().toSeconds())),
+          "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''");
+      ProcessRunner.Result r = runner.run(cmd, config.startTimeout().toSeconds() + 15);
+      if (r.exitCode() == 0) {
+        break;
+      }
+      if (attempt < PORT_ATTEMPTS && logSince(logStart).contains("could not create any TCP/IP sockets")) {
+        LOG.info("port {} was taken meanwhile; retrying on another port", port);
+        port = Ports.choose(port + 1);
+        continue;
+      }
       throw failure("the embedded PostgreSQL did not start on port " + port + " (pg_ctl exit "
           + r.exitCode() + "); see " + logFile(), null);
+    }
+    if (port != config.preferredPort()) {
+      LOG.info("port {} is taken; the embedded PostgreSQL uses port {}", config.preferredPort(), port);
     }
     long pid = PostmasterPid.read(dataDir).map(PostmasterPid::pid).orElse(-1L);
     ensureDatabase(port);
@@ -296,6 +308,24 @@ public final class EmbeddedPostgres {
   private EmbeddedServer server(Binaries bin, int port, long pid, boolean initialized, boolean reused, long t0) {
     return new EmbeddedServer(spec(port), config.dataDir(), port, pid, bin.version(), initialized,
         reused, Duration.ofNanos(System.nanoTime() - t0));
+  }
+
+  private long logSize() {
+    try {
+      return Files.isRegularFile(logFile()) ? Files.size(logFile()) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** Returns the server log text written after byte {@code offset}; "" when unreadable. */
+  private String logSince(long offset) {
+    try (java.io.InputStream in = Files.newInputStream(logFile())) {
+      in.skipNBytes(offset);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   private PaperclipException failure(String message, Throwable cause) {

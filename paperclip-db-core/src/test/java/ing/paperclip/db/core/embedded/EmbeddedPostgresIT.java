@@ -87,6 +87,38 @@ class EmbeddedPostgresIT {
   }
 
   @Test
+  void twoInstancesStartingAtOnceOnOnePreferredPortBothComeUp() throws Exception {
+    int preferred;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      preferred = probe.getLocalPort();
+    }
+    Path cache = Path.of(System.getProperty("user.home"), ".paperclip", "runtime");
+    String home = System.getenv("PAPERCLIP_HOME");
+    if (home != null && !home.isBlank()) {
+      cache = Path.of(home, "runtime");
+    }
+    EmbeddedPostgres a = new EmbeddedPostgres(
+        EmbeddedPostgresConfig.builder(dir.resolve("a"), cache).port(preferred).build());
+    EmbeddedPostgres b = new EmbeddedPostgres(
+        EmbeddedPostgresConfig.builder(dir.resolve("b"), cache).port(preferred).build());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      // Both probe the same free port after their initdb; the loser must move on, not fail.
+      java.util.concurrent.Future<EmbeddedServer> fa = pool.submit(a::start);
+      java.util.concurrent.Future<EmbeddedServer> fb = pool.submit(b::start);
+      EmbeddedServer sa = fa.get(180, TimeUnit.SECONDS);
+      EmbeddedServer sb = fb.get(180, TimeUnit.SECONDS);
+      assertNotEquals(sa.port(), sb.port());
+      assertEquals(1, count(sa, "SELECT 1"));
+      assertEquals(1, count(sb, "SELECT 1"));
+    } finally {
+      pool.shutdownNow();
+      a.stop();
+      b.stop();
+    }
+  }
+
+  @Test
   void takenPortFallsBackAndReportsThePort() throws Exception {
     // take whatever free port the OS gives, so no fixed number can collide with another run
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
