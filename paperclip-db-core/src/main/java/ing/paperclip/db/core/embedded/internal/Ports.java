@@ -13,7 +13,8 @@ public final class Ports {
   /** Returns whether nothing listens on the port and it can be bound. */
   public static boolean isFree(int port) {
     try (ServerSocket s = new ServerSocket()) {
-      s.setReuseAddress(false);
+      // like the postmaster: a port whose old connections linger in TIME_WAIT is still usable
+      s.setReuseAddress(true);
       s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
       return true;
     } catch (IOException e) {
