@@ -78,7 +78,7 @@ public final class CatalogReader {
       List<Sequence> sequences = new ArrayList<>();
       Map<String, Sequence> identity = new HashMap<>();
       sequences(st, seqState, sequences, identity);
-      List<Table> tables = tables(st, identity, version);
+      List<Table> tables = tables(st, identity);
       List<Constraint> constraints = constraints(st);
       List<Index> indexes = indexes(st);
       List<View> views = views(st);
@@ -397,13 +397,10 @@ public final class CatalogReader {
     }
   }
 
-  private static List<Table> tables(Statement st, Map<String, Sequence> identity, int version)
+  private static List<Table> tables(Statement st, Map<String, Sequence> identity)
       throws SQLException {
-    // PostgreSQL 18 keeps NOT NULL as named pg_constraint rows (contype 'n').
-    String notNullName = version >= 180000
-        ? "(SELECT nn.conname FROM pg_catalog.pg_constraint nn WHERE nn.conrelid = c.oid"
-            + " AND nn.contype = 'n' AND nn.conkey[1] = a.attnum)"
-        : "NULL::name";
+    // PostgreSQL 18 keeps NOT NULL as named pg_constraint rows (contype 'n'); older servers
+    // have no such rows for tables, so the outer join finds nothing there.
     Map<Long, List<Column>> cols = new HashMap<>();
     try (ResultSet rs = st.executeQuery(("""
         SELECT c.oid, n.nspname, c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod),
@@ -412,7 +409,7 @@ public final class CatalogReader {
           CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
                THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END,
           a.attislocal, a.attgenerated, COALESCE(a.attstattarget, -1)::int,
-          CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END, NOT_NULL_NAME
+          CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END, nn.conname
         FROM pg_catalog.pg_attribute a
         JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -420,9 +417,10 @@ public final class CatalogReader {
         LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
         LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
         LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+        LEFT JOIN pg_catalog.pg_constraint nn ON nn.conrelid = a.attrelid AND nn.contype = 'n'
+          AND nn.conkey[1] = a.attnum
         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
-          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY c.oid, a.attnum")
-            .replace("NOT_NULL_NAME", notNullName))) {
+          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY c.oid, a.attnum"))) {
       while (rs.next()) {
         String gen = rs.getString(9);
         if (gen != null && "v".equals(rs.getString(12))) {
