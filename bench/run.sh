@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 HOST=${PGHOST:-127.0.0.1}; PORT=${PGPORT:-5432}; USER_=${PGUSER:-postgres}
-SRC=bench_paperclip
+SRC=${BENCH_DB:-bench_paperclip}
 DATASET=${BENCH_DATASET:-../shared/bench/dataset.sql}
 OUT=bench/out; mkdir -p "$OUT"
 export PGHOST=$HOST PGPORT=$PORT PGUSER=$USER_

@@ -192,6 +192,7 @@ public final class BackupService {
         serverVersion = rs.getInt(1);
         database = rs.getString(2);
       }
+      checkFreeSpace(main, dir);
       Choice choice = choose(serverVersion);
       LOG.debug("backup of {}: {}", database, choice.reason());
       BackupManifest manifest;
@@ -340,6 +341,39 @@ public final class BackupService {
     }
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + firstLine(m));
+  }
+
+  /**
+   * Fails early, with the numbers, when the backup directory's file system clearly cannot hold the
+   * backup: compressed dumps measure about 1/8 of the tables' size on disk, so a quarter is asked.
+   */
+  private static void checkFreeSpace(Connection c, Path dir) throws SQLException {
+    long tableBytes;
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT coalesce(sum(pg_catalog.pg_table_size(c.oid)), 0) FROM pg_catalog.pg_class c "
+            + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'm') "
+            + "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'")) {
+      rs.next();
+      tableBytes = rs.getLong(1);
+    }
+    long needed = tableBytes / 4 + (1 << 20);
+    Path existing = dir;
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing == null) {
+      return;
+    }
+    try {
+      long usable = Files.getFileStore(existing).getUsableSpace();
+      if (usable < needed) {
+        throw new PaperclipException(ErrorCode.IO, "not enough free space for a backup in " + dir + ": "
+            + (usable >> 20) + " MB free, about " + (needed >> 20) + " MB needed (tables take "
+            + (tableBytes >> 20) + " MB); free some space, prune old backups, or use another --dir");
+      }
+    } catch (IOException e) {
+      LOG.debug("cannot read free space of {}: {}", existing, e.getMessage());
+    }
   }
 
   private static String firstLine(String s) {
