@@ -82,6 +82,7 @@ class RoundTripIT {
     TestDatabase src = db.sibling("hostile");
     try {
       ItSupport.psqlFile(resource("corpora/hostile.sql"), src);
+      ItSupport.psqlFile(resource("corpora/atomic.sql"), src);
       roundTrip(src);
     } finally {
       src.drop();

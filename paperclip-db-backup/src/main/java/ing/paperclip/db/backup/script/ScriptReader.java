@@ -68,6 +68,11 @@ public final class ScriptReader {
     char quote = 0; // '\'' or '"' or 'E' (escape string)
     String dollarTag = null;
     int blockDepth = 0;
+    // SQL-standard function bodies (BEGIN ATOMIC ... END) hold semicolons: like psql, count
+    // BEGIN/CASE against END inside CREATE FUNCTION/PROCEDURE and split only at depth 0
+    java.util.List<String> leadWords = new java.util.ArrayList<>();
+    int atomicDepth = 0;
+    String prevWord = "";
     String line;
     while ((line = nextLine()) != null) {
       if (stmt.length() == 0 && quote == 0 && dollarTag == null && blockDepth == 0) {
@@ -175,7 +180,36 @@ public final class ScriptReader {
           i++;
           continue;
         }
+        if (Character.isLetter(c) && (i == 0 || !(Character.isLetterOrDigit(line.charAt(i - 1))
+            || line.charAt(i - 1) == '_' || line.charAt(i - 1) == '$'))) {
+          int j = i;
+          while (j < n && (Character.isLetterOrDigit(line.charAt(j)) || line.charAt(j) == '_' || line.charAt(j) == '$')) {
+            j++;
+          }
+          String word = line.substring(i, j).toUpperCase(Locale.ROOT);
+          if (leadWords.size() < 4) {
+            leadWords.add(word);
+          }
+          boolean routine = leadWords.size() >= 2 && leadWords.get(0).equals("CREATE")
+              && (leadWords.contains("FUNCTION") || leadWords.contains("PROCEDURE"));
+          if (routine && word.equals("ATOMIC") && prevWord.equals("BEGIN")) {
+            atomicDepth++;
+          } else if (atomicDepth > 0 && word.equals("CASE")) {
+            atomicDepth++;
+          } else if (atomicDepth > 0 && word.equals("END")) {
+            atomicDepth--;
+          }
+          prevWord = word;
+          i = j;
+          continue;
+        }
+        if (c == ';' && atomicDepth > 0) {
+          i++;
+          continue;
+        }
         if (c == ';') {
+          leadWords.clear();
+          prevWord = "";
           stmt.append(line, segmentStart, i + 1);
           String sql = stmt.toString();
           stmt.setLength(0);
