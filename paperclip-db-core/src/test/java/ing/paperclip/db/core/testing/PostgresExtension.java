@@ -1,6 +1,7 @@
 package ing.paperclip.db.core.testing;
 
 import ing.paperclip.db.core.settings.ConnectionSpec;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -27,13 +28,25 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
   private static TestServer server;
 
   /** Returns the JVM-wide test server, starting the embedded one on first use if needed. */
-  public static synchronized TestServer server() {
+  public static TestServer server() {
+    return server(() -> null);
+  }
+
+  /**
+   * Returns the JVM-wide test server. On first use: the server named by {@link #ENV_URL} when set;
+   * else what {@code alternative} returns (e.g. a container; {@code null} declines); else the
+   * embedded server. The choice is logged once.
+   *
+   * @param alternative asked only on first use, only when {@link #ENV_URL} is unset
+   */
+  public static synchronized TestServer server(Supplier<TestServer> alternative) {
     if (server == null) {
       String url = System.getenv(ENV_URL);
       if (url != null && !url.isBlank()) {
         server = new TestServer(ConnectionSpec.parse(url), "external");
       } else {
-        server = EmbeddedTestServer.start();
+        TestServer other = alternative.get();
+        server = other != null ? other : EmbeddedTestServer.start();
       }
       LOG.info("integration tests use the {} PostgreSQL server at {} (version {})",
           server.kind(), server.admin().redacted(), server.majorVersion());

@@ -35,14 +35,28 @@ public record TestServer(ConnectionSpec admin, String kind) {
    * @param hint a readable part of the name, e.g. the test class's simple name
    */
   public TestDatabase createDatabase(String hint) {
+    return create(hint, "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+  }
+
+  /**
+   * Creates a copy of another database on this server ({@code CREATE DATABASE ... TEMPLATE}),
+   * with a unique name derived from {@code hint}. Nobody may be connected to the template.
+   *
+   * @param template name of the database to copy
+   * @param hint a readable part of the new name
+   */
+  public TestDatabase cloneDatabase(String template, String hint) {
+    return create(hint, "TEMPLATE " + SqlIdentifiers.quote(template));
+  }
+
+  private TestDatabase create(String hint, String clause) {
     String clean = hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     if (clean.length() > 40) {
       clean = clean.substring(0, 40);
     }
     String name = "it_" + clean + "_" + UUID.randomUUID().toString().substring(0, 8);
     try (Connection c = connectAdmin(); Statement s = c.createStatement()) {
-      s.execute("CREATE DATABASE " + SqlIdentifiers.quote(name)
-          + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+      s.execute("CREATE DATABASE " + SqlIdentifiers.quote(name) + " " + clause);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create test database " + name + " on "
           + admin.redacted() + ": " + e.getMessage(), e);
