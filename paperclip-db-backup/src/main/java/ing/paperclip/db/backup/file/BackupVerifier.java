@@ -3,6 +3,7 @@ package ing.paperclip.db.backup.file;
 import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
 import ing.paperclip.db.backup.file.VerificationReport.Kind;
 import ing.paperclip.db.backup.file.VerificationReport.TableCheck;
+import ing.paperclip.db.backup.internal.Fanout;
 import ing.paperclip.db.backup.internal.ScriptScanner;
 import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
@@ -52,8 +53,35 @@ public final class BackupVerifier {
    *     {@link ErrorCode#IO} if it cannot be read
    */
   public VerificationReport verify(Path file) {
+    return verify(file, null);
+  }
+
+  /**
+   * Reads a file's decompressed text besides the verification: called on another thread with a
+   * stream of the same text the verifier reads, so that the file is decompressed once for both.
+   */
+  @FunctionalInterface
+  public interface TextReader {
+    /**
+     * Reads the text; exceptions are the reader's to keep (the verification ignores them).
+     *
+     * @param text the decompressed text; a damaged or truncated file ends it with the same
+     *     exception the verification sees
+     */
+    void read(InputStream text);
+  }
+
+  /**
+   * Verifies a file while {@code also} reads its decompressed text on another thread (gzip files
+   * only: {@code also} is not called for anything else). Returns after both are done.
+   *
+   * @param file the file, not null
+   * @param also the second reader, or null
+   * @return the report, as {@link #verify(Path)}
+   */
+  public VerificationReport verify(Path file, TextReader also) {
     try (InputStream in = Files.newInputStream(file)) {
-      return verify(in, file.toString());
+      return verify(in, file.toString(), also);
     } catch (NoSuchFileException e) {
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "backup file " + file
           + " does not exist: check the path (db backups list shows the backups)", e);
@@ -72,7 +100,19 @@ public final class BackupVerifier {
    *     and the fix; or as {@link #verify(Path)}
    */
   public VerificationReport verifyOrThrow(Path file) {
-    VerificationReport r = verify(file);
+    return verifyOrThrow(file, null);
+  }
+
+  /**
+   * Verifies a file as {@link #verifyOrThrow(Path)} while {@code also} reads its text, as
+   * {@link #verify(Path, TextReader)}.
+   *
+   * @param file the file, not null
+   * @param also the second reader, or null
+   * @return the report of a complete file
+   */
+  public VerificationReport verifyOrThrow(Path file, TextReader also) {
+    VerificationReport r = verify(file, also);
     if (!r.complete()) {
       int more = r.errors().size() - 1;
       String fix = r.kind() == Kind.PAPERCLIP_DB ? "take a new backup or use another file"
@@ -93,6 +133,10 @@ public final class BackupVerifier {
    * @throws IOException if reading {@code in} fails for reasons other than its content
    */
   public VerificationReport verify(InputStream in, String source) throws IOException {
+    return verify(in, source, null);
+  }
+
+  private VerificationReport verify(InputStream in, String source, TextReader also) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in, 64 * 1024);
     buffered.mark(MAX_FIRST_LINE);
     byte[] magic = buffered.readNBytes(2);
@@ -113,8 +157,41 @@ public final class BackupVerifier {
     BodyDigester body = new BodyDigester();
     List<String> errors = new ArrayList<>();
     byte[] buf = new byte[64 * 1024];
+    Thread second = null;
+    InputStream gzip = new StrictGzipInputStream(nonClosing(buffered));
+    InputStream first = gzip;
+    if (also != null) {
+      List<InputStream> streams = Fanout.split(gzip, 2, "paperclip-verify-inflate");
+      first = streams.get(0);
+      InputStream other = streams.get(1);
+      second = new Thread(() -> {
+        try (other) {
+          also.read(other);
+        } catch (IOException | RuntimeException ignored) {
+          // the reader keeps its own failures
+        }
+      }, "paperclip-verify-reader");
+      second.setDaemon(true);
+      second.start();
+    }
+    try {
+      return verifyText(first, source, scan, scanner, body, errors, buf);
+    } finally {
+      first.close();
+      if (second != null) {
+        try {
+          second.join();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  private VerificationReport verifyText(InputStream gzipText, String source, Scan scan,
+      ScriptScanner scanner, BodyDigester body, List<String> errors, byte[] buf) throws IOException {
     long total = 0;
-    try (InputStream text = new StrictGzipInputStream(nonClosing(buffered))) {
+    try (InputStream text = gzipText) {
       int n;
       while ((n = text.read(buf)) > 0) {
         total += n;
