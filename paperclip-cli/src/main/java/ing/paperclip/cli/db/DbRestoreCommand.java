@@ -72,7 +72,8 @@ final class DbRestoreCommand implements Callable<Integer> {
       }
       return 0;
     }
-    RestoreService service = new RestoreService(ctx.database().migration());
+    // Its own connections, not the small migration pool: a parallel restore needs --jobs of them.
+    RestoreService service = new RestoreService(ctx.database().migrationSpec());
     long start = System.nanoTime();
     RestoreListener listener = json || !ctx.interactive() ? RestoreListener.NONE : new RestoreListener() {
       private long rows;

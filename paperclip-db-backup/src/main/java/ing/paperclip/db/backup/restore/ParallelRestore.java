@@ -40,7 +40,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
@@ -67,7 +66,7 @@ final class ParallelRestore {
   private static final Set<String> FK_KINDS = Set.of("FK CONSTRAINT");
   private static final int DEADLOCK_RETRIES = 5;
 
-  private final DataSource target;
+  private final RestoreService.Connector target;
   private final Path file;
   private final RestorePlan plan;
   private final RestoreScript script;
@@ -82,7 +81,7 @@ final class ParallelRestore {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger tablesDone = new AtomicInteger();
 
-  ParallelRestore(DataSource target, Path file, RestorePlan plan, RestoreScript script,
+  ParallelRestore(RestoreService.Connector target, Path file, RestorePlan plan, RestoreScript script,
       RestoreOptions options, RestoreListener listener, Map<String, Long> phases, long t0) {
     this.target = target;
     this.file = file;
@@ -97,7 +96,7 @@ final class ParallelRestore {
   RestoreResult run() {
     Connection main;
     try {
-      main = target.getConnection();
+      main = target.open();
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
           + RestoreService.oneLine(e), e);
@@ -162,7 +161,7 @@ final class ParallelRestore {
       for (int i = 1; i < jobs; i++) {
         Connection c;
         try {
-          c = target.getConnection();
+          c = target.open();
         } catch (SQLException e) {
           LOG.warn("restore runs with {} of {} connections: {}", i, jobs, RestoreService.oneLine(e));
           break;
@@ -573,7 +572,7 @@ final class ParallelRestore {
         // closing is all that matters
       }
     }
-    try (Connection c = target.getConnection()) {
+    try (Connection c = target.open()) {
       c.setAutoCommit(true);
       if (!pids.isEmpty()) {
         // Stops server work (e.g. an index build) whose client is gone, so its locks are released.

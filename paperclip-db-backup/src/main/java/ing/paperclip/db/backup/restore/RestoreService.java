@@ -5,12 +5,14 @@ import ing.paperclip.db.backup.script.ScriptItem;
 import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.settings.ConnectionSpec;
 import ing.paperclip.db.core.sql.SqlIdentifiers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -48,16 +51,40 @@ import org.slf4j.LoggerFactory;
 public final class RestoreService {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreService.class);
 
-  private final DataSource target;
+  private final Connector target;
   private final RestorePlanner planner = new RestorePlanner();
 
+  /** Opens a connection to the target. */
+  @FunctionalInterface
+  interface Connector {
+    Connection open() throws SQLException;
+  }
+
   /**
-   * Creates a service restoring into the database the data source connects to.
+   * Creates a service restoring into the database the data source connects to. A parallel
+   * restore takes up to {@link RestoreOptions#jobs()} connections at once from it (a pool smaller
+   * than that makes it wait for its connection timeout and go on with fewer), sets session
+   * settings on them and closes them at the end.
    *
-   * @param target the target database (a direct connection; the restore uses one connection)
+   * @param target the target database
    */
   public RestoreService(DataSource target) {
-    this.target = Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(target, "target");
+    this.target = target::getConnection;
+  }
+
+  /**
+   * Creates a service opening its own connections (no pool) to the database the spec names.
+   *
+   * @param target the target database
+   */
+  public RestoreService(ConnectionSpec target) {
+    Objects.requireNonNull(target, "target");
+    this.target = () -> {
+      Properties p = target.driverProperties();
+      p.setProperty("ApplicationName", "paperclip-db restore");
+      return DriverManager.getConnection(target.jdbcUrl(), p);
+    };
   }
 
   /** Verifies the file and returns its plan, touching no database. */
@@ -92,7 +119,7 @@ public final class RestoreService {
 
   private RestoreResult singleTransaction(Path file, RestoreOptions options, RestoreListener listener,
       RestorePlan plan, Map<String, Long> phases, long t0) {
-    try (Connection c = target.getConnection()) {
+    try (Connection c = target.open()) {
       c.setAutoCommit(false);
       Executor ex = null;
       try {
