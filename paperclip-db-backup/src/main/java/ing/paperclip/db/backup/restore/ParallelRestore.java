@@ -93,6 +93,12 @@ final class ParallelRestore {
     this.t0 = t0;
   }
 
+  /**
+   * Runs the restore.
+   *
+   * @return the result, or null when the role may not create schemas (the marker needs one) and
+   *     nothing was done: the caller restores in one transaction instead
+   */
   RestoreResult run() {
     Connection main;
     try {
@@ -109,6 +115,12 @@ final class ParallelRestore {
         if (objects > 0) {
           throw RestoreService.notEmpty(main, objects);
         }
+        if (!mayCreateSchemas(main)) {
+          LOG.info("restore of {} runs in one transaction: the role may not create the marker schema "
+              + "a parallel restore needs", file);
+          main.rollback();
+          return null;
+        }
         mark(main);
       } catch (SQLException e) {
         throw new PaperclipException(ErrorCode.RESTORE, "cannot start the restore of " + file + ": "
@@ -117,6 +129,14 @@ final class ParallelRestore {
       return load(main);
     } finally {
       closeAll();
+    }
+  }
+
+  private static boolean mayCreateSchemas(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE')")) {
+      rs.next();
+      return rs.getBoolean(1);
     }
   }
 

@@ -109,10 +109,14 @@ public final class RestoreService {
     RestoreScript script = planned.script();
     if (!options.oneTransaction()) {
       if (script != null && script.dataOnlyInBlocks()) {
-        return new ParallelRestore(target, file, plan, script, options, listener, phases, t0).run();
-      }
-      LOG.info("restore of {} runs in one transaction: {}", file, script == null
+        RestoreResult r = new ParallelRestore(target, file, plan, script, options, listener, phases, t0).run();
+        if (r != null) {
+          return r;
+        }
+      } else {
+        LOG.info("restore of {} runs in one transaction: {}", file, script == null
           ? "a " + plan.format() + " file is restored statement by statement" : "its data section is not COPY blocks only");
+      }
     }
     return singleTransaction(file, options, listener, plan, phases, t0);
   }
