@@ -157,45 +157,69 @@ public final class BackupVerifier {
     BodyDigester body = new BodyDigester();
     List<String> errors = new ArrayList<>();
     byte[] buf = new byte[64 * 1024];
-    Thread second = null;
+    // The decompressed text goes to up to three readers on their own threads: the body hash,
+    // this thread's scan (blocks, row checksums, header) and the optional second reader.
     InputStream gzip = new StrictGzipInputStream(nonClosing(buffered));
-    InputStream first = gzip;
+    List<InputStream> streams = Fanout.split(gzip, also == null ? 2 : 3, "paperclip-verify-inflate");
+    InputStream first = streams.get(0);
+    InputStream bodyText = streams.get(1);
+    Thread hasher = start("paperclip-verify-hash", () -> {
+      try (bodyText) {
+        byte[] b = new byte[64 * 1024];
+        int n;
+        while ((n = bodyText.read(b)) > 0) {
+          body.write(b, 0, n);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // the scanning thread reads the same failure and reports it
+      }
+    });
+    Thread second = null;
     if (also != null) {
-      List<InputStream> streams = Fanout.split(gzip, 2, "paperclip-verify-inflate");
-      first = streams.get(0);
-      InputStream other = streams.get(1);
-      second = new Thread(() -> {
+      InputStream other = streams.get(2);
+      second = start("paperclip-verify-reader", () -> {
         try (other) {
           also.read(other);
         } catch (IOException | RuntimeException ignored) {
           // the reader keeps its own failures
         }
-      }, "paperclip-verify-reader");
-      second.setDaemon(true);
-      second.start();
+      });
     }
     try {
-      return verifyText(first, source, scan, scanner, body, errors, buf);
+      return verifyText(first, source, scan, scanner, body, errors, buf, () -> join(hasher));
     } finally {
       first.close();
+      bodyText.close();
+      join(hasher);
       if (second != null) {
-        try {
-          second.join();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        join(second);
       }
     }
   }
 
+  private static Thread start(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   private VerificationReport verifyText(InputStream gzipText, String source, Scan scan,
-      ScriptScanner scanner, BodyDigester body, List<String> errors, byte[] buf) throws IOException {
+      ScriptScanner scanner, BodyDigester body, List<String> errors, byte[] buf, Runnable bodyDone)
+      throws IOException {
     long total = 0;
     try (InputStream text = gzipText) {
       int n;
       while ((n = text.read(buf)) > 0) {
         total += n;
-        body.write(buf, 0, n);
         scanner.write(buf, 0, n);
         if (scan.lines == 0 && total > MAX_FIRST_LINE) {
           return foreign(source, "not a paperclip-db backup: the gzip data is not a SQL script");
@@ -216,6 +240,7 @@ public final class BackupVerifier {
       }
       errors.add("the file is damaged: " + e.getMessage());
     }
+    bodyDone.run();
     if (scan.lines == 0 || !BackupFormat.FIRST_LINE.equals(scan.first)) {
       if (scan.first != null && scan.first.startsWith(LEGACY_FIRST_LINE)) {
         return legacy(source);
@@ -379,6 +404,26 @@ public final class BackupVerifier {
       int end = off + len;
       int pos = off;
       while (pos < end) {
+        if (headLen == 0 && !decided && pending.isEmpty()) {
+          // Fast path: complete lines not starting with '-' cannot be the manifest or end line.
+          int span = pos;
+          while (span < end && b[span] != '-') {
+            int nl = span;
+            while (nl < end && b[nl] != '\n') {
+              nl++;
+            }
+            if (nl == end) {
+              break;
+            }
+            span = nl + 1;
+          }
+          if (span > pos) {
+            hash(b, pos, span - pos);
+            lastWasEnd = false;
+            pos = span;
+            continue;
+          }
+        }
         int nl = pos;
         while (nl < end && b[nl] != '\n') {
           nl++;

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
  * Reads a stream once, on its own thread, and hands the same bytes to several consumers, each
  * reading its own {@link InputStream} on its own thread: decompressing a backup once for two
  * readers. A failure of the source (its very exception object) is thrown to every consumer after
- * the bytes read before it. A consumer that closes its stream early is skipped. Memory is bounded
- * by a few chunks per consumer.
+ * the bytes read before it. A consumer that closes its stream early is skipped (a read of a
+ * stream closed by another thread ends it). Memory is bounded by a few chunks per consumer.
  */
 public final class Fanout {
   private static final int CHUNK = 256 * 1024;
@@ -44,20 +44,32 @@ public final class Fanout {
   }
 
   private static void pump(InputStream source, List<Branch> branches) {
+    byte[] chunk = new byte[CHUNK];
+    int n = 0;
     try (source) {
       while (true) {
-        byte[] chunk = new byte[CHUNK];
-        int n = source.readNBytes(chunk, 0, CHUNK);
-        if (n == 0) {
+        int k = source.read(chunk, n, CHUNK - n);
+        if (k < 0) {
           break;
         }
-        byte[] data = n == CHUNK ? chunk : Arrays.copyOf(chunk, n);
-        if (!offerAll(branches, data)) {
-          return;
+        n += k;
+        if (n == CHUNK) {
+          if (!offerAll(branches, chunk)) {
+            return;
+          }
+          chunk = new byte[CHUNK];
+          n = 0;
         }
+      }
+      if (n > 0 && !offerAll(branches, Arrays.copyOf(chunk, n))) {
+        return;
       }
       offerAll(branches, END);
     } catch (IOException | RuntimeException e) {
+      // The bytes read before the failure first, as a direct reader would see them.
+      if (n > 0) {
+        offerAll(branches, Arrays.copyOf(chunk, n));
+      }
       for (Branch b : branches) {
         b.failure = e;
       }
@@ -108,7 +120,13 @@ public final class Fanout {
           return -1;
         }
         try {
-          cur = queue.take();
+          byte[] next;
+          while ((next = queue.poll(100, TimeUnit.MILLISECONDS)) == null) {
+            if (closed) {
+              return -1;
+            }
+          }
+          cur = next;
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("interrupted while reading");
@@ -116,7 +134,7 @@ public final class Fanout {
         pos = 0;
         if (cur == END) {
           ended = true;
-          Exception f = failure;
+          Exception f = closed ? null : failure;
           if (f instanceof IOException io) {
             throw io;
           }
@@ -136,6 +154,8 @@ public final class Fanout {
     public void close() {
       closed = true;
       queue.clear();
+      // wakes a reader waiting on another thread
+      queue.offer(END);
     }
   }
 }
