@@ -11,7 +11,8 @@ SRC=${BENCH_DB:-bench_paperclip}
 DATASET=${BENCH_DATASET:-../shared/bench/dataset.sql}
 OUT=bench/out; mkdir -p "$OUT"
 export PGHOST=$HOST PGPORT=$PORT PGUSER=$USER_
-[ -f paperclip-cli/target/paperclipai.jar ] || ./mvnw -B -q -DskipTests package -pl paperclip-cli -am >&2
+# Always rebuild: a stale jar would time old code.
+./mvnw -B -q -DskipTests package -pl paperclip-cli -am >&2
 JAR=paperclip-cli/target/paperclipai.jar
 
 if ! psql -Atqc "select 1 from pg_database where datname='$SRC'" | grep -q 1; then
@@ -40,7 +41,8 @@ for i in $(seq 1 "$RUNS"); do
   time_cmd pgdump_fc pg_dump -Fc -f "$OUT/dump.fc" -d "$SRC"
   rm -rf "$OUT/dump.dir"
   time_cmd pgdump_fd_j2 pg_dump -Fd -j2 -f "$OUT/dump.dir" -d "$SRC"
-  fresh bench_r1; time_cmd ours_restore java -Xmx256m -jar "$JAR" --database-url "postgres://$USER_@$HOST:$PORT/bench_r1" db restore "$(ls "$OUT"/ours/*.sql.gz)"
+  fresh bench_r1; time_cmd ours_restore java -Xmx256m -jar "$JAR" --database-url "postgres://$USER_@$HOST:$PORT/bench_r1" db restore --jobs 2 "$(ls "$OUT"/ours/*.sql.gz)"
+  fresh bench_r1; time_cmd ours_restore_1tx java -Xmx256m -jar "$JAR" --database-url "postgres://$USER_@$HOST:$PORT/bench_r1" db restore --single-transaction "$(ls "$OUT"/ours/*.sql.gz)"
   fresh bench_r2; time_cmd pgrestore pg_restore -d bench_r2 "$OUT/dump.fc"
   fresh bench_r3; time_cmd pgrestore_j2 pg_restore -j2 -d bench_r3 "$OUT/dump.fc"
 done
@@ -51,14 +53,15 @@ OURS_SIZE=$(stat -c %s "$OUT"/ours/*.sql.gz); FC_SIZE=$(stat -c %s "$OUT/dump.fc
 echo
 echo "dataset $DATASET in $SRC ($SIZE), $RUNS runs, medians (seconds), peak RSS (KB)"
 printf "%-26s %8s %10s\n" step seconds peakRSS
-for l in copy_floor ours_backup pgdump_fc pgdump_fd_j2 ours_restore pgrestore pgrestore_j2; do
+for l in copy_floor ours_backup pgdump_fc pgdump_fd_j2 ours_restore ours_restore_1tx pgrestore pgrestore_j2; do
   printf "%-26s %8s %10s\n" "$l" "$(med $l)" "$(rss $l)"
 done
 awk -v a="$(med ours_backup)" -v b="$(med pgdump_fc)" -v c="$(med copy_floor)" -v d="$(med pgdump_fd_j2)" \
-    -v r="$(med ours_restore)" -v p="$(med pgrestore_j2)" -v q="$(med pgrestore)" -v s1="$OURS_SIZE" -v s2="$FC_SIZE" 'BEGIN {
+ -v r1="$(med ours_restore_1tx)" -v r="$(med ours_restore)" -v p="$(med pgrestore_j2)" -v q="$(med pgrestore)" -v s1="$OURS_SIZE" -v s2="$FC_SIZE" 'BEGIN {
   printf "backup / pg_dump -Fc       %.2f  (target <= 0.70)\n", a/b
   printf "backup / pg_dump -Fd -j2   %.2f\n", a/d
   printf "backup / COPY floor        %.2f  (target <= 1.30)\n", a/c
   printf "restore / pg_restore       %.2f\n", r/q
   printf "restore / pg_restore -j2   %.2f  (target <= 0.80)\n", r/p
+  printf "1-tx restore / pg_restore  %.2f\n", r1/q
   printf "size / pg_dump -Fc size    %.2f  (%d vs %d bytes; target <= 1.20)\n", s1/s2, s1, s2 }'

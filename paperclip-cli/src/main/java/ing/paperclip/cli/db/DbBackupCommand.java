@@ -64,6 +64,9 @@ final class DbBackupCommand implements Callable<Integer> {
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2h",
       description = "Longest a scheduled run may take before it is cancelled (default 2h).")
   String timeout;
+  @Option(names = "--compression-level", paramLabel = "0-9",
+      description = "gzip level of the java engine (default 6; lower is faster and larger).")
+  Integer compressionLevel;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -79,6 +82,9 @@ final class DbBackupCommand implements Callable<Integer> {
         .engine(BackupEngine.parse(engine)).excludeTableData(excludeTableData).nullifyColumns(nullify);
     if (jobs != null) {
       b.jobs(jobs);
+    }
+    if (compressionLevel != null) {
+      b.compressionLevel(compressionLevel);
     }
     String pgDump = ctx.env().get("PAPERCLIP_PG_DUMP_PATH");
     if (pgDump != null && !pgDump.isBlank()) {

@@ -20,15 +20,23 @@ import picocli.CommandLine.Parameters;
 /** {@code paperclipai db restore FILE}: restore a backup into the resolved database. */
 @Command(name = "restore", mixinStandardHelpOptions = true,
     description = "Restore a backup (paperclip-db, plain pg_dump, or the original Paperclip's .sql/.sql.gz) "
-        + "into the database, in one transaction, after verifying the file. A non-empty database is "
-        + "refused unless --clean.")
+        + "into the database after verifying the file. Our files restore in parallel (--jobs); a failure "
+        + "drops everything the restore created. --single-transaction, --jobs 1, --clean and other "
+        + "formats run in one transaction. A non-empty database is refused unless --clean.")
 final class DbRestoreCommand implements Callable<Integer> {
   private final CliContext ctx;
 
   @Parameters(index = "0", paramLabel = "FILE", description = "The backup file.")
   Path file;
-  @Option(names = "--clean", description = "Drop every schema of the target first (in the same transaction).")
+  @Option(names = "--clean", description = "Drop every schema of the target first (in the same transaction; "
+      + "implies --single-transaction so that a failure keeps the old content).")
   boolean clean;
+  @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Connections for a parallel restore "
+      + "(default: processors, at most 4; 1 = one transaction).")
+  Integer jobs;
+  @Option(names = "--single-transaction", description = "Run everything in one transaction on one "
+      + "connection (slower; a failure rolls back).")
+  boolean singleTransaction;
   @Option(names = "--plan", description = "Verify the file and print the restore plan; change nothing.")
   boolean plan;
   @Option(names = "--keep-owner", description = "Run ALTER ... OWNER TO statements of pg_dump files.")
@@ -42,7 +50,12 @@ final class DbRestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    RestoreOptions options = new RestoreOptions(clean, !keepOwner);
+    int j = jobs == null ? RestoreOptions.defaultJobs() : jobs;
+    if (j < 1 || j > RestoreOptions.MAX_JOBS) {
+      throw new ing.paperclip.db.core.PaperclipException(ing.paperclip.db.core.ErrorCode.INVALID_INPUT,
+          "--jobs must be between 1 and " + RestoreOptions.MAX_JOBS + ", got " + j);
+    }
+    RestoreOptions options = new RestoreOptions(clean, !keepOwner, j, singleTransaction);
     if (plan) {
       RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner().plan(file, options.noOwner());
       if (json) {
@@ -59,7 +72,8 @@ final class DbRestoreCommand implements Callable<Integer> {
       }
       return 0;
     }
-    RestoreService service = new RestoreService(ctx.database().migration());
+    // Its own connections, not the small migration pool: a parallel restore needs --jobs of them.
+    RestoreService service = new RestoreService(ctx.database().migrationSpec());
     long start = System.nanoTime();
     RestoreListener listener = json || !ctx.interactive() ? RestoreListener.NONE : new RestoreListener() {
       private long rows;
@@ -79,12 +93,16 @@ final class DbRestoreCommand implements Callable<Integer> {
       m.put("tables", r.tables());
       m.put("rows", r.rows());
       m.put("cleaned", r.cleaned());
+      m.put("jobs", r.jobs());
+      m.put("singleTransaction", r.singleTransaction());
       m.put("durationMillis", r.duration().toMillis());
+      m.put("phaseMillis", r.phaseMillis());
       m.put("warnings", r.warnings());
       ctx.printJson(m);
     } else {
-      ctx.out().printf(Locale.ROOT, "restored %s (%s): %d tables, %d rows, %d statements in %.1f s%n",
-          r.file().getFileName(), r.format(), r.tables(), r.rows(), r.statements(), r.duration().toMillis() / 1000.0);
+      ctx.out().printf(Locale.ROOT, "restored %s (%s): %d tables, %d rows, %d statements in %.1f s (%s)%n",
+          r.file().getFileName(), r.format(), r.tables(), r.rows(), r.statements(), r.duration().toMillis() / 1000.0,
+          r.singleTransaction() ? "one transaction" : r.jobs() + " connections");
       r.warnings().forEach(w -> ctx.err().println("warning: " + w));
     }
     return 0;

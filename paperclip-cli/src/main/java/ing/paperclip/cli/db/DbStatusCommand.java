@@ -3,6 +3,7 @@ package ing.paperclip.cli.db;
 import ing.paperclip.cli.CliContext;
 import ing.paperclip.cli.Database;
 import ing.paperclip.cli.EmbeddedStart;
+import ing.paperclip.db.backup.restore.RestoreService;
 import ing.paperclip.db.core.migrate.MigrationState;
 import ing.paperclip.db.core.settings.DatabaseMode;
 import ing.paperclip.db.core.settings.DatabaseSettings;
@@ -55,6 +56,12 @@ final class DbStatusCommand implements Callable<Integer> {
       r.put("pendingMigrations", p.pending().stream().map(MigrationState.Changeset::id).toList());
     } else if (m instanceof MigrationState.Unsafe u) {
       r.put("unsafeReason", "the database holds " + u.tables() + " tables but no migration journal");
+    }
+    try (java.sql.Connection c = db.migration().getConnection()) {
+      RestoreService.interruptedRestore(c).ifPresent(x -> r.put("interruptedRestore", x
+          + " was interrupted: the database holds part of a backup; restore again with --clean, or drop and recreate it"));
+    } catch (java.sql.SQLException ex) {
+      r.put("interruptedRestore", "unknown (" + ex.getMessage() + ")");
     }
     if (json) {
       ctx.printJson(r);

@@ -15,7 +15,7 @@ class BackupOptionsTest {
     assertEquals("paperclip", o.filenamePrefix());
     assertEquals(BackupEngine.JAVA, o.engine());
     assertEquals(Math.min(2, Runtime.getRuntime().availableProcessors()), o.jobs());
-    assertEquals(6, o.compressionLevel());
+    assertEquals(4, o.compressionLevel());
     assertEquals(o, o.toBuilder().build());
   }
 

@@ -45,8 +45,9 @@ class ParallelRoundTripIT {
   }
 
   private static List<BackupManifest.TableEntry> sorted(BackupManifest m) {
+    // member positions differ between serial and parallel files; rows and checksums must not
     return m.tables().stream().sorted(Comparator.comparing(BackupManifest.TableEntry::qualifiedName))
-        .toList();
+        .map(t -> new BackupManifest.TableEntry(t.schema(), t.table(), t.rows(), t.sha256())).toList();
   }
 
   @Test

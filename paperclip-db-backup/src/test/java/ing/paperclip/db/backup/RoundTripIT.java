@@ -20,6 +20,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
@@ -54,26 +55,140 @@ class RoundTripIT {
   }
 
   private Path backup(TestDatabase source) {
-    BackupResult r = new BackupService(source.spec(), dir.resolve("backups"), new CatalogSchemaScripter(),
-        BackupOptions.defaults()).backup();
+    return backup(source, 2);
+  }
+
+  private Path backup(TestDatabase source, int jobs) {
+    BackupResult r = new BackupService(source.spec(), dir.resolve("backups-j" + jobs), new CatalogSchemaScripter(),
+        BackupOptions.builder().jobs(jobs).build()).backup();
     return r.file();
   }
 
-  /** Backs up, restores twice (executor, psql) and compares both with the source. */
+  /**
+   * Backs up with parallel workers (each table in a gzip member of its own, located by the
+   * manifest) and serially (no member offsets), restores in parallel (members inflated by the
+   * workers; the serial file read in one pass), in one transaction and through psql, and compares
+   * every result with the source.
+   */
   private void roundTrip(TestDatabase source) throws Exception {
-    Path file = backup(source);
-    TestDatabase viaExecutor = source.sibling("rt_exec");
+    Path file = backup(source, 2);
+    Path serialFile = backup(source, 1);
+    record Way(String name, Path file, RestoreOptions options) {}
+    List<Way> ways = List.of(
+        new Way("parallel", file, RestoreOptions.DEFAULTS.withJobs(3)),
+        new Way("parallel_serial_file", serialFile, RestoreOptions.DEFAULTS.withJobs(2)),
+        new Way("one_tx", file, RestoreOptions.DEFAULTS.withJobs(2).withSingleTransaction(true)));
+    for (Way w : ways) {
+      TestDatabase target = source.sibling("rt_" + w.name());
+      try {
+        RestoreResult r = new RestoreService(target.dataSource()).restore(w.file(), w.options(), RestoreListener.NONE);
+        assertEquals("paperclip-db", r.format());
+        assertEquals(w.options().oneTransaction(), r.singleTransaction(), w.name());
+        DatabaseComparator.assertSameSchemaAndData(source, target);
+        try (java.sql.Connection c = target.connect()) {
+          assertTrue(RestoreService.interruptedRestore(c).isEmpty(), "marker dropped");
+        }
+      } finally {
+        target.drop();
+      }
+    }
     TestDatabase viaPsql = source.sibling("rt_psql");
     try {
-      RestoreResult r = new RestoreService(viaExecutor.dataSource()).restore(file, RestoreOptions.DEFAULTS,
-          RestoreListener.NONE);
-      assertEquals("paperclip-db", r.format());
-      DatabaseComparator.assertSameSchemaAndData(source, viaExecutor);
       ItSupport.psqlRestore(file, viaPsql);
       DatabaseComparator.assertSameSchemaAndData(source, viaPsql);
     } finally {
-      viaExecutor.drop();
       viaPsql.drop();
+    }
+  }
+
+  @Test
+  void aFailureDuringAParallelRestoreLeavesTheTargetEmpty(TestDatabase db) throws Exception {
+    TestDatabase src = db.sibling("pfail_src");
+    TestDatabase target = db.sibling("pfail_target");
+    try {
+      // An index whose expression fails on the target only (a database setting the restore's
+      // connections inherit), after the rows are in: the failure comes mid-restore.
+      src.execute("""
+          CREATE SCHEMA app;
+          CREATE FUNCTION app.guard(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
+          BEGIN
+            IF current_setting('paperclip_test.fail', true) = 'yes' THEN
+              RAISE EXCEPTION 'index build refused on purpose';
+            END IF;
+            RETURN x;
+          END $$;
+          CREATE TABLE app.big (id int PRIMARY KEY, payload text);
+          INSERT INTO app.big SELECT g, md5(g::text) FROM generate_series(1, 20000) g;
+          CREATE TABLE app.other (id int PRIMARY KEY, big_id int REFERENCES app.big (id));
+          INSERT INTO app.other SELECT g, g FROM generate_series(1, 5000) g;
+          CREATE INDEX big_guard ON app.big (app.guard(id));
+          """);
+      Path file = backup(src);
+      target.execute("ALTER DATABASE " + ing.paperclip.db.core.sql.SqlIdentifiers.quote(target.name())
+          + " SET paperclip_test.fail = 'yes'");
+      Map<String, String> before = DatabaseComparator.fingerprints(target);
+      PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.dataSource())
+          .restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE));
+      assertEquals(ErrorCode.RESTORE, e.code());
+      assertTrue(e.getMessage().contains("index build refused on purpose"), e.getMessage());
+      assertTrue(e.getMessage().contains("undone") && e.getMessage().contains("empty again"), e.getMessage());
+      assertEquals(before, DatabaseComparator.fingerprints(target));
+      try (java.sql.Connection c = target.connect()) {
+        assertEquals(0, countUserObjects(c), "nothing left behind");
+        assertTrue(RestoreService.interruptedRestore(c).isEmpty());
+      }
+      target.execute("ALTER DATABASE " + ing.paperclip.db.core.sql.SqlIdentifiers.quote(target.name())
+          + " RESET paperclip_test.fail");
+      new RestoreService(target.dataSource()).restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE);
+      DatabaseComparator.assertSameSchemaAndData(src, target);
+    } finally {
+      src.drop();
+      target.drop();
+    }
+  }
+
+  @Test
+  void anInterruptedParallelRestoreIsReportedAndCleanRestoresOverIt(TestDatabase db) throws Exception {
+    TestDatabase src = db.sibling("pint_src");
+    TestDatabase target = db.sibling("pint_target");
+    try {
+      src.execute("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100)");
+      Path file = backup(src);
+      // What a killed parallel restore leaves: its marker and part of the data.
+      target.execute("""
+          CREATE SCHEMA paperclip_restore_in_progress;
+          CREATE TABLE paperclip_restore_in_progress.started (started_at timestamptz NOT NULL DEFAULT now(),
+            file text NOT NULL, jobs int NOT NULL);
+          INSERT INTO paperclip_restore_in_progress.started (file, jobs) VALUES ('/backups/x.sql.gz', 2);
+          CREATE TABLE t (id int);
+          """);
+      try (java.sql.Connection c = target.connect()) {
+        assertTrue(RestoreService.interruptedRestore(c).orElseThrow().contains("/backups/x.sql.gz"));
+      }
+      PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.dataSource())
+          .restore(file, RestoreOptions.DEFAULTS, RestoreListener.NONE));
+      assertTrue(e.getMessage().contains("partial restore") && e.getMessage().contains("--clean"), e.getMessage());
+      new RestoreService(target.dataSource()).restore(file, RestoreOptions.DEFAULTS.withClean(true), RestoreListener.NONE);
+      DatabaseComparator.assertSameSchemaAndData(src, target);
+      try (java.sql.Connection c = target.connect()) {
+        assertTrue(RestoreService.interruptedRestore(c).isEmpty());
+      }
+    } finally {
+      src.drop();
+      target.drop();
+    }
+  }
+
+  private static int countUserObjects(java.sql.Connection c) throws java.sql.SQLException {
+    try (java.sql.Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+        "SELECT (SELECT count(*) FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace"
+            + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%')"
+            + " + (SELECT count(*) FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'public')"
+            + " AND nspname NOT LIKE 'pg\\_%')"
+            + " + (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+            + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema'))")) {
+      rs.next();
+      return rs.getInt(1);
     }
   }
 

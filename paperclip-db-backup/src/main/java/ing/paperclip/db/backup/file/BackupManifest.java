@@ -1,5 +1,6 @@
 package ing.paperclip.db.backup.file;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import ing.paperclip.db.backup.internal.Json;
@@ -108,9 +109,16 @@ public record BackupManifest(
    * @param table the table's name
    * @param rows the number of data lines
    * @param sha256 lower-case hex SHA-256 of the data lines, each with its {@code \n}
+   * @param memberOffset where the gzip member holding exactly this table's data block (its
+   *     {@code -- data:} line, COPY statement, rows and end marker) starts in the file, or null
+   *     when the block shares a member with other text (serial backups, files written before
+   *     offsets were recorded); lets a parallel restore inflate each table on its own
+   * @param memberLength the compressed length of that member, or null with {@code memberOffset}
    */
-  @JsonPropertyOrder({"schema", "table", "rows", "sha256"})
-  public record TableEntry(String schema, String table, long rows, String sha256) {
+  @JsonPropertyOrder({"schema", "table", "rows", "sha256", "memberOffset", "memberLength"})
+  public record TableEntry(String schema, String table, long rows, String sha256,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long memberOffset,
+      @JsonInclude(JsonInclude.Include.NON_NULL) Long memberLength) {
     /** Validates. */
     public TableEntry {
       Objects.requireNonNull(schema, "schema");
@@ -119,6 +127,26 @@ public record BackupManifest(
       if (rows < 0) {
         throw new IllegalArgumentException("rows must be >= 0, got " + rows);
       }
+      if ((memberOffset == null) != (memberLength == null)
+          || (memberOffset != null && (memberOffset < 0 || memberLength <= 0))) {
+        throw new IllegalArgumentException("memberOffset and memberLength must both be absent or "
+            + "both set (offset >= 0, length > 0), got " + memberOffset + " and " + memberLength);
+      }
+    }
+
+    /** Creates an entry without a member position. */
+    public TableEntry(String schema, String table, long rows, String sha256) {
+      this(schema, table, rows, sha256, null, null);
+    }
+
+    /** Returns a copy locating the table's own gzip member. */
+    public TableEntry withMember(long offset, long length) {
+      return new TableEntry(schema, table, rows, sha256, offset, length);
+    }
+
+    /** Tells whether the table's data block is a gzip member of its own at a known position. */
+    public boolean hasMember() {
+      return memberOffset != null;
     }
 
     /** Returns {@code schema.table}, unquoted. */

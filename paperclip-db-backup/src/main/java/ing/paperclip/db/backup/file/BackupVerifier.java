@@ -3,6 +3,7 @@ package ing.paperclip.db.backup.file;
 import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
 import ing.paperclip.db.backup.file.VerificationReport.Kind;
 import ing.paperclip.db.backup.file.VerificationReport.TableCheck;
+import ing.paperclip.db.backup.internal.Fanout;
 import ing.paperclip.db.backup.internal.ScriptScanner;
 import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
@@ -52,8 +53,35 @@ public final class BackupVerifier {
    *     {@link ErrorCode#IO} if it cannot be read
    */
   public VerificationReport verify(Path file) {
+    return verify(file, null);
+  }
+
+  /**
+   * Reads a file's decompressed text besides the verification: called on another thread with a
+   * stream of the same text the verifier reads, so that the file is decompressed once for both.
+   */
+  @FunctionalInterface
+  public interface TextReader {
+    /**
+     * Reads the text; exceptions are the reader's to keep (the verification ignores them).
+     *
+     * @param text the decompressed text; a damaged or truncated file ends it with the same
+     *     exception the verification sees
+     */
+    void read(InputStream text);
+  }
+
+  /**
+   * Verifies a file while {@code also} reads its decompressed text on another thread (gzip files
+   * only: {@code also} is not called for anything else). Returns after both are done.
+   *
+   * @param file the file, not null
+   * @param also the second reader, or null
+   * @return the report, as {@link #verify(Path)}
+   */
+  public VerificationReport verify(Path file, TextReader also) {
     try (InputStream in = Files.newInputStream(file)) {
-      return verify(in, file.toString());
+      return verify(in, file.toString(), also);
     } catch (NoSuchFileException e) {
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "backup file " + file
           + " does not exist: check the path (db backups list shows the backups)", e);
@@ -72,7 +100,19 @@ public final class BackupVerifier {
    *     and the fix; or as {@link #verify(Path)}
    */
   public VerificationReport verifyOrThrow(Path file) {
-    VerificationReport r = verify(file);
+    return verifyOrThrow(file, null);
+  }
+
+  /**
+   * Verifies a file as {@link #verifyOrThrow(Path)} while {@code also} reads its text, as
+   * {@link #verify(Path, TextReader)}.
+   *
+   * @param file the file, not null
+   * @param also the second reader, or null
+   * @return the report of a complete file
+   */
+  public VerificationReport verifyOrThrow(Path file, TextReader also) {
+    VerificationReport r = verify(file, also);
     if (!r.complete()) {
       int more = r.errors().size() - 1;
       String fix = r.kind() == Kind.PAPERCLIP_DB ? "take a new backup or use another file"
@@ -93,6 +133,10 @@ public final class BackupVerifier {
    * @throws IOException if reading {@code in} fails for reasons other than its content
    */
   public VerificationReport verify(InputStream in, String source) throws IOException {
+    return verify(in, source, null);
+  }
+
+  private VerificationReport verify(InputStream in, String source, TextReader also) throws IOException {
     BufferedInputStream buffered = new BufferedInputStream(in, 64 * 1024);
     buffered.mark(MAX_FIRST_LINE);
     byte[] magic = buffered.readNBytes(2);
@@ -113,12 +157,69 @@ public final class BackupVerifier {
     BodyDigester body = new BodyDigester();
     List<String> errors = new ArrayList<>();
     byte[] buf = new byte[64 * 1024];
+    // The decompressed text goes to up to three readers on their own threads: the body hash,
+    // this thread's scan (blocks, row checksums, header) and the optional second reader.
+    InputStream gzip = new StrictGzipInputStream(nonClosing(buffered));
+    List<InputStream> streams = Fanout.split(gzip, also == null ? 2 : 3, "paperclip-verify-inflate");
+    InputStream first = streams.get(0);
+    InputStream bodyText = streams.get(1);
+    Thread hasher = start("paperclip-verify-hash", () -> {
+      try (bodyText) {
+        byte[] b = new byte[64 * 1024];
+        int n;
+        while ((n = bodyText.read(b)) > 0) {
+          body.write(b, 0, n);
+        }
+      } catch (IOException | RuntimeException ignored) {
+        // the scanning thread reads the same failure and reports it
+      }
+    });
+    Thread second = null;
+    if (also != null) {
+      InputStream other = streams.get(2);
+      second = start("paperclip-verify-reader", () -> {
+        try (other) {
+          also.read(other);
+        } catch (IOException | RuntimeException ignored) {
+          // the reader keeps its own failures
+        }
+      });
+    }
+    try {
+      return verifyText(first, source, scan, scanner, body, errors, buf, () -> join(hasher));
+    } finally {
+      first.close();
+      bodyText.close();
+      join(hasher);
+      if (second != null) {
+        join(second);
+      }
+    }
+  }
+
+  private static Thread start(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static void join(Thread t) {
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private VerificationReport verifyText(InputStream gzipText, String source, Scan scan,
+      ScriptScanner scanner, BodyDigester body, List<String> errors, byte[] buf, Runnable bodyDone)
+      throws IOException {
     long total = 0;
-    try (InputStream text = new StrictGzipInputStream(nonClosing(buffered))) {
+    try (InputStream text = gzipText) {
       int n;
       while ((n = text.read(buf)) > 0) {
         total += n;
-        body.write(buf, 0, n);
         scanner.write(buf, 0, n);
         if (scan.lines == 0 && total > MAX_FIRST_LINE) {
           return foreign(source, "not a paperclip-db backup: the gzip data is not a SQL script");
@@ -139,6 +240,7 @@ public final class BackupVerifier {
       }
       errors.add("the file is damaged: " + e.getMessage());
     }
+    bodyDone.run();
     if (scan.lines == 0 || !BackupFormat.FIRST_LINE.equals(scan.first)) {
       if (scan.first != null && scan.first.startsWith(LEGACY_FIRST_LINE)) {
         return legacy(source);
@@ -302,6 +404,26 @@ public final class BackupVerifier {
       int end = off + len;
       int pos = off;
       while (pos < end) {
+        if (headLen == 0 && !decided && pending.isEmpty()) {
+          // Fast path: complete lines not starting with '-' cannot be the manifest or end line.
+          int span = pos;
+          while (span < end && b[span] != '-') {
+            int nl = span;
+            while (nl < end && b[nl] != '\n') {
+              nl++;
+            }
+            if (nl == end) {
+              break;
+            }
+            span = nl + 1;
+          }
+          if (span > pos) {
+            hash(b, pos, span - pos);
+            lastWasEnd = false;
+            pos = span;
+            continue;
+          }
+        }
         int nl = pos;
         while (nl < end && b[nl] != '\n') {
           nl++;

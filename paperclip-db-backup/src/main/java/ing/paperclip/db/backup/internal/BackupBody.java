@@ -18,6 +18,8 @@ public final class BackupBody {
   private final int level;
   private final MessageDigest digest = Sha256.newDigest();
   private long bodyBytes;
+  /** Compressed bytes written to the file through this body (the whole file: the body starts it). */
+  private long fileBytes;
   private GzipMember member;
   private boolean trailerWritten;
   private byte last = '\n';
@@ -49,7 +51,19 @@ public final class BackupBody {
    * @param level the deflate level
    */
   public BackupBody(OutputStream file, int level) {
-    this.file = file;
+    this.file = new java.io.FilterOutputStream(file) {
+      @Override
+      public void write(int b) throws IOException {
+        out.write(b);
+        fileBytes++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        out.write(b, off, len);
+        fileBytes += len;
+      }
+    };
     this.level = level;
   }
 
@@ -78,9 +92,12 @@ public final class BackupBody {
   /**
    * Appends a spool holding exactly one complete gzip member of body text: its compressed bytes
    * are copied as they are, and inflated once to update the body hash and size.
+   *
+   * @return where the member starts in the file (its length is {@link Spool#size()})
    */
-  public void appendMember(Spool spool) throws IOException {
+  public long appendMember(Spool spool) throws IOException {
     endMember();
+    long offset = fileBytes;
     spool.copyTo(file);
     byte[] buf = new byte[64 * 1024];
     try (InputStream in = new StrictGzipInputStream(spool.open())) {
@@ -91,6 +108,7 @@ public final class BackupBody {
         last = buf[n - 1];
       }
     }
+    return offset;
   }
 
   private void endMember() throws IOException {

@@ -309,10 +309,10 @@ public final class JavaEngine {
           }
           throw new IOException("backup worker failed: " + cause, cause);
         }
-        body.appendMember(p.spool());
+        long offset = body.appendMember(p.spool());
+        tables.add(p.entry().withMember(offset, p.spool().size()));
         p.spool().discard();
         spools.remove(p.spool());
-        tables.add(p.entry());
         listener.tableDone(p.table().qualifiedName(), p.entry().rows(), body.bodyBytes());
       }
       ok = true;

@@ -101,6 +101,29 @@ public final class ScriptScanner extends OutputStream {
     int end = off + len;
     int pos = off;
     while (pos < end) {
+      if (inCopy && pendingLen == 0 && !decided) {
+        // Fast path: complete data lines that cannot be the end marker are hashed in one span.
+        int span = pos;
+        long n = 0;
+        while (span < end && !(b[span] == '\\' && (span + 1 >= end || b[span + 1] == '.'))) {
+          int nl = span;
+          while (nl < end && b[nl] != '\n') {
+            nl++;
+          }
+          if (nl == end) {
+            break;
+          }
+          span = nl + 1;
+          n++;
+        }
+        if (n > 0) {
+          digest.update(b, pos, span - pos);
+          rows += n;
+          lineNumber += n;
+          pos = span;
+          continue;
+        }
+      }
       int nl = pos;
       while (nl < end && b[nl] != '\n') {
         nl++;

@@ -1,19 +1,63 @@
 package ing.paperclip.db.backup.restore;
 
 /**
- * How to restore.
+ * How to restore. Immutable.
  *
  * @param clean drop every non-system schema and non-default extension of the target first (in
- *     the restore's transaction); without it a non-empty target is refused
+ *     the restore's transaction); without it a non-empty target is refused. A clean restore always
+ *     runs in one transaction, so that a failure keeps the target's previous content
  * @param noOwner skip {@code ALTER ... OWNER TO} statements (pg_dump files name roles that may
  *     not exist on the target); our own files carry no ownership
+ * @param jobs connections used by a parallel restore, 1 to {@link #MAX_JOBS}; 1 means one
+ *     transaction on one connection
+ * @param singleTransaction run everything in one transaction on one connection whatever
+ *     {@code jobs} says (slower; a failure rolls back instead of being undone)
  */
-public record RestoreOptions(boolean clean, boolean noOwner) {
-  /** The defaults: refuse non-empty targets, skip ownership. */
-  public static final RestoreOptions DEFAULTS = new RestoreOptions(false, true);
+public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean singleTransaction) {
+  /** The largest number of jobs accepted. */
+  public static final int MAX_JOBS = 64;
+
+  /** The defaults: refuse non-empty targets, skip ownership, {@link #defaultJobs()} jobs. */
+  public static final RestoreOptions DEFAULTS = new RestoreOptions(false, true, defaultJobs(), false);
+
+  /** Validates. */
+  public RestoreOptions {
+    if (jobs < 1 || jobs > MAX_JOBS) {
+      throw new IllegalArgumentException("restore jobs must be between 1 and " + MAX_JOBS + ", got "
+          + jobs);
+    }
+  }
+
+  /** Creates options with {@link #defaultJobs()} jobs (one transaction when {@code clean}). */
+  public RestoreOptions(boolean clean, boolean noOwner) {
+    this(clean, noOwner, defaultJobs(), false);
+  }
+
+  /**
+   * Returns the default number of jobs: the available processors, at least 1 and at most 4 (the
+   * server does most of the work; more connections than cores only contend).
+   */
+  public static int defaultJobs() {
+    return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  }
 
   /** Returns a copy with {@code clean} set. */
   public RestoreOptions withClean(boolean value) {
-    return new RestoreOptions(value, noOwner);
+    return new RestoreOptions(value, noOwner, jobs, singleTransaction);
+  }
+
+  /** Returns a copy with {@code jobs} set. */
+  public RestoreOptions withJobs(int value) {
+    return new RestoreOptions(clean, noOwner, value, singleTransaction);
+  }
+
+  /** Returns a copy with {@code singleTransaction} set. */
+  public RestoreOptions withSingleTransaction(boolean value) {
+    return new RestoreOptions(clean, noOwner, jobs, value);
+  }
+
+  /** Tells whether these options ask for one transaction (jobs 1, --single-transaction or --clean). */
+  public boolean oneTransaction() {
+    return jobs == 1 || singleTransaction || clean;
   }
 }

@@ -93,17 +93,40 @@ public final class RestorePlanner {
    *     truncated or not a backup
    */
   public RestorePlan plan(Path file, boolean noOwner) {
+    return plan(file, noOwner, false).plan();
+  }
+
+  /** A plan and, when asked for and the file is ours, the script a parallel restore runs. */
+  record Planned(RestorePlan plan, RestoreScript script) {}
+
+  /**
+   * Verifies and plans; our files are decompressed once for both, verified and parsed on
+   * separate threads, and a verification failure wins over a parse failure.
+   */
+  Planned plan(Path file, boolean noOwner, boolean collectScript) {
     if (!Files.isRegularFile(file)) {
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such backup file: " + file
           + "; check the path (list backups with 'paperclipai db backups list')");
     }
     String format = detectFormat(file);
     List<String> warnings = new ArrayList<>();
+    Collector c = new Collector(format, noOwner, collectScript && format.equals(FORMAT_OURS));
+    RuntimeException[] parseFailure = new RuntimeException[1];
+    BackupVerifier.TextReader parse = in -> {
+      try {
+        new ScriptReader(in).read(c);
+      } catch (IOException e) {
+        parseFailure[0] = new PaperclipException(ErrorCode.CORRUPT_FILE, "cannot read " + file + ": "
+            + e.getMessage() + "; the file is damaged or truncated, use another backup", e);
+      } catch (RuntimeException e) {
+        parseFailure[0] = e;
+      }
+    };
     BackupManifest manifest = null;
     switch (format) {
       case FORMAT_OURS -> {
-        VerificationReport report = verifier.verifyOrThrow(file);
-        manifest = report.manifest();
+        // One decompression feeds both the verification and the parse, on separate threads.
+        manifest = verifier.verifyOrThrow(file, parse).manifest();
         if (manifest != null && manifest.transforms() != null) {
           if (!manifest.transforms().excludedTableData().isEmpty()) {
             warnings.add("the backup left out the rows of " + String.join(", ", manifest.transforms().excludedTableData()));
@@ -113,17 +136,20 @@ public final class RestorePlanner {
           }
         }
       }
-      case FORMAT_PG_DUMP, FORMAT_LEGACY -> warnings.add("a " + format + " file has no checksums: "
-          + "it was checked for completeness only");
+      case FORMAT_PG_DUMP, FORMAT_LEGACY -> {
+        warnings.add("a " + format + " file has no checksums: it was checked for completeness only");
+        try (InputStream in = BackupFormat.openText(file)) {
+          parse.read(in);
+        } catch (IOException e) {
+          parseFailure[0] = new PaperclipException(ErrorCode.CORRUPT_FILE, "cannot read " + file + ": "
+              + e.getMessage() + "; the file is damaged or truncated, use another backup", e);
+        }
+      }
       default -> throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is not a backup this tool "
           + "can read (not a paperclip-db, pg_dump plain or Paperclip backup); use another file");
     }
-    Collector c = new Collector(format, noOwner);
-    try (InputStream in = BackupFormat.openText(file)) {
-      new ScriptReader(new InputStreamReader(in, StandardCharsets.UTF_8)).read(c);
-    } catch (IOException e) {
-      throw new PaperclipException(ErrorCode.CORRUPT_FILE, "cannot read " + file + ": "
-          + e.getMessage() + "; the file is damaged or truncated, use another backup", e);
+    if (parseFailure[0] != null) {
+      throw parseFailure[0];
     }
     c.flushInserts();
     if (format.equals(FORMAT_PG_DUMP) && !c.sawPgDumpComplete) {
@@ -135,7 +161,8 @@ public final class RestorePlanner {
           + "final COMMIT: it is truncated; use another file");
     }
     warnings.addAll(c.warnings);
-    return new RestorePlan(file, format, c.steps, warnings);
+    RestorePlan plan = new RestorePlan(file, format, c.steps, warnings);
+    return new Planned(plan, c.collect ? c.script(manifest) : null);
   }
 
   /** Returns whether a statement is an ownership change that {@code noOwner} skips. */
@@ -192,12 +219,86 @@ public final class RestorePlanner {
     long insertCount;
     String section = "pre-data";
     String[] copy;
+    String copySql;
     long copyRows;
     long copyLine;
+    // the script of a parallel restore (our files only)
+    final boolean collect;
+    final List<String> settings = new ArrayList<>();
+    final List<EntryBuilder> pre = new ArrayList<>();
+    final List<EntryBuilder> post = new ArrayList<>();
+    final List<RestoreScript.TableData> tableData = new ArrayList<>();
+    boolean dataOnlyInBlocks = true;
+    EntryBuilder current;
 
-    Collector(String format, boolean noOwner) {
+    Collector(String format, boolean noOwner, boolean collect) {
       this.format = format;
       this.noOwner = noOwner;
+      this.collect = collect;
+    }
+
+    /** One entry's statements while they are read. */
+    private static final class EntryBuilder {
+      final String kind;
+      final String name;
+      final long line;
+      final String section;
+      final List<String> deps;
+      final List<String> sql = new ArrayList<>();
+
+      EntryBuilder(String kind, String name, long line, String section, List<String> deps) {
+        this.kind = kind;
+        this.name = name;
+        this.line = line;
+        this.section = section;
+        this.deps = deps;
+      }
+
+      RestoreScript.Entry build() {
+        return new RestoreScript.Entry(kind, name, sql, line, deps);
+      }
+    }
+
+    /** Files a statement of our script: a setting before the first section, else part of an entry. */
+    private void collect(ScriptItem.Statement s, String kind, String name, boolean newEntry) {
+      collect(s, kind, name, newEntry, List.of());
+    }
+
+    private void collect(ScriptItem.Statement s, String kind, String name, boolean newEntry, List<String> deps) {
+      if (!collect) {
+        return;
+      }
+      String sec = s.section();
+      if (sec.isEmpty()) {
+        settings.add(s.sql());
+        return;
+      }
+      if (!sec.equals("pre-data") && !sec.equals("post-data")) {
+        dataOnlyInBlocks = false;
+        return;
+      }
+      if (newEntry || current == null || !current.section.equals(sec)) {
+        current = new EntryBuilder(kind, name, s.line(), sec, deps);
+        (sec.equals("pre-data") ? pre : post).add(current);
+      }
+      current.sql.add(s.sql());
+    }
+
+    RestoreScript script(BackupManifest manifest) {
+      List<RestoreScript.TableData> located = tableData;
+      if (manifest != null && manifest.tables().size() == tableData.size()) {
+        List<RestoreScript.TableData> out = new ArrayList<>();
+        for (int i = 0; i < tableData.size(); i++) {
+          RestoreScript.TableData t = tableData.get(i);
+          BackupManifest.TableEntry e = manifest.tables().get(i);
+          boolean same = e.schema().equals(t.schema()) && e.table().equals(t.table()) && e.hasMember();
+          out.add(same ? new RestoreScript.TableData(t.schema(), t.table(), t.copySql(), t.rows(), t.line(),
+              e.memberOffset(), e.memberLength()) : t);
+        }
+        located = out;
+      }
+      return new RestoreScript(settings, pre.stream().map(EntryBuilder::build).toList(),
+          post.stream().map(EntryBuilder::build).toList(), located, dataOnlyInBlocks);
     }
 
     @Override
@@ -210,6 +311,7 @@ public final class RestorePlanner {
       if (item instanceof ScriptItem.CopyStart cs) {
         flushInserts();
         copy = copyTarget(cs.sql());
+        copySql = cs.sql();
         copyRows = 0;
         copyLine = cs.line();
         return;
@@ -218,6 +320,7 @@ public final class RestorePlanner {
       String sql = s.sql();
       Matcher ins = INSERT_INTO.matcher(sql);
       if (ins.matches()) {
+        dataOnlyInBlocks = false;
         String table = String.join(".", splitQualified(ins.group(1)));
         if (!table.equals(insertTable)) {
           flushInserts();
@@ -241,6 +344,7 @@ public final class RestorePlanner {
       String w = ScriptReader.firstWord(sql);
       if (w.equals("SET") || sql.startsWith("SELECT pg_catalog.set_config")) {
         steps.add(new RestoreStep.SessionSetting(sql));
+        collect(s, "SET", "", false);
         return;
       }
       if (!s.section().isEmpty()) {
@@ -262,12 +366,14 @@ public final class RestorePlanner {
             }
           }
           created.add(key);
+          collect(s, kind, schema.isEmpty() ? name : schema + "." + name, true, deps);
           steps.add(new RestoreStep.CreateObject(section, kind, schema.isEmpty() ? name : schema + "." + name, deps, s.line()));
           return;
         } catch (IOException ex) {
           warnings.add("unreadable entry line at " + s.line());
         }
       }
+      collect(s, "SQL", "", false);
       Matcher toc = PG_DUMP_TOC.matcher(label);
       if (toc.matches()) {
         String type = toc.group(2);
@@ -293,8 +399,21 @@ public final class RestorePlanner {
     }
 
     @Override
+    public boolean takesCopyData() {
+      return true;
+    }
+
+    @Override
+    public void copyData(byte[] b, int off, int len, int newlines) {
+      copyRows += newlines;
+    }
+
+    @Override
     public void copyEnd() {
       steps.add(new RestoreStep.LoadTableData(copy[0], copy[1], copyRows, copyLine));
+      if (collect) {
+        tableData.add(new RestoreScript.TableData(copy[0], copy[1], copySql, copyRows, copyLine, null, null));
+      }
       copy = null;
     }
 

@@ -2,7 +2,10 @@ package ing.paperclip.db.backup.restore;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a restore did.
@@ -15,11 +18,20 @@ import java.util.List;
  * @param cleaned whether the target was cleaned first
  * @param duration wall time
  * @param warnings notes for the user (e.g. partial data)
+ * @param jobs connections used: 1 for a restore in one transaction
+ * @param phaseMillis wall time per phase in milliseconds, in order ({@code verify}, {@code
+ *     pre-data}, {@code data}, {@code post-data}, ...)
  */
 public record RestoreResult(Path file, String format, long statements, long tables, long rows,
-    boolean cleaned, Duration duration, List<String> warnings) {
+    boolean cleaned, Duration duration, List<String> warnings, int jobs, Map<String, Long> phaseMillis) {
   /** Copies. */
   public RestoreResult {
     warnings = List.copyOf(warnings);
+    phaseMillis = Collections.unmodifiableMap(new LinkedHashMap<>(phaseMillis));
+  }
+
+  /** Tells whether the restore ran in one transaction. */
+  public boolean singleTransaction() {
+    return jobs == 1;
   }
 }

@@ -5,20 +5,25 @@ import ing.paperclip.db.backup.script.ScriptItem;
 import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.settings.ConnectionSpec;
 import ing.paperclip.db.core.sql.SqlIdentifiers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -31,25 +36,55 @@ import org.slf4j.LoggerFactory;
  * <p>The file is verified and planned first ({@link RestorePlanner}), so a damaged, truncated or
  * foreign file is refused before the target is touched. A target holding anything (a relation,
  * type or function in a non-system schema, a schema besides {@code public}, an extension besides
- * plpgsql) is refused unless {@link RestoreOptions#clean()}. Everything — the cleaning, every
- * statement, every COPY — runs in ONE transaction: on any failure it rolls back and the target is
- * exactly as before. Rows stream from the file to {@code COPY FROM STDIN}; memory stays bounded.
+ * plpgsql) is refused unless {@link RestoreOptions#clean()}.
+ *
+ * <p>With {@link RestoreOptions#oneTransaction()} (jobs 1, {@code singleTransaction} or
+ * {@code clean}) or for files other than ours, everything — the cleaning, every statement, every
+ * COPY — runs in ONE transaction: on any failure it rolls back and the target is exactly as
+ * before. Otherwise our files restore in parallel like {@code pg_restore -j} (see
+ * {@link ParallelRestore}): on any failure everything the restore created is dropped again. Rows
+ * stream from the file to {@code COPY FROM STDIN} in large chunks, never parsed in Java; memory
+ * stays bounded.
  *
  * <p>Built with a plain constructor; stateless and thread-safe.
  */
 public final class RestoreService {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreService.class);
 
-  private final DataSource target;
+  private final Connector target;
   private final RestorePlanner planner = new RestorePlanner();
 
+  /** Opens a connection to the target. */
+  @FunctionalInterface
+  interface Connector {
+    Connection open() throws SQLException;
+  }
+
   /**
-   * Creates a service restoring into the database the data source connects to.
+   * Creates a service restoring into the database the data source connects to. A parallel
+   * restore takes up to {@link RestoreOptions#jobs()} connections at once from it (a pool smaller
+   * than that makes it wait for its connection timeout and go on with fewer), sets session
+   * settings on them and closes them at the end.
    *
-   * @param target the target database (a direct connection; the restore uses one connection)
+   * @param target the target database
    */
   public RestoreService(DataSource target) {
-    this.target = Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(target, "target");
+    this.target = target::getConnection;
+  }
+
+  /**
+   * Creates a service opening its own connections (no pool) to the database the spec names.
+   *
+   * @param target the target database
+   */
+  public RestoreService(ConnectionSpec target) {
+    Objects.requireNonNull(target, "target");
+    this.target = () -> {
+      Properties p = target.driverProperties();
+      p.setProperty("ApplicationName", "paperclip-db restore");
+      return DriverManager.getConnection(target.jdbcUrl(), p);
+    };
   }
 
   /** Verifies the file and returns its plan, touching no database. */
@@ -66,8 +101,29 @@ public final class RestoreService {
    */
   public RestoreResult restore(Path file, RestoreOptions options, RestoreListener listener) {
     long t0 = System.nanoTime();
-    RestorePlan plan = planner.plan(file, options.noOwner());
-    try (Connection c = target.getConnection()) {
+    Map<String, Long> phases = new LinkedHashMap<>();
+    RestorePlanner.Planned planned = planner.plan(file, options.noOwner(), !options.oneTransaction());
+    RestorePlan plan = planned.plan();
+    phases.put("verify", millisSince(t0));
+    LOG.debug("restore of {}: verified and planned in {} ms", file, phases.get("verify"));
+    RestoreScript script = planned.script();
+    if (!options.oneTransaction()) {
+      if (script != null && script.dataOnlyInBlocks()) {
+        RestoreResult r = new ParallelRestore(target, file, plan, script, options, listener, phases, t0).run();
+        if (r != null) {
+          return r;
+        }
+      } else {
+        LOG.info("restore of {} runs in one transaction: {}", file, script == null
+          ? "a " + plan.format() + " file is restored statement by statement" : "its data section is not COPY blocks only");
+      }
+    }
+    return singleTransaction(file, options, listener, plan, phases, t0);
+  }
+
+  private RestoreResult singleTransaction(Path file, RestoreOptions options, RestoreListener listener,
+      RestorePlan plan, Map<String, Long> phases, long t0) {
+    try (Connection c = target.open()) {
       c.setAutoCommit(false);
       Executor ex = null;
       try {
@@ -75,22 +131,25 @@ public final class RestoreService {
         int objects = countUserObjects(c);
         if (objects > 0) {
           if (!options.clean()) {
-            throw new PaperclipException(ErrorCode.RESTORE, "the target database is not empty ("
-                + objects + " objects in non-system schemas); restore into an empty database, or "
-                + "pass --clean to drop its schemas first (nothing was changed)");
+            throw notEmpty(c, objects);
           }
           clean(c);
           cleaned = true;
         }
+        raiseMaintenanceWorkMem(c, 1, true);
+        long t1 = System.nanoTime();
         ex = new Executor(c, options, plan, listener);
         try (InputStream in = BackupFormat.openText(file)) {
-          new ScriptReader(new InputStreamReader(in, StandardCharsets.UTF_8)).read(ex);
+          new ScriptReader(in).read(ex);
         }
         ex.checkRows();
+        phases.put("load", millisSince(t1));
+        long t2 = System.nanoTime();
         c.commit();
-        LOG.info("restored {} ({} tables, {} rows)", file, ex.tables, ex.rows);
+        phases.put("commit", millisSince(t2));
+        LOG.info("restored {} in one transaction ({} tables, {} rows; phases {})", file, ex.tables, ex.rows, phases);
         return new RestoreResult(file, plan.format(), ex.statements, ex.tables, ex.rows, cleaned,
-            java.time.Duration.ofNanos(System.nanoTime() - t0), plan.warnings());
+            java.time.Duration.ofNanos(System.nanoTime() - t0), plan.warnings(), 1, phases);
       } catch (SQLException | IOException | RuntimeException e) {
         if (ex != null) {
           ex.abortCopy();
@@ -106,6 +165,68 @@ public final class RestoreService {
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
           + oneLine(e), e);
+    }
+  }
+
+  static long millisSince(long t0) {
+    return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  /**
+   * Raises {@code maintenance_work_mem} for index and constraint builds to 1 GB shared by the
+   * jobs (at most 512 MB, at least 64 MB each), never lowering the server's own setting.
+   */
+  static void raiseMaintenanceWorkMem(Connection c, int jobs, boolean local) throws SQLException {
+    long wanted = Math.max(64L << 20, Math.min(512L << 20, (1L << 30) / jobs));
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.set_config('maintenance_work_mem', "
+        + "(greatest(pg_catalog.pg_size_bytes(pg_catalog.current_setting('maintenance_work_mem')), ?) / 1024)::text || 'kB', ?)")) {
+      ps.setLong(1, wanted);
+      ps.setBoolean(2, local);
+      ps.execute();
+    }
+  }
+
+  /** The error for a non-empty target; names an interrupted parallel restore when it is one. */
+  static PaperclipException notEmpty(Connection c, int objects) throws SQLException {
+    Optional<String> interrupted = interruptedRestore(c);
+    if (interrupted.isPresent()) {
+      return new PaperclipException(ErrorCode.RESTORE, "the target database holds a partial restore: "
+          + interrupted.get() + " was interrupted; restore again with --clean, or drop and recreate the "
+          + "database (nothing was changed)");
+    }
+    return new PaperclipException(ErrorCode.RESTORE, "the target database is not empty ("
+        + objects + " objects in non-system schemas); restore into an empty database, or "
+        + "pass --clean to drop its schemas first (nothing was changed)");
+  }
+
+  /**
+   * Looks for the marker a parallel restore leaves while it runs (schema
+   * {@value ParallelRestore#MARKER}): a database holding it was being restored when the restoring
+   * process was killed, and holds part of a backup.
+   *
+   * @param c a connection to the database
+   * @return a description of the interrupted restore (when it started, from which file), or empty
+   * @throws SQLException if the catalog cannot be read
+   */
+  public static Optional<String> interruptedRestore(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace "
+        + "WHERE nspname = ?), pg_catalog.to_regclass(pg_catalog.quote_ident(?) || '.started') IS NOT NULL")) {
+      ps.setString(1, ParallelRestore.MARKER);
+      ps.setString(2, ParallelRestore.MARKER);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return Optional.empty();
+        }
+        if (!rs.getBoolean(2)) {
+          return Optional.of("a parallel restore");
+        }
+      }
+    }
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT started_at, file FROM "
+        + SqlIdentifiers.qualified(ParallelRestore.MARKER, "started") + " LIMIT 1")) {
+      return Optional.of(rs.next() ? "a parallel restore of " + rs.getString(2) + " started at "
+          + rs.getObject(1, java.time.OffsetDateTime.class) : "a parallel restore");
     }
   }
 
@@ -126,7 +247,7 @@ public final class RestoreService {
   }
 
   /** Drops every non-system schema and extension, then recreates {@code public} as a new database has it. */
-  private static void clean(Connection c) throws SQLException {
+  static void clean(Connection c) throws SQLException {
     List<String> schemas = new ArrayList<>();
     List<String> extensions = new ArrayList<>();
     try (Statement s = c.createStatement()) {
@@ -162,7 +283,7 @@ public final class RestoreService {
     }
   }
 
-  private static String oneLine(Throwable t) {
+  static String oneLine(Throwable t) {
     String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);
@@ -175,8 +296,6 @@ public final class RestoreService {
     private final RestoreListener listener;
     private final List<RestoreStep.LoadTableData> expected;
     private final Statement st;
-    private final byte[] buf = new byte[1 << 16];
-    private int bufLen;
     private CopyIn copy;
     private String copyName;
     private long copyBytes;
@@ -206,7 +325,6 @@ public final class RestoreService {
           String[] t = RestorePlanner.copyTarget(cs.sql());
           copyName = t[0] + "." + t[1];
           copyBytes = 0;
-          bufLen = 0;
           return;
         }
         ScriptItem.Statement s = (ScriptItem.Statement) item;
@@ -230,29 +348,19 @@ public final class RestoreService {
     }
 
     @Override
-    public void copyLine(String line) throws IOException {
-      byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
-      if (bufLen + b.length > buf.length) {
-        flush();
-      }
-      if (b.length > buf.length) {
-        write(b, b.length);
-      } else {
-        System.arraycopy(b, 0, buf, bufLen, b.length);
-        bufLen += b.length;
-      }
+    public void copyLine(String line) {
+      throw new IllegalStateException("COPY data arrives as chunks");
     }
 
-    private void flush() throws IOException {
-      if (bufLen > 0) {
-        write(buf, bufLen);
-        bufLen = 0;
-      }
+    @Override
+    public boolean takesCopyData() {
+      return true;
     }
 
-    private void write(byte[] b, int n) throws IOException {
+    @Override
+    public void copyData(byte[] b, int off, int n, int newlines) throws IOException {
       try {
-        copy.writeToCopy(b, 0, n);
+        copy.writeToCopy(b, off, n);
         copyBytes += n;
       } catch (SQLException e) {
         throw new PaperclipException(ErrorCode.RESTORE, "loading " + copyName + " failed: "
@@ -262,7 +370,6 @@ public final class RestoreService {
 
     @Override
     public void copyEnd() throws IOException {
-      flush();
       try {
         long n = copy.endCopy();
         loaded.add(n);

@@ -3,7 +3,9 @@ package ing.paperclip.db.backup.script;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.io.IOException;
-import java.io.Reader;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -12,7 +14,8 @@ import java.util.regex.Pattern;
  * quotes with {@code ''}, {@code E''} strings with backslash escapes, double-quoted identifiers,
  * dollar quotes with tags, {@code --} comments and nested block comments. After a
  * {@code COPY ... FROM stdin} statement the following lines up to {@code \.} are data, passed on
- * raw, one at a time: memory stays bounded by the longest statement, whatever the data size.
+ * as raw UTF-8 bytes in large chunks of whole or partial lines ({@link Handler#copyData}), never
+ * decoded: memory stays bounded by the longest statement, whatever the data size.
  * psql meta-commands on their own line ({@code \connect}, {@code \restrict}, ...) are reported.
  *
  * <p>Line breaks are {@code \n} only; a {@code \r} inside a line is kept as data. Not thread-safe.
@@ -33,6 +36,24 @@ public final class ScriptReader {
      */
     void copyLine(String line) throws IOException;
 
+    /**
+     * A chunk of the current COPY block's data, as the file's bytes: whole lines with their
+     * {@code \n}, possibly ending inside a line that the next chunk continues. Never includes the
+     * end marker. Called instead of {@link #copyLine} when {@link #takesCopyData()} is true, so
+     * that handlers that only forward or count data skip the per-line work.
+     *
+     * @param b the buffer, valid only during the call
+     * @param off where the chunk starts
+     * @param len its length in bytes
+     * @param newlines how many {@code \n} the chunk holds
+     */
+    default void copyData(byte[] b, int off, int len, int newlines) throws IOException {}
+
+    /** Tells whether COPY data goes to {@link #copyData} (true) or {@link #copyLine} (the default). */
+    default boolean takesCopyData() {
+      return false;
+    }
+
     /** The end of the current COPY block ({@code \.}). */
     void copyEnd() throws IOException;
 
@@ -40,15 +61,18 @@ public final class ScriptReader {
     default void comment(String line) throws IOException {}
   }
 
-  private final Reader in;
-  private final char[] buf = new char[1 << 16];
+  private final InputStream in;
+  private byte[] buf = new byte[1 << 18];
   private int pos;
   private int len;
   private long lineNo;
   private boolean eof;
+  /** Bytes of a partial COPY line handed to a line-based handler, kept until its end arrives. */
+  private byte[] partial = new byte[256];
+  private int partialLen;
 
-  /** Creates a reader over a script's text. */
-  public ScriptReader(Reader in) {
+  /** Creates a reader over a script's UTF-8 bytes (the caller buffers and closes the stream). */
+  public ScriptReader(InputStream in) {
     this.in = in;
   }
 
@@ -257,16 +281,98 @@ public final class ScriptReader {
 
   private void readCopy(Handler handler) throws IOException {
     long start = lineNo;
-    String line;
-    while ((line = nextLine()) != null) {
-      if (line.equals("\\.")) {
-        handler.copyEnd();
-        return;
+    boolean lineStart = true;
+    while (true) {
+      if (lineStart) {
+        ensure(3);
+        int avail = len - pos;
+        if (avail > 1 && buf[pos] == '\\' && buf[pos + 1] == '.' && (avail == 2 || buf[pos + 2] == '\n')) {
+          pos += avail == 2 ? 2 : 3;
+          lineNo++;
+          handler.copyEnd();
+          return;
+        }
+        if (avail == 0) {
+          break;
+        }
+      } else if (pos >= len && !fill()) {
+        break;
       }
-      handler.copyLine(line);
+      // Pass everything up to a line that may be the end marker (or the buffer's end) at once.
+      int from = pos;
+      int i = pos;
+      int lines = 0;
+      int stop = len;
+      while (i < stop) {
+        if (buf[i++] == '\n') {
+          lines++;
+          if (i == stop || buf[i] == '\\') {
+            break;
+          }
+        }
+      }
+      pos = i;
+      lineNo += lines;
+      lineStart = buf[i - 1] == '\n';
+      deliver(handler, from, i - from, lines);
     }
     throw new PaperclipException(ErrorCode.CORRUPT_FILE, "the COPY block starting at line " + start
         + " has no end marker (\\.): the file is truncated; use another backup");
+  }
+
+  private void deliver(Handler handler, int off, int n, int lines) throws IOException {
+    if (handler.takesCopyData()) {
+      handler.copyData(buf, off, n, lines);
+      return;
+    }
+    int s = off;
+    int end = off + n;
+    for (int i = off; i < end; i++) {
+      if (buf[i] == '\n') {
+        appendPartial(s, i - s);
+        handler.copyLine(new String(partial, 0, partialLen, StandardCharsets.UTF_8));
+        partialLen = 0;
+        s = i + 1;
+      }
+    }
+    appendPartial(s, end - s);
+  }
+
+  private void appendPartial(int off, int n) {
+    if (partialLen + n > partial.length) {
+      partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLen + n));
+    }
+    System.arraycopy(buf, off, partial, partialLen, n);
+    partialLen += n;
+  }
+
+  /** Reads more bytes after the unread ones; false at the end of the input. */
+  private boolean fill() throws IOException {
+    if (eof) {
+      return false;
+    }
+    if (pos > 0) {
+      System.arraycopy(buf, pos, buf, 0, len - pos);
+      len -= pos;
+      pos = 0;
+    }
+    if (len == buf.length) {
+      buf = Arrays.copyOf(buf, buf.length * 2);
+    }
+    int n = in.read(buf, len, buf.length - len);
+    if (n < 0) {
+      eof = true;
+      return false;
+    }
+    len += n;
+    return true;
+  }
+
+  /** Makes at least {@code n} unread bytes available unless the input ends first. */
+  private void ensure(int n) throws IOException {
+    while (len - pos < n && fill()) {
+      // keep reading
+    }
   }
 
   /** Returns the dollar-quote tag starting at {@code i} ({@code $$} or {@code $tag$}), or null. */
@@ -296,39 +402,28 @@ public final class ScriptReader {
   }
 
   private String nextLine() throws IOException {
-    StringBuilder sb = null;
+    int scanned = 0;
     while (true) {
-      if (pos >= len) {
-        if (eof) {
-          break;
-        }
-        len = in.read(buf);
-        pos = 0;
-        if (len <= 0) {
-          eof = true;
-          len = 0;
-          break;
+      for (int i = pos + scanned; i < len; i++) {
+        if (buf[i] == '\n') {
+          String line = new String(buf, pos, i - pos, StandardCharsets.UTF_8);
+          pos = i + 1;
+          lineNo++;
+          return line;
         }
       }
-      int start = pos;
-      while (pos < len && buf[pos] != '\n') {
-        pos++;
-      }
-      if (sb == null) {
-        sb = new StringBuilder(Math.max(16, pos - start));
-      }
-      sb.append(buf, start, pos - start);
-      if (pos < len) {
-        pos++; // the '\n'
-        lineNo++;
-        return sb.toString();
+      scanned = len - pos;
+      if (!fill()) {
+        break;
       }
     }
-    if (sb == null || sb.length() == 0) {
+    if (len - pos == 0) {
       return null;
     }
+    String line = new String(buf, pos, len - pos, StandardCharsets.UTF_8);
+    pos = len;
     lineNo++;
-    return sb.toString();
+    return line;
   }
 
   /** Returns the upper-cased first word of a statement (e.g. {@code CREATE}). */

@@ -1,0 +1,111 @@
+package ing.paperclip.db.backup.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ScriptReaderTest {
+  private static final String SCRIPT = "SET x = 1;\nCOPY public.t (a, b) FROM stdin;\n"
+      + "\\N\t\\\\.\n\\.x\tü🙂\n\\\\.\n1\t\\N\n\\.\nCREATE TABLE \"a;b\" (x text DEFAULT ';');\n"
+      + "COPY public.e FROM stdin;\n\\.\nSELECT 1;\nCOPY public.last FROM stdin;\nz\n\\.";
+
+  /** Serves one byte per read, so every chunk and line boundary falls everywhere once. */
+  private static InputStream trickle(byte[] b) {
+    return new ByteArrayInputStream(b) {
+      @Override
+      public synchronized int read(byte[] buf, int off, int len) {
+        return super.read(buf, off, Math.min(len, 1));
+      }
+    };
+  }
+
+  /** Records what a raw-data handler sees. */
+  private static final class Raw implements ScriptReader.Handler {
+    final List<String> items = new ArrayList<>();
+    final List<String> blocks = new ArrayList<>();
+    final List<Long> newlines = new ArrayList<>();
+    private final ByteArrayOutputStream cur = new ByteArrayOutputStream();
+    private long lines;
+
+    @Override
+    public void item(ScriptItem item) {
+      items.add(item instanceof ScriptItem.Statement s ? s.sql() : ((ScriptItem.CopyStart) item).sql());
+    }
+
+    @Override
+    public void copyLine(String line) {
+      throw new AssertionError("raw handlers get chunks");
+    }
+
+    @Override
+    public boolean takesCopyData() {
+      return true;
+    }
+
+    @Override
+    public void copyData(byte[] b, int off, int len, int n) {
+      cur.write(b, off, len);
+      lines += n;
+    }
+
+    @Override
+    public void copyEnd() {
+      blocks.add(cur.toString(StandardCharsets.UTF_8));
+      newlines.add(lines);
+      cur.reset();
+      lines = 0;
+    }
+  }
+
+  @Test
+  void copyDataArrivesAsTheFilesBytesWhateverTheChunking() throws Exception {
+    byte[] bytes = SCRIPT.getBytes(StandardCharsets.UTF_8);
+    for (InputStream in : new InputStream[] {new ByteArrayInputStream(bytes), trickle(bytes)}) {
+      Raw h = new Raw();
+      long lines = new ScriptReader(in).read(h);
+      assertEquals(List.of("SET x = 1;", "COPY public.t (a, b) FROM stdin;",
+          "CREATE TABLE \"a;b\" (x text DEFAULT ';');", "COPY public.e FROM stdin;", "SELECT 1;",
+          "COPY public.last FROM stdin;"), h.items);
+      assertEquals(List.of("\\N\t\\\\.\n\\.x\tü🙂\n\\\\.\n1\t\\N\n", "", "z\n"), h.blocks);
+      assertEquals(List.of(4L, 0L, 1L), h.newlines);
+      assertEquals(14, lines);
+    }
+  }
+
+  @Test
+  void lineHandlersStillGetLines() throws Exception {
+    List<String> lines = new ArrayList<>();
+    new ScriptReader(trickle(SCRIPT.getBytes(StandardCharsets.UTF_8))).read(new ScriptReader.Handler() {
+      @Override
+      public void item(ScriptItem item) {}
+
+      @Override
+      public void copyLine(String line) {
+        lines.add(line);
+      }
+
+      @Override
+      public void copyEnd() {
+        lines.add("END");
+      }
+    });
+    assertEquals(List.of("\\N\t\\\\.", "\\.x\tü🙂", "\\\\.", "1\t\\N", "END", "END", "z", "END"), lines);
+  }
+
+  @Test
+  void aCopyBlockWithoutItsEndMarkerIsTruncated() {
+    byte[] cut = "COPY t FROM stdin;\n1\n2\n\\".getBytes(StandardCharsets.UTF_8);
+    PaperclipException e = assertThrows(PaperclipException.class,
+        () -> new ScriptReader(trickle(cut)).read(new Raw()));
+    assertEquals(ErrorCode.CORRUPT_FILE, e.code());
+  }
+}
