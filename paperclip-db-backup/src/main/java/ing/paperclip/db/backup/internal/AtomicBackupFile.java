@@ -138,29 +138,4 @@ public final class AtomicBackupFile implements AutoCloseable {
       // a leftover temp name is ignored by listings and removed by retention
     }
   }
-
-  /** An output stream that counts bytes. */
-  private static final class CountingOutputStream extends java.io.FilterOutputStream {
-    private long count;
-
-    CountingOutputStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-
-    long count() {
-      return count;
-    }
-  }
 }

@@ -14,12 +14,10 @@ import java.security.MessageDigest;
  * exact. Used by one thread. Not thread-safe.
  */
 public final class BackupBody {
-  private final OutputStream file;
+  private final CountingOutputStream file;
   private final int level;
   private final MessageDigest digest = Sha256.newDigest();
   private long bodyBytes;
-  /** Compressed bytes written to the file through this body (the whole file: the body starts it). */
-  private long fileBytes;
   private GzipMember member;
   private boolean trailerWritten;
   private byte last = '\n';
@@ -51,19 +49,8 @@ public final class BackupBody {
    * @param level the deflate level
    */
   public BackupBody(OutputStream file, int level) {
-    this.file = new java.io.FilterOutputStream(file) {
-      @Override
-      public void write(int b) throws IOException {
-        out.write(b);
-        fileBytes++;
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-        fileBytes += len;
-      }
-    };
+    // counts the compressed bytes: the body starts the file, so the count is a member's offset
+    this.file = new CountingOutputStream(file);
     this.level = level;
   }
 
@@ -97,7 +84,7 @@ public final class BackupBody {
    */
   public long appendMember(Spool spool) throws IOException {
     endMember();
-    long offset = fileBytes;
+    long offset = file.count();
     spool.copyTo(file);
     byte[] buf = new byte[64 * 1024];
     try (InputStream in = new StrictGzipInputStream(spool.open())) {

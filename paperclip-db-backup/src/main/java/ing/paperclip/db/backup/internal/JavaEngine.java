@@ -297,17 +297,7 @@ public final class JavaEngine {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException("backup interrupted");
         } catch (ExecutionException e) {
-          Throwable cause = e.getCause();
-          if (cause instanceof SQLException s) {
-            throw s;
-          }
-          if (cause instanceof IOException io) {
-            throw io;
-          }
-          if (cause instanceof RuntimeException r) {
-            throw r;
-          }
-          throw new IOException("backup worker failed: " + cause, cause);
+          throw WorkerFailure.rethrow(e, "backup worker");
         }
         long offset = body.appendMember(p.spool());
         tables.add(p.entry().withMember(offset, p.spool().size()));
