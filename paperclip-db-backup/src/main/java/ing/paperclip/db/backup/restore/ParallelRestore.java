@@ -2,6 +2,7 @@ package ing.paperclip.db.backup.restore;
 
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
+import ing.paperclip.db.backup.internal.WorkerFailure;
 import ing.paperclip.db.backup.script.ScriptItem;
 import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
@@ -105,7 +106,7 @@ final class ParallelRestore {
       main = target.open();
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
-          + RestoreService.oneLine(e), e);
+          + RestoreService.oneLine(e) + "; check that the server is up and the URL's user and password", e);
     }
     connections.add(main);
     try {
@@ -251,7 +252,9 @@ final class ParallelRestore {
       String what = e instanceof PaperclipException pe ? pe.getMessage() : "restore of " + file
           + " failed in " + phase + ": " + RestoreService.oneLine(e);
       String undone = undo();
-      throw new PaperclipException(ErrorCode.RESTORE, what + undone, e);
+      // a damaged file stays a damaged file (its own exit status), whatever phase found it
+      ErrorCode code = e instanceof PaperclipException pe ? pe.code() : ErrorCode.RESTORE;
+      throw new PaperclipException(code, what + undone, e);
     } finally {
       if (pool != null) {
         pool.shutdownNow();
@@ -360,17 +363,7 @@ final class ParallelRestore {
     } catch (ExecutionException e) {
       futures.forEach(f -> f.cancel(true));
       cancelAll();
-      Throwable cause = e.getCause();
-      if (cause instanceof SQLException s) {
-        throw s;
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      if (cause instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new IOException("restore worker failed: " + cause, cause);
+      throw WorkerFailure.rethrow(e, "restore worker");
     }
   }
 
@@ -465,16 +458,6 @@ final class ParallelRestore {
       if (!skipStatements) {
         throw new IOException("a table's data member holds a statement: " + item);
       }
-    }
-
-    @Override
-    public void copyLine(String line) {
-      throw new IllegalStateException("COPY data arrives as chunks");
-    }
-
-    @Override
-    public boolean takesCopyData() {
-      return true;
     }
 
     @Override

@@ -394,16 +394,6 @@ public final class RestorePlanner {
     }
 
     @Override
-    public void copyLine(String line) {
-      copyRows++;
-    }
-
-    @Override
-    public boolean takesCopyData() {
-      return true;
-    }
-
-    @Override
     public void copyData(byte[] b, int off, int len, int newlines) {
       copyRows += newlines;
     }

@@ -348,16 +348,6 @@ public final class RestoreService {
     }
 
     @Override
-    public void copyLine(String line) {
-      throw new IllegalStateException("COPY data arrives as chunks");
-    }
-
-    @Override
-    public boolean takesCopyData() {
-      return true;
-    }
-
-    @Override
     public void copyData(byte[] b, int off, int n, int newlines) throws IOException {
       try {
         copy.writeToCopy(b, off, n);

@@ -27,7 +27,7 @@ public sealed interface ScriptItem {
 
   /**
    * A {@code COPY ... FROM stdin} statement; its data lines follow through
-   * {@link ScriptReader.Handler#copyLine}.
+   * {@link ScriptReader.Handler#copyData}.
    *
    * @param sql the COPY statement
    * @param label the structured comment before it, else ""

@@ -30,29 +30,16 @@ public final class ScriptReader {
     void item(ScriptItem item) throws IOException;
 
     /**
-     * One data line of the current COPY block, without its line break.
-     *
-     * @param line the line's text
-     */
-    void copyLine(String line) throws IOException;
-
-    /**
      * A chunk of the current COPY block's data, as the file's bytes: whole lines with their
      * {@code \n}, possibly ending inside a line that the next chunk continues. Never includes the
-     * end marker. Called instead of {@link #copyLine} when {@link #takesCopyData()} is true, so
-     * that handlers that only forward or count data skip the per-line work.
+     * end marker. Handlers forward or count the bytes; nothing is decoded per line.
      *
      * @param b the buffer, valid only during the call
      * @param off where the chunk starts
      * @param len its length in bytes
      * @param newlines how many {@code \n} the chunk holds
      */
-    default void copyData(byte[] b, int off, int len, int newlines) throws IOException {}
-
-    /** Tells whether COPY data goes to {@link #copyData} (true) or {@link #copyLine} (the default). */
-    default boolean takesCopyData() {
-      return false;
-    }
+    void copyData(byte[] b, int off, int len, int newlines) throws IOException;
 
     /** The end of the current COPY block ({@code \.}). */
     void copyEnd() throws IOException;
@@ -67,9 +54,6 @@ public final class ScriptReader {
   private int len;
   private long lineNo;
   private boolean eof;
-  /** Bytes of a partial COPY line handed to a line-based handler, kept until its end arrives. */
-  private byte[] partial = new byte[256];
-  private int partialLen;
 
   /** Creates a reader over a script's UTF-8 bytes (the caller buffers and closes the stream). */
   public ScriptReader(InputStream in) {
@@ -314,36 +298,10 @@ public final class ScriptReader {
       pos = i;
       lineNo += lines;
       lineStart = buf[i - 1] == '\n';
-      deliver(handler, from, i - from, lines);
+      handler.copyData(buf, from, i - from, lines);
     }
     throw new PaperclipException(ErrorCode.CORRUPT_FILE, "the COPY block starting at line " + start
         + " has no end marker (\\.): the file is truncated; use another backup");
-  }
-
-  private void deliver(Handler handler, int off, int n, int lines) throws IOException {
-    if (handler.takesCopyData()) {
-      handler.copyData(buf, off, n, lines);
-      return;
-    }
-    int s = off;
-    int end = off + n;
-    for (int i = off; i < end; i++) {
-      if (buf[i] == '\n') {
-        appendPartial(s, i - s);
-        handler.copyLine(new String(partial, 0, partialLen, StandardCharsets.UTF_8));
-        partialLen = 0;
-        s = i + 1;
-      }
-    }
-    appendPartial(s, end - s);
-  }
-
-  private void appendPartial(int off, int n) {
-    if (partialLen + n > partial.length) {
-      partial = Arrays.copyOf(partial, Math.max(partial.length * 2, partialLen + n));
-    }
-    System.arraycopy(buf, off, partial, partialLen, n);
-    partialLen += n;
   }
 
   /** Reads more bytes after the unread ones; false at the end of the input. */

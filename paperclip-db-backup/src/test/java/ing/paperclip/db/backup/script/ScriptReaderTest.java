@@ -42,16 +42,6 @@ class ScriptReaderTest {
     }
 
     @Override
-    public void copyLine(String line) {
-      throw new AssertionError("raw handlers get chunks");
-    }
-
-    @Override
-    public boolean takesCopyData() {
-      return true;
-    }
-
-    @Override
     public void copyData(byte[] b, int off, int len, int n) {
       cur.write(b, off, len);
       lines += n;
@@ -79,26 +69,6 @@ class ScriptReaderTest {
       assertEquals(List.of(4L, 0L, 1L), h.newlines);
       assertEquals(14, lines);
     }
-  }
-
-  @Test
-  void lineHandlersStillGetLines() throws Exception {
-    List<String> lines = new ArrayList<>();
-    new ScriptReader(trickle(SCRIPT.getBytes(StandardCharsets.UTF_8))).read(new ScriptReader.Handler() {
-      @Override
-      public void item(ScriptItem item) {}
-
-      @Override
-      public void copyLine(String line) {
-        lines.add(line);
-      }
-
-      @Override
-      public void copyEnd() {
-        lines.add("END");
-      }
-    });
-    assertEquals(List.of("\\N\t\\\\.", "\\.x\tü🙂", "\\\\.", "1\t\\N", "END", "END", "z", "END"), lines);
   }
 
   @Test

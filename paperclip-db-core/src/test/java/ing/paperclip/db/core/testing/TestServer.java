@@ -59,7 +59,8 @@ public record TestServer(ConnectionSpec admin, String kind) {
       s.execute("CREATE DATABASE " + SqlIdentifiers.quote(name) + " " + clause);
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create test database " + name + " on "
-          + admin.redacted() + ": " + e.getMessage(), e);
+          + admin.redacted() + ": " + e.getMessage() + "; the role in " + PostgresExtension.ENV_URL
+          + " must be allowed to create databases (CREATEDB)", e);
     }
     return new TestDatabase(this, admin.withDatabase(name));
   }
