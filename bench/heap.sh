@@ -26,7 +26,7 @@ load() { # load DB SCALE
 # gc_figures LOG: "live-after-GC-max used-before-GC-max" in MB, from -Xlog:gc lines "123M->45M(256M)"
 gc_figures() {
   grep -oE '[0-9]+M->[0-9]+M\([0-9]+M\)' "$1" | awk -F'[M>(-]+' \
-    '{ if ($1 > before) before = $1; if ($2 > after) after = $2 } END { printf "%d %d", after, before }'
+    '{ if ($1 > before) before = $1; if ($2 > after) after = $2 } END { printf "%d %d\n", after, before }'
 }
 
 run() { # run LABEL ARGS...
