@@ -65,7 +65,7 @@ final class DbBackupCommand implements Callable<Integer> {
       description = "Longest a scheduled run may take before it is cancelled (default 2h).")
   String timeout;
   @Option(names = "--compression-level", paramLabel = "0-9",
-      description = "gzip level of the java engine (default 6; lower is faster and larger).")
+      description = "gzip level of the java engine (default 4; lower is faster and larger).")
   Integer compressionLevel;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;

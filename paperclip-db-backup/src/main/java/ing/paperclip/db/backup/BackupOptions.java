@@ -67,7 +67,7 @@ public record BackupOptions(
     }
   }
 
-  /** Returns the defaults: prefix {@code paperclip}, java engine, min(2, cores) jobs, level 6. */
+  /** Returns the defaults: prefix {@code paperclip}, java engine, min(2, cores) jobs, level 4. */
   public static BackupOptions defaults() {
     return builder().build();
   }

@@ -9,13 +9,23 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The fixed lines and line prefixes of paperclip-db backup file format 1 (see
- * {@code BACKUP-FORMAT.md}): what the writer emits and what the verifier and the restore planner
- * look for. All lines are UTF-8 and end with {@code \n}. Constants only; not instantiable.
+ * The fixed lines and line prefixes of paperclip-db backup files (described in
+ * {@code docs/BACKUPS.md}, "File format"): what the writer emits and what the verifier and the
+ * restore planner look for. All lines are UTF-8 and end with {@code \n}. Constants only; not
+ * instantiable.
+ *
+ * <p>Formats 1 and 2 have the same text; they differ only in what the manifest's
+ * {@code bodySha256} covers. Format 1: every byte of the body. Format 2: the body with the rows
+ * of each {@code COPY} block (the lines between the {@code COPY} statement and its {@code \.})
+ * replaced by one line, the block's own SHA-256 in lower-case hex (the table entry's
+ * {@code sha256}) — so a block compressed on its own can join the body checksum without being
+ * read again, and verification can check blocks independently.
  */
 public final class BackupFormat {
-  /** The format version this library writes and reads. */
-  public static final int VERSION = 1;
+  /** The format version this library writes. */
+  public static final int VERSION = 2;
+  /** The oldest format version this library reads. */
+  public static final int OLDEST_READABLE = 1;
   /** The first line of every backup file. */
   public static final String FIRST_LINE = "-- paperclip-db backup";
   /** Prefix of the second line, followed by {@link #VERSION}. */

@@ -30,9 +30,10 @@ import java.util.zip.ZipException;
 /**
  * Checks a backup file without a database, reading it once as a stream: the gzip members (CRC
  * and size of each, nothing after the last), the header, every {@code COPY} block's row count and
- * SHA-256, the manifest and end line, and the body size and SHA-256. Detects truncated files,
- * altered bytes, files that are not ours, and backups that were interrupted before their
- * manifest. Used by restore before it touches a target and by {@code db backups verify}.
+ * SHA-256, the manifest and end line, and the body size and SHA-256 (as the file's format defines
+ * it: {@link BackupFormat}; format 1 files hash the whole text on a second thread). Detects
+ * truncated files, altered bytes, files that are not ours, and backups that were interrupted
+ * before their manifest. Used by restore before it touches a target and by {@code db backups verify}.
  * Stateless and thread-safe.
  */
 public final class BackupVerifier {
@@ -153,7 +154,10 @@ public final class BackupVerifier {
           List.of("not a paperclip-db backup: " + why), 0);
     }
     Scan scan = new Scan();
-    ScriptScanner scanner = new ScriptScanner(scan);
+    // format 2's checksum: the text with rows replaced by their checksum lines, hashed on this thread
+    BodyDigester skeleton = new BodyDigester();
+    ScriptScanner scanner = new ScriptScanner(scan, skeleton);
+    // format 1's checksum: every byte, hashed on another thread until the format line says 2
     BodyDigester body = new BodyDigester();
     List<String> errors = new ArrayList<>();
     byte[] buf = new byte[64 * 1024];
@@ -186,7 +190,15 @@ public final class BackupVerifier {
       });
     }
     try {
-      return verifyText(first, source, scan, scanner, body, errors, buf, () -> join(hasher));
+      Runnable dropFull = () -> {
+        try {
+          bodyText.close();
+        } catch (IOException ignored) {
+          // a fan-out branch closes without failing
+        }
+      };
+      Digests digests = new Digests(body, skeleton, dropFull, () -> join(hasher));
+      return verifyText(first, source, scan, scanner, digests, errors, buf);
     } finally {
       first.close();
       bodyText.close();
@@ -212,15 +224,39 @@ public final class BackupVerifier {
     }
   }
 
+  /**
+   * The two body checksums of a verification.
+   *
+   * @param full every byte (format 1), computed on another thread
+   * @param skeleton rows replaced by checksum lines (format 2)
+   * @param dropFull stops the full one (not needed for format 2)
+   * @param fullDone waits for the full one
+   */
+  private record Digests(BodyDigester full, BodyDigester skeleton, Runnable dropFull, Runnable fullDone) {}
+
+  /** Returns the version a {@code -- format: N} line names, or -1. */
+  private static int formatVersion(String line) {
+    if (line == null || !line.startsWith(BackupFormat.FORMAT_PREFIX)) {
+      return -1;
+    }
+    String v = line.substring(BackupFormat.FORMAT_PREFIX.length());
+    return v.matches("[1-9][0-9]{0,8}") ? Integer.parseInt(v) : -1;
+  }
+
   private VerificationReport verifyText(InputStream gzipText, String source, Scan scan,
-      ScriptScanner scanner, BodyDigester body, List<String> errors, byte[] buf, Runnable bodyDone)
+      ScriptScanner scanner, Digests digests, List<String> errors, byte[] buf)
       throws IOException {
     long total = 0;
+    boolean fullDropped = false;
     try (InputStream text = gzipText) {
       int n;
       while ((n = text.read(buf)) > 0) {
         total += n;
         scanner.write(buf, 0, n);
+        if (!fullDropped && scan.second != null && formatVersion(scan.second) >= 2) {
+          digests.dropFull().run();
+          fullDropped = true;
+        }
         if (scan.lines == 0 && total > MAX_FIRST_LINE) {
           return foreign(source, "not a paperclip-db backup: the gzip data is not a SQL script");
         }
@@ -240,7 +276,7 @@ public final class BackupVerifier {
       }
       errors.add("the file is damaged: " + e.getMessage());
     }
-    bodyDone.run();
+    digests.fullDone().run();
     if (scan.lines == 0 || !BackupFormat.FIRST_LINE.equals(scan.first)) {
       if (scan.first != null && scan.first.startsWith(LEGACY_FIRST_LINE)) {
         return legacy(source);
@@ -250,12 +286,16 @@ public final class BackupVerifier {
       }
       return new VerificationReport(source, Kind.FOREIGN, false, null, List.of(), errors, total);
     }
-    if (scan.second != null && !scan.second.equals(BackupFormat.FORMAT_PREFIX + BackupFormat.VERSION)) {
-      errors.add(scan.second.startsWith(BackupFormat.FORMAT_PREFIX)
-          ? "it is in " + scan.second.substring(3) + ", newer than this paperclip-db reads (format "
-              + BackupFormat.VERSION + "): upgrade paperclip-db"
-          : "its second line is not '" + BackupFormat.FORMAT_PREFIX + BackupFormat.VERSION + "'");
+    int version = formatVersion(scan.second);
+    if (scan.second != null && (version < BackupFormat.OLDEST_READABLE || version > BackupFormat.VERSION)) {
+      errors.add(version > BackupFormat.VERSION
+          ? "it is in " + scan.second.substring(3) + ", newer than this paperclip-db reads (formats "
+              + BackupFormat.OLDEST_READABLE + " to " + BackupFormat.VERSION + "): upgrade paperclip-db"
+          : "its second line is not '" + BackupFormat.FORMAT_PREFIX + "N' with N from "
+              + BackupFormat.OLDEST_READABLE + " to " + BackupFormat.VERSION);
     }
+    boolean blockSums = version >= 2;
+    BodyDigester body = blockSums ? digests.skeleton() : digests.full();
     boolean gzipOk = errors.isEmpty();
     if (gzipOk && scanner.inCopy()) {
       errors.add("the rows of " + scanner.openBlock().orElse("?") + " starting at line "
@@ -265,6 +305,9 @@ public final class BackupVerifier {
     }
     BackupManifest manifest = null;
     byte[][] tail = body.finish();
+    // a checksum line (64 hex digits and \n) stands for each block's rows in format 2
+    long bodyBytes = blockSums
+        ? body.bodyBytes() + scanner.rowBytes() - 65L * scanner.blockCount() : body.bodyBytes();
     if (tail == null) {
       if (gzipOk) {
         errors.add(body.sawEndLine()
@@ -283,12 +326,12 @@ public final class BackupVerifier {
     }
     List<TableCheck> checks = checks(manifest, scanner.tables());
     if (manifest != null) {
-      if (manifest.formatVersion() != BackupFormat.VERSION) {
-        errors.add("its manifest has format " + manifest.formatVersion() + ", this paperclip-db reads "
-            + BackupFormat.VERSION);
+      if (manifest.formatVersion() != version) {
+        errors.add("its manifest has format " + manifest.formatVersion() + ", its header "
+            + (version < 0 ? "none it reads" : version));
       }
-      if (manifest.bodyBytes() != body.bodyBytes()) {
-        errors.add("its body has " + body.bodyBytes() + " bytes, the manifest says "
+      if (manifest.bodyBytes() != bodyBytes) {
+        errors.add("its body has " + bodyBytes + " bytes, the manifest says "
             + manifest.bodyBytes());
       } else if (!manifest.bodySha256().equalsIgnoreCase(body.sha256())) {
         errors.add("its body checksum does not match the manifest: the content was altered");
@@ -311,7 +354,7 @@ public final class BackupVerifier {
       }
     }
     return new VerificationReport(source, Kind.PAPERCLIP_DB, errors.isEmpty(), manifest, checks,
-        errors, body.bodyBytes());
+        errors, bodyBytes);
   }
 
   private static List<TableCheck> checks(BackupManifest manifest, List<TableEntry> found) {

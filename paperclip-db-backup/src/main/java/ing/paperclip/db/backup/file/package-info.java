@@ -1,6 +1,6 @@
 /**
  * Backup files: naming ({@link ing.paperclip.db.backup.file.BackupFile}), the fixed lines of
- * format 1 ({@link ing.paperclip.db.backup.file.BackupFormat}), the manifest every file carries
+ * formats 1 and 2 ({@link ing.paperclip.db.backup.file.BackupFormat}), the manifest every file carries
  * ({@link ing.paperclip.db.backup.file.BackupManifest}) and the one-pass, database-free
  * {@link ing.paperclip.db.backup.file.BackupVerifier}.
  *

@@ -2,16 +2,18 @@ package ing.paperclip.db.backup.internal;
 
 import ing.paperclip.db.backup.file.BackupFormat;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
 /**
- * The uncompressed text of a backup on its way into the file: counts and hashes every body byte
- * (for the manifest) and compresses it as gzip members. Parts compressed elsewhere (parallel
- * workers' {@link Spool}s) are appended as whole members and inflated once to keep the body hash
- * exact. Used by one thread. Not thread-safe.
+ * The uncompressed text of a backup on its way into the file: counts every body byte and
+ * computes the body checksum for the manifest (format 2: {@link BackupFormat}), and compresses the
+ * text as gzip members. Text goes through {@link #text()} (written and hashed); COPY rows through
+ * {@link #unhashed()} (written only) with their checksum line through {@link #hashOnly()}. Parts
+ * compressed elsewhere (parallel workers' {@link Spool}s) are appended as whole members, with the
+ * text they stand for in the checksum given by the caller: they are never read again. Used by one
+ * thread. Not thread-safe.
  */
 public final class BackupBody {
   private final CountingOutputStream file;
@@ -21,7 +23,20 @@ public final class BackupBody {
   private GzipMember member;
   private boolean trailerWritten;
   private byte last = '\n';
-  private final OutputStream text = new OutputStream() {
+  private final OutputStream text = new Sink(true, true);
+  private final OutputStream unhashed = new Sink(true, false);
+  private final OutputStream hashOnly = new Sink(false, true);
+
+  /** Writes to the file and/or the checksum. */
+  private final class Sink extends OutputStream {
+    private final boolean written;
+    private final boolean hashed;
+
+    Sink(boolean written, boolean hashed) {
+      this.written = written;
+      this.hashed = hashed;
+    }
+
     @Override
     public void write(int b) throws IOException {
       write(new byte[] {(byte) b}, 0, 1);
@@ -35,12 +50,16 @@ public final class BackupBody {
       if (len == 0) {
         return;
       }
-      digest.update(b, off, len);
-      bodyBytes += len;
-      last = b[off + len - 1];
-      member().write(b, off, len);
+      if (hashed) {
+        digest.update(b, off, len);
+      }
+      if (written) {
+        bodyBytes += len;
+        last = b[off + len - 1];
+        member().write(b, off, len);
+      }
     }
-  };
+  }
 
   /**
    * Creates a body writer.
@@ -61,9 +80,19 @@ public final class BackupBody {
     return member;
   }
 
-  /** Returns the stream of body text; everything written to it is hashed and compressed. */
+  /** Returns the stream of body text: everything written to it is hashed and compressed. */
   public OutputStream text() {
     return text;
+  }
+
+  /** Returns the stream for COPY rows: compressed and counted, not hashed. */
+  public OutputStream unhashed() {
+    return unhashed;
+  }
+
+  /** Returns the stream of checksum-only text (a block's checksum line): hashed, not written. */
+  public OutputStream hashOnly() {
+    return hashOnly;
   }
 
   /** Writes one line of body text and its {@code \n}. */
@@ -77,24 +106,24 @@ public final class BackupBody {
   }
 
   /**
-   * Appends a spool holding exactly one complete gzip member of body text: its compressed bytes
-   * are copied as they are, and inflated once to update the body hash and size.
+   * Appends a spool holding exactly one complete gzip member of body text, copying its compressed
+   * bytes as they are.
    *
+   * @param spool the member
+   * @param textBytes the number of text bytes it holds (ends with a line break)
+   * @param hashed what the member's text contributes to the body checksum
    * @return where the member starts in the file (its length is {@link Spool#size()})
    */
-  public long appendMember(Spool spool) throws IOException {
+  public long appendMember(Spool spool, long textBytes, byte[] hashed) throws IOException {
+    if (trailerWritten) {
+      throw new IllegalStateException("the backup trailer was already written");
+    }
     endMember();
     long offset = file.count();
     spool.copyTo(file);
-    byte[] buf = new byte[64 * 1024];
-    try (InputStream in = new StrictGzipInputStream(spool.open())) {
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        digest.update(buf, 0, n);
-        bodyBytes += n;
-        last = buf[n - 1];
-      }
-    }
+    digest.update(hashed);
+    bodyBytes += textBytes;
+    last = '\n';
     return offset;
   }
 

@@ -47,10 +47,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The built-in engine: scripts the schema with a {@link SchemaScripter} on the snapshot
  * connection and streams every table's rows with {@code COPY ... TO STDOUT} (text format),
- * counting rows and hashing bytes on the fly, never looking at individual values. With more than
- * one job, workers on their own connections import the exported snapshot and each compress whole
- * tables into separate gzip members that the calling thread appends in completion order. Memory
- * use is bounded by {@code jobs} spool buffers whatever the data size. One use per instance.
+ * hashing bytes on the fly, never looking at individual rows or values (the server counts them).
+ * With more than one job, workers on their own connections import the exported snapshot and each
+ * compress whole tables into separate gzip members that the calling thread appends in completion
+ * order, never reading them again (format 2's body checksum covers a block through its rows'
+ * checksum). Memory use is bounded by {@code jobs} spool buffers whatever the data size. One use
+ * per instance.
  */
 public final class JavaEngine {
   private static final Logger LOG = LoggerFactory.getLogger(JavaEngine.class);
@@ -122,7 +124,11 @@ public final class JavaEngine {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedIOException("backup interrupted");
         }
-        TableEntry e = copyTable(main, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), body.text());
+        DataBlock b = copyTable(main, t, nulls.getOrDefault(t.qualifiedName(), Set.of()),
+            body.text(), body.unhashed());
+        body.hashOnly().write(b.checksumLine());
+        body.text().write(END);
+        TableEntry e = b.entry();
         tables.add(e);
         listener.tableDone(t.qualifiedName(), e.rows(), body.bodyBytes());
       }
@@ -201,16 +207,51 @@ public final class JavaEngine {
     }
   }
 
-  /** Writes one table's {@code -- data:} line, COPY block and end marker to {@code out}. */
-  private static TableEntry copyTable(Connection c, TableData t, Set<String> nulls, OutputStream out)
-      throws SQLException, IOException {
+  private static final byte[] END = (BackupFormat.COPY_END + "\n").getBytes(StandardCharsets.US_ASCII);
+
+  /**
+   * One table's data block as written, but for its end marker.
+   *
+   * @param head the {@code -- data:} line and the COPY statement line
+   * @param entry the manifest entry
+   * @param rowBytes the bytes of the rows
+   */
+  private record DataBlock(byte[] head, TableEntry entry, long rowBytes) {
+    /** The line standing for the rows in the body checksum. */
+    byte[] checksumLine() {
+      return (entry.sha256() + "\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The number of text bytes of the whole block, end marker included. */
+    long textBytes() {
+      return head.length + rowBytes + END.length;
+    }
+
+    /** What the whole block contributes to the body checksum. */
+    byte[] hashed() {
+      byte[] sum = checksumLine();
+      byte[] out = new byte[head.length + sum.length + END.length];
+      System.arraycopy(head, 0, out, 0, head.length);
+      System.arraycopy(sum, 0, out, head.length, sum.length);
+      System.arraycopy(END, 0, out, head.length + sum.length, END.length);
+      return out;
+    }
+  }
+
+  /**
+   * Writes one table's {@code -- data:} line and COPY statement to {@code text} and its rows to
+   * {@code rowsOut}; the caller writes the end marker.
+   */
+  private static DataBlock copyTable(Connection c, TableData t, Set<String> nulls, OutputStream text,
+      OutputStream rowsOut) throws SQLException, IOException {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("schema", t.schema());
     json.put("table", t.table());
     json.put("columns", t.columns());
     CopyLine header = new CopyLine(t.schema(), t.table(), t.columns());
-    out.write((BackupFormat.DATA_PREFIX + json(json) + "\n" + header.format() + "\n")
-        .getBytes(StandardCharsets.UTF_8));
+    byte[] head = (BackupFormat.DATA_PREFIX + json(json) + "\n" + header.format() + "\n")
+        .getBytes(StandardCharsets.UTF_8);
+    text.write(head);
     String qualified = SqlIdentifiers.qualified(t.schema(), t.table());
     String sql;
     if (nulls.isEmpty()) {
@@ -221,19 +262,19 @@ public final class JavaEngine {
           .map(col -> nulls.contains(col) ? "NULL AS " + SqlIdentifiers.quote(col) : SqlIdentifiers.quote(col))
           .collect(Collectors.joining(", ")) + " FROM ONLY " + qualified + ") TO STDOUT";
     }
-    TableStream rows = new TableStream(out);
+    TableStream rows = new TableStream(rowsOut);
     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+    long count;
     try (OutputStream buffered = new BufferedOutputStream(rows, 64 * 1024)) {
-      copy.copyOut(sql, buffered);
+      count = copy.copyOut(sql, buffered);
     }
     if (!rows.endsWithNewline()) {
       throw new IOException("COPY output of " + t.qualifiedName() + " does not end with a newline");
     }
-    out.write((BackupFormat.COPY_END + "\n").getBytes(StandardCharsets.UTF_8));
-    return new TableEntry(t.schema(), t.table(), rows.rows(), rows.sha256());
+    return new DataBlock(head, new TableEntry(t.schema(), t.table(), count, rows.sha256()), rows.bytes());
   }
 
-  private record Part(TableData table, TableEntry entry, Spool spool) {}
+  private record Part(TableData table, DataBlock block, Spool spool) {}
 
   private List<TableEntry> parallel(Connection main, ConnectionSource workers, List<TableData> data,
       Map<String, Set<String>> nulls, BackupBody body, AtomicBackupFile file)
@@ -277,12 +318,13 @@ public final class JavaEngine {
           try {
             Spool spool = new Spool(file.tempPath().getParent(), file.siblingTempPrefix(), SPOOL_MEMORY);
             spools.add(spool);
-            TableEntry e;
+            DataBlock b;
             try (GzipMember member = new GzipMember(spool, level)) {
-              e = copyTable(c, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), member);
+              b = copyTable(c, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), member, member);
+              member.write(END);
             }
             spool.close();
-            return new Part(t, e, spool);
+            return new Part(t, b, spool);
           } finally {
             idle.add(c);
           }
@@ -299,11 +341,11 @@ public final class JavaEngine {
         } catch (ExecutionException e) {
           throw WorkerFailure.rethrow(e, "backup worker");
         }
-        long offset = body.appendMember(p.spool());
-        tables.add(p.entry().withMember(offset, p.spool().size()));
+        long offset = body.appendMember(p.spool(), p.block().textBytes(), p.block().hashed());
+        tables.add(p.block().entry().withMember(offset, p.spool().size()));
         p.spool().discard();
         spools.remove(p.spool());
-        listener.tableDone(p.table().qualifiedName(), p.entry().rows(), body.bodyBytes());
+        listener.tableDone(p.table().qualifiedName(), p.block().entry().rows(), body.bodyBytes());
       }
       ok = true;
       return tables;

@@ -78,7 +78,8 @@ public final class PgDumpEngine {
     Thread errThread = new Thread(err, "paperclip-pg_dump-stderr");
     errThread.setDaemon(true);
     errThread.start();
-    ScriptScanner scanner = new ScriptScanner(null);
+    // pg_dump's text is written unhashed; the scanner hashes it as format 2 defines the checksum
+    ScriptScanner scanner = new ScriptScanner(null, body.hashOnly());
     boolean ok = false;
     try {
       p.getOutputStream().close();
@@ -90,7 +91,7 @@ public final class PgDumpEngine {
             throw new InterruptedIOException("backup interrupted");
           }
           int before = scanner.blockCount();
-          body.text().write(buf, 0, n);
+          body.unhashed().write(buf, 0, n);
           scanner.write(buf, 0, n);
           for (int i = before; i < scanner.blockCount(); i++) {
             var e = scanner.tables().get(i);

@@ -2,7 +2,9 @@ package ing.paperclip.db.backup.internal;
 
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -15,7 +17,9 @@ import java.util.Optional;
  * memory. A {@code COPY} line opens a block only when it follows a {@code -- data:} line (our
  * engine) or a pg_dump {@code Type: TABLE DATA} comment, with only comments or blank lines in
  * between, and, in files with {@code -- section:} lines, only inside the data section, so that SQL
- * text that merely looks like COPY (a function body) is not mistaken for data. Not thread-safe.
+ * text that merely looks like COPY (a function body) is not mistaken for data. Optionally writes
+ * the text as format 2's body checksum covers it (see {@link BackupFormat}): every byte outside
+ * COPY rows, and for each block's rows the line of their SHA-256. Not thread-safe.
  */
 public final class ScriptScanner extends OutputStream {
   /** Lines outside COPY blocks longer than this are not captured (they are never control lines). */
@@ -32,7 +36,12 @@ public final class ScriptScanner extends OutputStream {
     void line(long lineNumber, String line);
   }
 
+  private static final byte[] NEWLINE = {'\n'};
+  private static final byte[] END_LINE = (BackupFormat.COPY_END + "\n").getBytes(StandardCharsets.US_ASCII);
+
   private final Listener listener;
+  private final OutputStream skeleton;
+  private long rowBytes;
   private final List<TableEntry> tables = new ArrayList<>();
   private final byte[] head = new byte[HEAD_CAP];
   private int headLen;
@@ -46,6 +55,7 @@ public final class ScriptScanner extends OutputStream {
   private CopyLine block;
   private final MessageDigest digest = Sha256.newDigest();
   private long rows;
+  private long blockBytes;
   private final byte[] pending = new byte[3];
   private int pendingLen;
   private boolean decided;
@@ -53,7 +63,24 @@ public final class ScriptScanner extends OutputStream {
 
   /** Creates a scanner; {@code listener} may be null. */
   public ScriptScanner(Listener listener) {
+    this(listener, null);
+  }
+
+  /**
+   * Creates a scanner that also writes the text with every block's rows replaced by their
+   * checksum line to {@code skeleton}.
+   *
+   * @param listener receives lines outside blocks, or null
+   * @param skeleton receives the text format 2's body checksum covers, or null
+   */
+  public ScriptScanner(Listener listener, OutputStream skeleton) {
     this.listener = listener;
+    this.skeleton = skeleton;
+  }
+
+  /** Returns the bytes of rows (each line with its {@code \n}) in the blocks completed so far. */
+  public long rowBytes() {
+    return rowBytes;
   }
 
   /** Returns the blocks completed so far, in file order. */
@@ -118,6 +145,7 @@ public final class ScriptScanner extends OutputStream {
         }
         if (n > 0) {
           digest.update(b, pos, span - pos);
+          blockBytes += span - pos;
           rows += n;
           lineNumber += n;
           pos = span;
@@ -143,6 +171,7 @@ public final class ScriptScanner extends OutputStream {
       return;
     }
     if (!inCopy) {
+      emit(b, off, len);
       if (!headOverflow) {
         if (headLen + len <= HEAD_CAP) {
           System.arraycopy(b, off, head, headLen, len);
@@ -155,6 +184,7 @@ public final class ScriptScanner extends OutputStream {
     }
     int i = off;
     int end = off + len;
+    blockBytes += len;
     while (!decided && i < end) {
       pending[pendingLen++] = b[i++];
       if (pending[0] != '\\' || (pendingLen >= 2 && pending[1] != '.') || pendingLen == 3) {
@@ -171,10 +201,17 @@ public final class ScriptScanner extends OutputStream {
     lineNumber++;
     if (inCopy) {
       if (!decided && pendingLen == 2 && pending[0] == '\\' && pending[1] == '.') {
-        tables.add(new TableEntry(block.schema(), block.table(), rows, Sha256.hex(digest)));
+        String sha = Sha256.hex(digest);
+        tables.add(new TableEntry(block.schema(), block.table(), rows, sha));
+        // the marker's two bytes were counted with the rows
+        rowBytes += blockBytes - 2;
+        byte[] line = (sha + "\n").getBytes(StandardCharsets.US_ASCII);
+        emit(line, 0, line.length);
+        emit(END_LINE, 0, END_LINE.length);
         inCopy = false;
         block = null;
       } else {
+        blockBytes++;
         if (!decided) {
           digest.update(pending, 0, pendingLen);
         }
@@ -185,6 +222,7 @@ public final class ScriptScanner extends OutputStream {
       decided = false;
       return;
     }
+    emit(NEWLINE, 0, 1);
     String line = headOverflow ? null : new String(head, 0, headLen, StandardCharsets.UTF_8);
     headLen = 0;
     headOverflow = false;
@@ -201,6 +239,7 @@ public final class ScriptScanner extends OutputStream {
         block = copy.get();
         inCopy = true;
         rows = 0;
+        blockBytes = 0;
         digest.reset();
         copyStartLine = lineNumber;
         armed = false;
@@ -217,6 +256,16 @@ public final class ScriptScanner extends OutputStream {
       armed = true;
     } else if (!(line.isEmpty() || line.startsWith("--"))) {
       armed = false;
+    }
+  }
+
+  private void emit(byte[] b, int off, int len) {
+    if (skeleton != null && len > 0) {
+      try {
+        skeleton.write(b, off, len);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
     }
   }
 }

@@ -6,14 +6,13 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 
 /**
- * Passes COPY text output through while counting rows (one {@code \n} per row: COPY text format
- * escapes newlines inside values) and hashing the bytes. Aborts with
+ * Passes COPY text output through while counting and hashing the bytes (the server counts the
+ * rows: no per-row work here). Aborts with
  * {@link InterruptedIOException} when the writing thread is interrupted. Not thread-safe.
  */
 public final class TableStream extends OutputStream {
   private final OutputStream out;
   private final MessageDigest digest = Sha256.newDigest();
-  private long rows;
   private long bytes;
   private int last = '\n';
 
@@ -35,22 +34,10 @@ public final class TableStream extends OutputStream {
     if (len == 0) {
       return;
     }
-    int n = 0;
-    for (int i = off, end = off + len; i < end; i++) {
-      if (b[i] == '\n') {
-        n++;
-      }
-    }
-    rows += n;
     bytes += len;
     last = b[off + len - 1];
     digest.update(b, off, len);
     out.write(b, off, len);
-  }
-
-  /** Returns the rows seen. */
-  public long rows() {
-    return rows;
   }
 
   /** Returns the bytes seen. */

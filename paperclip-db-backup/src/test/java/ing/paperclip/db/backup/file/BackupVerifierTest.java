@@ -18,12 +18,18 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class BackupVerifierTest {
   private final BackupVerifier verifier = new BackupVerifier();
 
   private static SyntheticBackup sample() {
-    return new SyntheticBackup()
+    return sample(BackupFormat.VERSION);
+  }
+
+  private static SyntheticBackup sample(int version) {
+    return new SyntheticBackup().version(version)
         .table("public.a", "1", "two\\tthree", "\\N", "", "-- paperclip-end",
             "-- paperclip-manifest: {\"formatVersion\":1}", "ünïcödé \\\\ \\n")
         .table("app.b")
@@ -34,9 +40,10 @@ class BackupVerifierTest {
     return verifier.verify(new ByteArrayInputStream(file), "test.sql.gz");
   }
 
-  @Test
-  void acceptsACompleteFile() throws IOException {
-    SyntheticBackup s = sample();
+  @ParameterizedTest(name = "format {0}")
+  @ValueSource(ints = {1, 2})
+  void acceptsACompleteFile(int version) throws IOException {
+    SyntheticBackup s = sample(version);
     VerificationReport r = verify(s.gzip());
     assertTrue(r.complete(), r.errors().toString());
     assertEquals(Kind.PAPERCLIP_DB, r.kind());
@@ -55,18 +62,20 @@ class BackupVerifierTest {
     assertTrue(r.tables().isEmpty());
   }
 
-  @Test
-  void acceptsConcatenatedGzipMembers() throws IOException {
-    String text = sample().text();
+  @ParameterizedTest(name = "format {0}")
+  @ValueSource(ints = {1, 2})
+  void acceptsConcatenatedGzipMembers(int version) throws IOException {
+    String text = sample(version).text();
     int a = text.length() / 3;
     int b = 2 * text.length() / 3;
     byte[] file = SyntheticBackup.gzip(text.substring(0, a), text.substring(a, b), "", text.substring(b));
     assertTrue(verify(file).complete(), verify(file).errors().toString());
   }
 
-  @Test
-  void detectsEveryTruncation() throws IOException {
-    byte[] file = sample().gzip();
+  @ParameterizedTest(name = "format {0}")
+  @ValueSource(ints = {1, 2})
+  void detectsEveryTruncation(int version) throws IOException {
+    byte[] file = sample(version).gzip();
     for (int len = 0; len < file.length; len++) {
       VerificationReport r = verify(Arrays.copyOf(file, len));
       assertFalse(r.complete(), "truncated to " + len);
@@ -74,18 +83,20 @@ class BackupVerifierTest {
     }
   }
 
-  @Test
-  void detectsTruncationAtEveryLineOfTheText() throws IOException {
-    String text = sample().text();
+  @ParameterizedTest(name = "format {0}")
+  @ValueSource(ints = {1, 2})
+  void detectsTruncationAtEveryLineOfTheText(int version) throws IOException {
+    String text = sample(version).text();
     for (int i = text.indexOf('\n'); i >= 0 && i < text.length() - 1; i = text.indexOf('\n', i + 1)) {
       VerificationReport r = verify(SyntheticBackup.gzip(text.substring(0, i + 1)));
       assertFalse(r.complete(), "text cut after byte " + i);
     }
   }
 
-  @Test
-  void detectsEveryFlippedByteThatChangesTheFile() throws IOException {
-    String text = sample().text();
+  @ParameterizedTest(name = "format {0}")
+  @ValueSource(ints = {1, 2})
+  void detectsEveryFlippedByteThatChangesTheFile(int version) throws IOException {
+    String text = sample(version).text();
     byte[] file = SyntheticBackup.gzip(text);
     int harmless = 0;
     for (int pos = 0; pos < file.length; pos++) {
@@ -114,9 +125,10 @@ class BackupVerifierTest {
     }
   }
 
-  @Test
-  void detectsAlteredRowsEvenWithValidGzip() throws IOException {
-    String text = sample().text();
+  @ParameterizedTest(name = "format {0}")
+  @ValueSource(ints = {1, 2})
+  void detectsAlteredRowsEvenWithValidGzip(int version) throws IOException {
+    String text = sample(version).text();
     VerificationReport rows = verify(SyntheticBackup.gzip(text.replace("two\\tthree", "two\\tthreE")));
     assertFalse(rows.complete());
     assertTrue(rows.errors().stream().anyMatch(e -> e.contains("public.a")), rows.errors().toString());
@@ -127,9 +139,10 @@ class BackupVerifierTest {
     assertTrue(lost.errors().stream().anyMatch(e -> e.contains("app.c has 0 rows")), lost.errors().toString());
   }
 
-  @Test
-  void detectsMissingManifestOrEndLine() throws IOException {
-    SyntheticBackup s = sample();
+  @ParameterizedTest(name = "format {0}")
+  @ValueSource(ints = {1, 2})
+  void detectsMissingManifestOrEndLine(int version) throws IOException {
+    SyntheticBackup s = sample(version);
     String body = s.body();
     String manifest = "-- paperclip-manifest: " + s.manifest(body).toJson() + "\n";
     VerificationReport noTrailer = verify(SyntheticBackup.gzip(body));
@@ -170,14 +183,32 @@ class BackupVerifierTest {
     byte[] file = sample().gzip();
     byte[] garbage = Arrays.copyOf(file, file.length + 3);
     assertFalse(verify(garbage).complete());
-    String newer = sample().text().replace("-- format: 1\n", "-- format: 2\n");
+    String newer = sample().text().replace("-- format: 2\n", "-- format: 3\n");
     VerificationReport r = verify(SyntheticBackup.gzip(newer));
     assertTrue(r.errors().get(0).contains("upgrade"), r.errors().toString());
   }
 
   @Test
-  void copyLookalikesOutsideDataSectionsAreNotBlocks() throws IOException {
-    SyntheticBackup s = sample().ddl("CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$\n"
+  void aFileIsCheckedByItsOwnFormatsChecksum() throws IOException {
+    // the same text under the other format's header: its checksum no longer matches
+    String two = sample(2).text();
+    VerificationReport asOne = verify(SyntheticBackup.gzip(two.replace("-- format: 2\n", "-- format: 1\n")));
+    assertFalse(asOne.complete());
+    assertTrue(asOne.errors().stream().anyMatch(e -> e.contains("manifest has format 2")), asOne.errors().toString());
+    String one = sample(1).text();
+    VerificationReport asTwo = verify(SyntheticBackup.gzip(one.replace("-- format: 1\n", "-- format: 2\n")));
+    assertFalse(asTwo.complete());
+    // rows replaced by their own checksum line do not pass for the rows
+    String sum = SyntheticBackup.sha("x\n");
+    VerificationReport forged = verify(SyntheticBackup.gzip(two.replace("x\n\\.\n", sum + "\n\\.\n")));
+    assertFalse(forged.complete());
+    assertTrue(forged.errors().stream().anyMatch(e -> e.contains("app.c")), forged.errors().toString());
+  }
+
+  @ParameterizedTest(name = "format {0}")
+  @ValueSource(ints = {1, 2})
+  void copyLookalikesOutsideDataSectionsAreNotBlocks(int version) throws IOException {
+    SyntheticBackup s = sample(version).ddl("CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$\n"
         + "COPY \"public\".\"a\" (\"a\") FROM stdin;\n"
         + "-- data: {\"schema\":\"public\",\"table\":\"a\",\"columns\":[\"a\"]}\n"
         + "COPY \"public\".\"a\" (\"a\") FROM stdin;\n$$;\n");

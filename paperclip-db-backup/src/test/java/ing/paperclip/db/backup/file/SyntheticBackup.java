@@ -19,6 +19,13 @@ import java.util.zip.GZIPOutputStream;
 public final class SyntheticBackup {
   private final Map<String, List<String>> tables = new LinkedHashMap<>();
   private String extraDdl = "";
+  private int version = BackupFormat.VERSION;
+
+  /** Sets the format version (1: the checksum covers every byte; 2: rows by their checksum). */
+  public SyntheticBackup version(int v) {
+    version = v;
+    return this;
+  }
 
   public SyntheticBackup table(String qualified, String... rows) {
     tables.put(qualified, List.of(rows));
@@ -32,8 +39,13 @@ public final class SyntheticBackup {
 
   /** Returns the body text (everything before the manifest line). */
   String body() {
+    return body(false);
+  }
+
+  /** Returns the body, or with {@code skeleton} what format 2's checksum covers. */
+  private String body(boolean skeleton) {
     StringBuilder sb = new StringBuilder();
-    sb.append("-- paperclip-db backup\n-- format: 1\n-- tool: paperclip-db test\n")
+    sb.append("-- paperclip-db backup\n-- format: ").append(version).append("\n-- tool: paperclip-db test\n")
         .append("-- created: 2026-11-25T02:30:00Z\n-- server: 150020\n-- engine: java\n");
     BackupFormat.SETTINGS.forEach(s -> sb.append(s).append('\n'));
     sb.append("BEGIN;\n-- section: pre-data\n");
@@ -50,7 +62,9 @@ public final class SyntheticBackup {
       sb.append("-- data: {\"schema\":\"").append(p[0]).append("\",\"table\":\"").append(p[1])
           .append("\",\"columns\":[\"a\"]}\n");
       sb.append("COPY \"").append(p[0]).append("\".\"").append(p[1]).append("\" (\"a\") FROM stdin;\n");
-      e.getValue().forEach(r -> sb.append(r).append('\n'));
+      StringBuilder rows = new StringBuilder();
+      e.getValue().forEach(r -> rows.append(r).append('\n'));
+      sb.append(skeleton ? sha(rows.toString()) + "\n" : rows);
       sb.append("\\.\n");
     }
     sb.append("-- section: post-data\nCOMMIT;\n");
@@ -66,8 +80,10 @@ public final class SyntheticBackup {
       entries.add(new TableEntry(p[0], p[1], e.getValue().size(), sha(rows.toString())));
     }
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
-    return new BackupManifest(1, "paperclip-db", "test", Instant.parse("2026-11-25T02:30:00Z"),
-        "java", 150020, "db", List.of("public"), entries, null, b.length, sha(body));
+    // format 2 hashes this backup's own skeleton: body must be this backup's body()
+    String hashed = version >= 2 ? body(true) : body;
+    return new BackupManifest(version, "paperclip-db", "test", Instant.parse("2026-11-25T02:30:00Z"),
+        "java", 150020, "db", List.of("public"), entries, null, b.length, sha(hashed));
   }
 
   /** The complete text of the file. */

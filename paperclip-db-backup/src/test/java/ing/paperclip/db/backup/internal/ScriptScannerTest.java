@@ -71,6 +71,23 @@ class ScriptScannerTest {
   }
 
   @Test
+  void writesTheTextWithRowsReplacedByTheirChecksumInAnyChunking() throws Exception {
+    byte[] text = PG_DUMP.getBytes(StandardCharsets.UTF_8);
+    String rows = "1\tx\\ty\n2\t\\N\n";
+    String expected = PG_DUMP.replace(rows, sha(rows) + "\n")
+        .replace("COPY public.empty  FROM stdin;\n", "COPY public.empty  FROM stdin;\n" + sha("") + "\n");
+    for (int chunk : new int[] {1, 2, 3, 7, 64, text.length}) {
+      ByteArrayOutputStream skeleton = new ByteArrayOutputStream();
+      ScriptScanner s = new ScriptScanner(null, skeleton);
+      for (int i = 0; i < text.length; i += chunk) {
+        s.write(text, i, Math.min(chunk, text.length - i));
+      }
+      assertEquals(expected, skeleton.toString(StandardCharsets.UTF_8), "chunk " + chunk);
+      assertEquals(rows.getBytes(StandardCharsets.UTF_8).length, s.rowBytes(), "chunk " + chunk);
+    }
+  }
+
+  @Test
   void reportsAnUnterminatedBlock() {
     String cut = PG_DUMP.substring(0, PG_DUMP.indexOf("2\t\\N"));
     ScriptScanner s = new ScriptScanner(null);
@@ -115,21 +132,30 @@ class ScriptScannerTest {
   }
 
   @Test
-  void bodyConcatenatesMembersAndHashesTheUncompressedText(@TempDir Path dir) throws Exception {
+  void bodyConcatenatesMembersAndHashesTheSkeleton(@TempDir Path dir) throws Exception {
     ByteArrayOutputStream file = new ByteArrayOutputStream();
     BackupBody body = new BackupBody(file, 6);
     body.line("first");
+    // a block written through the body: rows unhashed, their checksum line hashed only
+    body.text().write("COPY a FROM stdin;\n".getBytes(StandardCharsets.UTF_8));
+    body.unhashed().write("1\n2\n".getBytes(StandardCharsets.UTF_8));
+    body.hashOnly().write((sha("1\n2\n") + "\n").getBytes(StandardCharsets.UTF_8));
+    body.text().write("\\.\n".getBytes(StandardCharsets.UTF_8));
+    // a member compressed elsewhere, standing in the checksum for what the caller says
     Spool spool = new Spool(dir, ".s.tmp-", 1 << 20);
+    String member = "COPY b FROM stdin;\nthird\n\\.\n";
     try (GzipMember m = new GzipMember(spool, 1)) {
-      m.write("second\nthird\n".getBytes(StandardCharsets.UTF_8));
+      m.write(member.getBytes(StandardCharsets.UTF_8));
     }
     spool.close();
-    body.appendMember(spool);
+    String memberSkeleton = "COPY b FROM stdin;\n" + sha("third\n") + "\n\\.\n";
+    body.appendMember(spool, member.length(), memberSkeleton.getBytes(StandardCharsets.UTF_8));
     body.sql("fourth;");
     String sha = body.bodySha256();
     body.finish("{}");
-    String expectedBody = "first\nsecond\nthird\nfourth;\n";
-    assertEquals(sha(expectedBody), sha);
+    String expectedBody = "first\nCOPY a FROM stdin;\n1\n2\n\\.\n" + member + "fourth;\n";
+    String skeleton = "first\nCOPY a FROM stdin;\n" + sha("1\n2\n") + "\n\\.\n" + memberSkeleton + "fourth;\n";
+    assertEquals(sha(skeleton), sha);
     assertEquals(expectedBody.length(), body.bodyBytes());
     try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(file.toByteArray()))) {
       assertEquals(expectedBody + "-- paperclip-manifest: {}\n-- paperclip-end\n",
