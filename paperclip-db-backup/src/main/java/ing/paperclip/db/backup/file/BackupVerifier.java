@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -357,19 +358,26 @@ public final class BackupVerifier {
         errors, bodyBytes);
   }
 
+  /**
+   * Pairs the blocks found with the manifest's entries: the n-th block of a table with the
+   * table's n-th entry (the format lets a table's rows span several blocks).
+   */
   private static List<TableCheck> checks(BackupManifest manifest, List<TableEntry> found) {
-    Map<String, TableEntry> expected = new LinkedHashMap<>();
+    Map<String, ArrayDeque<TableEntry>> expected = new LinkedHashMap<>();
     if (manifest != null) {
-      manifest.tables().forEach(t -> expected.put(t.qualifiedName(), t));
+      manifest.tables().forEach(t -> expected.computeIfAbsent(t.qualifiedName(), k -> new ArrayDeque<>()).add(t));
     }
     List<TableCheck> out = new ArrayList<>();
     for (TableEntry f : found) {
-      TableEntry e = expected.remove(f.qualifiedName());
+      ArrayDeque<TableEntry> q = expected.get(f.qualifiedName());
+      TableEntry e = q == null ? null : q.poll();
       out.add(new TableCheck(f.schema(), f.table(), e == null ? -1 : e.rows(), f.rows(),
           e == null ? null : e.sha256(), f.sha256()));
     }
-    for (TableEntry e : expected.values()) {
-      out.add(new TableCheck(e.schema(), e.table(), e.rows(), -1, e.sha256(), null));
+    for (ArrayDeque<TableEntry> q : expected.values()) {
+      for (TableEntry e : q) {
+        out.add(new TableCheck(e.schema(), e.table(), e.rows(), -1, e.sha256(), null));
+      }
     }
     return out;
   }

@@ -204,7 +204,8 @@ final class ParallelRestore {
       Map<String, Long> weight = new HashMap<>();
       if (script.membersKnown()) {
         for (RestoreScript.TableData d : script.tables()) {
-          weight.put("TABLE " + d.qualifiedName(), d.memberLength());
+          // a table whose rows span several blocks: they load at once, its indexes wait for all
+          weight.merge("TABLE " + d.qualifiedName(), d.memberLength(), Long::sum);
           nodes.add(new Node("load " + d.qualifiedName(), c -> loadMember(c, d), Set.of(), Set.of("TABLE " + d.qualifiedName()),
               d.memberLength(), true));
         }
@@ -321,11 +322,11 @@ final class ParallelRestore {
   private void runGraph(ExecutorService pool, BlockingQueue<Connection> idle, List<Node> nodes)
       throws SQLException, IOException {
     int slots = idle.size();
-    Set<String> provided = new HashSet<>();
-    nodes.forEach(n -> provided.addAll(n.provides()));
+    // how many nodes still have to provide each thing (a table's blocks each provide the table)
+    Map<String, Integer> outstanding = new HashMap<>();
+    nodes.forEach(n -> n.provides().forEach(p -> outstanding.merge(p, 1, Integer::sum)));
     List<Node> pending = new ArrayList<>(nodes);
     pending.sort(Comparator.comparing((Node n) -> !n.data()).thenComparing(Comparator.comparingLong(Node::weight).reversed()));
-    Set<String> done = new HashSet<>();
     CompletionService<Node> cs = new ExecutorCompletionService<>(pool);
     List<Future<Node>> futures = new ArrayList<>();
     int running = 0;
@@ -333,7 +334,7 @@ final class ParallelRestore {
       while (!pending.isEmpty() || running > 0) {
         for (Iterator<Node> it = pending.iterator(); running < slots && it.hasNext(); ) {
           Node n = it.next();
-          if (n.needs().stream().allMatch(x -> done.contains(x) || !provided.contains(x))) {
+          if (n.needs().stream().allMatch(x -> outstanding.getOrDefault(x, 0) == 0)) {
             it.remove();
             running++;
             futures.add(cs.submit(() -> {
@@ -354,7 +355,7 @@ final class ParallelRestore {
         }
         Node n = cs.take().get();
         running--;
-        done.addAll(n.provides());
+        n.provides().forEach(p -> outstanding.merge(p, -1, Integer::sum));
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

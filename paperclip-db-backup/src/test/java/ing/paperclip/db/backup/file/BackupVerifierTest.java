@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -186,6 +187,30 @@ class BackupVerifierTest {
     String newer = sample().text().replace("-- format: 2\n", "-- format: 3\n");
     VerificationReport r = verify(SyntheticBackup.gzip(newer));
     assertTrue(r.errors().get(0).contains("upgrade"), r.errors().toString());
+  }
+
+  @Test
+  void aTableMayHaveSeveralBlocksEachCheckedAgainstItsOwnEntry() throws IOException {
+    SyntheticBackup s = new SyntheticBackup().table("public.a", "1", "2").table("public.b", "x")
+        .table("public.a", "3");
+    VerificationReport r = verify(s.gzip());
+    assertTrue(r.complete(), r.errors().toString());
+    assertEquals(3, r.tables().size());
+    assertEquals(List.of(2L, 1L, 1L), r.tables().stream().map(VerificationReport.TableCheck::actualRows).toList());
+    // the blocks of a table pair with its entries in order: swapped entries do not match
+    String text = s.text();
+    BackupManifest m = s.manifest(s.body());
+    List<BackupManifest.TableEntry> swapped = List.of(m.tables().get(2), m.tables().get(1), m.tables().get(0));
+    BackupManifest bad = new BackupManifest(m.formatVersion(), m.tool(), m.toolVersion(), m.createdAt(),
+        m.engine(), m.serverVersion(), m.database(), m.schemas(), swapped, m.transforms(), m.bodyBytes(),
+        m.bodySha256());
+    VerificationReport r2 = verify(SyntheticBackup.gzip(text.replace(m.toJson(), bad.toJson())));
+    assertFalse(r2.complete());
+    assertTrue(r2.errors().stream().anyMatch(e -> e.contains("public.a has 2 rows, the manifest says 1")), r2.errors().toString());
+    // a block missing from the file is reported
+    VerificationReport r3 = verify(SyntheticBackup.gzip(text.replace("-- data: {\"schema\":\"public\",\"table\":\"a\",\"columns\":[\"a\"]}\nCOPY \"public\".\"a\" (\"a\") FROM stdin;\n3\n\\.\n", "")));
+    assertFalse(r3.complete());
+    assertTrue(r3.errors().stream().anyMatch(e -> e.contains("public.a is in the manifest but its rows are missing")), r3.errors().toString());
   }
 
   @Test

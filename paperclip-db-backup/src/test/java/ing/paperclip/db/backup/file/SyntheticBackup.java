@@ -10,14 +10,15 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 
 /** Builds backup files by hand, independently of the writer, for verifier tests. */
 public final class SyntheticBackup {
-  private final Map<String, List<String>> tables = new LinkedHashMap<>();
+  /** COPY blocks in file order; a table may have several (a table dumped in page ranges). */
+  private final List<Map.Entry<String, List<String>>> tables = new ArrayList<>();
   private String extraDdl = "";
   private int version = BackupFormat.VERSION;
 
@@ -28,7 +29,7 @@ public final class SyntheticBackup {
   }
 
   public SyntheticBackup table(String qualified, String... rows) {
-    tables.put(qualified, List.of(rows));
+    tables.add(Map.entry(qualified, List.of(rows)));
     return this;
   }
 
@@ -49,7 +50,7 @@ public final class SyntheticBackup {
         .append("-- created: 2026-11-25T02:30:00Z\n-- server: 150020\n-- engine: java\n");
     BackupFormat.SETTINGS.forEach(s -> sb.append(s).append('\n'));
     sb.append("BEGIN;\n-- section: pre-data\n");
-    for (String t : tables.keySet()) {
+    for (String t : new LinkedHashSet<>(tables.stream().map(Map.Entry::getKey).toList())) {
       String[] p = t.split("\\.");
       sb.append("-- entry: {\"kind\":\"TABLE\",\"schema\":\"").append(p[0]).append("\",\"name\":\"")
           .append(p[1]).append("\",\"deps\":[]}\n");
@@ -57,7 +58,7 @@ public final class SyntheticBackup {
     }
     sb.append(extraDdl);
     sb.append("-- section: data\n");
-    for (Map.Entry<String, List<String>> e : tables.entrySet()) {
+    for (Map.Entry<String, List<String>> e : tables) {
       String[] p = e.getKey().split("\\.");
       sb.append("-- data: {\"schema\":\"").append(p[0]).append("\",\"table\":\"").append(p[1])
           .append("\",\"columns\":[\"a\"]}\n");
@@ -73,7 +74,7 @@ public final class SyntheticBackup {
 
   BackupManifest manifest(String body) {
     List<TableEntry> entries = new ArrayList<>();
-    for (Map.Entry<String, List<String>> e : tables.entrySet()) {
+    for (Map.Entry<String, List<String>> e : tables) {
       String[] p = e.getKey().split("\\.");
       StringBuilder rows = new StringBuilder();
       e.getValue().forEach(r -> rows.append(r).append('\n'));
