@@ -133,10 +133,7 @@ public final class ScriptScanner extends OutputStream {
         int span = pos;
         long n = 0;
         while (span < end && !(b[span] == '\\' && (span + 1 >= end || b[span + 1] == '.'))) {
-          int nl = span;
-          while (nl < end && b[nl] != '\n') {
-            nl++;
-          }
+          int nl = Newlines.indexOf(b, span, end);
           if (nl == end) {
             break;
           }
@@ -152,10 +149,7 @@ public final class ScriptScanner extends OutputStream {
           continue;
         }
       }
-      int nl = pos;
-      while (nl < end && b[nl] != '\n') {
-        nl++;
-      }
+      int nl = Newlines.indexOf(b, pos, end);
       segment(b, pos, nl - pos);
       if (nl < end) {
         endLine();

@@ -1,5 +1,6 @@
 package ing.paperclip.db.backup.script;
 
+import ing.paperclip.db.backup.internal.Newlines;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.io.IOException;
@@ -288,11 +289,15 @@ public final class ScriptReader {
       int lines = 0;
       int stop = len;
       while (i < stop) {
-        if (buf[i++] == '\n') {
-          lines++;
-          if (i == stop || buf[i] == '\\') {
-            break;
-          }
+        int nl = Newlines.indexOf(buf, i, stop);
+        if (nl == stop) {
+          i = stop;
+          break;
+        }
+        i = nl + 1;
+        lines++;
+        if (i == stop || buf[i] == '\\') {
+          break;
         }
       }
       pos = i;
