@@ -248,15 +248,17 @@ public final class BackupVerifier {
       ScriptScanner scanner, Digests digests, List<String> errors, byte[] buf)
       throws IOException {
     long total = 0;
-    boolean fullDropped = false;
+    boolean versionSeen = false;
     try (InputStream text = gzipText) {
       int n;
       while ((n = text.read(buf)) > 0) {
         total += n;
         scanner.write(buf, 0, n);
-        if (!fullDropped && scan.second != null && formatVersion(scan.second) >= 2) {
-          digests.dropFull().run();
-          fullDropped = true;
+        if (!versionSeen && scan.second != null) {
+          versionSeen = true;
+          if (formatVersion(scan.second) >= 2) {
+            digests.dropFull().run();
+          }
         }
         if (scan.lines == 0 && total > MAX_FIRST_LINE) {
           return foreign(source, "not a paperclip-db backup: the gzip data is not a SQL script");

@@ -1,9 +1,7 @@
 package ing.paperclip.db.backup.internal;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,11 +67,6 @@ public final class Spool extends OutputStream {
     return size;
   }
 
-  /** Opens the written bytes for reading; call after {@link #close()}. */
-  public InputStream open() throws IOException {
-    return file != null ? Files.newInputStream(file) : memory.open();
-  }
-
   /** Copies the written bytes to {@code out}; call after {@link #close()}. */
   public void copyTo(OutputStream out) throws IOException {
     if (file != null) {
@@ -83,14 +76,10 @@ public final class Spool extends OutputStream {
     }
   }
 
-  /** A byte buffer readable without copying. */
+  /** The in-memory part. */
   private static final class Memory extends ByteArrayOutputStream {
     Memory() {
       super(64 * 1024);
-    }
-
-    InputStream open() {
-      return new ByteArrayInputStream(buf, 0, count);
     }
   }
 
