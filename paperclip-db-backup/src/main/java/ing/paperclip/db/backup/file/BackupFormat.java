@@ -4,6 +4,7 @@ import ing.paperclip.db.backup.internal.StrictGzipInputStream;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,6 +51,16 @@ public final class BackupFormat {
   public static final String END_LINE = "-- paperclip-end";
   /** The line that ends a {@code COPY ... FROM stdin} block. */
   public static final String COPY_END = "\\.";
+
+  /**
+   * Returns what stands in format 2's body checksum for a COPY block's rows and its end marker: the
+   * rows' SHA-256 in lower-case hex, {@code \n}, {@code \.} and {@code \n}.
+   *
+   * @param rowsSha256 the block's checksum, as in the manifest's table entry
+   */
+  public static byte[] rowsChecksumText(String rowsSha256) {
+    return (rowsSha256 + "\n" + COPY_END + "\n").getBytes(StandardCharsets.US_ASCII);
+  }
 
   /**
    * The session settings written after the header, before {@code BEGIN;}: they make the script

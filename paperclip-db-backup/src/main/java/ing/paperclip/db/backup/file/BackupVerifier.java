@@ -4,6 +4,7 @@ import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
 import ing.paperclip.db.backup.file.VerificationReport.Kind;
 import ing.paperclip.db.backup.file.VerificationReport.TableCheck;
 import ing.paperclip.db.backup.internal.Fanout;
+import ing.paperclip.db.backup.internal.Newlines;
 import ing.paperclip.db.backup.internal.ScriptScanner;
 import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
@@ -297,8 +298,7 @@ public final class BackupVerifier {
           : "its second line is not '" + BackupFormat.FORMAT_PREFIX + "N' with N from "
               + BackupFormat.OLDEST_READABLE + " to " + BackupFormat.VERSION);
     }
-    boolean blockSums = version >= 2;
-    BodyDigester body = blockSums ? digests.skeleton() : digests.full();
+    BodyDigester body = version >= 2 ? digests.skeleton() : digests.full();
     boolean gzipOk = errors.isEmpty();
     if (gzipOk && scanner.inCopy()) {
       errors.add("the rows of " + scanner.openBlock().orElse("?") + " starting at line "
@@ -308,9 +308,8 @@ public final class BackupVerifier {
     }
     BackupManifest manifest = null;
     byte[][] tail = body.finish();
-    // a checksum line (64 hex digits and \n) stands for each block's rows in format 2
-    long bodyBytes = blockSums
-        ? body.bodyBytes() + scanner.rowBytes() - 65L * scanner.blockCount() : body.bodyBytes();
+    // the body is the text but for the manifest and end lines
+    long bodyBytes = tail == null ? total : total - tail[0].length - tail[1].length - 2;
     if (tail == null) {
       if (gzipOk) {
         errors.add(body.sawEndLine()
@@ -330,8 +329,8 @@ public final class BackupVerifier {
     List<TableCheck> checks = checks(manifest, scanner.tables());
     if (manifest != null) {
       if (manifest.formatVersion() != version) {
-        errors.add("its manifest has format " + manifest.formatVersion() + ", its header "
-            + (version < 0 ? "none it reads" : version));
+        errors.add("its manifest says format " + manifest.formatVersion() + " but its second line "
+            + (version < 0 ? "names no format" : "says format " + version));
       }
       if (manifest.bodyBytes() != bodyBytes) {
         errors.add("its body has " + bodyBytes + " bytes, the manifest says "
@@ -438,7 +437,6 @@ public final class BackupVerifier {
     private static final int CANDIDATE_CAP = 256 * 1024 * 1024;
 
     private final MessageDigest digest = Sha256.newDigest();
-    private long hashed;
     private final byte[] head = new byte[MANIFEST.length];
     private int headLen;
     private boolean decided;
@@ -461,10 +459,7 @@ public final class BackupVerifier {
           // Fast path: complete lines not starting with '-' cannot be the manifest or end line.
           int span = pos;
           while (span < end && b[span] != '-') {
-            int nl = span;
-            while (nl < end && b[nl] != '\n') {
-              nl++;
-            }
+            int nl = Newlines.indexOf(b, span, end);
             if (nl == end) {
               break;
             }
@@ -477,10 +472,7 @@ public final class BackupVerifier {
             continue;
           }
         }
-        int nl = pos;
-        while (nl < end && b[nl] != '\n') {
-          nl++;
-        }
+        int nl = Newlines.indexOf(b, pos, end);
         segment(b, pos, nl);
         if (nl < end) {
           endLine();
@@ -559,7 +551,6 @@ public final class BackupVerifier {
 
     private void hash(byte[] b, int off, int len) {
       digest.update(b, off, len);
-      hashed += len;
     }
 
     /** Tells whether the last complete line was the end line. */
@@ -601,10 +592,6 @@ public final class BackupVerifier {
     private static boolean startsWith(byte[] line, byte[] prefix) {
       return line.length >= prefix.length
           && Arrays.equals(Arrays.copyOf(line, prefix.length), prefix);
-    }
-
-    long bodyBytes() {
-      return hashed;
     }
 
     String sha256() {

@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -124,10 +125,8 @@ public final class JavaEngine {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedIOException("backup interrupted");
         }
-        DataBlock b = copyTable(main, t, nulls.getOrDefault(t.qualifiedName(), Set.of()),
-            body.text(), body.unhashed());
-        body.hashOnly().write(b.checksumLine());
-        body.text().write(END);
+        DataBlock b = copyTable(main, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), body.unhashed());
+        body.hashOnly().write(b.hashed());
         TableEntry e = b.entry();
         tables.add(e);
         listener.tableDone(t.qualifiedName(), e.rows(), body.bodyBytes());
@@ -210,40 +209,28 @@ public final class JavaEngine {
   private static final byte[] END = (BackupFormat.COPY_END + "\n").getBytes(StandardCharsets.US_ASCII);
 
   /**
-   * One table's data block as written, but for its end marker.
+   * One table's data block as written.
    *
    * @param head the {@code -- data:} line and the COPY statement line
    * @param entry the manifest entry
-   * @param rowBytes the bytes of the rows
+   * @param textBytes the bytes of the whole block, end marker included
    */
-  private record DataBlock(byte[] head, TableEntry entry, long rowBytes) {
-    /** The line standing for the rows in the body checksum. */
-    byte[] checksumLine() {
-      return (entry.sha256() + "\n").getBytes(StandardCharsets.US_ASCII);
-    }
-
-    /** The number of text bytes of the whole block, end marker included. */
-    long textBytes() {
-      return head.length + rowBytes + END.length;
-    }
-
-    /** What the whole block contributes to the body checksum. */
+  private record DataBlock(byte[] head, TableEntry entry, long textBytes) {
+    /** What the block contributes to the body checksum (format 2). */
     byte[] hashed() {
-      byte[] sum = checksumLine();
-      byte[] out = new byte[head.length + sum.length + END.length];
-      System.arraycopy(head, 0, out, 0, head.length);
-      System.arraycopy(sum, 0, out, head.length, sum.length);
-      System.arraycopy(END, 0, out, head.length + sum.length, END.length);
+      byte[] rows = BackupFormat.rowsChecksumText(entry.sha256());
+      byte[] out = Arrays.copyOf(head, head.length + rows.length);
+      System.arraycopy(rows, 0, out, head.length, rows.length);
       return out;
     }
   }
 
   /**
-   * Writes one table's {@code -- data:} line and COPY statement to {@code text} and its rows to
-   * {@code rowsOut}; the caller writes the end marker.
+   * Writes one table's {@code -- data:} line, COPY statement, rows and end marker to {@code out},
+   * which does not hash them: the caller adds {@link DataBlock#hashed()} to the body checksum.
    */
-  private static DataBlock copyTable(Connection c, TableData t, Set<String> nulls, OutputStream text,
-      OutputStream rowsOut) throws SQLException, IOException {
+  private static DataBlock copyTable(Connection c, TableData t, Set<String> nulls, OutputStream out)
+      throws SQLException, IOException {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("schema", t.schema());
     json.put("table", t.table());
@@ -251,7 +238,7 @@ public final class JavaEngine {
     CopyLine header = new CopyLine(t.schema(), t.table(), t.columns());
     byte[] head = (BackupFormat.DATA_PREFIX + json(json) + "\n" + header.format() + "\n")
         .getBytes(StandardCharsets.UTF_8);
-    text.write(head);
+    out.write(head);
     String qualified = SqlIdentifiers.qualified(t.schema(), t.table());
     String sql;
     if (nulls.isEmpty()) {
@@ -262,7 +249,7 @@ public final class JavaEngine {
           .map(col -> nulls.contains(col) ? "NULL AS " + SqlIdentifiers.quote(col) : SqlIdentifiers.quote(col))
           .collect(Collectors.joining(", ")) + " FROM ONLY " + qualified + ") TO STDOUT";
     }
-    TableStream rows = new TableStream(rowsOut);
+    TableStream rows = new TableStream(out);
     CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
     long count;
     try (OutputStream buffered = new BufferedOutputStream(rows, 64 * 1024)) {
@@ -271,7 +258,9 @@ public final class JavaEngine {
     if (!rows.endsWithNewline()) {
       throw new IOException("COPY output of " + t.qualifiedName() + " does not end with a newline");
     }
-    return new DataBlock(head, new TableEntry(t.schema(), t.table(), count, rows.sha256()), rows.bytes());
+    out.write(END);
+    return new DataBlock(head, new TableEntry(t.schema(), t.table(), count, rows.sha256()),
+        head.length + rows.bytes() + END.length);
   }
 
   private record Part(TableData table, DataBlock block, Spool spool) {}
@@ -320,8 +309,7 @@ public final class JavaEngine {
             spools.add(spool);
             DataBlock b;
             try (GzipMember member = new GzipMember(spool, level)) {
-              b = copyTable(c, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), member, member);
-              member.write(END);
+              b = copyTable(c, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), member);
             }
             spool.close();
             return new Part(t, b, spool);

@@ -37,11 +37,9 @@ public final class ScriptScanner extends OutputStream {
   }
 
   private static final byte[] NEWLINE = {'\n'};
-  private static final byte[] END_LINE = (BackupFormat.COPY_END + "\n").getBytes(StandardCharsets.US_ASCII);
 
   private final Listener listener;
   private final OutputStream skeleton;
-  private long rowBytes;
   private final List<TableEntry> tables = new ArrayList<>();
   private final byte[] head = new byte[HEAD_CAP];
   private int headLen;
@@ -55,7 +53,6 @@ public final class ScriptScanner extends OutputStream {
   private CopyLine block;
   private final MessageDigest digest = Sha256.newDigest();
   private long rows;
-  private long blockBytes;
   private final byte[] pending = new byte[3];
   private int pendingLen;
   private boolean decided;
@@ -76,11 +73,6 @@ public final class ScriptScanner extends OutputStream {
   public ScriptScanner(Listener listener, OutputStream skeleton) {
     this.listener = listener;
     this.skeleton = skeleton;
-  }
-
-  /** Returns the bytes of rows (each line with its {@code \n}) in the blocks completed so far. */
-  public long rowBytes() {
-    return rowBytes;
   }
 
   /** Returns the blocks completed so far, in file order. */
@@ -142,7 +134,6 @@ public final class ScriptScanner extends OutputStream {
         }
         if (n > 0) {
           digest.update(b, pos, span - pos);
-          blockBytes += span - pos;
           rows += n;
           lineNumber += n;
           pos = span;
@@ -178,7 +169,6 @@ public final class ScriptScanner extends OutputStream {
     }
     int i = off;
     int end = off + len;
-    blockBytes += len;
     while (!decided && i < end) {
       pending[pendingLen++] = b[i++];
       if (pending[0] != '\\' || (pendingLen >= 2 && pending[1] != '.') || pendingLen == 3) {
@@ -197,15 +187,11 @@ public final class ScriptScanner extends OutputStream {
       if (!decided && pendingLen == 2 && pending[0] == '\\' && pending[1] == '.') {
         String sha = Sha256.hex(digest);
         tables.add(new TableEntry(block.schema(), block.table(), rows, sha));
-        // the marker's two bytes were counted with the rows
-        rowBytes += blockBytes - 2;
-        byte[] line = (sha + "\n").getBytes(StandardCharsets.US_ASCII);
-        emit(line, 0, line.length);
-        emit(END_LINE, 0, END_LINE.length);
+        byte[] standIn = BackupFormat.rowsChecksumText(sha);
+        emit(standIn, 0, standIn.length);
         inCopy = false;
         block = null;
       } else {
-        blockBytes++;
         if (!decided) {
           digest.update(pending, 0, pendingLen);
         }
@@ -233,7 +219,6 @@ public final class ScriptScanner extends OutputStream {
         block = copy.get();
         inCopy = true;
         rows = 0;
-        blockBytes = 0;
         digest.reset();
         copyStartLine = lineNumber;
         armed = false;

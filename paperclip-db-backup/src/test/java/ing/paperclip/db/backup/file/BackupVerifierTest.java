@@ -219,7 +219,7 @@ class BackupVerifierTest {
     String two = sample(2).text();
     VerificationReport asOne = verify(SyntheticBackup.gzip(two.replace("-- format: 2\n", "-- format: 1\n")));
     assertFalse(asOne.complete());
-    assertTrue(asOne.errors().stream().anyMatch(e -> e.contains("manifest has format 2")), asOne.errors().toString());
+    assertTrue(asOne.errors().stream().anyMatch(e -> e.contains("manifest says format 2 but its second line says format 1")), asOne.errors().toString());
     String one = sample(1).text();
     VerificationReport asTwo = verify(SyntheticBackup.gzip(one.replace("-- format: 1\n", "-- format: 2\n")));
     assertFalse(asTwo.complete());
