@@ -4,11 +4,13 @@ import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.embedded.internal.BinaryInstaller;
 import ing.paperclip.db.core.embedded.internal.BinaryInstaller.Binaries;
+import ing.paperclip.db.core.embedded.internal.CredentialsFile;
 import ing.paperclip.db.core.embedded.internal.Ports;
 import ing.paperclip.db.core.embedded.internal.PostmasterPid;
 import ing.paperclip.db.core.embedded.internal.ProcessRunner;
+import ing.paperclip.db.core.embedded.internal.RoleSetup;
 import ing.paperclip.db.core.settings.ConnectionSpec;
-import ing.paperclip.db.core.sql.SqlIdentifiers;
+import ing.paperclip.db.core.settings.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,10 +21,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +35,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An embedded PostgreSQL server on a persistent data directory: initdb on first use (UTF8, C
- * locale, password authentication, the superuser {@code paperclip}), the server listening on
- * 127.0.0.1 only at port 54329 or the next free one, the database created when missing. A server
+ * locale, SCRAM password authentication), the server listening on 127.0.0.1 only (no Unix socket)
+ * at port 54329 or the next free one, the database created when missing. A server
  * already running on the data directory is reused (so separate CLI runs share one server); a
  * stale {@code postmaster.pid} left by a killed server is cleared. The server outlives this
  * object: call {@link #stop()} to shut it down.
+ *
+ * <p>Two roles, each with a random password made with the data directory and kept in its
+ * {@code paperclip.pgpass} (mode 0600, never printed): the superuser {@code paperclip}, used only
+ * here and for {@link EmbeddedServer#adminSpec()}, and the runtime role {@code paperclip_app},
+ * which is not a superuser and owns the database ({@link EmbeddedServer#spec()}). The server runs
+ * as the calling OS user, so a superuser login would be a shell as that user for anyone who can
+ * reach the port: no password is fixed or guessable. Data directories made by earlier versions
+ * (superuser {@code paperclip} with the password {@code paperclip}, owning everything) are moved
+ * over on their next start: new passwords, the runtime role, the database and its objects handed
+ * to it (see {@code RoleSetup}).
  *
  * <p>Runs as root too: PostgreSQL's programs then run in a user namespace (see
  * {@code ProcessRunner}). Start failures carry the last lines of the server log.
@@ -51,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedPostgres {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgres.class);
   private static final int PORT_ATTEMPTS = 5;
+  /** The superuser password of data directories made before passwords were random. */
+  private static final String LEGACY_PASSWORD = "paperclip";
 
   private final EmbeddedPostgresConfig config;
   private final ProcessRunner runner;
@@ -107,6 +118,7 @@ public final class EmbeddedPostgres {
     Path dataDir = config.dataDir();
     Binaries bin = BinaryInstaller.resolve(config.installDir(), config.cacheDir());
     boolean initialized = false;
+    int major = bin.major();
     if (!Files.isRegularFile(dataDir.resolve("PG_VERSION"))) {
       if (Files.isDirectory(dataDir) && !isEmptyDir(dataDir)) {
         throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, dataDir + " exists but is not a "
@@ -122,9 +134,9 @@ public final class EmbeddedPostgres {
         if (pid.get().isLivePostgres()) {
           int port = pid.get().port();
           if (waitForConnections(port, config.startTimeout())) {
-            ensureDatabase(port);
+            List<String> notes = prepare(port, major);
             LOG.info("reusing the embedded PostgreSQL already running on port {} (pid {})", port, pid.get().pid());
-            return server(bin, port, pid.get().pid(), false, true, t0);
+            return server(bin, port, pid.get().pid(), false, true, t0, notes);
           }
           throw failure("a PostgreSQL server (pid " + pid.get().pid() + ") holds " + dataDir
               + " but does not accept connections on port " + port + "; stop it with "
@@ -164,8 +176,8 @@ public final class EmbeddedPostgres {
       LOG.info("port {} is taken; the embedded PostgreSQL uses port {}", config.preferredPort(), port);
     }
     long pid = PostmasterPid.read(dataDir).map(PostmasterPid::pid).orElse(-1L);
-    ensureDatabase(port);
-    return server(bin, port, pid, initialized, false, t0);
+    List<String> notes = prepare(port, major);
+    return server(bin, port, pid, initialized, false, t0, notes);
   }
 
   /**
@@ -201,11 +213,14 @@ public final class EmbeddedPostgres {
   private void initdb(Binaries bin) {
     Path dataDir = config.dataDir();
     Path tmp = dataDir.resolveSibling("." + dataDir.getFileName() + ".initdb-" + UUID.randomUUID());
+    Path staged = dataDir.resolveSibling("." + dataDir.getFileName() + ".pgpass-" + UUID.randomUUID());
     Path pwfile = null;
     try {
+      // The passwords exist before the cluster does and move into it with the data directory.
+      CredentialsFile creds = CredentialsFile.create(staged, config.user(), config.runtimeUser());
       pwfile = Files.createTempFile(dataDir.getParent(), ".pw-", ".tmp",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(pwfile, config.password() + "\n", StandardCharsets.UTF_8);
+      Files.writeString(pwfile, creds.password(config.user()) + "\n", StandardCharsets.UTF_8);
       long t0 = System.nanoTime();
       ProcessRunner.Result r = runner.run(List.of(bin.bin("initdb").toString(), "-D", tmp.toString(),
           "-U", config.user(), "--pwfile=" + pwfile, "-E", "UTF8", "--locale=C",
@@ -214,6 +229,7 @@ public final class EmbeddedPostgres {
         throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "initdb failed for " + dataDir
             + ": " + lastLine(r.output()) + "; check free space and permissions\n" + tail(r.output(), 20));
       }
+      Files.move(staged, CredentialsFile.in(tmp));
       if (Files.isDirectory(dataDir)) {
         Files.delete(dataDir);
       }
@@ -228,6 +244,7 @@ public final class EmbeddedPostgres {
         if (pwfile != null) {
           Files.deleteIfExists(pwfile);
         }
+        Files.deleteIfExists(staged);
         deleteTree(tmp);
       } catch (IOException ignored) {
         // best effort cleanup of a failed initdb
@@ -253,10 +270,14 @@ public final class EmbeddedPostgres {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (port > 0 && Ports.accepts(port, 500)) {
-        try (Connection c = connect(port, "postgres")) {
+        try (Connection c = connect(adminSpec(port, LEGACY_PASSWORD).withDatabase("postgres"))) {
           return c.isValid(5);
         } catch (SQLException e) {
-          if (!"57P03".equals(e.getSQLState())) {
+          String state = e.getSQLState();
+          if (state != null && state.startsWith("28")) {
+            return true; // it answers; which password is right is prepare()'s business
+          }
+          if (!"57P03".equals(state)) {
             return false;
           }
         }
@@ -271,43 +292,121 @@ public final class EmbeddedPostgres {
     return false;
   }
 
-  private void ensureDatabase(int port) {
-    try (Connection c = connect(port, "postgres");
-        PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-      ps.setString(1, config.database());
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          try (Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + SqlIdentifiers.quote(config.database())
-                + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
-          } catch (SQLException e) {
-            if (!"42P04".equals(e.getSQLState())) {
-              throw e;
-            }
-          }
-          LOG.info("created database {}", config.database());
+  /**
+   * Makes the running cluster what this version expects: the credentials file, the superuser's
+   * random password (replacing the fixed one of earlier versions), the non-superuser runtime role
+   * owning the database and, for data directories of earlier versions, everything in it.
+   *
+   * @return notes for the operator
+   */
+  private List<String> prepare(int port, int major) {
+    Path file = CredentialsFile.in(config.dataDir());
+    CredentialsFile creds = PrivateFiles.exists(file) ? CredentialsFile.read(file)
+        : CredentialsFile.create(file, config.user(), config.runtimeUser());
+    String admin = config.user();
+    String runtime = config.runtimeUser();
+    boolean legacy = false;
+    String step = "log in as the superuser";
+    try {
+      Connection c;
+      try {
+        c = connect(adminSpec(port, creds.password(admin)).withDatabase("postgres"));
+      } catch (SQLException e) {
+        if (!"28P01".equals(e.getSQLState())) {
+          throw e;
+        }
+        c = legacyLogin(port, file);
+        legacy = true;
+      }
+      String database;
+      try (Connection a = c) {
+        if (legacy) {
+          step = "replace the fixed superuser password";
+          RoleSetup.setPassword(a, admin, creds.password(admin));
+        }
+        step = "create the runtime role " + runtime;
+        RoleSetup.ensureRuntimeRole(a, runtime, creds.password(runtime), major);
+        step = "prepare database " + config.database();
+        database = RoleSetup.ensureDatabase(a, config.database(), runtime);
+      }
+      int moved = 0;
+      if (legacy || "transferred".equals(database)) {
+        step = "hand the objects of database " + config.database() + " to " + runtime;
+        try (Connection a = connect(adminSpec(port, creds.password(admin)))) {
+          a.setAutoCommit(false);
+          moved = RoleSetup.transferOwnership(a, admin, runtime);
+          RoleSetup.grantMemberships(a, admin, runtime, major);
+          a.commit();
         }
       }
+      step = "log in as " + runtime;
+      checkRuntimeLogin(port, creds);
+      if ("created".equals(database)) {
+        LOG.info("created database {} owned by {}", config.database(), runtime);
+      }
+      if (legacy || moved > 0) {
+        return List.of("the embedded PostgreSQL in " + config.dataDir() + " was made by an earlier version with a "
+            + "fixed superuser password: it now has random passwords (in " + file + "), and the database "
+            + config.database() + (moved > 0 ? " and its " + moved + " objects" : "") + " belong to " + runtime
+            + ", which is not a superuser");
+      }
+      return List.of();
     } catch (SQLException e) {
-      throw failure("cannot prepare database " + config.database() + " on the embedded server (port "
-          + port + "): " + e.getMessage(), e);
+      throw failure("cannot " + step + " on the embedded server (port " + port + "): " + e.getMessage(), e);
     }
   }
 
-  private Connection connect(int port, String db) throws SQLException {
-    ConnectionSpec spec = spec(port).withDatabase(db);
+  private Connection legacyLogin(int port, Path file) throws SQLException {
+    try {
+      return connect(adminSpec(port, LEGACY_PASSWORD).withDatabase("postgres"));
+    } catch (SQLException e) {
+      if ("28P01".equals(e.getSQLState())) {
+        throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "the superuser " + config.user()
+            + " of the embedded PostgreSQL in " + config.dataDir() + " does not accept the password in " + file
+            + "; if that file was replaced or deleted, restore it from a backup of the instance", e);
+      }
+      throw e;
+    }
+  }
+
+  /** Logs in as the runtime role; a password that does not match the file (a crash between the two) is set again. */
+  private void checkRuntimeLogin(int port, CredentialsFile creds) throws SQLException {
+    ConnectionSpec spec = runtimeSpec(port, creds.password(config.runtimeUser()));
+    try {
+      connect(spec).close();
+      return;
+    } catch (SQLException e) {
+      if (!"28P01".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+    try (Connection a = connect(adminSpec(port, creds.password(config.user())).withDatabase("postgres"))) {
+      RoleSetup.setPassword(a, config.runtimeUser(), creds.password(config.runtimeUser()));
+    }
+    connect(spec).close();
+    LOG.info("reset the password of {} to the one in {}", config.runtimeUser(), creds.file());
+  }
+
+  private static Connection connect(ConnectionSpec spec) throws SQLException {
     java.util.Properties p = spec.driverProperties();
     p.setProperty("connectTimeout", "5");
     return DriverManager.getConnection(spec.jdbcUrl(), p);
   }
 
-  private ConnectionSpec spec(int port) {
-    return new ConnectionSpec("127.0.0.1", port, config.database(), config.user(), config.password(), Map.of());
+  private ConnectionSpec adminSpec(int port, String password) {
+    return new ConnectionSpec("127.0.0.1", port, config.database(), config.user(), password, Map.of());
   }
 
-  private EmbeddedServer server(Binaries bin, int port, long pid, boolean initialized, boolean reused, long t0) {
-    return new EmbeddedServer(spec(port), config.dataDir(), port, pid, bin.version(), initialized,
-        reused, Duration.ofNanos(System.nanoTime() - t0));
+  private ConnectionSpec runtimeSpec(int port, String password) {
+    return new ConnectionSpec("127.0.0.1", port, config.database(), config.runtimeUser(), password, Map.of());
+  }
+
+  private EmbeddedServer server(Binaries bin, int port, long pid, boolean initialized, boolean reused, long t0,
+      List<String> notes) {
+    CredentialsFile creds = CredentialsFile.read(CredentialsFile.in(config.dataDir()));
+    return new EmbeddedServer(runtimeSpec(port, creds.password(config.runtimeUser())),
+        adminSpec(port, creds.password(config.user())), creds.file(), config.dataDir(), port, pid, bin.version(),
+        initialized, reused, Duration.ofNanos(System.nanoTime() - t0), notes);
   }
 
   private long logSize() {

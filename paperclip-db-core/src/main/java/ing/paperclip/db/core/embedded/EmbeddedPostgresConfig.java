@@ -12,15 +12,17 @@ import java.util.Optional;
  *
  * @param dataDir the server's data directory (created by initdb when missing)
  * @param preferredPort the port to use when free (default 54329); otherwise the next free one
- * @param user the superuser created by initdb (default {@code paperclip})
- * @param password its password (default {@code paperclip}); never printed
+ * @param user the superuser created by initdb (default {@code paperclip}), kept for role
+ *     management and restores that need it; its random password is in the data directory
+ * @param runtimeUser the login role applications, migrations and plugins use (default
+ *     {@code paperclip_app}): not a superuser, owner of the database; random password as well
  * @param database the database created when missing (default {@code paperclip})
  * @param cacheDir where bundled binaries are extracted (e.g. {@code ~/.paperclip/runtime})
  * @param installDir a system PostgreSQL installation holding {@code bin/initdb},
  *     {@code bin/pg_ctl} and {@code bin/postgres}, used instead of the bundled binaries
  * @param startTimeout how long to wait for the server to accept connections (default 60 s)
  */
-public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String user, String password,
+public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String user, String runtimeUser,
     String database, Path cacheDir, Optional<Path> installDir, Duration startTimeout) {
 
   /** The default port. */
@@ -38,14 +40,15 @@ public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String use
       throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL port "
           + preferredPort + " is out of range: use 1..65535");
     }
-    for (String[] v : new String[][] {{"user", user}, {"database", database}}) {
+    for (String[] v : new String[][] {{"user", user}, {"runtime user", runtimeUser}, {"database", database}}) {
       if (v[1] == null || !v[1].matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
         throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL " + v[0]
             + " must be a plain identifier of letters, digits and '_'");
       }
     }
-    if (password == null || password.isEmpty()) {
-      throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL password is empty");
+    if (user.equals(runtimeUser)) {
+      throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL runtime user '" + runtimeUser
+          + "' must differ from the superuser");
     }
   }
 
@@ -57,7 +60,8 @@ public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String use
   @Override
   public String toString() {
     return "EmbeddedPostgresConfig[dataDir=" + dataDir + ", preferredPort=" + preferredPort
-        + ", user=" + user + ", database=" + database + ", installDir=" + installDir + "]";
+        + ", user=" + user + ", runtimeUser=" + runtimeUser + ", database=" + database
+        + ", installDir=" + installDir + "]";
   }
 
   /** Builds an {@link EmbeddedPostgresConfig}. Not thread-safe. */
@@ -66,7 +70,7 @@ public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String use
     private final Path cacheDir;
     private int port = DEFAULT_PORT;
     private String user = "paperclip";
-    private String password = "paperclip";
+    private String runtimeUser = "paperclip_app";
     private String database = "paperclip";
     private Path installDir;
     private Duration startTimeout = Duration.ofSeconds(60);
@@ -82,10 +86,10 @@ public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String use
       return this;
     }
 
-    /** Sets the superuser and its password. */
-    public Builder credentials(String userName, String secret) {
-      this.user = userName;
-      this.password = secret;
+    /** Sets the names of the superuser and of the runtime role (their passwords are random). */
+    public Builder roles(String superuser, String runtime) {
+      this.user = superuser;
+      this.runtimeUser = runtime;
       return this;
     }
 
@@ -109,7 +113,7 @@ public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String use
 
     /** Builds the config. */
     public EmbeddedPostgresConfig build() {
-      return new EmbeddedPostgresConfig(dataDir, port, user, password, database, cacheDir,
+      return new EmbeddedPostgresConfig(dataDir, port, user, runtimeUser, database, cacheDir,
           Optional.ofNullable(installDir), startTimeout);
     }
   }

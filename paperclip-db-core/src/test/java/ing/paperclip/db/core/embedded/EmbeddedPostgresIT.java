@@ -17,7 +17,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import ing.paperclip.db.core.embedded.internal.BinaryInstaller;
+import ing.paperclip.db.core.embedded.internal.ProcessRunner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -164,6 +167,145 @@ class EmbeddedPostgresIT {
     assertTrue(e.getMessage().startsWith("the embedded PostgreSQL did not start"), e.getMessage());
     assertTrue(e.getMessage().contains("shared_buffers"), "log lines included: " + e.getMessage());
     pg = null;
+  }
+
+  @Test
+  void noFixedPasswordAndTheRuntimeRoleIsNoSuperuser() throws Exception {
+    EmbeddedServer s = create(55460).start();
+    assertEquals("paperclip_app", s.spec().user());
+    assertEquals("f", query(s, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+    assertEquals("paperclip_app", query(s, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"));
+    // the core schema's extensions are trusted: the database owner creates them
+    exec(s, "CREATE EXTENSION pg_trgm; CREATE EXTENSION fuzzystrmatch");
+    java.sql.SQLException denied = assertThrows(java.sql.SQLException.class,
+        () -> exec(s, "COPY (SELECT 1) TO PROGRAM 'id'"));
+    assertEquals("42501", denied.getSQLState(), denied.getMessage());
+    try (Connection c = DriverManager.getConnection(s.adminSpec().jdbcUrl(), s.adminSpec().driverProperties());
+        Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+      rs.next();
+      assertTrue(rs.getBoolean(1), "the admin spec is the superuser");
+    }
+    assertNotEquals(s.spec().password(), s.adminSpec().password());
+    assertEquals(s.dataDir().resolve("paperclip.pgpass"), s.credentialsFile());
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(s.credentialsFile())));
+    for (String user : new String[] {"paperclip", "paperclip_app", "postgres"}) {
+      java.util.Properties p = new java.util.Properties();
+      p.setProperty("user", user);
+      p.setProperty("password", "paperclip");
+      java.sql.SQLException e = assertThrows(java.sql.SQLException.class,
+          () -> DriverManager.getConnection(s.spec().jdbcUrl(), p).close(), user);
+      assertEquals("28P01", e.getSQLState(), user + ": " + e.getMessage());
+    }
+    assertFalse(Files.readString(pg.logFile()).contains(s.spec().password()), "no password in the server log");
+    assertFalse(Files.readString(pg.logFile()).contains(s.adminSpec().password()), "no password in the server log");
+  }
+
+  @Test
+  void anotherOsUserCannotGetIn() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(new ing.paperclip.db.core.embedded.internal.ProcessRunner().isRoot()
+        && Files.isExecutable(Path.of("/usr/sbin/runuser")) && findOnPath("psql") != null, "needs root, runuser and psql");
+    EmbeddedServer s = create(55470).start();
+    for (String user : new String[] {"paperclip", "paperclip_app"}) {
+      ProcessBuilder pb = new ProcessBuilder("/usr/sbin/runuser", "-u", "nobody", "--", findOnPath("psql").toString(),
+          "-h", "127.0.0.1", "-p", Integer.toString(s.port()), "-U", user, "-d", "paperclip", "-w",
+          "-c", "COPY (SELECT 1) TO PROGRAM 'id'").redirectErrorStream(true).directory(new java.io.File("/"));
+      pb.environment().put("PGPASSWORD", "paperclip");
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      assertNotEquals(0, p.exitValue(), out);
+      assertTrue(out.contains("password authentication failed"), out);
+    }
+    Process cat = new ProcessBuilder("/usr/sbin/runuser", "-u", "nobody", "--", "cat", s.credentialsFile().toString())
+        .redirectErrorStream(true).start();
+    String out = new String(cat.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(cat.waitFor(30, TimeUnit.SECONDS));
+    assertNotEquals(0, cat.exitValue(), "the credentials file is private: " + out);
+  }
+
+  @Test
+  void aDataDirectoryOfAnEarlierVersionIsMovedToTheRuntimeRole() throws Exception {
+    EmbeddedPostgres p = create(55480);
+    legacyCluster(p, "CREATE EXTENSION pg_trgm; CREATE EXTENSION fuzzystrmatch;"
+        + "CREATE SCHEMA crm; CREATE TYPE crm.stage AS ENUM ('lead', 'won'); CREATE DOMAIN crm.pos AS int CHECK (VALUE > 0);"
+        + "CREATE TABLE crm.deals (id bigserial PRIMARY KEY, stage crm.stage, n crm.pos, title text);"
+        + "CREATE INDEX deals_trgm ON crm.deals USING gin (title gin_trgm_ops);"
+        + "CREATE SEQUENCE crm.free; CREATE VIEW crm.v AS SELECT id FROM crm.deals;"
+        + "CREATE MATERIALIZED VIEW crm.mv AS SELECT id FROM crm.deals;"
+        + "CREATE FUNCTION crm.f() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+        + "INSERT INTO crm.deals (stage, n, title) VALUES ('won', 1, 'big deal');"
+        + "CREATE ROLE plugin_x NOLOGIN NOINHERIT; CREATE SCHEMA plugin_x AUTHORIZATION plugin_x;"
+        + "CREATE TABLE plugin_x.t AS SELECT 7 AS x; ALTER TABLE plugin_x.t OWNER TO plugin_x;");
+    EmbeddedServer s = p.start();
+    assertEquals(1, s.notes().size(), s.notes().toString());
+    assertTrue(s.notes().get(0).contains("fixed superuser password"), s.notes().get(0));
+    assertEquals("f", query(s, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+    java.util.Properties old = new java.util.Properties();
+    old.setProperty("user", "paperclip");
+    old.setProperty("password", "paperclip");
+    assertEquals("28P01", assertThrows(java.sql.SQLException.class,
+        () -> DriverManager.getConnection(s.spec().jdbcUrl(), old).close()).getSQLState(), "the old password is refused");
+    assertEquals(0, count(s, "SELECT count(*) FROM ("
+        + "SELECT nspowner o FROM pg_namespace WHERE nspname IN ('crm', 'public')"
+        + " UNION ALL SELECT relowner FROM pg_class WHERE relnamespace = 'crm'::regnamespace"
+        + " UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = 'crm'::regnamespace"
+        + " UNION ALL SELECT typowner FROM pg_type WHERE typnamespace = 'crm'::regnamespace"
+        + " UNION ALL SELECT extowner FROM pg_extension WHERE extname <> 'plpgsql') x"
+        + " WHERE o NOT IN ('paperclip_app'::regrole, 'pg_database_owner'::regrole)"), "everything belongs to the runtime role");
+    // the runtime role can now migrate, drop and restore what it owns
+    exec(s, "ALTER TABLE crm.deals ADD COLUMN note text; ALTER TYPE crm.stage ADD VALUE 'lost';"
+        + "REFRESH MATERIALIZED VIEW crm.mv; DROP EXTENSION fuzzystrmatch; CREATE EXTENSION fuzzystrmatch;"
+        + "SET ROLE plugin_x; RESET ROLE");
+    assertEquals(1, count(s, "SELECT count(*) FROM crm.deals WHERE title % 'big deal'"));
+    assertEquals(7, count(s, "SELECT x FROM plugin_x.t"), "the runtime role reads plugin schemas (backups)");
+    p.stop();
+    EmbeddedServer again = p.start();
+    assertTrue(again.notes().isEmpty(), again.notes().toString());
+    assertEquals(1, count(again, "SELECT count(*) FROM crm.deals"));
+  }
+
+  /** Makes a data directory the way earlier versions did: superuser paperclip, password paperclip, owning all. */
+  private void legacyCluster(EmbeddedPostgres p, String sql) throws Exception {
+    BinaryInstaller.Binaries bin = BinaryInstaller.resolve(p.config().installDir(), p.config().cacheDir());
+    ProcessRunner runner = new ProcessRunner();
+    Path data = p.config().dataDir();
+    Path pw = Files.writeString(dir.resolve("pw"), "paperclip\n");
+    ProcessRunner.Result r = runner.run(List.of(bin.bin("initdb").toString(), "-D", data.toString(), "-U", "paperclip",
+        "--pwfile=" + pw, "-E", "UTF8", "--locale=C", "-A", "scram-sha-256", "--no-instructions"), 180);
+    assertEquals(0, r.exitCode(), r.output());
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    r = runner.run(List.of(bin.bin("pg_ctl").toString(), "start", "-D", data.toString(), "-l", dir.resolve("legacy.log").toString(),
+        "-w", "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"), 120);
+    assertEquals(0, r.exitCode(), r.output());
+    try {
+      java.util.Properties props = new java.util.Properties();
+      props.setProperty("user", "paperclip");
+      props.setProperty("password", "paperclip");
+      try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
+          Statement st = c.createStatement()) {
+        st.execute("CREATE DATABASE paperclip TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
+      }
+      try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/paperclip", props);
+          Statement st = c.createStatement()) {
+        st.execute(sql);
+      }
+    } finally {
+      runner.run(List.of(bin.bin("pg_ctl").toString(), "stop", "-D", data.toString(), "-m", "fast", "-w"), 60);
+    }
+  }
+
+  private static Path findOnPath(String program) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path p = Path.of(d, program);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
   }
 
   private static String query(EmbeddedServer s, String sql) throws Exception {

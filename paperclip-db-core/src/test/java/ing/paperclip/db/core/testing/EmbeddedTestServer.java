@@ -33,7 +33,7 @@ final class EmbeddedTestServer {
           deleteTree(root);
         }
       }, "paperclip-it-pg-stop"));
-      return new TestServer(server.spec().withDatabase("postgres"), "embedded");
+      return new TestServer(server.adminSpec().withDatabase("postgres"), "embedded");
     } catch (IOException e) {
       throw new IllegalStateException("cannot prepare the embedded test server: " + e.getMessage(), e);
     }
