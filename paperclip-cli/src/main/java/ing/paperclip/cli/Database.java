@@ -27,6 +27,7 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource runtime;
   private final HikariDataSource migration;
   private final EmbeddedStart embedded;
+  private HikariDataSource admin;
 
   private Database(DatabaseSettings settings, ConnectionSpec runtimeSpec,
       ConnectionSpec migrationSpec, HikariDataSource runtime, HikariDataSource migration,
@@ -146,6 +147,23 @@ public final class Database implements AutoCloseable {
     return migration;
   }
 
+  /**
+   * Returns a data source with the rights to manage roles and to restore objects only a superuser
+   * may create: in embedded mode a small pool on the cluster's superuser, opened on first use
+   * (the runtime role is not a superuser); in external mode the migration pool, since the
+   * operator chose the most privileged connection there.
+   */
+  public DataSource admin() {
+    if (embedded == null) {
+      return migration;
+    }
+    if (admin == null) {
+      admin = ConnectionPools.open(embedded.adminSpec(), settings.pool().withMaxSize(Math.min(2, settings.pool().maxSize())),
+          "paperclip-admin");
+    }
+    return admin;
+  }
+
   /** Returns how the runtime pool connects (password inside: never print, use redacted()). */
   public ConnectionSpec runtimeSpec() {
     return runtimeSpec;
@@ -173,6 +191,9 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    if (admin != null) {
+      admin.close();
+    }
     if (migration != runtime && migration != null) {
       migration.close();
     }

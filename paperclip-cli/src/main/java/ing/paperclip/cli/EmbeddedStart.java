@@ -11,7 +11,9 @@ import java.time.Duration;
 /**
  * How the embedded server came up for this command.
  *
- * @param spec connection to the {@code paperclip} database
+ * @param spec connection to the {@code paperclip} database as the runtime role (not a superuser)
+ * @param adminSpec connection to it as the cluster's superuser (password inside: never print it)
+ * @param credentialsFile the 0600 file holding both passwords
  * @param dataDir the server's data directory
  * @param port the port it listens on
  * @param version the PostgreSQL version of the embedded binaries
@@ -19,7 +21,7 @@ import java.time.Duration;
  * @param reused whether a live server was found and reused
  * @param startup how long getting it ready took
  */
-public record EmbeddedStart(ConnectionSpec spec, Path dataDir, int port, String version,
+public record EmbeddedStart(ConnectionSpec spec, ConnectionSpec adminSpec, Path credentialsFile, Path dataDir, int port, String version,
     boolean initialized, boolean reused, Duration startup) {
 
   /** Returns the embedded server manager for the instance's settings. */
@@ -42,7 +44,8 @@ public record EmbeddedStart(ConnectionSpec spec, Path dataDir, int port, String 
       ctx.err().println("note: port " + settings.embeddedPort() + " is taken; the embedded "
           + "PostgreSQL listens on port " + s.port());
     }
-    return new EmbeddedStart(s.spec(), s.dataDir(), s.port(), s.version(), s.initialized(),
+    s.notes().forEach(n -> ctx.err().println("note: " + n));
+    return new EmbeddedStart(s.spec(), s.adminSpec(), s.credentialsFile(), s.dataDir(), s.port(), s.version(), s.initialized(),
         s.reused(), s.startup());
   }
 }

@@ -15,6 +15,7 @@ public final class DbCommands extends GroupCommand {
   public static CommandLine create(CliContext ctx) {
     CommandLine db = new CommandLine(new DbCommands());
     db.addSubcommand(new DbStatusCommand(ctx));
+    db.addSubcommand(new DbUrlCommand(ctx));
     db.addSubcommand(new DbMigrateCommand(ctx));
     db.addSubcommand(new DbStartCommand(ctx));
     db.addSubcommand(new DbStopCommand(ctx));

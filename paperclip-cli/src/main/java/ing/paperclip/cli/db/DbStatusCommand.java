@@ -7,7 +7,9 @@ import ing.paperclip.db.backup.restore.RestoreService;
 import ing.paperclip.db.core.migrate.MigrationState;
 import ing.paperclip.db.core.settings.DatabaseMode;
 import ing.paperclip.db.core.settings.DatabaseSettings;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,8 +41,20 @@ final class DbStatusCommand implements Callable<Integer> {
     r.put("migrationUrl", db.migrationSpec().redacted());
     r.put("migrationUrlSource", s.migrationSource());
     r.put("serverVersion", db.serverVersion());
+    List<String> warnings = new ArrayList<>();
+    RuntimeRole role = runtimeRole(db);
+    r.put("runtimeRole", role.name());
+    r.put("runtimeRoleSuperuser", role.superuser());
+    if (role.superuser()) {
+      warnings.add("the runtime role " + role.name() + " is a superuser: anyone holding the application's URL "
+          + "can run programs on the database host (COPY ... TO PROGRAM); connect the application as a role "
+          + "that owns the database but is not a superuser, and keep the superuser for DATABASE_MIGRATION_URL "
+          + "if something needs it");
+    }
     EmbeddedStart e = db.embedded();
     if (e != null) {
+      r.put("adminRole", e.adminSpec().user());
+      r.put("credentialsFile", e.credentialsFile().toString());
       r.put("dataDir", e.dataDir().toString());
       r.put("port", e.port());
       r.put("initialized", e.initialized());
@@ -63,11 +77,32 @@ final class DbStatusCommand implements Callable<Integer> {
     } catch (java.sql.SQLException ex) {
       r.put("interruptedRestore", "unknown (" + ex.getMessage() + ")");
     }
+    r.put("warnings", warnings);
     if (json) {
       ctx.printJson(r);
     } else {
-      r.forEach((k, v) -> ctx.out().printf("%-19s %s%n", k + ":", v));
+      r.forEach((k, v) -> {
+        if (!"warnings".equals(k)) {
+          ctx.out().printf("%-21s %s%n", k + ":", v);
+        }
+      });
+      warnings.forEach(w -> ctx.err().println("warning: " + w));
     }
     return 0;
+  }
+
+  private record RuntimeRole(String name, boolean superuser) {}
+
+  private static RuntimeRole runtimeRole(Database db) {
+    try (java.sql.Connection c = db.runtime().getConnection();
+        java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT current_user, rolsuper FROM pg_catalog.pg_roles "
+            + "WHERE rolname = current_user")) {
+      rs.next();
+      return new RuntimeRole(rs.getString(1), rs.getBoolean(2));
+    } catch (java.sql.SQLException ex) {
+      throw new ing.paperclip.db.core.PaperclipException(ing.paperclip.db.core.ErrorCode.DATABASE,
+          "cannot read the runtime role from " + db.runtimeSpec().redacted() + ": " + ex.getMessage(), ex);
+    }
   }
 }

@@ -130,6 +130,24 @@ public final class LocalEncryptedProvider {
     }
   }
 
+  /**
+   * Tells whether this provider's key opens the material (an authentic decryption), without
+   * returning the value.
+   *
+   * @throws SecretsException for damaged material or an unknown scheme (not for a wrong key)
+   */
+  public boolean opens(SecretMaterial material, UUID secretId, int version, String secretName) {
+    try {
+      decrypt(material, secretId, version, secretName);
+      return true;
+    } catch (SecretsException e) {
+      if (e.getCause() instanceof AEADBadTagException) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** Returns the SHA-256 hex of a value, as stored in {@code value_sha256}. */
   public static String sha256Hex(String value) {
     return HexFormat.of().formatHex(MasterKey.sha256(value.getBytes(StandardCharsets.UTF_8)));

@@ -41,6 +41,10 @@ public final class MasterKey {
    */
   public static MasterKey decode(String text, String source) {
     String t = text == null ? "" : text.strip();
+    if (t.isEmpty()) {
+      throw new SecretsException("the master key in " + source + " is empty or only whitespace; it must be 64 hex "
+          + "digits, base64 of 32 bytes, or a 32-byte string; generate one with 'openssl rand -base64 32'");
+    }
     if (t.matches("[0-9a-fA-F]{64}")) {
       return new MasterKey(HexFormat.of().parseHex(t));
     }

@@ -1,24 +1,13 @@
 package ing.paperclip.db.secrets;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.settings.PrivateFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,10 +16,15 @@ import org.slf4j.LoggerFactory;
  * bytes, or a 32-byte string), else the file named by {@code PAPERCLIP_SECRETS_MASTER_KEY_FILE},
  * else the configured {@code secrets.localEncrypted.keyFilePath}, else
  * {@code <instance>/secrets/master.key} — created on first use: 32 random bytes, base64, mode 0600
- * from the moment it exists, written once even when several processes start together.
+ * from the moment it exists, written once even when several processes start together, and only
+ * where nothing exists (not even a dangling symbolic link).
  *
- * <p>A key file readable by group or others is reported, and tightened to 0600 when this process
- * owns it. Stateless apart from its inputs; thread-safe.
+ * <p>A variable that is set but blank is an error, never a reason to fall through to a new key.
+ * Key files are read without following symbolic links (a link is refused, naming its target); a
+ * directory is refused; a key file readable by group or others is reported, and tightened to
+ * 0600 (on the file itself) when this process owns it. Callers about to write secrets should use
+ * {@link #find()} and create a key only when the database holds no secrets yet (see
+ * {@code KeyCheck}). Stateless apart from its inputs; thread-safe.
  */
 public final class MasterKeyLoader {
   /** Environment variable holding the key itself. */
@@ -72,94 +66,91 @@ public final class MasterKeyLoader {
     this.defaultKeyFile = Objects.requireNonNull(defaultKeyFile, "defaultKeyFile");
   }
 
+  /** Returns the key file created when nothing else is configured. */
+  public Path defaultKeyFile() {
+    return defaultKeyFile;
+  }
+
   /**
-   * Loads the key, creating the default key file when nothing else is configured.
+   * Loads the key, creating the default key file when nothing else is configured and it does not
+   * exist. Prefer {@link #find()} before writing secrets into a database that may hold some.
    *
-   * @throws SecretsException for a malformed key, or a configured key file that is missing
+   * @throws SecretsException for a blank or malformed key, or a configured key file that is
+   *     missing, a symbolic link or a directory
    */
   public Loaded load() {
+    return find().orElseGet(() -> readOrCreate(defaultKeyFile));
+  }
+
+  /**
+   * Loads the key if one is configured or the default key file exists; creates nothing.
+   *
+   * @return the key, or empty when the default key file would have to be created
+   * @throws SecretsException as {@link #load()}
+   */
+  public Optional<Loaded> find() {
     String inline = env.get(ENV_KEY);
-    if (inline != null && !inline.isBlank()) {
-      return new Loaded(MasterKey.decode(inline, "environment " + ENV_KEY), "environment " + ENV_KEY, false, List.of());
+    if (inline != null) {
+      requireNotBlank(inline, ENV_KEY, "64 hex digits, base64 of 32 bytes, or a 32-byte string");
+      return Optional.of(new Loaded(MasterKey.decode(inline, "environment " + ENV_KEY), "environment " + ENV_KEY,
+          false, List.of()));
     }
     String file = env.get(ENV_KEY_FILE);
-    if (file != null && !file.isBlank()) {
-      return readExisting(Path.of(file), "environment " + ENV_KEY_FILE);
+    if (file != null) {
+      requireNotBlank(file, ENV_KEY_FILE, "the path of a key file");
+      return Optional.of(readExisting(Path.of(file), "environment " + ENV_KEY_FILE));
     }
     if (configuredKeyFile.isPresent()) {
-      return readExisting(configuredKeyFile.get(), "secrets.localEncrypted.keyFilePath");
+      return Optional.of(readExisting(configuredKeyFile.get(), "secrets.localEncrypted.keyFilePath"));
     }
-    return readOrCreate(defaultKeyFile);
+    return PrivateFiles.exists(defaultKeyFile) ? Optional.of(read(defaultKeyFile, false)) : Optional.empty();
+  }
+
+  private static void requireNotBlank(String value, String variable, String forms) {
+    if (value.isBlank()) {
+      throw new SecretsException(variable + " is set but " + (value.isEmpty() ? "empty" : "only whitespace")
+          + "; set it to " + forms + " (e.g. 'openssl rand -base64 32'), or unset it to use the instance's key file");
+    }
   }
 
   private Loaded readExisting(Path file, String via) {
-    if (!Files.exists(file)) {
+    if (!PrivateFiles.exists(file)) {
       throw new SecretsException("the master key file " + file + " (from " + via + ") does not exist; "
           + "restore it from your key backup, or point " + via + " at the right file");
     }
     return read(file, false);
   }
 
-  /** Reads the key file, or creates it exactly once if it does not exist. */
+  /** Reads the key file, or creates it exactly once if nothing exists at the path. */
   public static Loaded readOrCreate(Path file) {
-    if (Files.exists(file)) {
+    if (PrivateFiles.exists(file)) {
       return read(file, false);
     }
+    byte[] raw = new byte[32];
+    new SecureRandom().nextBytes(raw);
+    MasterKey key = MasterKey.of(raw);
+    boolean created;
     try {
-      Path dir = file.toAbsolutePath().getParent();
-      if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-      byte[] raw = new byte[32];
-      new SecureRandom().nextBytes(raw);
-      MasterKey key = MasterKey.of(raw);
-      Path tmp = dir.resolve("." + file.getFileName() + ".tmp-" + UUID.randomUUID());
-      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      try {
-        try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.WRITE)) {
-          out.write((key.toBase64() + "\n").getBytes(StandardCharsets.US_ASCII));
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-          ch.force(true);
-        }
-        // A hard link appears atomically and never replaces: the first process to link wins.
-        Files.createLink(file, tmp);
-        LOG.info("created master key file {} (fingerprint {})", file, key.fingerprint());
-        return new Loaded(key, file.toString(), true, List.of());
-      } catch (FileAlreadyExistsException lost) {
-        return read(file, false);
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
-    } catch (IOException e) {
-      throw new SecretsException("cannot create the master key file " + file + ": " + e.getMessage()
-          + "; check the directory's permissions", e);
+      created = PrivateFiles.createNew(file, key.toBase64() + "\n", "the master key file");
+    } catch (PaperclipException e) {
+      throw new SecretsException(e.getMessage(), e);
     }
+    if (!created) {
+      return read(file, false);
+    }
+    LOG.info("created master key file {} (fingerprint {})", file, key.fingerprint());
+    return new Loaded(key, file.toString(), true, List.of());
   }
 
   private static Loaded read(Path file, boolean created) {
-    List<String> warnings = new ArrayList<>();
+    PrivateFiles.Contents c;
     try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      boolean loose = perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"));
-      if (loose) {
-        String msg = "master key file " + file + " is readable by group or others ("
-            + PosixFilePermissions.toString(perms) + ")";
-        if (Files.getOwner(file).getName().equals(System.getProperty("user.name"))) {
-          Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-          msg += "; tightened to rw-------";
-        } else {
-          msg += "; run 'chmod 600 " + file + "'";
-        }
-        LOG.warn(msg);
-        warnings.add(msg);
-      }
-      String text = Files.readString(file, StandardCharsets.UTF_8);
-      return new Loaded(MasterKey.decode(text, "key file " + file), file.toString(), created, warnings);
-    } catch (NoSuchFileException e) {
-      throw new SecretsException("the master key file " + file + " does not exist", e);
-    } catch (IOException e) {
-      throw new SecretsException("cannot read the master key file " + file + ": " + e.getMessage(), e);
+      c = PrivateFiles.read(file, "the master key file");
+    } catch (PaperclipException e) {
+      throw new SecretsException(e.getMessage(), e);
     }
+    c.warning().ifPresent(LOG::warn);
+    return new Loaded(MasterKey.decode(c.text(), "key file " + file), file.toString(), created,
+        c.warning().map(List::of).orElse(List.of()));
   }
 }

@@ -92,4 +92,70 @@ class MasterKeyLoaderTest {
       assertEquals(1, files.count(), "no temporary files left");
     }
   }
+
+  @Test
+  void blankOrWhitespaceKeysAreRefusedWithTheAcceptedFormsAndCreateNothing() {
+    Path def = dir.resolve("secrets/master.key");
+    for (String blank : new String[] {"", "   ", " \t\n"}) {
+      SecretsException e = assertThrows(SecretsException.class,
+          () -> new MasterKeyLoader(Map.of("PAPERCLIP_SECRETS_MASTER_KEY", blank), Optional.empty(), def).load());
+      assertTrue(e.getMessage().contains("PAPERCLIP_SECRETS_MASTER_KEY is set but"), e.getMessage());
+      assertTrue(e.getMessage().contains("64 hex digits, base64 of 32 bytes, or a 32-byte string"), e.getMessage());
+      SecretsException f = assertThrows(SecretsException.class,
+          () -> new MasterKeyLoader(Map.of("PAPERCLIP_SECRETS_MASTER_KEY_FILE", blank), Optional.empty(), def).load());
+      assertTrue(f.getMessage().contains("PAPERCLIP_SECRETS_MASTER_KEY_FILE is set but"), f.getMessage());
+    }
+    assertFalse(Files.exists(def.getParent()), "no key was created");
+  }
+
+  @Test
+  void aBlankKeyFileIsRefusedWithTheAcceptedForms() throws Exception {
+    Path file = Files.writeString(dir.resolve("blank.key"), "  \n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    SecretsException e = assertThrows(SecretsException.class,
+        () -> new MasterKeyLoader(Map.of(), Optional.of(file), dir.resolve("d")).load());
+    assertTrue(e.getMessage().contains("empty or only whitespace") && e.getMessage().contains("64 hex digits"), e.getMessage());
+  }
+
+  @Test
+  void aSymlinkedKeyPathIsRefusedAndItsTargetLeftAlone() throws Exception {
+    Path target = Files.writeString(dir.resolve("not-a-key.txt"), "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=");
+    Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+    Path link = Files.createSymbolicLink(dir.resolve("master.key"), target);
+    for (MasterKeyLoader loader : List.of(new MasterKeyLoader(Map.of(), Optional.of(link), dir.resolve("d")),
+        new MasterKeyLoader(Map.of("PAPERCLIP_SECRETS_MASTER_KEY_FILE", link.toString()), Optional.empty(), dir.resolve("d")),
+        new MasterKeyLoader(Map.of(), Optional.empty(), link))) {
+      SecretsException e = assertThrows(SecretsException.class, loader::load);
+      assertTrue(e.getMessage().contains("symbolic link to " + target.toRealPath()), e.getMessage());
+    }
+    assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)), "target not chmodded");
+    assertEquals("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=", Files.readString(target));
+    // a dangling link is something: no key is created through it
+    Path dangling = Files.createSymbolicLink(dir.resolve("dangling.key"), dir.resolve("elsewhere.key"));
+    SecretsException e = assertThrows(SecretsException.class, () -> MasterKeyLoader.readOrCreate(dangling));
+    assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+    assertFalse(Files.exists(dir.resolve("elsewhere.key")));
+  }
+
+  @Test
+  void aDirectoryKeyPathIsRefusedAndLeftAlone() throws Exception {
+    Path d = Files.createDirectories(dir.resolve("keydir"));
+    Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+    for (MasterKeyLoader loader : List.of(new MasterKeyLoader(Map.of(), Optional.of(d), dir.resolve("x")),
+        new MasterKeyLoader(Map.of(), Optional.empty(), d))) {
+      SecretsException e = assertThrows(SecretsException.class, loader::load);
+      assertTrue(e.getMessage().contains("is a directory"), e.getMessage());
+    }
+    assertEquals("rwxr-xr-x", PosixFilePermissions.toString(Files.getPosixFilePermissions(d)));
+    try (var files = Files.list(d)) {
+      assertEquals(0, files.count());
+    }
+  }
+
+  @Test
+  void findCreatesNothing() {
+    Path def = dir.resolve("secrets/master.key");
+    assertTrue(new MasterKeyLoader(Map.of(), Optional.empty(), def).find().isEmpty());
+    assertFalse(Files.exists(def));
+  }
 }

@@ -90,7 +90,24 @@ class SecretStoreIT {
   }
 
   @Test
-  void rekeyReencryptsEveryVersionAndOldKeyNoLongerWorks(TestDatabase db) throws Exception {
+  void rekeyReencryptsEveryVersionAndOldKeyNoLongerWorks(TestDatabase shared) throws Exception {
+    TestDatabase db = keyedDatabase(shared, "rekey");
+    try {
+      rekey(db);
+    } finally {
+      db.drop();
+    }
+  }
+
+  /** A database of its own: the key check is per database, and the other tests use another key. */
+  private static TestDatabase keyedDatabase(TestDatabase shared, String hint) {
+    TestDatabase db = shared.sibling(hint);
+    new Migrator(db.dataSource()).migrate();
+    db.execute("INSERT INTO companies (id, name) VALUES ('" + COMPANY + "', 'Acme')");
+    return db;
+  }
+
+  private static void rekey(TestDatabase db) throws Exception {
     MasterKey oldKey = MasterKey.of(new byte[32]);
     byte[] n = new byte[32];
     n[31] = 7;
@@ -109,7 +126,66 @@ class SecretStoreIT {
     assertEquals("v2", newStore.resolve(s.id(), OptionalInt.empty()));
     SecretsException wrong = assertThrows(SecretsException.class, () -> oldStore.resolve(s.id(), OptionalInt.empty()));
     assertTrue(wrong.getMessage().contains(oldKey.fingerprint()));
-    assertThrows(SecretsException.class, () -> new Rekey(db.dataSource(), oldP, newP).run(true),
+    SecretsException again = assertThrows(SecretsException.class, () -> new Rekey(db.dataSource(), oldP, newP).run(true),
         "a version that does not decrypt with the old key stops the rekey");
+    assertTrue(again.getMessage().contains(oldKey.fingerprint()) && again.getMessage().contains(newKey.fingerprint()),
+        again.getMessage());
+    assertEquals(Integer.toString(versions), scalar(db, "SELECT count(*) FROM company_secret_versions "
+        + "WHERE provider_version_ref = 'master-key:" + newKey.fingerprint() + "'"), "each version records its key");
+  }
+
+  @Test
+  void writesWithAnotherKeyAreRefusedWithBothFingerprintsAndChangeNothing(TestDatabase shared) throws Exception {
+    TestDatabase db = keyedDatabase(shared, "keycheck");
+    try {
+      MasterKey right = MasterKey.of(new byte[32]);
+      byte[] w = new byte[32];
+      w[0] = 1;
+      MasterKey wrong = MasterKey.of(w);
+      SecretStore good = new SecretStore(db.dataSource(), new LocalEncryptedProvider(right, false));
+      SecretInfo s = good.create(COMPANY, "token", "token", "CANARY-value-1");
+      db.execute("INSERT INTO agents (id, company_id, name, adapter_config) VALUES ('" + AGENT + "', '" + COMPANY
+          + "', 'Dev', '{\"env\": {\"OPENAI_API_KEY\": \"sk-plain\"}}')");
+      String before = scalar(db, "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM (SELECT * FROM company_secret_versions) t")
+          + scalar(db, "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM (SELECT * FROM company_secrets) t")
+          + scalar(db, "SELECT adapter_config::text FROM agents");
+      for (boolean v2 : new boolean[] {false, true}) {
+        SecretStore bad = new SecretStore(db.dataSource(), new LocalEncryptedProvider(wrong, v2));
+        List<org.junit.jupiter.api.function.Executable> writes = List.of(
+            () -> bad.create(COMPANY, "other", "other", "x"),
+            () -> bad.rotate(s.id(), "y"),
+            () -> new InlineEnvMigration(bad).run(Optional.empty(), true),
+            () -> new Rekey(db.dataSource(), new LocalEncryptedProvider(wrong, false),
+                new LocalEncryptedProvider(right, false)).run(true));
+        for (org.junit.jupiter.api.function.Executable write : writes) {
+          SecretsException e = assertThrows(SecretsException.class, write);
+          assertTrue(e.getMessage().contains(right.fingerprint()) && e.getMessage().contains(wrong.fingerprint()),
+              e.getMessage());
+          assertTrue(e.getMessage().contains("nothing was changed"), e.getMessage());
+        }
+      }
+      String after = scalar(db, "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM (SELECT * FROM company_secret_versions) t")
+          + scalar(db, "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM (SELECT * FROM company_secrets) t")
+          + scalar(db, "SELECT adapter_config::text FROM agents");
+      assertEquals(before, after, "the database is unchanged");
+      SecretsException none = assertThrows(SecretsException.class, () -> SecretStore.using(db.dataSource())
+          .transaction(cfg -> ing.paperclip.db.secrets.store.KeyCheck.requireNoSecrets(org.jooq.impl.DSL.using(cfg),
+              java.nio.file.Path.of("/new/home/master.key"))));
+      assertTrue(none.getMessage().contains(right.fingerprint()) && none.getMessage().contains("/new/home/master.key"),
+          none.getMessage());
+      // material written before fingerprints were recorded is checked by decrypting it
+      db.execute("UPDATE company_secret_versions SET provider_version_ref = NULL");
+      SecretsException old = assertThrows(SecretsException.class, () -> new SecretStore(db.dataSource(),
+          new LocalEncryptedProvider(wrong, false)).rotate(s.id(), "z"));
+      assertTrue(old.getMessage().contains(wrong.fingerprint()) && old.getMessage().contains("not recorded"), old.getMessage());
+      assertEquals(2, good.rotate(s.id(), "CANARY-value-2").latestVersion(), "the right key still writes");
+      // and rekey works afterwards
+      assertEquals(2, new Rekey(db.dataSource(), new LocalEncryptedProvider(right, false),
+          new LocalEncryptedProvider(wrong, false)).run(true));
+      assertEquals("CANARY-value-2", new SecretStore(db.dataSource(), new LocalEncryptedProvider(wrong, false))
+          .resolve(s.id(), OptionalInt.empty()));
+    } finally {
+      db.drop();
+    }
   }
 }

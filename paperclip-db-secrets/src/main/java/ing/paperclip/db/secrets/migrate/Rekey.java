@@ -9,7 +9,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Record;
-import org.jooq.SQLDialect;
+import ing.paperclip.db.secrets.store.KeyCheck;
+import ing.paperclip.db.secrets.store.SecretStore;
 import org.jooq.impl.DSL;
 
 /**
@@ -38,9 +39,9 @@ public final class Rekey {
    * @throws SecretsException when a version does not decrypt with the old key (nothing changes)
    */
   public int run(boolean apply) {
-    DSLContext dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
-    return dsl.transactionResult(cfg -> {
+    return SecretStore.using(dataSource).transactionResult(cfg -> {
       DSLContext tx = DSL.using(cfg);
+      KeyCheck.requireMatches(tx, oldKey, "re-encrypt the secrets with the current key as the old one");
       List<Record> rows = tx.fetch("SELECT v.id, v.secret_id, v.version, v.material::text, s.name "
           + "FROM public.company_secret_versions v JOIN public.company_secrets s ON s.id = v.secret_id "
           + "WHERE s.provider = 'local_encrypted' ORDER BY v.secret_id, v.version FOR UPDATE OF v");
@@ -61,8 +62,9 @@ public final class Rekey {
                 + " did not verify under the new key " + newKey.keyFingerprint() + "; nothing was changed");
           }
           String json = fresh.toJson();
-          tx.execute("UPDATE public.company_secret_versions SET material = ?::jsonb, fingerprint_sha256 = ? WHERE id = ?",
-              json, LocalEncryptedProvider.sha256Hex(json), id);
+          tx.execute("UPDATE public.company_secret_versions SET material = ?::jsonb, fingerprint_sha256 = ?, "
+              + "provider_version_ref = ? WHERE id = ?", json, LocalEncryptedProvider.sha256Hex(json),
+              KeyCheck.ref(newKey.keyFingerprint()), id);
         }
         n++;
       }

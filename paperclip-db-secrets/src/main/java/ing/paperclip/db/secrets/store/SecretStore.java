@@ -20,6 +20,7 @@ import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
+import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -32,6 +33,10 @@ import org.jooq.impl.SQLDataType;
  *
  * <p>{@code fingerprint_sha256} is the SHA-256 hex of the stored material JSON: it identifies the
  * exact ciphertext (it changes on rekey), while {@code value_sha256} identifies the value.
+ *
+ * <p>Before each write of secret material the key is checked against the database's newest
+ * version ({@link KeyCheck}), and each version records its key's fingerprint. jOOQ runs with its
+ * execute logging off, so no level of logging shows a statement's bind values or fetched rows.
  *
  * <p>Thread-safe; each call runs in its own transaction unless given a {@link DSLContext}.
  */
@@ -56,6 +61,13 @@ public final class SecretStore {
   static final Field<String> FINGERPRINT = field(name("fingerprint_sha256"), SQLDataType.CLOB);
   static final Field<OffsetDateTime> REVOKED = field(name("revoked_at"), SQLDataType.TIMESTAMPWITHTIMEZONE);
 
+  /**
+   * jOOQ without its execute and diagnostics loggers: at DEBUG they print statements with bind
+   * values inlined and result rows, and here those are secret values and material.
+   */
+  private static final Settings SETTINGS = new Settings().withExecuteLogging(false)
+      .withExecuteLoggingSQLExceptions(false).withDiagnosticsLogging(false).withTransformPatternsLogging(false);
+
   private final DataSource dataSource;
   private final LocalEncryptedProvider provider;
 
@@ -66,7 +78,12 @@ public final class SecretStore {
   }
 
   private DSLContext dsl() {
-    return DSL.using(dataSource, SQLDialect.POSTGRES);
+    return using(dataSource);
+  }
+
+  /** Returns jOOQ on a data source with the logging settings above; every jOOQ user here goes through it. */
+  public static DSLContext using(DataSource dataSource) {
+    return DSL.using(dataSource, SQLDialect.POSTGRES, SETTINGS);
   }
 
   /** Runs work in one transaction. */
@@ -81,6 +98,7 @@ public final class SecretStore {
 
   /** Creates a secret with version 1 inside the caller's transaction. */
   public SecretInfo create(DSLContext tx, UUID companyId, String key, String name, String value) {
+    KeyCheck.requireMatches(tx, provider, "write secret '" + name + "'");
     UUID id = UUID.randomUUID();
     try {
       tx.insertInto(SECRETS).set(ID, id).set(COMPANY_ID, companyId).set(KEY, key).set(NAME, name)
@@ -107,6 +125,7 @@ public final class SecretStore {
     if (r == null || r.get(DELETED) != null) {
       throw new SecretsException("no live secret " + secretId + "; create it first");
     }
+    KeyCheck.requireMatches(tx, provider, "write a new version of secret '" + r.get(NAME) + "'");
     int next = r.get(LATEST) + 1;
     tx.update(VERSIONS).set(STATUS, "previous").where(SECRET_ID.eq(secretId).and(STATUS.eq("current"))).execute();
     insertVersion(tx, secretId, next, value);
@@ -120,7 +139,8 @@ public final class SecretStore {
     String json = m.toJson();
     tx.insertInto(VERSIONS).set(ID, UUID.randomUUID()).set(SECRET_ID, secretId).set(VERSION, version)
         .set(MATERIAL, JSONB.valueOf(json)).set(VALUE_SHA, LocalEncryptedProvider.sha256Hex(value))
-        .set(FINGERPRINT, LocalEncryptedProvider.sha256Hex(json)).set(STATUS, "current").execute();
+        .set(FINGERPRINT, LocalEncryptedProvider.sha256Hex(json)).set(KeyCheck.KEY_REF, KeyCheck.ref(provider.keyFingerprint()))
+        .set(STATUS, "current").execute();
   }
 
   /**
