@@ -16,5 +16,8 @@ final class Logging {
     // Liquibase and HikariCP are chatty at INFO; keep them quiet in normal runs.
     System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", verbose ? "info" : "error");
     System.setProperty("org.slf4j.simpleLogger.log.liquibase", verbose ? "info" : "error");
+    // jOOQ: its execute loggers are off in the secrets store (they print bind values and rows at
+    // DEBUG); this also keeps its start-up banner and tips out of --verbose output.
+    System.setProperty("org.slf4j.simpleLogger.log.org.jooq", "warn");
   }
 }

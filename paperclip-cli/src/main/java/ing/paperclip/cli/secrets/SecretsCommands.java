@@ -13,6 +13,7 @@ import ing.paperclip.db.secrets.MasterKey;
 import ing.paperclip.db.secrets.MasterKeyLoader;
 import ing.paperclip.db.secrets.migrate.InlineEnvMigration;
 import ing.paperclip.db.secrets.migrate.Rekey;
+import ing.paperclip.db.secrets.store.KeyCheck;
 import ing.paperclip.db.secrets.store.SecretStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,11 +46,22 @@ public final class SecretsCommands extends GroupCommand {
     return new CommandLine(new Configure(ctx));
   }
 
-  /** Loads the instance's master key in SPEC order. */
-  static MasterKeyLoader.Loaded loadKey(CliContext ctx) {
+  /**
+   * Loads the instance's master key in SPEC order. The default key file is created only when
+   * the database holds no secrets yet: a new key could not read them.
+   */
+  static MasterKeyLoader.Loaded loadKey(CliContext ctx, Database db) {
     Optional<Path> configured = ctx.config().getText("secrets.localEncrypted.keyFilePath").map(Path::of);
-    MasterKeyLoader.Loaded k = new MasterKeyLoader(ctx.env(), configured, ctx.layout().defaultMasterKeyFile()).load();
+    MasterKeyLoader loader = new MasterKeyLoader(ctx.env(), configured, ctx.layout().defaultMasterKeyFile());
+    MasterKeyLoader.Loaded k = loader.find().orElseGet(() -> {
+      KeyCheck.requireNoSecrets(db.runtime(), loader.defaultKeyFile());
+      return loader.load();
+    });
     k.warnings().forEach(w -> ctx.err().println("warning: " + w));
+    if (k.created()) {
+      ctx.err().println("note: created the master key " + k.source() + " (fingerprint " + k.key().fingerprint()
+          + "); back it up: without it the secrets cannot be read");
+    }
     return k;
   }
 
@@ -77,7 +89,7 @@ public final class SecretsCommands extends GroupCommand {
     public Integer call() {
       Database db = ctx.database();
       db.requireCurrentSchema(ctx);
-      MasterKey key = loadKey(ctx).key();
+      MasterKey key = loadKey(ctx, db).key();
       SecretStore store = new SecretStore(db.runtime(), new LocalEncryptedProvider(key, writeV2(ctx)));
       List<InlineEnvMigration.Move> moves = new InlineEnvMigration(store).run(Optional.ofNullable(company), apply);
       if (json) {
@@ -110,14 +122,14 @@ public final class SecretsCommands extends GroupCommand {
 
     @Override
     public Integer call() throws Exception {
-      if (!Files.isRegularFile(newKeyFile)) {
+      if (!Files.exists(newKeyFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such key file: " + newKeyFile
             + "; create one with 'openssl rand -base64 32 > FILE && chmod 600 FILE'");
       }
-      MasterKey newKey = MasterKey.decode(Files.readString(newKeyFile), "key file " + newKeyFile);
-      MasterKey oldKey = loadKey(ctx).key();
+      MasterKey newKey = MasterKeyLoader.readExistingFile(newKeyFile, "--new-key-file");
       Database db = ctx.database();
       db.requireCurrentSchema(ctx);
+      MasterKey oldKey = loadKey(ctx, db).key();
       int n = new Rekey(db.runtime(), new LocalEncryptedProvider(oldKey, false),
           new LocalEncryptedProvider(newKey, false)).run(apply);
       ctx.out().println((apply ? "re-encrypted " : "would re-encrypt ") + n + " secret version(s) from key "

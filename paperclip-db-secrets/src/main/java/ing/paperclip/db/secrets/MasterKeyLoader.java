@@ -121,6 +121,20 @@ public final class MasterKeyLoader {
     return read(file, false);
   }
 
+  /**
+   * Reads a key file that must exist (e.g. a rekey's new key), with the same checks as the
+   * instance's key file: no symbolic link, no directory, loose permissions tightened.
+   *
+   * @param file the file
+   * @param via names where the path came from, for the error message
+   */
+  public static MasterKey readExistingFile(Path file, String via) {
+    if (!PrivateFiles.exists(file)) {
+      throw new SecretsException("the master key file " + file + " (from " + via + ") does not exist");
+    }
+    return read(file, false).key();
+  }
+
   /** Reads the key file, or creates it exactly once if nothing exists at the path. */
   public static Loaded readOrCreate(Path file) {
     if (PrivateFiles.exists(file)) {

@@ -105,6 +105,11 @@ public final class KeyCheck {
     }
   }
 
+  /** Same as {@link #requireNoSecrets(DSLContext, Path)} on a data source. */
+  public static void requireNoSecrets(javax.sql.DataSource dataSource, Path wouldCreate) {
+    requireNoSecrets(SecretStore.using(dataSource), wouldCreate);
+  }
+
   /** Returns the {@code provider_version_ref} value recording a key. */
   public static String ref(String fingerprint) {
     return REF_PREFIX + fingerprint;
