@@ -42,6 +42,7 @@ final class DbStartCommand implements Callable<Integer> {
     r.put("reused", e.reused());
     r.put("startupMillis", e.startup().toMillis());
     r.put("url", e.spec().redacted());
+    r.put("credentialsFile", e.credentialsFile().toString());
     if (json) {
       ctx.printJson(r);
     } else {

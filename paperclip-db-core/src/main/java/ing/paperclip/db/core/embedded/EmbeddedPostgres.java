@@ -270,7 +270,10 @@ public final class EmbeddedPostgres {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (port > 0 && Ports.accepts(port, 500)) {
-        try (Connection c = connect(adminSpec(port, LEGACY_PASSWORD).withDatabase("postgres"))) {
+        // the file's password when there is one, so a healthy start leaves no failed login in the log
+        Path file = CredentialsFile.in(config.dataDir());
+        String password = PrivateFiles.exists(file) ? CredentialsFile.read(file).password(config.user()) : LEGACY_PASSWORD;
+        try (Connection c = connect(adminSpec(port, password).withDatabase("postgres"))) {
           return c.isValid(5);
         } catch (SQLException e) {
           String state = e.getSQLState();

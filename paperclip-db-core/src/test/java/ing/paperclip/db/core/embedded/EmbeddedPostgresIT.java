@@ -85,6 +85,7 @@ class EmbeddedPostgresIT {
     assertFalse(restarted.initialized(), "no initdb on an existing data dir");
     assertFalse(restarted.reused());
     assertEquals(2, count(restarted, "SELECT count(*) FROM kept"));
+    assertFalse(Files.readString(p.logFile()).contains("authentication failed"), "starts log in with the right password");
     System.out.printf("embedded start: cold %d ms (initdb), warm %d ms, reuse %d ms%n",
         first.startup().toMillis(), restarted.startup().toMillis(), again.startup().toMillis());
   }
