@@ -68,18 +68,27 @@ class SecretsCliIT {
 
   @Test
   void keyMixUpsAreRefusedWithBothFingerprintsAndChangeNothingAndRekeyStillWorks(TestDatabase shared) throws Exception {
-    TestDatabase db = shared.sibling("keys");
+    onOwnDatabase(shared, "keys", this::keyMixUps);
+  }
+
+  /** The key check is per database: each test gets a migrated database of its own. */
+  private void onOwnDatabase(TestDatabase shared, String hint, Body body) throws Exception {
+    TestDatabase db = shared.sibling(hint);
     try {
-      keyMixUps(db);
+      Path home = Files.createDirectories(tmp.resolve(hint));
+      assertEquals(0, run(home, db, Map.of(), "db", "migrate").code());
+      db.execute("INSERT INTO companies (id, name) VALUES ('" + COMPANY + "', 'Acme')");
+      body.run(db, home);
     } finally {
       db.drop();
     }
   }
 
-  private void keyMixUps(TestDatabase db) throws Exception {
-    Path home1 = Files.createDirectories(tmp.resolve("home1"));
-    assertEquals(0, run(home1, db, Map.of(), "db", "migrate").code());
-    db.execute("INSERT INTO companies (id, name) VALUES ('" + COMPANY + "', 'Acme')");
+  private interface Body {
+    void run(TestDatabase db, Path home) throws Exception;
+  }
+
+  private void keyMixUps(TestDatabase db, Path home1) throws Exception {
     agent(db, "abcdef12-0000-0000-0000-000000000001", CANARY + "-1");
     Run first = run(home1, db, Map.of(), "secrets", "migrate-inline-env", "--apply");
     assertEquals(0, first.code(), first.all());
@@ -132,18 +141,10 @@ class SecretsCliIT {
 
   @Test
   void aCanaryValueNeverAppearsInAnyOutputWithOrWithoutVerbose(TestDatabase shared) throws Exception {
-    TestDatabase db = shared.sibling("canary");
-    try {
-      canary(db);
-    } finally {
-      db.drop();
-    }
+    onOwnDatabase(shared, "canary", this::canary);
   }
 
-  private void canary(TestDatabase db) throws Exception {
-    Path home = Files.createDirectories(tmp.resolve("canary"));
-    assertEquals(0, run(home, db, Map.of(), "db", "migrate").code());
-    db.execute("INSERT INTO companies (id, name) VALUES ('" + COMPANY + "', 'Acme')");
+  private void canary(TestDatabase db, Path home) throws Exception {
     agent(db, "abcdef12-0000-0000-0000-0000000000c1", CANARY);
     Path newKey = Files.writeString(tmp.resolve("rekey.key"), "cd".repeat(32));
     Files.setPosixFilePermissions(newKey, PosixFilePermissions.fromString("rw-------"));

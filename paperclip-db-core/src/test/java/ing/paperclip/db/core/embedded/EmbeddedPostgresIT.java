@@ -86,6 +86,7 @@ class EmbeddedPostgresIT {
     assertFalse(restarted.reused());
     assertEquals(2, count(restarted, "SELECT count(*) FROM kept"));
     assertFalse(Files.readString(p.logFile()).contains("authentication failed"), "starts log in with the right password");
+    assertEquals("set, inherit", query(restarted, "SHOW createrole_self_grant"), "plugin roles it creates are usable");
     System.out.printf("embedded start: cold %d ms (initdb), warm %d ms, reuse %d ms%n",
         first.startup().toMillis(), restarted.startup().toMillis(), again.startup().toMillis());
   }

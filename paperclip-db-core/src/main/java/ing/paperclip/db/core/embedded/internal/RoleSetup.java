@@ -45,13 +45,25 @@ public final class RoleSetup {
         s.execute("ALTER ROLE " + q + " " + attrs);
         changed = true;
       }
-      if (major >= 16) {
+      if (major >= 16 && !hasSetting(admin, role, "createrole_self_grant=set, inherit")) {
         // Roles it creates (one per plugin) become roles it may SET ROLE to and whose objects it
         // can read, as backups must.
         s.execute("ALTER ROLE " + q + " SET createrole_self_grant = 'set, inherit'");
+        changed = true;
       }
     }
     return changed;
+  }
+
+  private static boolean hasSetting(Connection c, String role, String setting) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_catalog.pg_db_role_setting s "
+        + "JOIN pg_catalog.pg_roles r ON r.oid = s.setrole WHERE s.setdatabase = 0 AND r.rolname = ? AND ? = ANY (s.setconfig)")) {
+      ps.setString(1, role);
+      ps.setString(2, setting);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
   }
 
   /** Sets a role's password as a SCRAM verifier computed on this side. */
