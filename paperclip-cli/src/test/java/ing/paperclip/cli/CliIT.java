@@ -89,6 +89,23 @@ class CliIT {
   }
 
   @Test
+  void statusWarnsWhenTheRuntimeRoleIsASuperuser(TestDatabase db) throws Exception {
+    Run status = run(db, "db", "status", "--json");
+    assertEquals(0, status.code(), status.err());
+    com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper().readTree(status.out());
+    boolean superuser;
+    try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+      rs.next();
+      superuser = rs.getBoolean(1);
+    }
+    assertEquals(superuser, s.get("runtimeRoleSuperuser").asBoolean(), status.out());
+    assertEquals(superuser ? 1 : 0, s.get("warnings").size(), status.out());
+    Run text = run(db, "db", "status");
+    assertEquals(superuser, text.err().contains("warning: the runtime role ") && text.err().contains("is a superuser"), text.err());
+  }
+
+  @Test
   void errorsAreOneLineWithExitCodes(TestDatabase db) {
     StringWriter err = new StringWriter();
     int code = Main.run(new String[] {"--database-url", "mysql://x/y", "db", "status"}, Map.of(),

@@ -168,7 +168,16 @@ class SecretsCliIT {
         if (verbose) {
           args.add(0, "--verbose");
         }
-        String out = subprocess(home, db, args);
+        // --verbose configures logging for the whole JVM, so those runs get one each; the others
+        // run here (this JVM logs at the CLI's default level)
+        String out;
+        if (verbose) {
+          out = subprocess(home, db, args);
+        } else {
+          Run r = run(home, db, Map.of(), args.toArray(String[]::new));
+          assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.all());
+          out = r.all();
+        }
         outputs.add(String.join(" ", args) + "\n" + out);
         if (verbose) {
           verboseLines += (int) out.lines().filter(l -> l.contains("DEBUG")).count();
