@@ -134,9 +134,9 @@ public final class EmbeddedPostgres {
         if (pid.get().isLivePostgres()) {
           int port = pid.get().port();
           if (waitForConnections(port, config.startTimeout())) {
-            List<String> notes = prepare(port, major);
+            Prepared ready = prepare(port, major);
             LOG.info("reusing the embedded PostgreSQL already running on port {} (pid {})", port, pid.get().pid());
-            return server(bin, port, pid.get().pid(), false, true, t0, notes);
+            return server(bin, port, pid.get().pid(), false, true, t0, ready);
           }
           throw failure("a PostgreSQL server (pid " + pid.get().pid() + ") holds " + dataDir
               + " but does not accept connections on port " + port + "; stop it with "
@@ -176,8 +176,8 @@ public final class EmbeddedPostgres {
       LOG.info("port {} is taken; the embedded PostgreSQL uses port {}", config.preferredPort(), port);
     }
     long pid = PostmasterPid.read(dataDir).map(PostmasterPid::pid).orElse(-1L);
-    List<String> notes = prepare(port, major);
-    return server(bin, port, pid, initialized, false, t0, notes);
+    Prepared ready = prepare(port, major);
+    return server(bin, port, pid, initialized, false, t0, ready);
   }
 
   /**
@@ -300,9 +300,9 @@ public final class EmbeddedPostgres {
    * random password (replacing the fixed one of earlier versions), the non-superuser runtime role
    * owning the database and, for data directories of earlier versions, everything in it.
    *
-   * @return notes for the operator
+   * @return the credentials and notes for the operator
    */
-  private List<String> prepare(int port, int major) {
+  private Prepared prepare(int port, int major) {
     Path file = CredentialsFile.in(config.dataDir());
     CredentialsFile creds = PrivateFiles.exists(file) ? CredentialsFile.read(file)
         : CredentialsFile.create(file, config.user(), config.runtimeUser());
@@ -347,13 +347,14 @@ public final class EmbeddedPostgres {
       if ("created".equals(database)) {
         LOG.info("created database {} owned by {}", config.database(), runtime);
       }
-      if (legacy || moved > 0) {
-        return List.of("the embedded PostgreSQL in " + config.dataDir() + " was made by an earlier version with a "
-            + "fixed superuser password: it now has random passwords (in " + file + "), and the database "
-            + config.database() + (moved > 0 ? " and its " + moved + " objects" : "") + " belong to " + runtime
-            + ", which is not a superuser");
+      String owned = "the database " + config.database() + (moved > 0 ? " and its " + moved + " objects" : "")
+          + " now belong to " + runtime + ", which is not a superuser";
+      if (legacy) {
+        return new Prepared(creds, List.of("the embedded PostgreSQL in " + config.dataDir() + " was made by an "
+            + "earlier version with a fixed superuser password: it now has random passwords (in " + file + "), and "
+            + owned));
       }
-      return List.of();
+      return new Prepared(creds, "transferred".equals(database) ? List.of(owned) : List.of());
     } catch (SQLException e) {
       throw failure("cannot " + step + " on the embedded server (port " + port + "): " + e.getMessage(), e);
     }
@@ -404,12 +405,15 @@ public final class EmbeddedPostgres {
     return new ConnectionSpec("127.0.0.1", port, config.database(), config.runtimeUser(), password, Map.of());
   }
 
+  /** What {@link #prepare} leaves: the passwords and what to tell the operator. */
+  private record Prepared(CredentialsFile creds, List<String> notes) {}
+
   private EmbeddedServer server(Binaries bin, int port, long pid, boolean initialized, boolean reused, long t0,
-      List<String> notes) {
-    CredentialsFile creds = CredentialsFile.read(CredentialsFile.in(config.dataDir()));
+      Prepared ready) {
+    CredentialsFile creds = ready.creds();
     return new EmbeddedServer(runtimeSpec(port, creds.password(config.runtimeUser())),
         adminSpec(port, creds.password(config.user())), creds.file(), config.dataDir(), port, pid, bin.version(),
-        initialized, reused, Duration.ofNanos(System.nanoTime() - t0), notes);
+        initialized, reused, Duration.ofNanos(System.nanoTime() - t0), ready.notes());
   }
 
   private long logSize() {

@@ -174,7 +174,11 @@ public final class RoleSetup {
     try (PreparedStatement ps = admin.prepareStatement("WITH moved AS (UPDATE pg_catalog.pg_extension e "
         + "SET extowner = pg_catalog.to_regrole(?) WHERE e.extowner = pg_catalog.to_regrole(?) AND EXISTS (SELECT 1 "
         + "FROM pg_catalog.pg_available_extension_versions v WHERE v.name = e.extname AND v.version = e.extversion "
-        + "AND v.trusted) RETURNING e.oid) INSERT INTO pg_catalog.pg_shdepend "
+        + "AND v.trusted) RETURNING e.oid), "
+        // a previous owner that is not the bootstrap superuser has its own dependency row
+        + "dropped AS (DELETE FROM pg_catalog.pg_shdepend d USING moved WHERE d.classid = 'pg_extension'::regclass "
+        + "AND d.objid = moved.oid AND d.deptype = 'o' AND d.dbid = (SELECT oid FROM pg_catalog.pg_database "
+        + "WHERE datname = pg_catalog.current_database())) INSERT INTO pg_catalog.pg_shdepend "
         + "SELECT (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database()), "
         + "'pg_extension'::regclass, moved.oid, 0, 'pg_authid'::regclass, pg_catalog.to_regrole(?), 'o' FROM moved")) {
       ps.setString(1, SqlIdentifiers.quote(toRole));
