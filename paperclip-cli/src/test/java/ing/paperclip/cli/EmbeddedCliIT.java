@@ -79,6 +79,9 @@ class EmbeddedCliIT {
       assertFalse(status.out().contains(spec.password()) || status.err().contains(spec.password()));
       assertTrue(Files.readString(creds).contains(spec.password()), "the password is the one in the credentials file");
       assertEquals("paperclip_app", psql(shown.out().strip(), "SELECT current_user"));
+      Run admin = run("db", "url", "--admin", "--show-password");
+      assertEquals("paperclip|true", psql(admin.out().strip(), "SELECT current_user || '|' || rolsuper FROM pg_roles WHERE rolname = current_user"));
+      assertFalse(admin.out().contains(spec.password()), "two roles, two passwords");
       Run jdbc = run("db", "url", "--jdbc");
       assertTrue(jdbc.out().startsWith("jdbc:postgresql://127.0.0.1:") && jdbc.out().contains("password=****"), jdbc.out());
 
