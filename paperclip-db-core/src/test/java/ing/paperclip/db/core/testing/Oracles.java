@@ -110,7 +110,7 @@ public final class Oracles {
       if (g.fatal()) {
         Assertions.fail(g.reason() + ", and " + ENV_REQUIRE + "=true requires it: " + g.install());
       }
-      LOG.warn("skipped in {}: {}: {} ({})", caller(), check, g.reason(), g.install());
+      LOG.warn("skipped in {}: {}: {}; {}", caller(), check, g.reason(), g.install());
     }
     return p;
   }
@@ -185,7 +185,7 @@ public final class Oracles {
     String found = "pg_dump " + (otherMajor.isPresent() ? otherMajor.getAsInt() : "of unknown version")
         + " at " + other.get();
     return new Gap(where + " (" + found + " does not fit the " + serverKind + " PostgreSQL "
-        + major + " server)", "install postgresql-client-" + major + " (the PGDG apt repository) or set PG_BIN",
+        + major + " server)", "install postgresql-client-" + major + " from the PGDG apt repository, or set PG_BIN",
         required && !"embedded".equals(serverKind));
   }
 
@@ -195,10 +195,11 @@ public final class Oracles {
       Assertions.fail(reason + ", and " + ENV_REQUIRE + "=true requires it: " + install);
     }
     if (WARNED.add(reason)) {
-      LOG.warn("{}: the tests that need it are skipped; {} (set {}=true to make this a failure)",
-          reason, install, ENV_REQUIRE);
+      LOG.warn("{}: the tests that need it are skipped; {} ({})", reason, install, required()
+          ? ENV_REQUIRE + "=true lets a pg_dump of another major pass on the embedded server only"
+          : "set " + ENV_REQUIRE + "=true to make this a failure");
     }
-    Assumptions.abort("skipped: " + reason + " (" + install + ")");
+    Assumptions.abort("skipped: " + reason + "; " + install);
   }
 
   private static List<Path> pathDirs(String path) {
