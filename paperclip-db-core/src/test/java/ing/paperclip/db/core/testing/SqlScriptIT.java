@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,19 +28,8 @@ class SqlScriptIT {
       Path data = dir.resolve("data.sql");
       Files.writeString(data, Corpora.pagilaData());
       for (Path f : List.of(schema, data)) {
-        ProcessBuilder pb = new ProcessBuilder(psql.toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
-            "-f", f.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("psql.log").toFile());
-        Map<String, String> env = pb.environment();
-        env.put("PGHOST", viaPsql.spec().host());
-        env.put("PGPORT", Integer.toString(viaPsql.spec().port()));
-        env.put("PGDATABASE", viaPsql.name());
-        viaPsql.spec().userName().ifPresent(u -> env.put("PGUSER", u));
-        if (viaPsql.spec().password() != null) {
-          env.put("PGPASSWORD", viaPsql.spec().password());
-        }
-        Process p = pb.start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "psql finished");
-        assertEquals(0, p.exitValue(), Files.readString(dir.resolve("psql.log")));
+        DatabaseComparator.run(viaPsql, List.of(psql.toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+            "-f", f.toString()));
       }
       DatabaseComparator.assertSameSchemaAndData(viaPsql, db);
     } finally {
