@@ -71,6 +71,16 @@ final class ItSupport {
         inflate + " \"$1\" | \"$2\" -X -q -v ON_ERROR_STOP=1 >/dev/null", "restore", file.toString(), psql));
   }
 
+  /**
+   * Runs a SQL file with {@code psql -X -v ON_ERROR_STOP=1 -f}, for tests whose subject is psql;
+   * skips the test without psql. To load a corpus, use {@code Corpora.load} or {@code SqlScript}
+   * (no psql needed).
+   */
+  static void psqlFile(Path sql, TestDatabase db) throws IOException, InterruptedException {
+    run(db, List.of(Oracles.require(Oracle.PSQL).toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+        "-f", sql.toString()));
+  }
+
   /** Runs {@link Oracles#requirePgDump a pg_dump of the server's major} with these arguments. */
   static String pgDump(TestDatabase db, String... args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
