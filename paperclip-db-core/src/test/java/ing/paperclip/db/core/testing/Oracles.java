@@ -74,9 +74,13 @@ public final class Oracles {
    * fails when oracles are required.
    */
   public static Path require(Oracle oracle) {
-    Optional<Path> p = find(oracle);
+    return require(oracle, System.getenv("PATH"), required());
+  }
+
+  static Path require(Oracle oracle, String path, boolean required) {
+    Optional<Path> p = find(oracle, path);
     if (p.isEmpty()) {
-      unavailable(oracle.program() + " is not on PATH", oracle.install(), true);
+      unavailable(oracle.program() + " is not on PATH", oracle.install(), required);
     }
     return p.orElseThrow();
   }

@@ -2,6 +2,7 @@ package ing.paperclip.db.core.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -12,6 +13,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.opentest4j.AssertionFailedError;
+import org.opentest4j.TestAbortedException;
 
 class OraclesTest {
   @Test
@@ -25,6 +28,17 @@ class OraclesTest {
     assertEquals(Optional.of(real), Oracles.find(Oracle.PSQL, path));
     assertEquals(Optional.empty(), Oracles.find(Oracle.GUNZIP, path));
     assertEquals(Optional.empty(), Oracles.find(Oracle.PSQL, a.toString()));
+  }
+
+  @Test
+  void aMissingProgramSkipsTheTestNamingItAndTheInstallOrFailsWhenRequired(@TempDir Path empty) {
+    TestAbortedException skip = assertThrows(TestAbortedException.class,
+        () -> Oracles.require(Oracle.PSQL, empty.toString(), false));
+    assertEquals("skipped: psql is not on PATH; apt-get install postgresql-client", skip.getMessage());
+    AssertionFailedError fail = assertThrows(AssertionFailedError.class,
+        () -> Oracles.require(Oracle.GUNZIP, empty.toString(), true));
+    assertEquals("gunzip is not on PATH, and PAPERCLIP_TEST_REQUIRE_ORACLES=true requires it:"
+        + " apt-get install gzip", fail.getMessage());
   }
 
   @Test
