@@ -183,14 +183,15 @@ public final class Oracles {
   static Gap pgDumpGap(int major, String serverKind, Optional<Path> other, OptionalInt otherMajor,
       boolean required) {
     String where = "no pg_dump " + major + " in $PG_BIN, /usr/lib/postgresql/" + major + "/bin or on PATH";
+    String install = "apt-get install postgresql-client-" + major
+        + " (from the PGDG apt repository where the distribution has no such version), or set PG_BIN";
     if (other.isEmpty()) {
-      return new Gap(where, Oracle.PG_DUMP.install() + " (of major " + major + ")", required);
+      return new Gap(where, install, required);
     }
     String found = "pg_dump " + (otherMajor.isPresent() ? otherMajor.getAsInt() : "of unknown version")
         + " at " + other.get();
     return new Gap(where + " (" + found + " does not fit the " + serverKind + " PostgreSQL "
-        + major + " server)", "install postgresql-client-" + major + " from the PGDG apt repository, or set PG_BIN",
-        required && !"embedded".equals(serverKind));
+        + major + " server)", install, required && !"embedded".equals(serverKind));
   }
 
   /** Skips the calling test (a JUnit abort), or fails it when {@code fatal}. */
@@ -218,11 +219,15 @@ public final class Oracles {
     return dirs;
   }
 
-  /** Names the test class and method on the stack, for report lines. */
+  /**
+   * Names the test on the stack for report lines: the outermost frame of a test class, the test
+   * method rather than a helper it calls.
+   */
   private static String caller() {
     return StackWalker.getInstance().walk(frames -> frames
-        .filter(f -> f.getClassName().endsWith("IT") || f.getClassName().endsWith("Test"))
+        .filter(f -> !f.getClassName().startsWith("org.junit.")
+            && (f.getClassName().endsWith("IT") || f.getClassName().endsWith("Test")))
         .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName())
-        .findFirst().orElse("a test"));
+        .reduce((inner, outer) -> outer).orElse("a test"));
   }
 }

@@ -17,6 +17,9 @@ import org.opentest4j.AssertionFailedError;
 import org.opentest4j.TestAbortedException;
 
 class OraclesTest {
+  private static final String INSTALL_18 = "apt-get install postgresql-client-18 (from the PGDG apt"
+      + " repository where the distribution has no such version), or set PG_BIN";
+
   @Test
   void findsOnlyExecutablesOnThePathInOrder(@TempDir Path tmp) throws Exception {
     Path a = Files.createDirectories(tmp.resolve("a"));
@@ -46,7 +49,7 @@ class OraclesTest {
     Oracles.Gap skip = Oracles.pgDumpGap(18, "embedded", Optional.empty(), OptionalInt.empty(), false);
     assertFalse(skip.fatal());
     assertEquals("no pg_dump 18 in $PG_BIN, /usr/lib/postgresql/18/bin or on PATH", skip.reason());
-    assertEquals("apt-get install postgresql-client (of major 18)", skip.install());
+    assertEquals(INSTALL_18, skip.install());
     assertTrue(Oracles.pgDumpGap(18, "embedded", Optional.empty(), OptionalInt.empty(), true).fatal());
     assertTrue(Oracles.pgDumpGap(15, "external", Optional.empty(), OptionalInt.empty(), true).fatal());
   }
@@ -58,7 +61,7 @@ class OraclesTest {
     assertFalse(embedded.fatal());
     assertTrue(embedded.reason().endsWith("(pg_dump 15 at /usr/bin/pg_dump does not fit the embedded"
         + " PostgreSQL 18 server)"), embedded.reason());
-    assertEquals("install postgresql-client-18 from the PGDG apt repository, or set PG_BIN", embedded.install());
+    assertEquals(INSTALL_18, embedded.install());
     assertTrue(Oracles.pgDumpGap(16, "external", pg15, OptionalInt.of(15), true).fatal());
     assertFalse(Oracles.pgDumpGap(16, "external", pg15, OptionalInt.of(15), false).fatal());
   }
