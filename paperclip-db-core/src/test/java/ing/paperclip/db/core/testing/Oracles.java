@@ -74,9 +74,14 @@ public final class Oracles {
    * fails when oracles are required.
    */
   public static Path require(Oracle oracle) {
-    return require(oracle, System.getenv("PATH"), required());
+    boolean required = required();
+    if (!required && find(oracle).isEmpty()) {
+      warnOnce(oracle.program() + " is not on PATH", oracle.install());
+    }
+    return require(oracle, System.getenv("PATH"), required);
   }
 
+  /** {@link #require(Oracle)} on the given PATH, without the warning line. */
   static Path require(Oracle oracle, String path, boolean required) {
     Optional<Path> p = find(oracle, path);
     if (p.isEmpty()) {
@@ -94,6 +99,9 @@ public final class Oracles {
     Optional<Path> p = findPgDump(major);
     if (p.isEmpty()) {
       Gap g = pgDumpGap(major, db.server());
+      if (!g.fatal()) {
+        warnOnce(g.reason(), g.install());
+      }
       unavailable(g.reason(), g.install(), g.fatal());
     }
     return p.orElseThrow();
@@ -199,12 +207,16 @@ public final class Oracles {
     if (fatal) {
       Assertions.fail(reason + ", and " + ENV_REQUIRE + "=true requires it: " + install);
     }
+    Assumptions.abort("skipped: " + reason + "; " + install);
+  }
+
+  /** The one line per missing oracle and JVM that says tests are being skipped. */
+  private static void warnOnce(String reason, String install) {
     if (WARNED.add(reason)) {
       LOG.warn("{}: the tests that need it are skipped; {} ({})", reason, install, required()
           ? ENV_REQUIRE + "=true lets a pg_dump of another major pass on the embedded server only"
           : "set " + ENV_REQUIRE + "=true to make this a failure");
     }
-    Assumptions.abort("skipped: " + reason + "; " + install);
   }
 
   private static List<Path> pathDirs(String path) {
