@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 XMX=${1:-256m}
 HOST=${PGHOST:-127.0.0.1}; PORT=${PGPORT:-5432}; USER_=${PGUSER:-postgres}
 export PGHOST=$HOST PGPORT=$PORT PGUSER=$USER_
-DATASET=${BENCH_DATASET:-../shared/bench/dataset.sql}
+DATASET=${BENCH_DATASET:-bench/dataset.sql}
 OUT=bench/out/heap; mkdir -p "$OUT"
 ./mvnw -B -q -DskipTests package -pl paperclip-cli -am >&2
 JAR=paperclip-cli/target/paperclipai.jar

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: paperclip-db backup/restore vs pg_dump/pg_restore vs a raw COPY of every
-# table, on ../shared/bench/dataset.sql loaded into the local PostgreSQL (PGHOST/PGPORT/PGUSER,
-# default postgres@127.0.0.1:5432) or, with BENCH_SERVER=embedded, into the project's embedded server
-# (started under PAPERCLIP_HOME, default bench/out/home). Prints medians of $RUNS runs, ratios,
+# table, on the dataset bench/dataset.sql generates (generate_series; BENCH_DATASET overrides it)
+# loaded into the local PostgreSQL (PGHOST/PGPORT/PGUSER, default postgres@127.0.0.1:5432) or,
+# with BENCH_SERVER=embedded, into the project's embedded server (started under PAPERCLIP_HOME,
+# default bench/out/home). Prints medians of $RUNS runs, ratios,
 # output sizes and peak RSS. Re-runnable; loads the dataset once per server.
 #   bench/run.sh [RUNS]                        (default 3)
 #   BENCH_SERVER=embedded bench/run.sh [RUNS]
@@ -14,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-3}
 SRC=${BENCH_DB:-bench_paperclip}
-DATASET=${BENCH_DATASET:-../shared/bench/dataset.sql}
+DATASET=${BENCH_DATASET:-bench/dataset.sql}
 OUT=bench/out; mkdir -p "$OUT"
 # Always rebuild: a stale jar would time old code. Our runs go through the ./paperclipai launcher,
 # as a user's do (its JVM options and class-data-sharing archive included), with the heap capped.

@@ -9,13 +9,13 @@ import ing.paperclip.db.backup.file.VerificationReport;
 import ing.paperclip.db.core.migrate.Migrator;
 import ing.paperclip.db.core.pool.ConnectionPools;
 import ing.paperclip.db.core.settings.PoolSettings;
+import ing.paperclip.db.core.testing.Oracles;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +34,7 @@ class CoreSchemaRoundTripIT {
   }
 
   private static String section(TestDatabase db, String section) throws Exception {
-    String out = ItSupport.run(db, List.of("pg_dump", "--section=" + section, "--no-owner"));
+    String out = ItSupport.pgDump(db, "--section=" + section, "--no-owner");
     return Arrays.stream(out.split("\n"))
         .filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
         .collect(Collectors.joining("\n")) + "\n";
@@ -42,7 +42,7 @@ class CoreSchemaRoundTripIT {
 
   @Test
   void liquibaseJournalSurvivesRowForRow(TestDatabase db, @TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(db.server().majorVersion() == 15, "pg_dump 15 on PATH scripts the schema");
+    Oracles.requirePgDump(db);
     long journal = ItSupport.count(db, "SELECT count(*) FROM public.databasechangelog");
     assertTrue(journal >= 10, "migrated: " + journal + " changesets");
     BackupResult r = new BackupService(db.spec(), dir, new TestScripter(List.of("public"),

@@ -3,6 +3,8 @@ package ing.paperclip.db.backup;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ing.paperclip.db.core.settings.ConnectionSpec;
+import ing.paperclip.db.core.testing.Oracle;
+import ing.paperclip.db.core.testing.Oracles;
 import ing.paperclip.db.core.testing.TestDatabase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
-/** Helpers for backup ITs: psql and pg_dump with the connection in the environment, fingerprints. */
+/**
+ * Helpers for backup ITs: psql and pg_dump with the connection in the environment (each a
+ * test-skipping {@link Oracles} requirement), fingerprints.
+ */
 final class ItSupport {
   private ItSupport() {}
 
@@ -54,32 +59,34 @@ final class ItSupport {
     return new String(out, StandardCharsets.UTF_8);
   }
 
-  /** {@code gunzip -c FILE | psql -X -v ON_ERROR_STOP=1} into {@code db}. */
+  /**
+   * {@code gunzip -c FILE | psql -X -v ON_ERROR_STOP=1} into {@code db} (plain {@code cat} for a
+   * file not ending in {@code .gz}); skips the test without psql or gunzip.
+   */
   static void psqlRestore(Path file, TestDatabase db) throws IOException, InterruptedException {
+    boolean gz = file.getFileName().toString().endsWith(".gz");
+    String psql = Oracles.require(Oracle.PSQL).toString();
+    String inflate = gz ? Oracles.require(Oracle.GUNZIP) + " -c" : "cat";
     run(db, List.of("bash", "-o", "pipefail", "-c",
-        "gunzip -c \"$1\" | psql -X -q -v ON_ERROR_STOP=1 >/dev/null", "restore", file.toString()));
+        inflate + " \"$1\" | \"$2\" -X -q -v ON_ERROR_STOP=1 >/dev/null", "restore", file.toString(), psql));
   }
 
   /**
-   * Loads a corpus with psql, without its {@code OWNER TO} statements (the corpus's owner role
-   * need not exist on every test server).
+   * Runs a SQL file with {@code psql -X -v ON_ERROR_STOP=1 -f}, for tests whose subject is psql;
+   * skips the test without psql. To load a corpus, use {@code Corpora.load} or {@code SqlScript}
+   * (no psql needed).
    */
-  static void psqlCorpus(Path sql, TestDatabase db) throws IOException, InterruptedException {
-    Path filtered = Files.createTempFile("corpus-", ".sql");
-    try {
-      try (var lines = Files.lines(sql, StandardCharsets.UTF_8)) {
-        Files.write(filtered, (Iterable<String>) lines
-            .filter(l -> !(l.startsWith("ALTER ") && l.contains(" OWNER TO ")))::iterator);
-      }
-      psqlFile(filtered, db);
-    } finally {
-      Files.deleteIfExists(filtered);
-    }
+  static void psqlFile(Path sql, TestDatabase db) throws IOException, InterruptedException {
+    run(db, List.of(Oracles.require(Oracle.PSQL).toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1",
+        "-f", sql.toString()));
   }
 
-  /** Loads a SQL file with psql. */
-  static void psqlFile(Path sql, TestDatabase db) throws IOException, InterruptedException {
-    run(db, List.of("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", sql.toString()));
+  /** Runs {@link Oracles#requirePgDump a pg_dump of the server's major} with these arguments. */
+  static String pgDump(TestDatabase db, String... args) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Oracles.requirePgDump(db).toString());
+    cmd.addAll(List.of(args));
+    return run(db, cmd);
   }
 
   /** Returns "rows digest" per table of the given schemas, for equality checks. */

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.file.VerificationReport;
+import ing.paperclip.db.core.testing.Corpora;
+import ing.paperclip.db.core.testing.Oracles;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,14 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
 @WithPostgres
 class JavaEnginePagilaIT {
   @BeforeAll
-  static void load(TestDatabase db) throws Exception {
-    Path pagila = PgDumpEngineIT.sharedDir().resolve("corpora/pagila");
-    ItSupport.psqlCorpus(pagila.resolve("pagila-schema.sql"), db);
-    ItSupport.psqlFile(pagila.resolve("pagila-data.sql"), db);
+  static void load(TestDatabase db) {
+    Corpora.loadPagila(db);
   }
 
   private static String section(TestDatabase db, String section) throws Exception {
-    String out = ItSupport.run(db, List.of("pg_dump", "--section=" + section, "--no-owner"));
+    String out = ItSupport.pgDump(db, "--section=" + section, "--no-owner");
     return Arrays.stream(out.split("\n"))
         .filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
         .collect(Collectors.joining("\n")) + "\n";
@@ -38,7 +37,7 @@ class JavaEnginePagilaIT {
 
   @Test
   void pagilaRowsRoundTripThroughGunzipAndPsql(TestDatabase db, @TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(db.server().majorVersion() == 15, "pg_dump 15 on PATH scripts the schema");
+    Oracles.requirePgDump(db);
     TestScripter scripter = new TestScripter(List.of("public"), List.of(section(db, "pre-data")),
         List.of(section(db, "post-data")), List.of());
     BackupResult r = new BackupService(db.spec(), dir, scripter,

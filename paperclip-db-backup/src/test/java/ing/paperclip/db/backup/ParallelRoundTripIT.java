@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ing.paperclip.db.backup.dump.CatalogSchemaScripter;
 import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.backup.file.BackupVerifier;
+import ing.paperclip.db.core.testing.Corpora;
 import ing.paperclip.db.core.testing.DatabaseComparator;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
@@ -26,12 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 @WithPostgres
 class ParallelRoundTripIT {
   @BeforeAll
-  static void load(TestDatabase db, @TempDir Path tmp) throws Exception {
-    Path hostile = tmp.resolve("hostile.sql");
-    try (InputStream in = ParallelRoundTripIT.class.getResourceAsStream("/corpora/hostile.sql")) {
-      Files.copy(in, hostile);
-    }
-    ItSupport.psqlFile(hostile, db);
+  static void load(TestDatabase db) {
+    Corpora.load(db, "corpora/hostile.sql");
     // The hostile corpus has its own "app" schema: ours is renamed.
     db.execute(String.join("\n", JavaBackupIT.DDL).replace("SCHEMA app", "SCHEMA wr")
         .replace("app.", "wr."));

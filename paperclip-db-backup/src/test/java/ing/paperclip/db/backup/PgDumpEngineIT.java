@@ -10,6 +10,8 @@ import ing.paperclip.db.backup.file.VerificationReport;
 import ing.paperclip.db.backup.pgdump.PgDumpLocator;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.testing.Corpora;
+import ing.paperclip.db.core.testing.Oracles;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
 import java.nio.file.Files;
@@ -20,7 +22,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,26 +32,23 @@ class PgDumpEngineIT {
   private static final TestScripter UNUSED = new TestScripter(List.of(), List.of(), List.of(), List.of());
 
   @BeforeAll
-  static void load(TestDatabase db) throws Exception {
-    Path pagila = sharedDir().resolve("corpora/pagila");
-    ItSupport.psqlCorpus(pagila.resolve("pagila-schema.sql"), db);
-    ItSupport.psqlFile(pagila.resolve("pagila-data.sql"), db);
+  static void load(TestDatabase db) {
+    Corpora.loadPagila(db);
   }
 
   private static int serverMajor(TestDatabase db) {
     return db.server().majorVersion();
   }
 
-  private static PgDumpLocator pathLocator() {
-    return new PgDumpLocator(Map.of("PATH", System.getenv().getOrDefault("PATH", "")));
+  /** A locator whose PATH holds the pg_dump the harness found for the server (else skips). */
+  private static PgDumpLocator pathLocator(TestDatabase db) {
+    return new PgDumpLocator(Map.of("PATH", Oracles.requirePgDump(db).getParent().toString()));
   }
 
   @Test
   void pgDumpEngineBackupVerifiesAndRestoresIdentically(TestDatabase db, @TempDir Path dir) throws Exception {
-    Assumptions.assumeTrue(pathLocator().find(serverMajor(db), null).match().isPresent(),
-        "no pg_dump of the server's major version on PATH");
     BackupService s = new BackupService(db.spec(), dir, UNUSED,
-        BackupOptions.builder().engine(BackupEngine.PG_DUMP).build(), pathLocator(), Clock.systemUTC());
+        BackupOptions.builder().engine(BackupEngine.PG_DUMP).build(), pathLocator(db), Clock.systemUTC());
     BackupResult r = s.backup();
     assertTrue(r.engine().startsWith("pg_dump " + serverMajor(db) + "."), r.engine());
     assertTrue(r.engineReason().startsWith("engine pg_dump requested"), r.engineReason());
@@ -76,10 +74,9 @@ class PgDumpEngineIT {
 
   @Test
   void autoPicksAMatchingPgDumpAndSaysWhy(TestDatabase db, @TempDir Path dir) {
-    Assumptions.assumeTrue(pathLocator().find(serverMajor(db), null).match().isPresent());
     BackupResult r = new BackupService(db.spec(), dir, UNUSED,
         BackupOptions.builder().engine(BackupEngine.AUTO).excludeTableData(List.of("public.rental"))
-            .build(), pathLocator(), Clock.systemUTC()).backup();
+            .build(), pathLocator(db), Clock.systemUTC()).backup();
     assertTrue(r.engine().startsWith("pg_dump"), r.engine());
     assertTrue(r.engineReason().startsWith("auto: pg_dump"), r.engineReason());
     VerificationReport v = new BackupVerifier().verifyOrThrow(r.file());
@@ -115,24 +112,11 @@ class PgDumpEngineIT {
 
   /** {@code pg_dump --schema-only} without comments, SET lines and blank lines. */
   private static String schemaOnly(TestDatabase db) throws Exception {
-    String out = ItSupport.run(db, List.of("pg_dump", "--schema-only", "--no-owner", "--no-privileges"));
+    String out = ItSupport.pgDump(db, "--schema-only", "--no-owner", "--no-privileges");
     return Arrays.stream(out.split("\n"))
         .filter(l -> !l.startsWith("--") && !l.startsWith("SET ") && !l.isBlank()
             && !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict")
             && !l.startsWith("SELECT pg_catalog.set_config"))
         .collect(Collectors.joining("\n"));
-  }
-
-  static Path sharedDir() {
-    String env = System.getenv("PAPERCLIP_SHARED_DIR");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("shared/corpora"))) {
-        return p.resolve("shared");
-      }
-    }
-    throw new IllegalStateException("no shared/corpora directory above " + Path.of("").toAbsolutePath());
   }
 }

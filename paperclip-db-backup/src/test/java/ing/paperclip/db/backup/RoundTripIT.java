@@ -12,6 +12,7 @@ import ing.paperclip.db.backup.restore.RestoreService;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.migrate.Migrator;
+import ing.paperclip.db.core.testing.Corpora;
 import ing.paperclip.db.core.testing.DatabaseComparator;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
@@ -36,23 +37,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RoundTripIT {
   @TempDir
   Path dir;
-
-  private static Path shared(String relative) {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isDirectory(p.resolve("shared/corpora"))) {
-      p = p.getParent();
-    }
-    String env = System.getenv("PAPERCLIP_SHARED_DIR");
-    return (env != null ? Path.of(env) : p.resolve("shared")).resolve(relative);
-  }
-
-  private Path resource(String name) throws IOException {
-    Path out = dir.resolve(name.replace('/', '_'));
-    try (InputStream in = RoundTripIT.class.getResourceAsStream("/" + name)) {
-      Files.copy(in, out);
-    }
-    return out;
-  }
 
   private Path backup(TestDatabase source) {
     return backup(source, 2);
@@ -196,8 +180,8 @@ class RoundTripIT {
   void hostileCorpus(TestDatabase db) throws Exception {
     TestDatabase src = db.sibling("hostile");
     try {
-      ItSupport.psqlFile(resource("corpora/hostile.sql"), src);
-      ItSupport.psqlFile(resource("corpora/atomic.sql"), src);
+      Corpora.load(src, "corpora/hostile.sql");
+      Corpora.load(src, "corpora/atomic.sql");
       roundTrip(src);
     } finally {
       src.drop();
@@ -208,8 +192,7 @@ class RoundTripIT {
   void pagila(TestDatabase db) throws Exception {
     TestDatabase src = db.sibling("pagila");
     try {
-      ItSupport.psqlCorpus(shared("corpora/pagila/pagila-schema.sql"), src);
-      ItSupport.psqlCorpus(shared("corpora/pagila/pagila-data.sql"), src);
+      Corpora.loadPagila(src);
       roundTrip(src);
     } finally {
       src.drop();
@@ -255,7 +238,7 @@ class RoundTripIT {
     TestDatabase src = db.sibling("bad_src");
     TestDatabase target = db.sibling("bad_target");
     try {
-      ItSupport.psqlFile(resource("corpora/hostile.sql"), src);
+      Corpora.load(src, "corpora/hostile.sql");
       Path good = backup(src);
       target.execute("CREATE TABLE keep_me (x int); INSERT INTO keep_me VALUES (1), (2)");
       Map<String, String> before = DatabaseComparator.fingerprints(target);
@@ -332,26 +315,33 @@ class RoundTripIT {
     }
   }
 
+  /**
+   * The original's backups restore to what the script itself gives: loaded by the harness's JDBC
+   * loader, then (where psql is installed) by {@code gunzip -c | psql} as the original documents.
+   */
   @Test
   void originalPaperclipBackupsRestore(TestDatabase db) throws Exception {
-    for (String name : new String[] {"paperclip-20260331-120000.sql", "paperclip-20260331-120000.sql.gz"}) {
-      TestDatabase target = db.sibling("legacy");
-      try {
-        RestoreResult r = new RestoreService(target.dataSource()).restore(
-            shared("corpora/paperclip-legacy/" + name), RestoreOptions.DEFAULTS, RestoreListener.NONE);
-        assertEquals("paperclip-legacy", r.format());
-        TestDatabase viaPsql = db.sibling("legacy_psql");
+    List<String> corpora = List.of("corpora/paperclip-legacy/paperclip-20260331-120000.sql",
+        "corpora/paperclip-legacy/paperclip-20260331-120000.sql.gz");
+    for (boolean psql : new boolean[] {false, true}) {
+      for (String corpus : corpora) {
+        TestDatabase target = db.sibling("legacy");
+        TestDatabase reference = db.sibling(psql ? "legacy_psql" : "legacy_loader");
         try {
-          ItSupport.run(viaPsql, java.util.List.of("bash", "-o", "pipefail", "-c",
-              (name.endsWith(".gz") ? "gunzip -c" : "cat") + " \"$1\" | psql -X -q -v ON_ERROR_STOP=1 >/dev/null",
-              "restore", shared("corpora/paperclip-legacy/" + name).toString()));
-          assertEquals(DatabaseComparator.fingerprints(viaPsql), DatabaseComparator.fingerprints(target));
+          RestoreResult r = new RestoreService(target.dataSource()).restore(
+              Corpora.file(corpus), RestoreOptions.DEFAULTS, RestoreListener.NONE);
+          assertEquals("paperclip-legacy", r.format());
+          if (psql) {
+            ItSupport.psqlRestore(Corpora.file(corpus), reference);
+          } else {
+            Corpora.load(reference, corpus);
+          }
+          assertEquals(DatabaseComparator.fingerprints(reference), DatabaseComparator.fingerprints(target));
           assertTrue(DatabaseComparator.fingerprints(target).size() >= 3);
         } finally {
-          viaPsql.drop();
+          target.drop();
+          reference.drop();
         }
-      } finally {
-        target.drop();
       }
     }
   }

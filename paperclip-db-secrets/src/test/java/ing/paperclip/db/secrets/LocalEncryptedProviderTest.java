@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ing.paperclip.db.core.testing.Corpora;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +22,7 @@ class LocalEncryptedProviderTest {
   private static final UUID ID = UUID.fromString("11111111-2222-3333-4444-555555555555");
 
   static JsonNode vectors() throws Exception {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isDirectory(p.resolve("shared/vectors"))) {
-      p = p.getParent();
-    }
-    String env = System.getenv("PAPERCLIP_SHARED_DIR");
-    Path file = (env != null ? Path.of(env) : p.resolve("shared")).resolve("vectors/local_encrypted_v1.json");
-    return new ObjectMapper().readTree(Files.readString(file));
+    return new ObjectMapper().readTree(Corpora.resource("vectors/local_encrypted_v1.json"));
   }
 
   @Test

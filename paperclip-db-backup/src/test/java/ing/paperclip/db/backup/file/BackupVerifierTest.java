@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ing.paperclip.db.backup.file.VerificationReport.Kind;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.testing.Corpora;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -174,9 +175,9 @@ class BackupVerifierTest {
 
   @Test
   void recognisesTheOriginalPaperclipCorpus() {
-    Path dir = sharedDir().resolve("corpora/paperclip-legacy");
-    assertEquals(Kind.PAPERCLIP_LEGACY, verifier.verify(dir.resolve("paperclip-20260331-120000.sql.gz")).kind());
-    assertEquals(Kind.PAPERCLIP_LEGACY, verifier.verify(dir.resolve("paperclip-20260331-120000.sql")).kind());
+    String dir = "corpora/paperclip-legacy/";
+    assertEquals(Kind.PAPERCLIP_LEGACY, verifier.verify(Corpora.file(dir + "paperclip-20260331-120000.sql.gz")).kind());
+    assertEquals(Kind.PAPERCLIP_LEGACY, verifier.verify(Corpora.file(dir + "paperclip-20260331-120000.sql")).kind());
   }
 
   @Test
@@ -277,18 +278,5 @@ class BackupVerifierTest {
     try (InputStream in = BackupFormat.openText(cut)) {
       assertThrows(IOException.class, in::readAllBytes);
     }
-  }
-
-  static Path sharedDir() {
-    String env = System.getenv("PAPERCLIP_SHARED_DIR");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
-    }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("shared/corpora"))) {
-        return p.resolve("shared");
-      }
-    }
-    throw new IllegalStateException("no shared/corpora directory above " + Path.of("").toAbsolutePath());
   }
 }

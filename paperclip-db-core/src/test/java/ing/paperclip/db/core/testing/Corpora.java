@@ -3,13 +3,26 @@ package ing.paperclip.db.core.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
 
-/** Test corpora as SQL text, ready for {@link TestDatabase#execute(String)}. */
+/**
+ * The test corpora and vectors, carried by the repository in the core test resources
+ * ({@code src/test/resources/corpora/}, {@code vectors/}; see {@code corpora/README.md}) and
+ * published with the harness in the core test-jar, so every module's tests find them on the
+ * classpath: hostile SQL corpora, Pagila (PostgreSQL licence), backups in the original
+ * Paperclip's format ({@code paperclip-legacy/}), the original's Drizzle-built schema
+ * ({@code paperclip-drizzle/}) and the {@code local_encrypted_v1} secret vectors. Corpora load
+ * through {@link SqlScript}, so no psql is needed.
+ */
 public final class Corpora {
+  private static Path extracted;
+
   private Corpora() {}
 
   /** Returns {@code corpora/hostile.sql} from the core test resources. */
@@ -26,16 +39,71 @@ public final class Corpora {
     return resource("corpora/hostile2.sql");
   }
 
-  /** Returns a test resource as UTF-8 text. */
+  /**
+   * Returns a test resource as UTF-8 text, inflated when its name ends in {@code .gz}.
+   *
+   * @param name the classpath name, e.g. {@code corpora/pagila/pagila-data.sql.gz}
+   */
   public static String resource(String name) {
-    try (InputStream in = Corpora.class.getResourceAsStream("/" + name)) {
-      if (in == null) {
-        throw new IllegalStateException(name + " is not on the test classpath");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    try (InputStream in = open(name);
+        InputStream text = name.endsWith(".gz") ? new GZIPInputStream(in) : in) {
+      return new String(text.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Returns a test resource as a file, byte for byte (for code that reads files, e.g. a restore).
+   * A resource inside a jar is copied once per JVM into a temporary directory.
+   *
+   * @param name the classpath name, e.g. {@code corpora/paperclip-legacy/paperclip-20260331-120000.sql.gz}
+   */
+  public static synchronized Path file(String name) {
+    URL url = Corpora.class.getResource("/" + name);
+    if (url == null) {
+      throw new IllegalStateException(name + " is not on the test classpath (core test resources)");
+    }
+    try {
+      if ("file".equals(url.getProtocol())) {
+        return Path.of(url.toURI());
+      }
+      if (extracted == null) {
+        extracted = Files.createTempDirectory("paperclip-corpora-");
+        extracted.toFile().deleteOnExit();
+      }
+      Path out = extracted.resolve(name);
+      if (!Files.exists(out)) {
+        Files.createDirectories(out.getParent());
+        try (InputStream in = url.openStream()) {
+          Files.copy(in, out);
+        }
+        out.toFile().deleteOnExit();
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Loads a corpus into a database through {@link SqlScript} (no psql needed).
+   *
+   * @param name the classpath name, inflated when it ends in {@code .gz}
+   */
+  public static void load(TestDatabase db, String name) {
+    SqlScript.run(db, resource(name));
+  }
+
+  /**
+   * Loads Pagila (schema without its owner statements, then its data) into a database through
+   * {@link SqlScript}.
+   */
+  public static void loadPagila(TestDatabase db) {
+    SqlScript.run(db, pagilaSchema());
+    SqlScript.run(db, pagilaData());
   }
 
   /**
@@ -43,12 +111,12 @@ public final class Corpora {
    * on servers without a {@code postgres} role.
    */
   public static String pagilaSchema() {
-    return withoutOwners(read(sharedDir().resolve("corpora/pagila/pagila-schema.sql")));
+    return withoutOwners(resource("corpora/pagila/pagila-schema.sql"));
   }
 
-  /** Returns the Pagila data script (COPY blocks; needs psql, not JDBC). */
-  public static Path pagilaData() {
-    return sharedDir().resolve("corpora/pagila/pagila-data.sql");
+  /** Returns the Pagila data script (COPY blocks: load it with {@link SqlScript} or psql). */
+  public static String pagilaData() {
+    return resource("corpora/pagila/pagila-data.sql.gz");
   }
 
   /** Drops every line holding {@code OWNER TO} (pg_dump emits them one per line). */
@@ -57,29 +125,11 @@ public final class Corpora {
         .collect(Collectors.joining("\n", "", "\n"));
   }
 
-  /**
-   * Finds the shared directory: {@code $PAPERCLIP_SHARED_DIR}, else the first ancestor of the
-   * working directory holding {@code shared/corpora}.
-   */
-  public static Path sharedDir() {
-    String env = System.getenv("PAPERCLIP_SHARED_DIR");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env);
+  private static InputStream open(String name) {
+    InputStream in = Corpora.class.getResourceAsStream("/" + name);
+    if (in == null) {
+      throw new IllegalStateException(name + " is not on the test classpath (core test resources)");
     }
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("shared/corpora"))) {
-        return p.resolve("shared");
-      }
-    }
-    throw new IllegalStateException("no shared/corpora above " + Path.of("").toAbsolutePath()
-        + ": set PAPERCLIP_SHARED_DIR");
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.readString(p, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return in;
   }
 }

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,11 +20,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assertions;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Compares two {@link TestDatabase}s for schema and data equality, the yardstick of backup and
@@ -34,16 +29,15 @@ import org.slf4j.LoggerFactory;
  * <p>Schema: {@code pg_dump --schema-only --no-owner --no-privileges} of both, normalised (comment
  * lines, {@code SET}/{@code set_config} lines, blank lines and psql restrict meta-command lines dropped),
  * must be equal. This part runs only when a {@code pg_dump} whose major version equals the
- * server's is found (on {@code PATH}, in {@code $PG_BIN}, or under
- * {@code /usr/lib/postgresql/<major>/bin}); otherwise it is skipped with a log line.
+ * server's is found (see {@link Oracles#findPgDump}); otherwise it is reported as skipped (a
+ * warning line naming the test and the reason), or fails when oracles are required
+ * ({@link Oracles}).
  *
  * <p>Data: every table, partition and materialized view of every non-system schema is compared by
  * row count and an ordered md5 digest of its rows computed in SQL; every sequence by
  * {@code (last_value, is_called)}.
  */
 public final class DatabaseComparator {
-  private static final Logger LOG = LoggerFactory.getLogger(DatabaseComparator.class);
-  private static final Pattern VERSION = Pattern.compile("\\)\\s+(\\d+)");
   private static final String SYSTEM_SCHEMA_FILTER =
       "n.nspname <> 'information_schema' and n.nspname not like 'pg\\_%'";
 
@@ -62,8 +56,9 @@ public final class DatabaseComparator {
   }
 
   /**
-   * Asserts the normalised {@code pg_dump --schema-only} outputs are equal; skips (and logs) when
-   * no pg_dump of the server's major version is available.
+   * Asserts the normalised {@code pg_dump --schema-only} outputs are equal; reports the check as
+   * skipped when no pg_dump of the server's major version is available (fails instead when
+   * {@link Oracles#required()}, as {@link Oracles} says).
    *
    * @return true if the comparison ran, false if it was skipped
    */
@@ -104,15 +99,12 @@ public final class DatabaseComparator {
   }
 
   /**
-   * Returns the normalised schema-only dump of a database, or empty if no pg_dump of the server's
-   * major version is available.
+   * Returns the normalised schema-only dump of a database, or empty (reported as a skipped
+   * comparison) if no pg_dump of the server's major version is available.
    */
   public static Optional<String> schemaDump(TestDatabase db) {
-    int major = db.server().majorVersion();
-    Optional<Path> pgDump = findPgDump(major);
+    Optional<Path> pgDump = Oracles.pgDumpOrReport(db, "the pg_dump --schema-only comparison");
     if (pgDump.isEmpty()) {
-      LOG.warn("no pg_dump {} found (PATH, $PG_BIN, /usr/lib/postgresql/{}/bin): "
-          + "skipping the schema comparison", major, major);
       return Optional.empty();
     }
     return Optional.of(normalize(run(List.of(pgDump.get().toString(), "--schema-only",
@@ -189,8 +181,10 @@ public final class DatabaseComparator {
 
   /** Returns the major version of the pg_dump on {@code PATH}, if any. */
   public static Optional<Integer> pgDumpMajor() {
-    int m = majorOf(Path.of("pg_dump"));
-    return m < 0 ? Optional.empty() : Optional.of(m);
+    return Oracles.find(Oracle.PG_DUMP).flatMap(p -> {
+      java.util.OptionalInt m = Oracles.majorOf(p);
+      return m.isPresent() ? Optional.of(m.getAsInt()) : Optional.empty();
+    });
   }
 
   /**
@@ -204,38 +198,9 @@ public final class DatabaseComparator {
     return run(cmd, db.spec()).lines().toList();
   }
 
-  /** Finds a pg_dump binary of the given major version. */
+  /** Finds a pg_dump binary of the given major version ({@link Oracles#findPgDump}). */
   public static Optional<Path> findPgDump(int major) {
-    List<Path> candidates = new ArrayList<>();
-    String bin = System.getenv("PG_BIN");
-    if (bin != null && !bin.isBlank()) {
-      candidates.add(Path.of(bin, "pg_dump"));
-    }
-    candidates.add(Path.of("/usr/lib/postgresql/" + major + "/bin/pg_dump"));
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String dir : path.split(java.io.File.pathSeparator)) {
-        if (!dir.isEmpty()) {
-          candidates.add(Path.of(dir, "pg_dump"));
-        }
-      }
-    }
-    for (Path p : candidates) {
-      if (Files.isExecutable(p) && majorOf(p) == major) {
-        return Optional.of(p);
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static int majorOf(Path pgDump) {
-    try {
-      String v = run(List.of(pgDump.toString(), "--version"), null);
-      Matcher m = VERSION.matcher(v);
-      return m.find() ? Integer.parseInt(m.group(1)) : -1;
-    } catch (RuntimeException e) {
-      return -1;
-    }
+    return Oracles.findPgDump(major);
   }
 
   private static String run(List<String> command, ConnectionSpec spec) {
