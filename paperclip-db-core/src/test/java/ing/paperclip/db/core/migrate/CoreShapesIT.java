@@ -1,0 +1,213 @@
+package ing.paperclip.db.core.migrate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.zaxxer.hikari.HikariDataSource;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.catalog.Catalog;
+import ing.paperclip.db.core.catalog.CatalogReader;
+import ing.paperclip.db.core.pool.ConnectionPools;
+import ing.paperclip.db.core.settings.PoolSettings;
+import ing.paperclip.db.core.testing.TestDatabase;
+import ing.paperclip.db.core.testing.WithPostgres;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The core changelog against the original Paperclip's real schema: the {@code paperclip-drizzle}
+ * corpus (a pg_dump of a database built by the original's 216 Drizzle migrations).
+ */
+@WithPostgres
+class CoreShapesIT {
+  static final String CORPUS = "corpora/paperclip-drizzle/paperclip-drizzle-0217.sql.gz";
+  static final String V0_CHANGELOG = "ing/paperclip/db/core/migrate/v0/db.changelog-master.xml";
+
+  /** Loads the corpus with psql (it holds COPY blocks), from the test classpath. */
+  static void loadCorpus(TestDatabase db) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1");
+    pb.environment().put("PGHOST", db.spec().host());
+    pb.environment().put("PGPORT", Integer.toString(db.spec().port()));
+    pb.environment().put("PGDATABASE", db.spec().database());
+    db.spec().userName().ifPresent(u -> pb.environment().put("PGUSER", u));
+    if (db.spec().password() != null) {
+      pb.environment().put("PGPASSWORD", db.spec().password());
+    }
+    Path err = Files.createTempFile("corpus-", ".err");
+    pb.redirectError(err.toFile());
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    try (InputStream in = new GZIPInputStream(CoreShapesIT.class.getClassLoader().getResourceAsStream(CORPUS));
+        OutputStream out = p.getOutputStream()) {
+      in.transferTo(out);
+    }
+    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      String e = Files.readString(err, StandardCharsets.UTF_8);
+      Files.deleteIfExists(err);
+      throw new IllegalStateException("psql could not load the corpus: " + e);
+    }
+    Files.deleteIfExists(err);
+  }
+
+  static Catalog catalog(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      try {
+        return new CatalogReader().read(c);
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  static String drizzleRows(TestDatabase db) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) || ':' || md5(string_agg(id || '/' || hash || '/' "
+            + "|| coalesce(created_at::text, ''), ',' ORDER BY id)) FROM drizzle.__drizzle_migrations")) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  private static long scalar(TestDatabase db, String sql) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
+  void freshInstallHasTheCorpusShapesForEveryCoreTable(TestDatabase db) throws Exception {
+    TestDatabase corpus = db.sibling("drizzle");
+    TestDatabase fresh = db.sibling("fresh");
+    try {
+      loadCorpus(corpus);
+      try (HikariDataSource ds = ConnectionPools.openMigration(fresh.spec(), PoolSettings.DEFAULTS)) {
+        new Migrator(ds).migrate();
+      }
+      Catalog ours = catalog(fresh);
+      List<String> core = SchemaShapes.coreTables(ours);
+      assertEquals(16, core.size(), core.toString());
+      List<SchemaShapes.Difference> diff = SchemaShapes.compare(ours, catalog(corpus), true);
+      assertEquals(List.of(), diff, "fresh install vs the original's schema");
+    } finally {
+      fresh.drop();
+      corpus.drop();
+    }
+  }
+
+  @Test
+  void databaseOfTheEarlierChangelogIsAlignedExceptColumnOrder(TestDatabase db) throws Exception {
+    TestDatabase old = db.sibling("v0");
+    TestDatabase corpus = db.sibling("drizzle2");
+    try {
+      loadCorpus(corpus);
+      try (HikariDataSource ds = ConnectionPools.openMigration(old.spec(), PoolSettings.DEFAULTS)) {
+        new Migrator(ds, V0_CHANGELOG).migrate();
+      }
+      // Play an install of the earlier release: its journal names the real changelog's file.
+      old.execute("UPDATE databasechangelog SET filename = replace(filename, 'migrate/v0/', 'migrate/changelog/')");
+      old.execute("INSERT INTO companies (id, name) VALUES ('00000000-0000-0000-0000-000000000001', 'Acme');"
+          + "INSERT INTO user_inbox_agent_policies (company_id, user_id) VALUES ('00000000-0000-0000-0000-000000000001', 'u1')");
+      try (HikariDataSource ds = ConnectionPools.openMigration(old.spec(), PoolSettings.DEFAULTS)) {
+        Migrator m = new Migrator(ds);
+        MigrationState.Pending p = assertInstanceOf(MigrationState.Pending.class, m.status());
+        assertEquals(14, p.applied());
+        assertTrue(p.pending().stream().allMatch(c -> c.id().startsWith("000-") || c.id().startsWith("002-")),
+            p.pending().toString());
+        m.migrate(); // fails on a checksum mismatch if 001's changesets were edited
+        assertInstanceOf(MigrationState.UpToDate.class, m.status());
+      }
+      assertEquals(0, scalar(old, "SELECT count(*) FROM databasechangelog WHERE id LIKE '000-%' AND id <> '000-extensions' AND exectype <> 'MARK_RAN'"),
+          "000's changesets do not run on an existing install");
+      assertEquals(1, scalar(old, "SELECT count(*) FROM user_inbox_agent_policies WHERE mode = 'open'"));
+      Catalog real = catalog(corpus);
+      Catalog aligned = catalog(old);
+      assertEquals(List.of(), SchemaShapes.compare(aligned, real, false), "aligned install vs the original");
+      List<SchemaShapes.Difference> order = SchemaShapes.compare(aligned, real, true);
+      assertFalse(order.isEmpty());
+      assertTrue(order.stream().allMatch(d -> d.what().equals("column order")), order.toString());
+    } finally {
+      old.drop();
+      corpus.drop();
+    }
+  }
+
+  @Test
+  void drizzleDatabaseIsRecognisedAndAdoptedWithoutTouchingItsJournal(TestDatabase db) throws Exception {
+    TestDatabase target = db.sibling("adopt");
+    try {
+      loadCorpus(target);
+      String before = drizzleRows(target);
+      assertTrue(before.startsWith("216:"), before);
+      try (HikariDataSource ds = ConnectionPools.openMigration(target.spec(), PoolSettings.DEFAULTS)) {
+        Migrator m = new Migrator(ds);
+        MigrationState.Unsafe u = assertInstanceOf(MigrationState.Unsafe.class, m.status());
+        assertEquals("paperclip-drizzle", u.label());
+        MigrationState.DrizzleJournal j = u.drizzle().orElseThrow();
+        assertEquals(216, j.migrations());
+        assertEquals(216, j.newestId());
+        assertTrue(j.describe().startsWith("Paperclip (Drizzle) database, 216 migrations, newest #216 of 2026-"), j.describe());
+        PaperclipException refused = assertThrows(PaperclipException.class, m::migrate);
+        assertTrue(refused.getMessage().contains("--adopt"), refused.getMessage());
+
+        MigrationState.Adoption a = m.adopt(target.spec());
+        assertEquals(16, a.comparedTables().size());
+        assertInstanceOf(MigrationState.UpToDate.class, m.status());
+        assertEquals(a.marked().size(), scalar(target, "SELECT count(*) FROM databasechangelog"));
+        assertEquals(216, a.drizzle().orElseThrow().migrations());
+        assertEquals(List.of(), m.adopt(target.spec()).marked(), "a second adopt has nothing to do");
+      }
+      assertEquals(before, drizzleRows(target), "the Drizzle journal is unchanged");
+      // The original's migrator reads its newest row to decide what to apply: still the same one.
+      assertEquals(1786643974972L, scalar(target, "SELECT created_at FROM drizzle.__drizzle_migrations ORDER BY created_at DESC LIMIT 1"));
+      assertEquals(0, scalar(target, "SELECT count(*) FROM pg_tables WHERE schemaname = 'drizzle' AND tablename <> '__drizzle_migrations'"));
+      assertEquals(0, scalar(target, "SELECT count(*) FROM pg_database WHERE datname LIKE 'paperclip\\_shape\\_check\\_%'"),
+          "the scratch database is dropped");
+    } finally {
+      target.drop();
+    }
+  }
+
+  @Test
+  void adoptionRefusesAnAlteredCoreTableAndNamesTheDifference(TestDatabase db) throws Exception {
+    TestDatabase target = db.sibling("adopt");
+    try {
+      loadCorpus(target);
+      target.execute("ALTER TABLE issues DROP COLUMN review_policy;"
+          + "ALTER TABLE issue_comments DROP CONSTRAINT issue_comments_issue_id_issues_id_fk;"
+          + "ALTER TABLE issue_comments ADD CONSTRAINT issue_comments_issue_id_issues_id_fk FOREIGN KEY (issue_id) REFERENCES issues(id)");
+      try (HikariDataSource ds = ConnectionPools.openMigration(target.spec(), PoolSettings.DEFAULTS)) {
+        Migrator m = new Migrator(ds);
+        PaperclipException e = assertThrows(PaperclipException.class, () -> m.adopt(target.spec()));
+        assertEquals(ErrorCode.MIGRATION, e.code());
+        List<String> lines = new ArrayList<>(e.getMessage().lines().toList());
+        assertTrue(lines.get(0).startsWith("refusing to adopt: 2 difference(s)"), e.getMessage());
+        assertTrue(lines.contains("  - issues: column review_policy is missing (expected: text)"), e.getMessage());
+        assertTrue(lines.contains("  - issue_comments: constraint issue_comments_issue_id_issues_id_fk differs: "
+            + "expected FOREIGN KEY (issue_id) REFERENCES public.issues(id) ON DELETE CASCADE, "
+            + "found FOREIGN KEY (issue_id) REFERENCES public.issues(id)"), e.getMessage());
+      }
+      assertEquals(0, scalar(target, "SELECT count(*) FROM pg_tables WHERE tablename = 'databasechangelog'"),
+          "nothing was recorded");
+    } finally {
+      target.drop();
+    }
+  }
+}
