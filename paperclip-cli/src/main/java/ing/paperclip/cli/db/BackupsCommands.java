@@ -210,7 +210,7 @@ public final class BackupsCommands extends GroupCommand {
       RetentionPolicy policy = new RetentionPolicy(days != null ? days : s.retentionDays(), weeks,
           months, Optional.ofNullable(hours), maxBytes == null ? OptionalLong.empty() : OptionalLong.of(maxBytes));
       Path dir = opts.resolve(ctx);
-      PruneResult r = new BackupPruner(policy, new BackupVerifier(), Clock.systemUTC()).prune(dir, dryRun);
+      PruneResult r = new BackupPruner(policy, new BackupVerifier(), Clock.systemDefaultZone()).prune(dir, dryRun);
       if (opts.json) {
         List<Map<String, Object>> decisions = new ArrayList<>();
         for (RetentionDecision d : r.decisions()) {
