@@ -2,9 +2,7 @@ package ing.paperclip.db.backup.retention;
 
 import ing.paperclip.db.backup.file.BackupFile;
 import ing.paperclip.db.backup.file.BackupFormat;
-import ing.paperclip.db.backup.file.BackupHeader;
 import ing.paperclip.db.backup.file.BackupVerifier;
-import ing.paperclip.db.backup.file.VerificationReport;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.io.IOException;
@@ -16,9 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -80,7 +76,7 @@ public final class BackupPruner {
   public PruneResult prune(Path dir, boolean dryRun) {
     Instant now = clock.instant();
     ZoneId zone = clock.getZone();
-    List<BackupCandidate> found = candidates(dir, zone);
+    List<BackupCandidate> found = new BackupListing(verifier).list(dir, zone);
     Map<Path, Boolean> checked = new HashMap<>();
     RetentionPlanner.Completeness complete = b -> checked.computeIfAbsent(b.file(), p -> isComplete(b));
     List<BackupCandidate> newestFirst = new ArrayList<>(found);
@@ -117,45 +113,6 @@ public final class BackupPruner {
   }
 
   /**
-   * Lists the backups of a directory as retention sees them: ours and the original Paperclip's,
-   * each with its time (see the class comment); other files are left out.
-   *
-   * @param dir the directory (missing: none)
-   * @param zone the local time zone of the original's file names
-   * @return the backups, in no particular order; {@code verified} is false for all
-   * @throws PaperclipException {@link ErrorCode#IO} when the directory cannot be listed
-   */
-  public List<BackupCandidate> candidates(Path dir, ZoneId zone) {
-    List<BackupCandidate> out = new ArrayList<>();
-    for (Path p : listSqlFiles(dir)) {
-      BackupCandidate.Origin origin;
-      // The header is cheap to read for an intact file; the verifier still tells a damaged file
-      // of ours (and stops after the first line of anything else).
-      VerificationReport.Kind kind = BackupHeader.read(p).isPresent()
-          ? VerificationReport.Kind.PAPERCLIP_DB : verifier.verify(p).kind();
-      if (kind == VerificationReport.Kind.PAPERCLIP_DB) {
-        origin = BackupCandidate.Origin.PAPERCLIP_DB;
-      } else if (kind == VerificationReport.Kind.PAPERCLIP_LEGACY) {
-        origin = BackupCandidate.Origin.PAPERCLIP_ORIGINAL;
-      } else {
-        continue; // not a Paperclip backup: never ours to delete
-      }
-      Optional<BackupFile> named = BackupFile.parse(p);
-      Instant at;
-      if (named.isEmpty()) {
-        at = modified(p);
-      } else if (origin == BackupCandidate.Origin.PAPERCLIP_DB) {
-        at = named.get().createdAt();
-      } else {
-        // the original writes its local wall-clock time into the name
-        at = LocalDateTime.ofInstant(named.get().createdAt(), ZoneOffset.UTC).atZone(zone).toInstant();
-      }
-      out.add(new BackupCandidate(p, at, size(p), false, origin));
-    }
-    return out;
-  }
-
-  /**
    * Whether a backup is complete: ours pass {@link BackupVerifier}; the original's, which carry no
    * checksums, are a whole, non-empty gzip stream (as the original checks them; an uncompressed
    * {@code .sql} file never counts as complete, as there).
@@ -174,21 +131,6 @@ public final class BackupPruner {
     }
   }
 
-  private static List<Path> listSqlFiles(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> {
-        String n = p.getFileName().toString();
-        return !n.startsWith(".") && (n.endsWith(".sql") || n.endsWith(".sql.gz")) && Files.isRegularFile(p);
-      }).sorted().toList();
-    } catch (IOException | UncheckedIOException e) {
-      throw new PaperclipException(ErrorCode.IO, "cannot list backup directory " + dir + ": "
-          + e.getMessage() + "; check its permissions", e);
-    }
-  }
-
   /** The original's temporary files older than {@code before} whose writing process is gone. */
   private static List<Path> abandonedOriginalPartials(Path dir, Instant before) {
     if (!Files.isDirectory(dir)) {
@@ -197,7 +139,7 @@ public final class BackupPruner {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> {
         Matcher m = ORIGINAL_PARTIAL.matcher(p.getFileName().toString());
-        return m.matches() && Files.isRegularFile(p) && modified(p).isBefore(before) && !alive(m.group(1));
+        return m.matches() && Files.isRegularFile(p) && BackupListing.modified(p).isBefore(before) && !alive(m.group(1));
       }).sorted().toList();
     } catch (IOException | UncheckedIOException e) {
       throw new PaperclipException(ErrorCode.IO, "cannot list backup directory " + dir + ": "
@@ -205,13 +147,6 @@ public final class BackupPruner {
     }
   }
 
-  private static Instant modified(Path p) {
-    try {
-      return Files.getLastModifiedTime(p).toInstant();
-    } catch (IOException e) {
-      throw new PaperclipException(ErrorCode.IO, "cannot read the time of " + p + ": " + e.getMessage(), e);
-    }
-  }
 
   /** Lists temporary backup files whose writing process no longer runs. */
   public static List<Path> abandonedTemporaryFiles(Path dir) {

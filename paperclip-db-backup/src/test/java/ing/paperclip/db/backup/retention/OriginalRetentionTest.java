@@ -57,12 +57,15 @@ class OriginalRetentionTest {
   Path dir;
 
   static Stream<Arguments> cases() {
+    // every monthly setting 1..3 in every zone; the daily/weekly settings and the current time
+    // rotate (a year boundary, a month start, the defaults)
     List<Arguments> out = new ArrayList<>();
-    for (String zone : List.of("America/Vancouver", "Asia/Tokyo", "UTC")) {
+    List<String> zones = List.of("America/Vancouver", "Asia/Tokyo", "UTC");
+    Object[][] tiers = {{7, 4, "2026-11-25T12:30:00Z"}, {3, 1, "2026-03-01T07:10:00Z"}, {14, 2, "2027-01-02T23:50:00Z"}};
+    for (int z = 0; z < zones.size(); z++) {
       for (int months = 1; months <= 3; months++) {
-        out.add(Arguments.of(zone, 7, 4, months, "2026-11-25T12:30:00Z"));
-        out.add(Arguments.of(zone, 3, 1, months, "2026-03-01T07:10:00Z"));
-        out.add(Arguments.of(zone, 14, 2, months, "2027-01-02T23:50:00Z"));
+        Object[] t = tiers[(z + months) % tiers.length];
+        out.add(Arguments.of(zones.get(z), t[0], t[1], months, t[2]));
       }
     }
     return out.stream();

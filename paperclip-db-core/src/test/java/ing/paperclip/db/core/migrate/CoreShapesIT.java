@@ -13,21 +13,14 @@ import ing.paperclip.db.core.catalog.Catalog;
 import ing.paperclip.db.core.catalog.CatalogReader;
 import ing.paperclip.db.core.pool.ConnectionPools;
 import ing.paperclip.db.core.settings.PoolSettings;
+import ing.paperclip.db.core.testing.DrizzleCorpus;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,34 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 @WithPostgres
 class CoreShapesIT {
-  static final String CORPUS = "corpora/paperclip-drizzle/paperclip-drizzle-0217.sql.gz";
   static final String V0_CHANGELOG = "ing/paperclip/db/core/migrate/v0/db.changelog-master.xml";
-
-  /** Loads the corpus with psql (it holds COPY blocks), from the test classpath. */
-  static void loadCorpus(TestDatabase db) throws IOException, InterruptedException {
-    ProcessBuilder pb = new ProcessBuilder("psql", "-X", "-q", "-v", "ON_ERROR_STOP=1");
-    pb.environment().put("PGHOST", db.spec().host());
-    pb.environment().put("PGPORT", Integer.toString(db.spec().port()));
-    pb.environment().put("PGDATABASE", db.spec().database());
-    db.spec().userName().ifPresent(u -> pb.environment().put("PGUSER", u));
-    if (db.spec().password() != null) {
-      pb.environment().put("PGPASSWORD", db.spec().password());
-    }
-    Path err = Files.createTempFile("corpus-", ".err");
-    pb.redirectError(err.toFile());
-    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    Process p = pb.start();
-    try (InputStream in = new GZIPInputStream(CoreShapesIT.class.getClassLoader().getResourceAsStream(CORPUS));
-        OutputStream out = p.getOutputStream()) {
-      in.transferTo(out);
-    }
-    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-      String e = Files.readString(err, StandardCharsets.UTF_8);
-      Files.deleteIfExists(err);
-      throw new IllegalStateException("psql could not load the corpus: " + e);
-    }
-    Files.deleteIfExists(err);
-  }
 
   static Catalog catalog(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
@@ -97,7 +63,7 @@ class CoreShapesIT {
     TestDatabase corpus = db.sibling("drizzle");
     TestDatabase fresh = db.sibling("fresh");
     try {
-      loadCorpus(corpus);
+      DrizzleCorpus.load(corpus);
       try (HikariDataSource ds = ConnectionPools.openMigration(fresh.spec(), PoolSettings.DEFAULTS)) {
         new Migrator(ds).migrate();
       }
@@ -117,7 +83,7 @@ class CoreShapesIT {
     TestDatabase old = db.sibling("v0");
     TestDatabase corpus = db.sibling("drizzle2");
     try {
-      loadCorpus(corpus);
+      DrizzleCorpus.load(corpus);
       try (HikariDataSource ds = ConnectionPools.openMigration(old.spec(), PoolSettings.DEFAULTS)) {
         new Migrator(ds, V0_CHANGELOG).migrate();
       }
@@ -153,7 +119,7 @@ class CoreShapesIT {
   void drizzleDatabaseIsRecognisedAndAdoptedWithoutTouchingItsJournal(TestDatabase db) throws Exception {
     TestDatabase target = db.sibling("adopt");
     try {
-      loadCorpus(target);
+      DrizzleCorpus.load(target);
       String before = drizzleRows(target);
       assertTrue(before.startsWith("216:"), before);
       try (HikariDataSource ds = ConnectionPools.openMigration(target.spec(), PoolSettings.DEFAULTS)) {
@@ -189,7 +155,7 @@ class CoreShapesIT {
   void adoptionRefusesAnAlteredCoreTableAndNamesTheDifference(TestDatabase db) throws Exception {
     TestDatabase target = db.sibling("adopt");
     try {
-      loadCorpus(target);
+      DrizzleCorpus.load(target);
       target.execute("ALTER TABLE issues DROP COLUMN review_policy;"
           + "ALTER TABLE issue_comments DROP CONSTRAINT issue_comments_issue_id_issues_id_fk;"
           + "ALTER TABLE issue_comments ADD CONSTRAINT issue_comments_issue_id_issues_id_fk FOREIGN KEY (issue_id) REFERENCES issues(id)");
