@@ -30,6 +30,22 @@ import org.junit.jupiter.api.Test;
 @WithPostgres
 class CoreShapesIT {
   static final String V0_CHANGELOG = "ing/paperclip/db/core/migrate/v0/db.changelog-master.xml";
+  /** What the release before the original's shapes (a5f03af) recorded in databasechangelog. */
+  static final List<String> RELEASED_CHECKSUMS = List.of(
+      "001-extensions 9:75e8017ea4bb8df8c8238b6113017eb7",
+      "002-companies 9:1687046c6d2bf958bc146053aa3db8fb",
+      "003-agents 9:1accf50f7b315770fa7b98befb32234d",
+      "004-projects 9:0d8fcd965ffd77595c7540c2284d3779",
+      "005-issues 9:290a107edb39d7e5228f45842770b852",
+      "006-issue-comments 9:176cb40f92091be2120812c401caa526",
+      "007-documents 9:49eb633abe160b1b4702858ad0c2cdb9",
+      "008-issue-reference-mentions 9:1a18e498c2bd453d34f3ece7efd4cc72",
+      "009-plugins 9:6b2bf13c6414a21831cf9c4396441fed",
+      "010-company-secrets 9:e48832200c63a31d455c96017130a6e7",
+      "011-instance-settings 9:2c074fd034d8b15cdff7a9842b15cac3",
+      "012-user-inbox-agent-policies 9:b8f777123d3fbadd60a671df9ac04e40",
+      "013-agent-delete-trigger 9:e4d12b03088c5da748abe219199d62b7",
+      "014-agent-delete-trigger-create 9:a8790484886ecb53371e3d45458f4680");
 
   static Catalog catalog(TestDatabase db) throws Exception {
     try (Connection c = db.connect()) {
@@ -49,6 +65,16 @@ class CoreShapesIT {
       rs.next();
       return rs.getString(1);
     }
+  }
+
+  private static List<String> strings(TestDatabase db, String sql) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    }
+    return out;
   }
 
   private static long scalar(TestDatabase db, String sql) throws Exception {
@@ -87,8 +113,8 @@ class CoreShapesIT {
       try (HikariDataSource ds = ConnectionPools.openMigration(old.spec(), PoolSettings.DEFAULTS)) {
         new Migrator(ds, V0_CHANGELOG).migrate();
       }
-      // Play an install of the earlier release: its journal names the real changelog's file.
-      old.execute("UPDATE databasechangelog SET filename = replace(filename, 'migrate/v0/', 'migrate/changelog/')");
+      // 001's SQL must never change: installs of the earlier release hold these checksums
+      assertEquals(RELEASED_CHECKSUMS, strings(old, "SELECT id || ' ' || md5sum FROM databasechangelog ORDER BY orderexecuted"));
       old.execute("INSERT INTO companies (id, name) VALUES ('00000000-0000-0000-0000-000000000001', 'Acme');"
           + "INSERT INTO user_inbox_agent_policies (company_id, user_id) VALUES ('00000000-0000-0000-0000-000000000001', 'u1')");
       try (HikariDataSource ds = ConnectionPools.openMigration(old.spec(), PoolSettings.DEFAULTS)) {
@@ -97,7 +123,7 @@ class CoreShapesIT {
         assertEquals(14, p.applied());
         assertTrue(p.pending().stream().allMatch(c -> c.id().startsWith("000-") || c.id().startsWith("002-")),
             p.pending().toString());
-        m.migrate(); // fails on a checksum mismatch if 001's changesets were edited
+        m.migrate();
         assertInstanceOf(MigrationState.UpToDate.class, m.status());
       }
       assertEquals(0, scalar(old, "SELECT count(*) FROM databasechangelog WHERE id LIKE '000-%' AND id <> '000-extensions' AND exectype <> 'MARK_RAN'"),
