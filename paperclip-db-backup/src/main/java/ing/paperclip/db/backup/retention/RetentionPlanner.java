@@ -94,7 +94,7 @@ public final class RetentionPlanner {
 
     Map<BackupCandidate, String> kept = new LinkedHashMap<>();
     Map<BackupCandidate, String> dropped = new LinkedHashMap<>();
-    Set<Object> hours = new HashSet<>();
+    Set<ZonedDateTime> hours = new HashSet<>();
     Set<LocalDate> days = new HashSet<>();
     Set<String> weeks = new HashSet<>();
     Set<YearMonth> months = new HashSet<>();
@@ -106,9 +106,9 @@ public final class RetentionPlanner {
       if (!t.isBefore(dailyCutoff)) {
         if (hourFloor == null) {
           kept.put(b, "newer than " + policy.dailyDays() + " days (daily tier)");
-        } else if (!t.isBefore(hourFloor) && hours.add(t.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS))) {
-          kept.put(b, "newest of hour " + t.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS).toLocalDateTime()
-              + "Z (hourly tier, " + policy.hourlyHours().get() + " h)");
+        } else if (!t.isBefore(hourFloor) && hours.add(hourOf(t))) {
+          kept.put(b, "newest of hour " + hourOf(t).toLocalDateTime() + "Z (hourly tier, "
+              + policy.hourlyHours().get() + " h)");
         } else if (days.add(t.atZone(zone).toLocalDate())) {
           kept.put(b, "newest of day " + t.atZone(zone).toLocalDate() + " (daily tier, " + policy.dailyDays() + " days)");
         } else {
@@ -171,6 +171,10 @@ public final class RetentionPlanner {
       out.add(why != null ? new RetentionDecision(b, true, why) : new RetentionDecision(b, false, dropped.get(b)));
     }
     return List.copyOf(out);
+  }
+
+  private static ZonedDateTime hourOf(Instant t) {
+    return t.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.HOURS);
   }
 
   private static String isoWeek(LocalDate d) {
