@@ -61,11 +61,14 @@ final class DbMigrateCommand implements Callable<Integer> {
     r.put("marked", marked);
     r.put("comparedTables", a.comparedTables());
     a.drizzle().ifPresent(j -> r.put("drizzleMigrations", j.migrations()));
-    r.put("migrations", m.status().label());
+    MigrationState after = m.status();
+    r.put("migrations", after.label());
     if (json) {
       ctx.printJson(r);
     } else if (marked.isEmpty()) {
-      ctx.out().println("the database already has paperclipai's journal; nothing to adopt");
+      ctx.out().println("the database already has paperclipai's journal; nothing to adopt"
+          + (after instanceof MigrationState.Pending p
+              ? " (" + p.pending().size() + " migration(s) pending: run 'paperclipai db migrate')" : ""));
     } else {
       ctx.out().println("the " + a.comparedTables().size() + " core tables match this version's schema "
           + "(columns, types, defaults, indexes, constraints, triggers)");
