@@ -158,30 +158,80 @@ public final class Migrator {
 
   /**
    * Applies this changelog to a new scratch database on the server of {@code spec} and returns its
-   * catalog: the shapes a fresh install gets. The scratch database is dropped before returning.
+   * catalog: the shapes a fresh install gets. The scratch database takes over the migration
+   * database's own {@code search_path} setting and the schemas its extensions live in (hosted
+   * servers such as Supabase keep pg_trgm in {@code extensions}), so that names print alike in both.
+   * It is dropped before returning.
    *
    * @throws PaperclipException {@link ErrorCode#MIGRATION} when it cannot be created or migrated
    */
   public Catalog expectedCatalog(ConnectionSpec spec) {
     String scratch = "paperclip_shape_check_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+    Map<String, String> extensionSchemas = new java.util.LinkedHashMap<>();
     try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+      try (ResultSet rs = st.executeQuery("""
+          SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e
+          JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
+          WHERE n.nspname NOT IN ('public', 'pg_catalog') ORDER BY e.extname""")) {
+        while (rs.next()) {
+          extensionSchemas.put(rs.getString(1), rs.getString(2));
+        }
+      }
+      String searchPath = null;
+      try (ResultSet rs = st.executeQuery("""
+          SELECT substr(s, length('search_path=') + 1)
+          FROM pg_catalog.pg_db_role_setting r, unnest(r.setconfig) s
+          WHERE r.setrole = 0 AND s LIKE 'search\\_path=%'
+            AND r.setdatabase = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())""")) {
+        if (rs.next()) {
+          searchPath = rs.getString(1);
+        }
+      }
       st.execute("CREATE DATABASE " + SqlIdentifiers.quote(scratch) + " TEMPLATE template0 ENCODING 'UTF8'");
+      if (searchPath != null) {
+        // bound, never spliced: the value is the target database's, copied with FROM CURRENT
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, false)")) {
+          ps.setString(1, searchPath);
+          ps.execute();
+        }
+        st.execute("ALTER DATABASE " + SqlIdentifiers.quote(scratch) + " SET search_path FROM CURRENT");
+        st.execute("RESET search_path");
+      }
     } catch (SQLException e) {
+      dropScratch(scratch);
       throw new PaperclipException(ErrorCode.MIGRATION, "cannot create the scratch database that "
           + "shows what this changelog creates (" + e.getMessage().lines().findFirst().orElse("")
           + "); grant CREATEDB to the migration user, or adopt from a server where it has it", e);
     }
     try {
       try (HikariDataSource ds = ConnectionPools.openMigration(spec.withDatabase(scratch), PoolSettings.DEFAULTS)) {
+        placeExtensions(ds, extensionSchemas);
         new Migrator(ds, changelog).migrate();
         return readCatalog(ds);
       }
     } finally {
-      try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-        st.execute("DROP DATABASE IF EXISTS " + SqlIdentifiers.quote(scratch) + " WITH (FORCE)");
-      } catch (SQLException e) {
-        LOG.warn("could not drop the scratch database {}: {}", scratch, e.getMessage());
+      dropScratch(scratch);
+    }
+  }
+
+  /** Creates extensions in the schemas the target has them in; one that cannot be is left to the changelog. */
+  private static void placeExtensions(DataSource ds, Map<String, String> extensionSchemas) {
+    for (Map.Entry<String, String> e : extensionSchemas.entrySet()) {
+      try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+        st.execute("CREATE SCHEMA IF NOT EXISTS " + SqlIdentifiers.quote(e.getValue()));
+        st.execute("CREATE EXTENSION IF NOT EXISTS " + SqlIdentifiers.quote(e.getKey()) + " SCHEMA "
+            + SqlIdentifiers.quote(e.getValue()));
+      } catch (SQLException x) {
+        LOG.debug("scratch database: extension {} not created in schema {}: {}", e.getKey(), e.getValue(), x.getMessage());
       }
+    }
+  }
+
+  private void dropScratch(String scratch) {
+    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+      st.execute("DROP DATABASE IF EXISTS " + SqlIdentifiers.quote(scratch) + " WITH (FORCE)");
+    } catch (SQLException e) {
+      LOG.warn("could not drop the scratch database {}: {}", scratch, e.getMessage());
     }
   }
 

@@ -202,4 +202,31 @@ class CoreShapesIT {
       target.drop();
     }
   }
+
+  @Test
+  void adoptionOnAServerThatKeepsExtensionsInTheirOwnSchema(TestDatabase db) throws Exception {
+    TestDatabase hosted = db.sibling("hosted");
+    try {
+      // like Supabase: pg_trgm in "extensions", found through the database's search_path
+      hosted.execute("CREATE SCHEMA extensions; CREATE EXTENSION pg_trgm SCHEMA extensions;"
+          + "CREATE EXTENSION fuzzystrmatch SCHEMA extensions;"
+          + "ALTER DATABASE \"" + hosted.name() + "\" SET search_path = \"$user\", public, extensions");
+      try (HikariDataSource ds = ConnectionPools.openMigration(hosted.spec(), PoolSettings.DEFAULTS)) {
+        new Migrator(ds).migrate();
+      }
+      assertEquals(1, scalar(hosted, "SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+          + "JOIN pg_opclass o ON o.oid = i.indclass[0] JOIN pg_namespace n ON n.oid = o.opcnamespace "
+          + "WHERE c.relname = 'issues_title_search_idx' AND n.nspname = 'extensions'"));
+      hosted.execute("DROP TABLE databasechangelog, databasechangeloglock");
+      try (HikariDataSource ds = ConnectionPools.openMigration(hosted.spec(), PoolSettings.DEFAULTS)) {
+        Migrator m = new Migrator(ds);
+        assertTrue(assertInstanceOf(MigrationState.Unsafe.class, m.status()).drizzle().isEmpty());
+        MigrationState.Adoption a = m.adopt(hosted.spec());
+        assertFalse(a.marked().isEmpty(), "the scratch install put its extensions where the target has them");
+        assertInstanceOf(MigrationState.UpToDate.class, m.status());
+      }
+    } finally {
+      hosted.drop();
+    }
+  }
 }
