@@ -11,12 +11,14 @@ import ing.paperclip.db.core.settings.PoolSettings;
 import ing.paperclip.db.core.sql.SqlIdentifiers;
 import java.io.OutputStream;
 import java.security.SecureRandom;
-import java.time.Instant;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -167,7 +169,7 @@ public final class Migrator {
    */
   public Catalog expectedCatalog(ConnectionSpec spec) {
     String scratch = "paperclip_shape_check_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
-    Map<String, String> extensionSchemas = new java.util.LinkedHashMap<>();
+    Map<String, String> extensionSchemas = new LinkedHashMap<>();
     try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
       try (ResultSet rs = st.executeQuery("""
           SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e
@@ -190,7 +192,7 @@ public final class Migrator {
       st.execute("CREATE DATABASE " + SqlIdentifiers.quote(scratch) + " TEMPLATE template0 ENCODING 'UTF8'");
       if (searchPath != null) {
         // bound, never spliced: the value is the target database's, copied with FROM CURRENT
-        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, false)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, false)")) {
           ps.setString(1, searchPath);
           ps.execute();
         }
