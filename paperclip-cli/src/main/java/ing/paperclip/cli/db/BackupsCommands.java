@@ -7,6 +7,7 @@ import ing.paperclip.db.backup.file.BackupHeader;
 import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.file.VerificationReport;
 import ing.paperclip.db.backup.retention.BackupCandidate;
+import ing.paperclip.db.backup.retention.BackupListing;
 import ing.paperclip.db.backup.retention.BackupPruner;
 import ing.paperclip.db.backup.retention.PruneResult;
 import ing.paperclip.db.backup.retention.RetentionDecision;
@@ -21,7 +22,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,19 +86,22 @@ public final class BackupsCommands extends GroupCommand {
       Path dir = opts.resolve(ctx);
       List<Map<String, Object>> rows = new ArrayList<>();
       BackupVerifier verifier = new BackupVerifier();
-      for (BackupFile f : BackupFile.list(dir)) {
+      List<BackupCandidate> found = new ArrayList<>(new BackupListing(verifier).list(dir, ZoneId.systemDefault()));
+      found.sort(Comparator.comparing(BackupCandidate::createdAt));
+      for (BackupCandidate f : found) {
         Map<String, Object> r = new LinkedHashMap<>();
-        r.put("file", f.path().toString());
+        r.put("file", f.file().toString());
         r.put("createdAt", f.createdAt().toString());
-        r.put("bytes", size(f.path()));
-        Optional<BackupHeader> h = BackupHeader.read(f.path());
+        r.put("bytes", f.bytes());
+        Optional<BackupHeader> h = BackupHeader.read(f.file());
         r.put("format", h.isPresent() ? "paperclip-db " + h.get().format() : "paperclip (original)");
         r.put("engine", h.map(BackupHeader::engine).orElse(""));
-        if (verify) {
-          VerificationReport v = verifier.verify(f.path());
+        if (verify && f.origin() == BackupCandidate.Origin.PAPERCLIP_DB) {
+          VerificationReport v = verifier.verify(f.file());
           r.put("verified", v.complete());
           v.firstError().ifPresent(e -> r.put("error", e));
         } else {
+          // the original's files carry no checksums to verify
           r.put("verified", null);
         }
         rows.add(r);
@@ -210,7 +216,7 @@ public final class BackupsCommands extends GroupCommand {
       RetentionPolicy policy = new RetentionPolicy(days != null ? days : s.retentionDays(), weeks,
           months, Optional.ofNullable(hours), maxBytes == null ? OptionalLong.empty() : OptionalLong.of(maxBytes));
       Path dir = opts.resolve(ctx);
-      PruneResult r = new BackupPruner(policy, new BackupVerifier(), Clock.systemUTC()).prune(dir, dryRun);
+      PruneResult r = new BackupPruner(policy, new BackupVerifier(), Clock.systemDefaultZone()).prune(dir, dryRun);
       if (opts.json) {
         List<Map<String, Object>> decisions = new ArrayList<>();
         for (RetentionDecision d : r.decisions()) {
@@ -248,8 +254,7 @@ public final class BackupsCommands extends GroupCommand {
     public Integer call() {
       BackupSettings s = BackupSettings.resolve(ctx.layout(), ctx.env());
       Path dir = opts.resolve(ctx);
-      List<BackupCandidate> files = BackupFile.list(dir).stream()
-          .map(f -> new BackupCandidate(f.path(), f.createdAt(), size(f.path()), false)).toList();
+      List<BackupCandidate> files = new BackupListing(new BackupVerifier()).list(dir, ZoneId.systemDefault());
       BackupHealth h = BackupHealth.of(files, Optional.empty(),
           Duration.ofMinutes(s.intervalMinutes()), Instant.now());
       Map<String, Object> r = new LinkedHashMap<>();

@@ -98,7 +98,7 @@ final class DbBackupCommand implements Callable<Integer> {
     if (every == null) {
       BackupResult r = service.backup(Progress.forBackup(ctx, json));
       PruneResult pruned = noPrune ? null
-          : new BackupPruner(policy, new BackupVerifier(), Clock.systemUTC()).prune(target, false);
+          : new BackupPruner(policy, new BackupVerifier(), Clock.systemDefaultZone()).prune(target, false);
       print(r, pruned);
       return 0;
     }
@@ -106,7 +106,7 @@ final class DbBackupCommand implements Callable<Integer> {
     BackupScheduler scheduler = new BackupScheduler(signal -> {
       BackupResult r = service.backup();
       PruneResult pruned = noPrune ? null
-          : new BackupPruner(policy, new BackupVerifier(), Clock.systemUTC()).prune(target, false);
+          : new BackupPruner(policy, new BackupVerifier(), Clock.systemDefaultZone()).prune(target, false);
       print(r, pruned);
       return r.file();
     }, interval, DurationOption.parse(timeout, "--timeout"), Clock.systemUTC());

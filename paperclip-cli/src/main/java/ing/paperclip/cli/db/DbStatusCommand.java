@@ -68,6 +68,13 @@ final class DbStatusCommand implements Callable<Integer> {
     } else if (m instanceof MigrationState.Pending p) {
       r.put("appliedMigrations", p.applied());
       r.put("pendingMigrations", p.pending().stream().map(MigrationState.Changeset::id).toList());
+    } else if (m instanceof MigrationState.Unsafe u && u.drizzle().isPresent()) {
+      MigrationState.DrizzleJournal j = u.drizzle().get();
+      r.put("database", j.describe());
+      r.put("drizzleMigrations", j.migrations());
+      r.put("drizzleNewest", j.newest());
+      r.put("adopt", "run 'paperclipai db migrate --adopt': it checks the core tables against this "
+          + "version's schema and records them as migrated; the original server keeps working");
     } else if (m instanceof MigrationState.Unsafe u) {
       r.put("unsafeReason", "the database holds " + u.tables() + " tables but no migration journal");
     }

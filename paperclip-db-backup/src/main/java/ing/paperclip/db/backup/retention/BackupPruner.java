@@ -1,16 +1,25 @@
 package ing.paperclip.db.backup.retention;
 
 import ing.paperclip.db.backup.file.BackupFile;
+import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupVerifier;
-import ing.paperclip.db.backup.file.VerificationReport;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -20,11 +29,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a {@link RetentionPolicy} to a backup directory. Only files named like backups are
- * considered (other files are never touched); temporary files left by processes that no longer
- * run ({@code .<name>.tmp-<pid>-...}) are removed. The newest backup that passes verification is
- * protected: files are verified newest first until one passes, so a prune reads at most a few
- * files.
+ * Applies a {@link RetentionPolicy} to a backup directory, by the original Paperclip's tiers (see
+ * {@link RetentionPlanner}). Files ending in {@code .sql} or {@code .sql.gz} are looked at, and
+ * pruned when they are ours (a paperclip-db header) or the original Paperclip's (its header line;
+ * such files are foreign to this tool but Paperclip-made, their name's time is local time); any
+ * other file is never touched. A file's time comes from its name, or from its modification time
+ * when the name holds none (as the original does for every file). The newest backup that passes
+ * verification is protected: files are verified newest first until one passes. Temporary files
+ * of processes that no longer run are removed: ours ({@code .<name>.tmp-<pid>-...}) at once, the
+ * original's ({@code <name>.sql.gz.<pid>.<tag>.partial}) once older than the daily tier.
  *
  * <p>Stateless apart from its collaborators; thread-safe, but two prunes of one directory at once
  * are the caller's to avoid.
@@ -32,6 +45,7 @@ import org.slf4j.LoggerFactory;
 public final class BackupPruner {
   private static final Logger LOG = LoggerFactory.getLogger(BackupPruner.class);
   private static final Pattern TEMP_PID = Pattern.compile("\\..+\\.tmp-(\\d+)-.*");
+  private static final Pattern ORIGINAL_PARTIAL = Pattern.compile("[^.].*\\.sql\\.gz\\.(\\d+)\\.[a-z0-9-]+\\.partial");
 
   private final RetentionPolicy policy;
   private final BackupVerifier verifier;
@@ -42,7 +56,8 @@ public final class BackupPruner {
    *
    * @param policy what to keep
    * @param verifier checks files when looking for the newest good backup
-   * @param clock the current time
+   * @param clock the current time; its zone is the local time zone of the original Paperclip's
+   *     file names and of ISO weeks (pass {@link Clock#systemDefaultZone()} in production)
    */
   public BackupPruner(RetentionPolicy policy, BackupVerifier verifier, Clock clock) {
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -59,20 +74,20 @@ public final class BackupPruner {
    * @throws PaperclipException {@link ErrorCode#IO} when a file cannot be deleted
    */
   public PruneResult prune(Path dir, boolean dryRun) {
-    List<BackupFile> files = BackupFile.list(dir);
-    List<BackupCandidate> candidates = new ArrayList<>(files.size());
-    boolean foundGood = false;
-    for (int i = files.size() - 1; i >= 0; i--) {
-      BackupFile f = files.get(i);
-      boolean verified = false;
-      if (!foundGood) {
-        VerificationReport r = verifier.verify(f.path());
-        verified = r.complete();
-        foundGood = verified;
-      }
-      candidates.add(new BackupCandidate(f.path(), f.createdAt(), size(f.path()), verified));
+    Instant now = clock.instant();
+    ZoneId zone = clock.getZone();
+    List<BackupCandidate> found = new BackupListing(verifier).list(dir, zone);
+    Map<Path, Boolean> checked = new HashMap<>();
+    RetentionPlanner.Completeness complete = b -> checked.computeIfAbsent(b.file(), p -> isComplete(b));
+    List<BackupCandidate> newestFirst = new ArrayList<>(found);
+    newestFirst.sort(Comparator.comparing(BackupCandidate::createdAt).reversed());
+    BackupCandidate newestGood = newestFirst.stream().filter(complete::complete).findFirst().orElse(null);
+    List<BackupCandidate> candidates = new ArrayList<>(found.size());
+    for (BackupCandidate b : found) {
+      candidates.add(b == newestGood
+          ? new BackupCandidate(b.file(), b.createdAt(), b.bytes(), true, b.origin()) : b);
     }
-    List<RetentionDecision> decisions = new RetentionPlanner(policy).plan(candidates, clock.instant());
+    List<RetentionDecision> decisions = new RetentionPlanner(policy).plan(candidates, now, zone, complete);
     List<Path> deleted = new ArrayList<>();
     long freed = 0;
     for (RetentionDecision d : decisions) {
@@ -85,7 +100,8 @@ public final class BackupPruner {
         freed += d.candidate().bytes();
       }
     }
-    List<Path> temps = abandonedTemporaryFiles(dir);
+    List<Path> temps = new ArrayList<>(abandonedTemporaryFiles(dir));
+    temps.addAll(abandonedOriginalPartials(dir, now.minus(Duration.ofDays(policy.dailyDays()))));
     for (Path t : temps) {
       freed += size(t);
       if (!dryRun) {
@@ -95,6 +111,42 @@ public final class BackupPruner {
     }
     return new PruneResult(dryRun, decisions, deleted, temps, freed);
   }
+
+  /**
+   * Whether a backup is complete: ours pass {@link BackupVerifier}; the original's, which carry no
+   * checksums, are a whole, non-empty gzip stream (as the original checks them; an uncompressed
+   * {@code .sql} file never counts as complete, as there).
+   */
+  private boolean isComplete(BackupCandidate b) {
+    if (b.origin() == BackupCandidate.Origin.PAPERCLIP_DB) {
+      return verifier.verify(b.file()).complete();
+    }
+    if (!b.file().getFileName().toString().endsWith(".sql.gz") || size(b.file()) < 20) {
+      return false;
+    }
+    try (InputStream in = BackupFormat.openText(b.file())) {
+      return in.transferTo(OutputStream.nullOutputStream()) > 0;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The original's temporary files older than {@code before} whose writing process is gone. */
+  private static List<Path> abandonedOriginalPartials(Path dir, Instant before) {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> {
+        Matcher m = ORIGINAL_PARTIAL.matcher(p.getFileName().toString());
+        return m.matches() && Files.isRegularFile(p) && BackupListing.modified(p).isBefore(before) && !alive(m.group(1));
+      }).sorted().toList();
+    } catch (IOException | UncheckedIOException e) {
+      throw new PaperclipException(ErrorCode.IO, "cannot list backup directory " + dir + ": "
+          + e.getMessage() + "; check its permissions", e);
+    }
+  }
+
 
   /** Lists temporary backup files whose writing process no longer runs. */
   public static List<Path> abandonedTemporaryFiles(Path dir) {
@@ -112,12 +164,12 @@ public final class BackupPruner {
 
   private static boolean writerAlive(String tempName) {
     Matcher m = TEMP_PID.matcher(tempName);
-    if (!m.matches()) {
-      return false;
-    }
+    return m.matches() && alive(m.group(1));
+  }
+
+  private static boolean alive(String pid) {
     try {
-      long pid = Long.parseLong(m.group(1));
-      Optional<ProcessHandle> h = ProcessHandle.of(pid);
+      Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(pid));
       return h.isPresent() && h.get().isAlive();
     } catch (NumberFormatException e) {
       return false;

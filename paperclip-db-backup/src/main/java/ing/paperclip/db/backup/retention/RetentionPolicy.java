@@ -6,21 +6,22 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * How many backups to keep, in tiers (grandfather-father-son):
+ * How many backups to keep, in tiers (grandfather-father-son), with the original Paperclip's
+ * meaning (the exact rules are {@link RetentionPlanner}'s):
  *
  * <ul>
- *   <li>{@code dailyDays}: every backup newer than N days — or, when the hourly tier is on, the
- *       newest per calendar day for N days;
+ *   <li>{@code dailyDays}: every backup newer than N × 24 hours — or, when the hourly tier is on,
+ *       the newest per calendar day for N days;
  *   <li>{@code hourlyHours} (optional, "beyond" the original): the newest per clock hour for H
  *       hours, so an hourly schedule keeps about H + N files instead of 24 × N;
- *   <li>{@code weeklyWeeks}: the newest per ISO week for the W most recent weeks;
- *   <li>{@code monthlyMonths}: the newest per calendar month for the M most recent months;
+ *   <li>{@code weeklyWeeks}: then, for backups newer than W × 7 days, the newest per ISO week;
+ *   <li>{@code monthlyMonths}: then, since the first day of the month M months before the
+ *       current one, the newest per calendar month: the current month plus M previous months;
  *   <li>{@code maxTotalBytes} (optional): after the tiers, the oldest kept files go until the
  *       total fits.
  * </ul>
  *
- * The newest verified backup is never deleted, whatever the settings. Calendar units are UTC,
- * like backup file names. Immutable.
+ * The newest verified backup is never deleted, whatever the settings. Immutable.
  *
  * @param dailyDays N ≥ 1 (default 7)
  * @param weeklyWeeks W ≥ 1 (default 4)

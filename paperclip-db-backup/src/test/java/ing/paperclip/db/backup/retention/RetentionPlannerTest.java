@@ -41,17 +41,18 @@ class RetentionPlannerTest {
   void defaultsOverAYearOfHourlyFiles() {
     List<RetentionDecision> plan = new RetentionPlanner(RetentionPolicy.DEFAULTS).plan(yearOfHourly(), NOW);
     List<Instant> kept = kept(plan);
-    // every backup newer than 7 days: 7 * 24 = 168 files
-    long recent = kept.stream().filter(t -> t.isAfter(NOW.minus(Duration.ofDays(7)))).count();
-    assertEquals(168, recent);
-    // plus, older than 7 days, at most the newest of each of the 4 ISO weeks and 1 month
-    long older = kept.size() - recent;
-    assertTrue(older <= 4, "older kept: " + older);
-    Instant oldestKept = kept.get(0);
-    assertFalse(oldestKept.isBefore(LocalDate.of(2026, 10, 26).atStartOfDay().toInstant(ZoneOffset.UTC)),
-        "the 4-week window starts on Monday 2026-10-26: " + oldestKept);
+    // daily: every backup of the last 7 x 24 h, both ends included (2026-11-18T12:30 .. 2026-11-25T12:30)
+    List<Instant> daily = kept.stream().filter(t -> !t.isBefore(NOW.minus(Duration.ofDays(7)))).toList();
+    assertEquals(169, daily.size());
+    // weekly (28 days back, rolling): the newest of each ISO week older than the daily tier;
+    // monthly (this month and 1 before): the newest of October not already in the weekly tier
+    List<Instant> older = kept.subList(0, kept.size() - daily.size());
+    assertEquals(List.of(Instant.parse("2026-10-28T11:30:00Z"), Instant.parse("2026-11-01T23:30:00Z"),
+        Instant.parse("2026-11-08T23:30:00Z"), Instant.parse("2026-11-15T23:30:00Z"),
+        Instant.parse("2026-11-18T11:30:00Z")), older);
     assertEquals(8761 - kept.size(), plan.stream().filter(d -> !d.keep()).count());
-    assertTrue(plan.stream().filter(d -> !d.keep()).allMatch(d -> d.reason().equals("outside every retention tier")));
+    assertTrue(plan.stream().filter(d -> d.candidate().createdAt().equals(Instant.parse("2026-09-30T23:30:00Z")))
+        .allMatch(d -> !d.keep() && d.reason().startsWith("outside every retention tier")));
   }
 
   @Test
@@ -71,8 +72,12 @@ class RetentionPlannerTest {
     List<String> months = plan.stream().filter(d -> d.keep() && d.reason().contains("month"))
         .map(d -> d.reason().substring("newest of month ".length(), "newest of month ".length() + 7))
         .sorted().collect(Collectors.toList());
-    assertEquals(List.of("2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
-        "2026-07", "2026-08", "2026-09", "2026-10"), months, "current month is covered by the daily tier");
+    // the original's monthly tier: the current month plus the 12 before it, each by its newest
+    // backup older than the weekly tier
+    assertEquals(List.of("2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05",
+        "2026-06", "2026-07", "2026-08", "2026-09", "2026-10", "2026-11"), months);
+    RetentionDecision nov = plan.stream().filter(d -> d.keep() && d.reason().contains("month 2026-11")).findFirst().orElseThrow();
+    assertEquals(Instant.parse("2026-11-18T11:30:00Z"), nov.candidate().createdAt(), "newest before the 1-week tier");
     RetentionDecision oct = plan.stream().filter(d -> d.reason().contains("month 2026-10")).findFirst().orElseThrow();
     assertEquals(Instant.parse("2026-10-31T23:30:00Z"), oct.candidate().createdAt());
   }

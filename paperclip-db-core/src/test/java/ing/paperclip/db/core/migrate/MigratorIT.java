@@ -100,7 +100,7 @@ class MigratorIT {
         PaperclipException e = assertThrows(PaperclipException.class, m::migrate);
         assertEquals(ErrorCode.MIGRATION, e.code());
         assertTrue(e.getMessage().contains("no migration journal") && e.getMessage().contains("paperclipai db restore"), e.getMessage());
-        assertThrows(PaperclipException.class, m::baseline);
+        assertThrows(PaperclipException.class, () -> m.adopt(other.spec()));
       }
       assertEquals(0, scalar(other, "SELECT count(*) FROM pg_tables WHERE tablename IN ('companies','databasechangelog')"));
       assertEquals(1, scalar(other, "SELECT count(*) FROM someone_elses"));

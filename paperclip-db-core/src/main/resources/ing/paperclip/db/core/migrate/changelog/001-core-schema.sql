@@ -5,12 +5,20 @@
 -- user_secret_definitions, company_secret_provider_configs) are kept WITHOUT their foreign keys:
 -- those tables belong to other parts of Paperclip. Every other foreign key is named
 -- <table>_<col>_<target>_<targetcol>_fk like the original's.
+--
+-- HISTORY: these changesets are applied on existing installs and their SQL must never change
+-- (Liquibase keeps their checksums; MigratorIT checks them). A fresh install creates the tables
+-- with the original's shapes in 000-original-shapes.sql first; the preconditions below (which
+-- are not part of a changeset's checksum) then mark these as ran without running them.
+-- 002-align-with-original.sql brings databases made by these changesets to the original's shapes.
 
 --changeset paperclip:001-extensions
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS fuzzystrmatch;
 
 --changeset paperclip:002-companies
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('companies')
 CREATE TABLE companies (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
   name text NOT NULL,
@@ -37,6 +45,8 @@ CREATE TABLE companies (
 CREATE UNIQUE INDEX companies_issue_prefix_idx ON companies USING btree (issue_prefix);
 
 --changeset paperclip:003-agents
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('agents')
 CREATE TABLE agents (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
   company_id uuid NOT NULL,
@@ -69,6 +79,8 @@ CREATE INDEX agents_company_reports_to_idx ON agents USING btree (company_id, re
 CREATE INDEX agents_company_default_environment_idx ON agents USING btree (company_id, default_environment_id);
 
 --changeset paperclip:004-projects
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('projects')
 CREATE TABLE projects (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
   company_id uuid NOT NULL,
@@ -93,6 +105,8 @@ CREATE TABLE projects (
 CREATE INDEX projects_company_idx ON projects USING btree (company_id);
 
 --changeset paperclip:005-issues
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('issues')
 CREATE TABLE issues (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
   company_id uuid NOT NULL,
@@ -189,6 +203,8 @@ CREATE UNIQUE INDEX issues_open_harness_liveness_escalation_uq ON issues USING b
   WHERE origin_kind = 'harness_liveness_escalation' AND origin_id IS NOT NULL AND hidden_at IS NULL AND status NOT IN ('done', 'cancelled');
 
 --changeset paperclip:006-issue-comments
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('issue_comments')
 CREATE TABLE issue_comments (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
   company_id uuid NOT NULL,
@@ -225,6 +241,8 @@ CREATE INDEX issue_comments_company_author_issue_created_at_idx ON issue_comment
 CREATE INDEX issue_comments_body_search_idx ON issue_comments USING gin (body gin_trgm_ops);
 
 --changeset paperclip:007-documents
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('documents')
 CREATE TABLE documents (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
   company_id uuid NOT NULL,
@@ -290,6 +308,8 @@ CREATE UNIQUE INDEX issue_documents_document_uq ON issue_documents USING btree (
 CREATE INDEX issue_documents_company_issue_updated_idx ON issue_documents USING btree (company_id, issue_id, updated_at);
 
 --changeset paperclip:008-issue-reference-mentions
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('issue_reference_mentions')
 CREATE TABLE issue_reference_mentions (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
   company_id uuid NOT NULL,
@@ -314,6 +334,8 @@ CREATE UNIQUE INDEX issue_reference_mentions_company_source_mention_null_record_
   (company_id, source_issue_id, target_issue_id, source_kind) WHERE source_record_id IS NULL;
 
 --changeset paperclip:009-plugins
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('plugins')
 CREATE TABLE plugins (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
   plugin_key text NOT NULL,
@@ -366,6 +388,8 @@ CREATE INDEX plugin_migrations_plugin_idx ON plugin_migrations USING btree (plug
 CREATE INDEX plugin_migrations_status_idx ON plugin_migrations USING btree (status);
 
 --changeset paperclip:010-company-secrets
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('company_secrets')
 CREATE TABLE company_secrets (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
   company_id uuid NOT NULL,
@@ -431,6 +455,8 @@ CREATE INDEX company_secret_versions_value_sha256_idx ON company_secret_versions
 CREATE INDEX company_secret_versions_fingerprint_sha256_idx ON company_secret_versions USING btree (fingerprint_sha256);
 
 --changeset paperclip:011-instance-settings
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('instance_settings')
 CREATE TABLE instance_settings (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
   singleton_key text DEFAULT 'default' NOT NULL,
@@ -443,6 +469,8 @@ CREATE TABLE instance_settings (
 CREATE UNIQUE INDEX instance_settings_singleton_key_idx ON instance_settings USING btree (singleton_key);
 
 --changeset paperclip:012-user-inbox-agent-policies
+--preconditions onFail:MARK_RAN
+--precondition-sql-check expectedResult:0 SELECT count(*) FROM pg_catalog.pg_class WHERE oid = pg_catalog.to_regclass('user_inbox_agent_policies')
 -- Minimal form of the original's table, present so that the agent-deletion trigger has its target.
 CREATE TABLE user_inbox_agent_policies (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
