@@ -10,6 +10,7 @@ import ing.paperclip.db.backup.internal.ConnectionSource;
 import ing.paperclip.db.backup.internal.JavaEngine;
 import ing.paperclip.db.backup.internal.PgDumpEngine;
 import ing.paperclip.db.backup.internal.Snapshot;
+import ing.paperclip.db.backup.internal.TableLocks;
 import ing.paperclip.db.backup.internal.ToolVersion;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
 import ing.paperclip.db.backup.pgdump.PgDumpLocator;
@@ -183,7 +184,7 @@ public final class BackupService {
           + " server is running", e);
     }
     try {
-      Snapshot.begin(main, null);
+      TableLocks.lockThenSnapshot(main, options.lockTimeout(), databaseLabel);
       int serverVersion;
       String database;
       try (Statement s = main.createStatement(); ResultSet rs = s.executeQuery(
@@ -192,6 +193,7 @@ public final class BackupService {
         serverVersion = rs.getInt(1);
         database = rs.getString(2);
       }
+      listener.snapshotTaken();
       checkFreeSpace(main, dir);
       Choice choice = choose(serverVersion);
       LOG.debug("backup of {}: {}", database, choice.reason());
@@ -211,12 +213,13 @@ public final class BackupService {
         body.line("BEGIN;");
         JavaEngine.Outcome outcome;
         if (choice.binary() != null) {
-          outcome = new PgDumpEngine(choice.binary(), spec, options.excludeTableData(), listener)
+          outcome = new PgDumpEngine(choice.binary(), spec, options.excludeTableData(),
+              options.lockTimeout(), listener)
               .write(main, body, cancel::onCancel);
         } else {
           outcome = new JavaEngine(scripter, options.jobs(), options.compressionLevel(),
-              options.excludeTableData(), options.nullifyColumns(), listener)
-              .write(main, cancellable, body, out);
+              options.excludeTableData(), options.nullifyColumns(), options.lockTimeout(),
+              databaseLabel, listener).write(main, cancellable, body, out);
         }
         body.line("COMMIT;");
         manifest = new BackupManifest(BackupFormat.VERSION, BackupManifest.TOOL, ToolVersion.get(),

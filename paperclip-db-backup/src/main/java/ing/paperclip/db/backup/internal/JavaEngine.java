@@ -18,7 +18,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -65,6 +65,8 @@ public final class JavaEngine {
   private final int level;
   private final List<String> excludeTableData;
   private final List<String> nullifyColumns;
+  private final Duration lockTimeout;
+  private final String database;
   private final BackupListener listener;
 
   /** What the engine wrote. */
@@ -84,23 +86,27 @@ public final class JavaEngine {
    * @param level gzip level of worker members
    * @param excludeTableData {@code schema.table} names whose rows are skipped
    * @param nullifyColumns {@code schema.table.column} names written as NULL
+   * @param lockTimeout bounds every lock wait of the worker connections
+   * @param database names the database in messages
    * @param listener progress receiver
    */
   public JavaEngine(SchemaScripter scripter, int jobs, int level, List<String> excludeTableData,
-      List<String> nullifyColumns, BackupListener listener) {
+      List<String> nullifyColumns, Duration lockTimeout, String database, BackupListener listener) {
     this.scripter = scripter;
     this.jobs = jobs;
     this.level = level;
     this.excludeTableData = List.copyOf(excludeTableData);
     this.nullifyColumns = List.copyOf(nullifyColumns);
+    this.lockTimeout = lockTimeout;
+    this.database = database;
     this.listener = listener;
   }
 
   /**
    * Writes pre-data, data and post-data sections.
    *
-   * @param main the snapshot connection (transaction already begun), used by this thread and
-   *     lent to one worker during the data section
+   * @param main the snapshot connection, every table already locked ({@link TableLocks}), used by
+   *     this thread and lent to one worker during the data section
    * @param workers opens worker connections; used only when {@code jobs > 1}
    * @param body the destination
    * @param file the file being written (for spool temp files)
@@ -115,7 +121,6 @@ public final class JavaEngine {
     for (SchemaObject o : script.preData()) {
       entry(body, o);
     }
-    lock(main, script.data());
     listener.started("java", data.size());
     body.line(BackupFormat.SECTION_PREFIX + "data");
     List<TableEntry> tables;
@@ -187,22 +192,6 @@ public final class JavaEngine {
     } catch (JsonProcessingException e) {
       throw new PaperclipException(ErrorCode.INTERNAL, "cannot write backup JSON: "
           + e.getOriginalMessage(), e);
-    }
-  }
-
-  /**
-   * Takes ACCESS SHARE locks on every dumped table, as pg_dump does, so that a concurrent DROP or
-   * ALTER waits for the backup instead of breaking it halfway.
-   */
-  private static void lock(Connection c, List<TableData> tables) throws SQLException {
-    if (tables.isEmpty()) {
-      return;
-    }
-    String names = tables.stream()
-        .map(t -> "ONLY " + SqlIdentifiers.qualified(t.schema(), t.table()))
-        .collect(Collectors.joining(", "));
-    try (Statement s = c.createStatement()) {
-      s.execute("LOCK TABLE " + names + " IN ACCESS SHARE MODE");
     }
   }
 
@@ -293,7 +282,7 @@ public final class JavaEngine {
           break;
         }
         opened.add(w);
-        Snapshot.begin(w, snapshot);
+        Snapshot.begin(w, snapshot, lockTimeout);
         idle.add(w);
       }
       LOG.debug("backup: {} connections share snapshot {}", idle.size(), snapshot);
@@ -307,6 +296,9 @@ public final class JavaEngine {
           try {
             Spool spool = new Spool(file.tempPath().getParent(), file.siblingTempPrefix(), SPOOL_MEMORY);
             spools.add(spool);
+            if (c != main) {
+              TableLocks.lockNowait(c, t.schema(), t.table(), database);
+            }
             DataBlock b;
             try (GzipMember member = new GzipMember(spool, level)) {
               b = copyTable(c, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), member);
