@@ -81,6 +81,46 @@ final class ParallelRestore {
   private final AtomicLong rows = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger tablesDone = new AtomicInteger();
+  /** What lives outside the schemas an undo drops, as it was before the restore. */
+  private Outside outside;
+
+  /**
+   * Roles, role and database settings, event triggers, foreign servers, publications and large
+   * objects: what a restore could change that dropping schemas does not undo. Compared after an
+   * undo so that "the target is empty again" is said only when it is true.
+   */
+  record Outside(Map<String, String> parts) {
+    private static final String SQL = "SELECT"
+        + " (SELECT coalesce(string_agg(rolname, ',' ORDER BY rolname), '') FROM pg_catalog.pg_roles) AS roles,"
+        + " (SELECT coalesce(string_agg(setdatabase || ':' || setrole || ':' || pg_catalog.array_to_string(setconfig, ','),"
+        + " ';' ORDER BY setdatabase, setrole), '') FROM pg_catalog.pg_db_role_setting) AS \"role and database settings\","
+        + " (SELECT coalesce(string_agg(evtname, ',' ORDER BY evtname), '') FROM pg_catalog.pg_event_trigger) AS \"event triggers\","
+        + " (SELECT coalesce(string_agg(srvname, ',' ORDER BY srvname), '') FROM pg_catalog.pg_foreign_server) AS \"foreign servers\","
+        + " (SELECT coalesce(string_agg(pubname, ',' ORDER BY pubname), '') FROM pg_catalog.pg_publication) AS publications,"
+        + " (SELECT count(*)::text FROM pg_catalog.pg_largeobject_metadata) AS \"large objects\"";
+
+    static Outside read(Connection c) throws SQLException {
+      Map<String, String> parts = new java.util.LinkedHashMap<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SQL)) {
+        rs.next();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          parts.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
+        }
+      }
+      return new Outside(parts);
+    }
+
+    /** Names what differs from {@code before}, e.g. "roles, event triggers"; empty when nothing. */
+    String changedSince(Outside before) {
+      List<String> changed = new ArrayList<>();
+      parts.forEach((k, v) -> {
+        if (!v.equals(before.parts().get(k))) {
+          changed.add(k);
+        }
+      });
+      return String.join(", ", changed);
+    }
+  }
 
   ParallelRestore(RestoreService.Connector target, Path file, RestorePlan plan, RestoreScript script,
       RestoreOptions options, RestoreListener listener, Map<String, Long> phases, long t0) {
@@ -116,6 +156,7 @@ final class ParallelRestore {
         if (objects > 0) {
           throw RestoreService.notEmpty(main, objects);
         }
+        outside = Outside.read(main);
         if (!mayCreateSchemas(main)) {
           LOG.info("restore of {} runs in one transaction: the role may not create the marker schema "
               + "a parallel restore needs", file);
@@ -592,8 +633,17 @@ final class ParallelRestore {
       c.setAutoCommit(false);
       RestoreService.clean(c);
       c.commit();
-      return "; the parallel restore was undone: everything it had created was dropped and the target "
-          + "is empty again";
+      int left = RestoreService.countUserObjects(c);
+      String changed = outside == null ? "" : Outside.read(c).changedSince(outside);
+      c.commit();
+      if (left == 0 && changed.isEmpty()) {
+        return "; the parallel restore was undone: everything it had created was dropped and the target "
+            + "is empty again";
+      }
+      return "; the parallel restore was undone in the database's schemas, but "
+          + (left > 0 ? left + " objects remain in them" + (changed.isEmpty() ? "" : " and ") : "")
+          + (changed.isEmpty() ? "" : "what dropping schemas cannot undo changed while it ran (" + changed
+              + ", which belong to the server or the database itself): check and repair them by hand");
     } catch (SQLException | RuntimeException e) {
       LOG.warn("restore undo failed", e);
       return "; undoing the parallel restore failed too (" + RestoreService.oneLine(e) + "): the target "

@@ -7,6 +7,7 @@ import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.file.VerificationReport;
 import ing.paperclip.db.backup.script.ScriptItem;
+import ing.paperclip.db.backup.script.ScriptPolicy;
 import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
@@ -93,7 +94,31 @@ public final class RestorePlanner {
    *     truncated or not a backup
    */
   public RestorePlan plan(Path file, boolean noOwner) {
-    return plan(file, noOwner, false).plan();
+    return plan(file, noOwner, false, false).plan();
+  }
+
+  /**
+   * Verifies a file and plans its restore with these options (ownership, {@code trustFile}).
+   *
+   * @throws PaperclipException {@link ErrorCode#CORRUPT_FILE} when the file is damaged,
+   *     truncated, not a backup, or (unless {@link RestoreOptions#trustFile()}) holds a statement
+   *     no backup contains
+   */
+  public RestorePlan plan(Path file, RestoreOptions options) {
+    return plan(file, options.noOwner(), false, options.trustFile()).plan();
+  }
+
+  /** The allowlist for a file of this format, or null when the user vouches for the file. */
+  static ScriptPolicy policy(String format, Path file, boolean trust) {
+    if (trust) {
+      return null;
+    }
+    ScriptPolicy.Kind kind = switch (format) {
+      case FORMAT_OURS -> ScriptPolicy.Kind.OURS;
+      case FORMAT_LEGACY -> ScriptPolicy.Kind.LEGACY;
+      default -> ScriptPolicy.Kind.PG_DUMP;
+    };
+    return new ScriptPolicy(kind, file.toString());
   }
 
   /** A plan and, when asked for and the file is ours, the script a parallel restore runs. */
@@ -103,14 +128,15 @@ public final class RestorePlanner {
    * Verifies and plans; our files are decompressed once for both, verified and parsed on
    * separate threads, and a verification failure wins over a parse failure.
    */
-  Planned plan(Path file, boolean noOwner, boolean collectScript) {
+  Planned plan(Path file, boolean noOwner, boolean collectScript, boolean trust) {
     if (!Files.isRegularFile(file)) {
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such backup file: " + file
           + "; check the path (list backups with 'paperclipai db backups list')");
     }
     String format = detectFormat(file);
     List<String> warnings = new ArrayList<>();
-    Collector c = new Collector(format, noOwner, collectScript && format.equals(FORMAT_OURS));
+    Collector c = new Collector(format, noOwner, collectScript && format.equals(FORMAT_OURS),
+        policy(format, file, trust));
     RuntimeException[] parseFailure = new RuntimeException[1];
     BackupVerifier.TextReader parse = in -> {
       try {
@@ -231,10 +257,13 @@ public final class RestorePlanner {
     boolean dataOnlyInBlocks = true;
     EntryBuilder current;
 
-    Collector(String format, boolean noOwner, boolean collect) {
+    final ScriptPolicy policy;
+
+    Collector(String format, boolean noOwner, boolean collect, ScriptPolicy policy) {
       this.format = format;
       this.noOwner = noOwner;
       this.collect = collect;
+      this.policy = policy;
     }
 
     /** One entry's statements while they are read. */
@@ -303,6 +332,9 @@ public final class RestorePlanner {
 
     @Override
     public void item(ScriptItem item) {
+      if (policy != null) {
+        policy.check(item);
+      }
       if (item instanceof ScriptItem.MetaCommand m) {
         flushInserts();
         steps.add(new RestoreStep.Skipped(m.text().split("\\s+")[0], "psql meta-command"));

@@ -2,6 +2,7 @@ package ing.paperclip.db.backup.restore;
 
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.script.ScriptItem;
+import ing.paperclip.db.backup.script.ScriptPolicy;
 import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
@@ -89,7 +90,7 @@ public final class RestoreService {
 
   /** Verifies the file and returns its plan, touching no database. */
   public RestorePlan plan(Path file, RestoreOptions options) {
-    return planner.plan(file, options.noOwner());
+    return planner.plan(file, options);
   }
 
   /**
@@ -102,7 +103,8 @@ public final class RestoreService {
   public RestoreResult restore(Path file, RestoreOptions options, RestoreListener listener) {
     long t0 = System.nanoTime();
     Map<String, Long> phases = new LinkedHashMap<>();
-    RestorePlanner.Planned planned = planner.plan(file, options.noOwner(), !options.oneTransaction());
+    RestorePlanner.Planned planned = planner.plan(file, options.noOwner(), !options.oneTransaction(),
+        options.trustFile());
     RestorePlan plan = planned.plan();
     phases.put("verify", millisSince(t0));
     LOG.debug("restore of {}: verified and planned in {} ms", file, phases.get("verify"));
@@ -138,7 +140,9 @@ public final class RestoreService {
         }
         raiseMaintenanceWorkMem(c, 1, true);
         long t1 = System.nanoTime();
-        ex = new Executor(c, options, plan, listener);
+        // the file is read again: what runs is checked again, not what was planned
+        ex = new Executor(c, options, plan, listener,
+            RestorePlanner.policy(plan.format(), file, options.trustFile()));
         try (InputStream in = BackupFormat.openText(file)) {
           new ScriptReader(in).read(ex);
         }
@@ -304,8 +308,11 @@ public final class RestoreService {
     private long rows;
     private long bytes;
     private final List<Long> loaded = new ArrayList<>();
+    private final ScriptPolicy policy;
 
-    Executor(Connection c, RestoreOptions options, RestorePlan plan, RestoreListener listener) throws SQLException {
+    Executor(Connection c, RestoreOptions options, RestorePlan plan, RestoreListener listener,
+        ScriptPolicy policy) throws SQLException {
+      this.policy = policy;
       this.c = c;
       this.options = options;
       this.listener = listener;
@@ -316,6 +323,9 @@ public final class RestoreService {
 
     @Override
     public void item(ScriptItem item) throws IOException {
+      if (policy != null) {
+        policy.check(item);
+      }
       try {
         if (item instanceof ScriptItem.MetaCommand) {
           return;
