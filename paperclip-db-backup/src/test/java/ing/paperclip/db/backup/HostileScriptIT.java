@@ -193,6 +193,25 @@ class HostileScriptIT {
   }
 
   @Test
+  void anUndoneParallelRestoreSaysWhatItCouldNotUndo(@TempDir Path dir) throws Exception {
+    Path f = write(dir, KINDS.get(0), ours("CREATE ROLE hostile_undo;\n"
+        + "ALTER TABLE public.t ADD CONSTRAINT never CHECK (a = 'never');"));
+    try {
+      PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.dataSource())
+          .restore(f, RestoreOptions.DEFAULTS.withJobs(2).withTrustFile(true), RestoreListener.NONE));
+      assertFalse(e.getMessage().contains("is empty again"), e.getMessage());
+      assertTrue(e.getMessage().contains("what dropping schemas cannot undo changed while it ran (roles"), e.getMessage());
+      assertEquals(Map.of(), DatabaseComparator.fingerprints(target));
+    } finally {
+      target.execute("DROP ROLE IF EXISTS hostile_undo");
+    }
+    PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.dataSource())
+        .restore(write(dir, KINDS.get(0), ours("ALTER TABLE public.t ADD CONSTRAINT never CHECK (a = 'never');")),
+            RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE));
+    assertTrue(e.getMessage().contains("the target is empty again"), e.getMessage());
+  }
+
+  @Test
   void anOriginalFileCutShortAfterAnEarlyCommitIsRefused(@TempDir Path dir) throws Exception {
     String text = legacy("COMMIT;");
     String cut = text.substring(0, text.indexOf("\\.\n") + 3) + BREAK;
