@@ -57,6 +57,12 @@ public final class ScriptScanner extends OutputStream {
   private int pendingLen;
   private boolean decided;
   private long copyStartLine;
+  /** Text offsets: bytes written before the current call, the current line's start, the armed line's. */
+  private long written;
+  private long lineStart;
+  private long nextLineStart;
+  private long armedAt;
+  private final List<long[]> blockRanges = new ArrayList<>();
 
   /** Creates a scanner; {@code listener} may be null. */
   public ScriptScanner(Listener listener) {
@@ -78,6 +84,14 @@ public final class ScriptScanner extends OutputStream {
   /** Returns the blocks completed so far, in file order. */
   public List<TableEntry> tables() {
     return List.copyOf(tables);
+  }
+
+  /**
+   * Returns where each completed block lies in the text, in file order: from the start of its
+   * {@code -- data:} (or pg_dump comment) line to the end of its end-marker line.
+   */
+  public List<long[]> blockRanges() {
+    return blockRanges.stream().map(long[]::clone).toList();
   }
 
   /** Returns the number of blocks completed so far. */
@@ -119,6 +133,8 @@ public final class ScriptScanner extends OutputStream {
   public void write(byte[] b, int off, int len) {
     int end = off + len;
     int pos = off;
+    long base = written;
+    written += len;
     while (pos < end) {
       if (inCopy && pendingLen == 0 && !decided) {
         // Fast path: complete data lines that cannot be the end marker are hashed in one span.
@@ -137,13 +153,16 @@ public final class ScriptScanner extends OutputStream {
           rows += n;
           lineNumber += n;
           pos = span;
+          lineStart = base + (span - off);
           continue;
         }
       }
       int nl = Newlines.indexOf(b, pos, end);
       segment(b, pos, nl - pos);
       if (nl < end) {
+        nextLineStart = base + (nl + 1 - off);
         endLine();
+        lineStart = nextLineStart;
         pos = nl + 1;
       } else {
         pos = end;
@@ -187,6 +206,7 @@ public final class ScriptScanner extends OutputStream {
       if (!decided && pendingLen == 2 && pending[0] == '\\' && pending[1] == '.') {
         String sha = Sha256.hex(digest);
         tables.add(new TableEntry(block.schema(), block.table(), rows, sha));
+        blockRanges.add(new long[] {armedAt, nextLineStart});
         byte[] standIn = BackupFormat.rowsChecksumText(sha);
         emit(standIn, 0, standIn.length);
         inCopy = false;
@@ -233,6 +253,7 @@ public final class ScriptScanner extends OutputStream {
     if (dataAllowed && (line.startsWith(BackupFormat.DATA_PREFIX)
         || (line.startsWith("-- Data for Name: ") && line.contains("; Type: TABLE DATA;")))) {
       armed = true;
+      armedAt = lineStart;
     } else if (!(line.isEmpty() || line.startsWith("--"))) {
       armed = false;
     }

@@ -1,6 +1,7 @@
 package ing.paperclip.db.backup.restore;
 
 import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
 import ing.paperclip.db.backup.internal.WorkerFailure;
 import ing.paperclip.db.backup.script.ScriptItem;
@@ -15,6 +16,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -414,7 +416,7 @@ final class ParallelRestore {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       ch.position(d.memberOffset());
       InputStream bounded = new BufferedInputStream(limit(Channels.newInputStream(ch), d.memberLength()), 1 << 16);
-      StrictGzipInputStream gz = new StrictGzipInputStream(bounded);
+      StrictGzipInputStream gz = new StrictGzipInputStream(bounded, true);
       MemberLoader loader = new MemberLoader(c, List.of(d));
       new ScriptReader(gz).read(loader);
       if (loader.next != 1 || gz.members() != 1) {
@@ -476,6 +478,8 @@ final class ParallelRestore {
     int next;
     private CopyIn copy;
     private long copyBytes;
+    private long copyRows;
+    private final MessageDigest digest = Sha256.newDigest();
 
     MemberLoader(Connection c, List<RestoreScript.TableData> expected) {
       this.c = c;
@@ -495,6 +499,8 @@ final class ParallelRestore {
               + " failed: " + RestoreService.oneLine(e), e);
         }
         copyBytes = 0;
+        copyRows = 0;
+        digest.reset();
         return;
       }
       if (!skipStatements) {
@@ -505,8 +511,10 @@ final class ParallelRestore {
     @Override
     public void copyData(byte[] b, int off, int len, int newlines) {
       try {
+        digest.update(b, off, len);
         copy.writeToCopy(b, off, len);
         copyBytes += len;
+        copyRows += newlines;
       } catch (SQLException e) {
         throw new PaperclipException(ErrorCode.RESTORE, "loading " + expected.get(next).qualifiedName()
             + " failed: " + RestoreService.oneLine(e), e);
@@ -516,6 +524,20 @@ final class ParallelRestore {
     @Override
     public void copyEnd() {
       RestoreScript.TableData d = expected.get(next);
+      String sha = Sha256.hex(digest);
+      if (copyRows != d.rows() || (d.sha256() != null && !d.sha256().equalsIgnoreCase(sha))) {
+        // before the COPY ends: rows that are not the verified ones are never committed
+        try {
+          copy.cancelCopy();
+        } catch (SQLException ignored) {
+          // the load fails either way
+        } finally {
+          copy = null;
+        }
+        throw new PaperclipException(ErrorCode.CORRUPT_FILE, "the rows of " + d.qualifiedName() + " read from "
+            + file + " for loading are not the ones verified (" + copyRows + " rows, checksum " + sha
+            + "): the file changed after its verification; take it from a safe place and restore again");
+      }
       long n;
       try {
         n = copy.endCopy();

@@ -121,8 +121,11 @@ public final class RestorePlanner {
     return new ScriptPolicy(kind, file.toString());
   }
 
-  /** A plan and, when asked for and the file is ours, the script a parallel restore runs. */
-  record Planned(RestorePlan plan, RestoreScript script) {}
+  /**
+   * A plan and, when asked for and the file is ours, the script a parallel restore runs, and the
+   * verified manifest of our files (null for others).
+   */
+  record Planned(RestorePlan plan, RestoreScript script, BackupManifest manifest) {}
 
   /**
    * Verifies and plans; our files are decompressed once for both, verified and parsed on
@@ -188,7 +191,7 @@ public final class RestorePlanner {
     }
     warnings.addAll(c.warnings);
     RestorePlan plan = new RestorePlan(file, format, c.steps, warnings);
-    return new Planned(plan, c.collect ? c.script(manifest) : null);
+    return new Planned(plan, c.collect ? c.script(manifest) : null, manifest);
   }
 
   /** Returns whether a statement is an ownership change that {@code noOwner} skips. */
@@ -320,9 +323,9 @@ public final class RestorePlanner {
         for (int i = 0; i < tableData.size(); i++) {
           RestoreScript.TableData t = tableData.get(i);
           BackupManifest.TableEntry e = manifest.tables().get(i);
-          boolean same = e.schema().equals(t.schema()) && e.table().equals(t.table()) && e.hasMember();
+          boolean same = e.schema().equals(t.schema()) && e.table().equals(t.table());
           out.add(same ? new RestoreScript.TableData(t.schema(), t.table(), t.copySql(), t.rows(), t.line(),
-              e.memberOffset(), e.memberLength()) : t);
+              e.sha256(), e.memberOffset(), e.memberLength()) : t);
         }
         located = out;
       }
@@ -434,7 +437,7 @@ public final class RestorePlanner {
     public void copyEnd() {
       steps.add(new RestoreStep.LoadTableData(copy[0], copy[1], copyRows, copyLine));
       if (collect) {
-        tableData.add(new RestoreScript.TableData(copy[0], copy[1], copySql, copyRows, copyLine, null, null));
+        tableData.add(new RestoreScript.TableData(copy[0], copy[1], copySql, copyRows, copyLine, null, null, null));
       }
       copy = null;
     }
