@@ -339,6 +339,7 @@ public final class BackupVerifier {
         errors.add("its body checksum does not match the manifest: the content was altered");
       }
       if (gzipOk) {
+        errors.addAll(scanner.framingErrors());
         errors.addAll(memberProblems(manifest, scanner, gzip.memberList()));
       }
       for (TableCheck c : checks) {

@@ -182,8 +182,11 @@ public final class JavaEngine {
     json.put("schema", o.schema());
     json.put("name", o.name());
     json.put("deps", o.dependsOn());
+    byte[] sql = (o.sql().endsWith("\n") ? o.sql() : o.sql() + "\n").getBytes(StandardCharsets.UTF_8);
+    // the SQL's length frames it: names and literals in it may hold lines that look like markers
+    json.put(BackupFormat.FRAME_BYTES, sql.length);
     body.line(BackupFormat.ENTRY_PREFIX + json(json));
-    body.sql(o.sql());
+    body.text().write(sql);
   }
 
   private static String json(Object value) {
@@ -225,8 +228,12 @@ public final class JavaEngine {
     json.put("table", t.table());
     json.put("columns", t.columns());
     CopyLine header = new CopyLine(t.schema(), t.table(), t.columns());
-    byte[] head = (BackupFormat.DATA_PREFIX + json(json) + "\n" + header.format() + "\n")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] statement = (header.format() + "\n").getBytes(StandardCharsets.UTF_8);
+    // a quoted name may hold line breaks: the COPY statement's length frames it
+    json.put(BackupFormat.FRAME_BYTES, statement.length);
+    byte[] line = (BackupFormat.DATA_PREFIX + json(json) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] head = Arrays.copyOf(line, line.length + statement.length);
+    System.arraycopy(statement, 0, head, line.length, statement.length);
     out.write(head);
     String qualified = SqlIdentifiers.qualified(t.schema(), t.table());
     String sql;

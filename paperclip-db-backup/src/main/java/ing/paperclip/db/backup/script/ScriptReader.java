@@ -296,6 +296,12 @@ public final class ScriptReader {
           handler.copyEnd();
           return;
         }
+        if (avail > 2 && buf[pos] == '\\' && buf[pos + 1] == '.' && buf[pos + 2] == '\r') {
+          throw new PaperclipException(ErrorCode.CORRUPT_FILE, "line " + (lineNo + 1) + " in the rows"
+              + " starting at line " + start + " is \\. and a carriage return: COPY never writes that, and"
+              + " psql would end the rows there and run what follows as SQL; the file was altered, use"
+              + " another backup");
+        }
         if (avail == 0) {
           break;
         }
