@@ -3,6 +3,7 @@ package ing.paperclip.db.backup;
 import ing.paperclip.db.backup.dump.SchemaScripter;
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest;
+import ing.paperclip.db.backup.file.VerificationLog;
 import ing.paperclip.db.backup.internal.AtomicBackupFile;
 import ing.paperclip.db.backup.internal.BackupBody;
 import ing.paperclip.db.backup.internal.BackupFiles;
@@ -15,6 +16,8 @@ import ing.paperclip.db.backup.internal.ToolVersion;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
 import ing.paperclip.db.backup.pgdump.PgDumpLocator;
 import ing.paperclip.db.backup.pgdump.PgDumpLookup;
+import ing.paperclip.db.backup.restore.RestoreOptions;
+import ing.paperclip.db.backup.restore.RestorePlanner;
 import ing.paperclip.db.backup.schedule.CancelSignal;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
@@ -227,7 +230,9 @@ public final class BackupService {
             new BackupManifest.Transforms(options.excludeTableData(), options.nullifyColumns()),
             body.bodyBytes(), body.bodySha256());
         body.finish(manifest.toJson());
+        selfCheck(out.tempPath());
         file = out.commit();
+        VerificationLog.record(file, true, "verified when written", clock.instant());
       }
       long bytes = Files.size(file);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
@@ -249,6 +254,21 @@ public final class BackupService {
       } catch (SQLException ignored) {
         // the transaction was read-only; nothing is lost
       }
+    }
+  }
+
+  /**
+   * Reads the written file back as a restore would before it is published: the verifier (gzip
+   * members and their offsets, framing, every checksum) and the allowlist of what a restore runs,
+   * in one decompression on two threads. A file our restore would refuse is never published.
+   */
+  private void selfCheck(Path written) {
+    try {
+      new RestorePlanner().plan(written, RestoreOptions.DEFAULTS);
+    } catch (PaperclipException e) {
+      throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel + " failed its own"
+          + " check, the file written would not restore (" + e.getMessage() + "); no file was written,"
+          + " report this with the log", e);
     }
   }
 
