@@ -46,6 +46,20 @@ class ForgeryIT {
         + " CREATE FUNCTION forged.f() RETURNS text LANGUAGE sql AS $$ SELECT " + lit + "::text $$;");
   }
 
+  /**
+   * pg_dump's output is found by its comment lines, which a literal can imitate: such a backup
+   * must fail loudly at its own check instead of publishing a file the restore reads differently.
+   */
+  @org.junit.jupiter.api.Test
+  void aPgDumpBackupOfLookAlikesIsNeverPublishedUnrestorable(TestDatabase db, @TempDir Path dir) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(DatabaseComparator.pgDumpFits(db), "no pg_dump of the server's major");
+    ing.paperclip.db.core.PaperclipException e = org.junit.jupiter.api.Assertions.assertThrows(
+        ing.paperclip.db.core.PaperclipException.class, () -> new BackupService(db.spec(), dir, new CatalogSchemaScripter(),
+            BackupOptions.builder().engine(BackupEngine.PG_DUMP).build()).backup());
+    assertTrue(e.getMessage().contains("failed its own check"), e.getMessage());
+    assertEquals(List.of(), ItSupport.listDir(dir).stream().filter(p -> p.toString().endsWith(".gz")).toList());
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 2})
   void backupsOfForgedLookAlikesRestoreEqual(int jobs, TestDatabase db, @TempDir Path dir) throws Exception {

@@ -189,9 +189,35 @@ public final class RestorePlanner {
       throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is a Paperclip backup without its "
           + "final COMMIT: it is truncated; use another file");
     }
+    if (manifest != null) {
+      agree(file, manifest, c.steps);
+    }
     warnings.addAll(c.warnings);
     RestorePlan plan = new RestorePlan(file, format, c.steps, warnings);
     return new Planned(plan, c.collect ? c.script(manifest) : null, manifest);
+  }
+
+  /**
+   * Checks that the COPY blocks the restore's reader finds are the ones the verifier checked
+   * against the manifest (same tables, same row counts, same order): the verifier and the reader
+   * find blocks in different ways, and a file on which they disagree would load rows nobody
+   * verified.
+   */
+  private static void agree(Path file, BackupManifest manifest, List<RestoreStep> steps) {
+    List<RestoreStep.LoadTableData> blocks = steps.stream().filter(s -> s instanceof RestoreStep.LoadTableData)
+        .map(s -> (RestoreStep.LoadTableData) s).toList();
+    List<BackupManifest.TableEntry> entries = manifest.tables();
+    for (int i = 0; i < Math.max(blocks.size(), entries.size()); i++) {
+      RestoreStep.LoadTableData b = i < blocks.size() ? blocks.get(i) : null;
+      BackupManifest.TableEntry e = i < entries.size() ? entries.get(i) : null;
+      if (b == null || e == null || !b.schema().equals(e.schema()) || !b.table().equals(e.table())
+          || b.expectedRows() != e.rows()) {
+        throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is not usable: its data block "
+            + (i + 1) + " as a restore reads it (" + (b == null ? "none" : b.schema() + "." + b.table() + ", "
+            + b.expectedRows() + " rows") + ") is not the one its manifest verified (" + (e == null ? "none"
+            : e.qualifiedName() + ", " + e.rows() + " rows") + "); take a new backup or use another file");
+      }
+    }
   }
 
   /** Returns whether a statement is an ownership change that {@code noOwner} skips. */

@@ -134,8 +134,8 @@ public final class ScriptPolicy {
   }
 
   private String meta(String text) {
-    if (kind == Kind.PG_DUMP && META.matcher(text.strip()).matches()) {
-      return null;
+    if (kind != Kind.LEGACY && META.matcher(text.strip()).matches()) {
+      return null; // pg_dump's own guard against this very attack (ours wrap pg_dump's output)
     }
     if (kind == Kind.LEGACY && text.strip().equals("\\.")) {
       return null; // the original wrote a stray end-of-data line after each table
