@@ -202,6 +202,7 @@ public final class BackupService {
       LOG.debug("backup of {}: {}", database, choice.reason());
       BackupManifest manifest;
       Path file;
+      long checkMillis;
       try (AtomicBackupFile out = create(dir, created)) {
         BackupBody body = new BackupBody(out.stream(), options.compressionLevel());
         body.line(BackupFormat.FIRST_LINE);
@@ -230,15 +231,17 @@ public final class BackupService {
             new BackupManifest.Transforms(options.excludeTableData(), options.nullifyColumns()),
             body.bodyBytes(), body.bodySha256());
         body.finish(manifest.toJson());
+        long checkStart = System.nanoTime();
         selfCheck(out.tempPath());
+        checkMillis = (System.nanoTime() - checkStart) / 1_000_000;
         file = out.commit();
         VerificationLog.record(file, true, "verified when written", clock.instant());
       }
       long bytes = Files.size(file);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      LOG.info("backup of {} written to {} ({} bytes, {} tables, {} rows, {} ms, engine {})",
-          database, file, bytes, manifest.tables().size(), manifest.totalRows(), took.toMillis(),
-          choice.name());
+      LOG.info("backup of {} written to {} ({} bytes, {} tables, {} rows, {} ms of which {} ms checking"
+          + " the file, engine {})", database, file, bytes, manifest.tables().size(), manifest.totalRows(),
+          took.toMillis(), checkMillis, choice.name());
       return new BackupResult(file, bytes, choice.name(), choice.reason(), manifest.tables().size(),
           manifest.totalRows(), took, manifest);
     } catch (SQLException | IOException | RuntimeException e) {

@@ -216,7 +216,12 @@ public final class ScriptScanner extends OutputStream {
       framingErrors.add("the COPY statement of the data line before line " + lineNumber + " is not one");
       return;
     }
-    block = copy.get();
+    open(copy.get());
+  }
+
+  /** Opens a block: the lines that follow are its rows. */
+  private void open(CopyLine copy) {
+    block = copy;
     inCopy = true;
     rows = 0;
     digest.reset();
@@ -305,12 +310,7 @@ public final class ScriptScanner extends OutputStream {
     if (armed && line.startsWith("COPY ")) {
       Optional<CopyLine> copy = CopyLine.parse(line);
       if (copy.isPresent()) {
-        block = copy.get();
-        inCopy = true;
-        rows = 0;
-        digest.reset();
-        copyStartLine = lineNumber;
-        armed = false;
+        open(copy.get());
         return;
       }
     }

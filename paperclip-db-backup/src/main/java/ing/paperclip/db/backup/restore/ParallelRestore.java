@@ -153,12 +153,16 @@ final class ParallelRestore {
     connections.add(main);
     try {
       try {
+        try {
+          outside = Outside.read(main);
+        } catch (SQLException e) {
+          LOG.debug("restore of {}: cannot read roles and server-wide objects: {}", file, e.getMessage());
+        }
         main.setAutoCommit(false);
         int objects = RestoreService.countUserObjects(main);
         if (objects > 0) {
           throw RestoreService.notEmpty(main, objects);
         }
-        outside = Outside.read(main);
         if (!mayCreateSchemas(main)) {
           LOG.info("restore of {} runs in one transaction: the role may not create the marker schema "
               + "a parallel restore needs", file);
@@ -658,9 +662,13 @@ final class ParallelRestore {
       int left = RestoreService.countUserObjects(c);
       String changed = outside == null ? "" : Outside.read(c).changedSince(outside);
       c.commit();
-      if (left == 0 && changed.isEmpty()) {
+      if (left == 0 && changed.isEmpty() && outside != null) {
         return "; the parallel restore was undone: everything it had created was dropped and the target "
             + "is empty again";
+      }
+      if (left == 0 && changed.isEmpty()) {
+        return "; the parallel restore was undone: the database's schemas are empty again (roles and other"
+            + " server-wide objects could not be read, so they were not checked)";
       }
       return "; the parallel restore was undone in the database's schemas, but "
           + (left > 0 ? left + " objects remain in them" + (changed.isEmpty() ? "" : " and ") : "")

@@ -238,10 +238,16 @@ public final class ScriptReader {
           String shape = code.toString().strip();
           code.setLength(0);
           if (COPY_FROM_STDIN.matcher(sql).matches()) {
+            if (!line.substring(i + 1).isBlank()) {
+              // psql runs such text once the rows are in; a reader skipping it would check
+              // something else than what psql runs
+              throw new PaperclipException(ErrorCode.CORRUPT_FILE, "line " + lineNo + " holds text after"
+                  + " its COPY statement, which psql would run after the rows and no backup writes; the"
+                  + " file was altered, use another backup");
+            }
             handler.item(new ScriptItem.CopyStart(sql.strip(), label, stmtLine));
             label = "";
             readCopy(handler);
-            // anything after the COPY statement on its line is ignored, as psql does
             segmentStart = n;
             i = n;
             break;

@@ -102,6 +102,15 @@ class ScriptPolicyTest {
   }
 
   @Test
+  void textAfterACopyStatementIsRefused() {
+    // psql runs it once the rows are in (checked with psql 15)
+    PaperclipException e = assertThrows(PaperclipException.class,
+        () -> read("COPY public.t (a) FROM stdin; CREATE ROLE evil;\n1\n\\.\n", null));
+    assertEquals(ErrorCode.CORRUPT_FILE, e.code());
+    assertTrue(e.getMessage().contains("line 1 holds text after its COPY statement"), e.getMessage());
+  }
+
+  @Test
   void aCarriageReturnAfterTheEndMarkerIsRefused() {
     PaperclipException e = assertThrows(PaperclipException.class,
         () -> read("COPY public.t (a) FROM stdin;\n1\n\\.\r\nCREATE ROLE evil;\n\\.\n", null));
