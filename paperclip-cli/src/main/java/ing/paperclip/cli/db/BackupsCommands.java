@@ -5,6 +5,7 @@ import ing.paperclip.cli.GroupCommand;
 import ing.paperclip.db.backup.file.BackupFile;
 import ing.paperclip.db.backup.file.BackupHeader;
 import ing.paperclip.db.backup.file.BackupVerifier;
+import ing.paperclip.db.backup.file.VerificationLog;
 import ing.paperclip.db.backup.file.VerificationReport;
 import ing.paperclip.db.backup.retention.BackupCandidate;
 import ing.paperclip.db.backup.retention.BackupListing;
@@ -160,6 +161,10 @@ public final class BackupsCommands extends GroupCommand {
         if (!ok) {
           bad++;
         }
+        if (v.kind() == VerificationReport.Kind.PAPERCLIP_DB) {
+          VerificationLog.record(p, ok, ok ? "verified by db backups verify" : v.firstError().orElse("not usable"),
+              java.time.Instant.now());
+        }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("file", p.toString());
         r.put("kind", v.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -264,6 +269,9 @@ public final class BackupsCommands extends GroupCommand {
       r.put("latestAgeSeconds", h.latestAgeSeconds());
       r.put("latestBytes", h.latestBytes());
       r.put("staleAfterSeconds", h.staleAfterSeconds());
+      r.put("latestVerification", h.latestVerification().map(v -> (v.ok() ? "ok" : "FAILED") + " at "
+          + v.verifiedAt() + " (" + v.detail() + ")").orElse("none recorded for its current content; run"
+          + " 'paperclipai db backups verify' on it"));
       if (opts.json) {
         ctx.printJson(r);
       } else {

@@ -67,6 +67,9 @@ final class DbBackupCommand implements Callable<Integer> {
   @Option(names = "--compression-level", paramLabel = "0-9",
       description = "gzip level of the java engine (default 4; lower is faster and larger).")
   Integer compressionLevel;
+  @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "30s",
+      description = "Longest wait for a table lock held by another session (default 30s).")
+  String lockTimeout;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -79,7 +82,8 @@ final class DbBackupCommand implements Callable<Integer> {
     BackupSettings settings = BackupSettings.resolve(ctx.layout(), ctx.env());
     Path target = dir != null ? dir : settings.dir();
     BackupOptions.Builder b = BackupOptions.builder().filenamePrefix(prefix)
-        .engine(BackupEngine.parse(engine)).excludeTableData(excludeTableData).nullifyColumns(nullify);
+        .engine(BackupEngine.parse(engine)).excludeTableData(excludeTableData).nullifyColumns(nullify)
+        .lockTimeout(DurationOption.parse(lockTimeout, "--lock-timeout"));
     if (jobs != null) {
       b.jobs(jobs);
     }

@@ -41,6 +41,9 @@ final class DbRestoreCommand implements Callable<Integer> {
   boolean plan;
   @Option(names = "--keep-owner", description = "Run ALTER ... OWNER TO statements of pg_dump files.")
   boolean keepOwner;
+  @Option(names = "--trust-file", description = "Run every statement the file holds, even ones no backup "
+      + "contains (roles, COPY ... PROGRAM, event triggers, DO blocks...): only for a file you made or vouch for.")
+  boolean trustFile;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -55,9 +58,9 @@ final class DbRestoreCommand implements Callable<Integer> {
       throw new ing.paperclip.db.core.PaperclipException(ing.paperclip.db.core.ErrorCode.INVALID_INPUT,
           "--jobs must be between 1 and " + RestoreOptions.MAX_JOBS + ", got " + j);
     }
-    RestoreOptions options = new RestoreOptions(clean, !keepOwner, j, singleTransaction);
+    RestoreOptions options = new RestoreOptions(clean, !keepOwner, j, singleTransaction, trustFile);
     if (plan) {
-      RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner().plan(file, options.noOwner());
+      RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner().plan(file, options);
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", p.file().toString());

@@ -10,6 +10,12 @@ public interface BackupListener {
   BackupListener NONE = new BackupListener() {};
 
   /**
+   * The snapshot is taken and every table to back up is locked (ACCESS SHARE): from now on
+   * schema changes and TRUNCATEs of those tables wait for the backup, or make it stop.
+   */
+  default void snapshotTaken() {}
+
+  /**
    * The body is about to be written.
    *
    * @param engine the engine that runs, e.g. {@code java} or {@code pg_dump 15.20}

@@ -4,6 +4,7 @@ import ing.paperclip.db.backup.file.BackupFile;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -22,10 +23,12 @@ import java.util.regex.Pattern;
  *     stay)
  * @param nullifyColumns {@code schema.table.column} names written as NULL (redaction); java engine
  *     only
+ * @param lockTimeout the longest the backup waits for any lock (default 30 s): a session holding
+ *     a table in a conflicting mode makes the backup fail after this long instead of waiting
  */
 public record BackupOptions(
     String filenamePrefix, BackupEngine engine, int jobs, int compressionLevel, Path pgDumpPath,
-    List<String> excludeTableData, List<String> nullifyColumns) {
+    List<String> excludeTableData, List<String> nullifyColumns, Duration lockTimeout) {
 
   /**
    * The default deflate level. Deflate is the backup's bottleneck: on the benchmark dataset level 4
@@ -33,6 +36,8 @@ public record BackupOptions(
    * but 18 % larger.
    */
   public static final int DEFAULT_COMPRESSION_LEVEL = 4;
+  /** The default {@link #lockTimeout()}. */
+  public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofSeconds(30);
   /** The largest accepted {@link #jobs()}. */
   public static final int MAX_JOBS = 64;
 
@@ -50,6 +55,11 @@ public record BackupOptions(
     if (compressionLevel < 0 || compressionLevel > 9) {
       throw new PaperclipException(ErrorCode.INVALID_INPUT,
           "backup compression level " + compressionLevel + " is out of range: use 0..9");
+    }
+    Objects.requireNonNull(lockTimeout, "lockTimeout");
+    if (lockTimeout.toMillis() < 1 || lockTimeout.compareTo(Duration.ofDays(1)) > 0) {
+      throw new PaperclipException(ErrorCode.INVALID_INPUT, "backup lock timeout " + lockTimeout
+          + " is out of range: use 1 ms .. 24 h");
     }
     excludeTableData = List.copyOf(excludeTableData);
     nullifyColumns = List.copyOf(nullifyColumns);
@@ -81,7 +91,7 @@ public record BackupOptions(
   public Builder toBuilder() {
     return new Builder().filenamePrefix(filenamePrefix).engine(engine).jobs(jobs)
         .compressionLevel(compressionLevel).pgDumpPath(pgDumpPath)
-        .excludeTableData(excludeTableData).nullifyColumns(nullifyColumns);
+        .excludeTableData(excludeTableData).nullifyColumns(nullifyColumns).lockTimeout(lockTimeout);
   }
 
   /** Builds {@link BackupOptions}; validation happens in {@link #build()}. Not thread-safe. */
@@ -93,6 +103,7 @@ public record BackupOptions(
     private Path pgDumpPath;
     private List<String> excludeTableData = List.of();
     private List<String> nullifyColumns = List.of();
+    private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
 
     private Builder() {}
 
@@ -138,6 +149,12 @@ public record BackupOptions(
       return this;
     }
 
+    /** Sets the longest wait for any lock. */
+    public Builder lockTimeout(Duration value) {
+      this.lockTimeout = value;
+      return this;
+    }
+
     /**
      * Builds the options.
      *
@@ -145,7 +162,7 @@ public record BackupOptions(
      */
     public BackupOptions build() {
       return new BackupOptions(filenamePrefix, engine, jobs, compressionLevel, pgDumpPath,
-          excludeTableData, nullifyColumns);
+          excludeTableData, nullifyColumns, lockTimeout);
     }
   }
 }

@@ -3,6 +3,7 @@ package ing.paperclip.db.backup;
 import ing.paperclip.db.backup.dump.SchemaScripter;
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest;
+import ing.paperclip.db.backup.file.VerificationLog;
 import ing.paperclip.db.backup.internal.AtomicBackupFile;
 import ing.paperclip.db.backup.internal.BackupBody;
 import ing.paperclip.db.backup.internal.BackupFiles;
@@ -10,10 +11,13 @@ import ing.paperclip.db.backup.internal.ConnectionSource;
 import ing.paperclip.db.backup.internal.JavaEngine;
 import ing.paperclip.db.backup.internal.PgDumpEngine;
 import ing.paperclip.db.backup.internal.Snapshot;
+import ing.paperclip.db.backup.internal.TableLocks;
 import ing.paperclip.db.backup.internal.ToolVersion;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
 import ing.paperclip.db.backup.pgdump.PgDumpLocator;
 import ing.paperclip.db.backup.pgdump.PgDumpLookup;
+import ing.paperclip.db.backup.restore.RestoreOptions;
+import ing.paperclip.db.backup.restore.RestorePlanner;
 import ing.paperclip.db.backup.schedule.CancelSignal;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
@@ -183,7 +187,7 @@ public final class BackupService {
           + " server is running", e);
     }
     try {
-      Snapshot.begin(main, null);
+      TableLocks.lockThenSnapshot(main, options.lockTimeout(), databaseLabel);
       int serverVersion;
       String database;
       try (Statement s = main.createStatement(); ResultSet rs = s.executeQuery(
@@ -192,11 +196,13 @@ public final class BackupService {
         serverVersion = rs.getInt(1);
         database = rs.getString(2);
       }
+      listener.snapshotTaken();
       checkFreeSpace(main, dir);
       Choice choice = choose(serverVersion);
       LOG.debug("backup of {}: {}", database, choice.reason());
       BackupManifest manifest;
       Path file;
+      long checkMillis;
       try (AtomicBackupFile out = create(dir, created)) {
         BackupBody body = new BackupBody(out.stream(), options.compressionLevel());
         body.line(BackupFormat.FIRST_LINE);
@@ -211,12 +217,13 @@ public final class BackupService {
         body.line("BEGIN;");
         JavaEngine.Outcome outcome;
         if (choice.binary() != null) {
-          outcome = new PgDumpEngine(choice.binary(), spec, options.excludeTableData(), listener)
+          outcome = new PgDumpEngine(choice.binary(), spec, options.excludeTableData(),
+              options.lockTimeout(), listener)
               .write(main, body, cancel::onCancel);
         } else {
           outcome = new JavaEngine(scripter, options.jobs(), options.compressionLevel(),
-              options.excludeTableData(), options.nullifyColumns(), listener)
-              .write(main, cancellable, body, out);
+              options.excludeTableData(), options.nullifyColumns(), options.lockTimeout(),
+              databaseLabel, listener).write(main, cancellable, body, out);
         }
         body.line("COMMIT;");
         manifest = new BackupManifest(BackupFormat.VERSION, BackupManifest.TOOL, ToolVersion.get(),
@@ -224,13 +231,17 @@ public final class BackupService {
             new BackupManifest.Transforms(options.excludeTableData(), options.nullifyColumns()),
             body.bodyBytes(), body.bodySha256());
         body.finish(manifest.toJson());
+        long checkStart = System.nanoTime();
+        selfCheck(out.tempPath());
+        checkMillis = (System.nanoTime() - checkStart) / 1_000_000;
         file = out.commit();
+        VerificationLog.record(file, true, "verified when written", clock.instant());
       }
       long bytes = Files.size(file);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
-      LOG.info("backup of {} written to {} ({} bytes, {} tables, {} rows, {} ms, engine {})",
-          database, file, bytes, manifest.tables().size(), manifest.totalRows(), took.toMillis(),
-          choice.name());
+      LOG.info("backup of {} written to {} ({} bytes, {} tables, {} rows, {} ms of which {} ms checking"
+          + " the file, engine {})", database, file, bytes, manifest.tables().size(), manifest.totalRows(),
+          took.toMillis(), checkMillis, choice.name());
       return new BackupResult(file, bytes, choice.name(), choice.reason(), manifest.tables().size(),
           manifest.totalRows(), took, manifest);
     } catch (SQLException | IOException | RuntimeException e) {
@@ -246,6 +257,21 @@ public final class BackupService {
       } catch (SQLException ignored) {
         // the transaction was read-only; nothing is lost
       }
+    }
+  }
+
+  /**
+   * Reads the written file back as a restore would before it is published: the verifier (gzip
+   * members and their offsets, framing, every checksum) and the allowlist of what a restore runs,
+   * in one decompression on two threads. A file our restore would refuse is never published.
+   */
+  private void selfCheck(Path written) {
+    try {
+      new RestorePlanner().plan(written, RestoreOptions.DEFAULTS);
+    } catch (PaperclipException e) {
+      throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel + " failed its own"
+          + " check, the file written would not restore (" + e.getMessage() + "); no file was written,"
+          + " report this with the log", e);
     }
   }
 

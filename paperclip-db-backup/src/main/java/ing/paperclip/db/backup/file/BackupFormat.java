@@ -45,6 +45,13 @@ public final class BackupFormat {
   public static final String ENTRY_PREFIX = "-- entry: ";
   /** Prefix of a table-data line, followed by one-line JSON; a {@code COPY} block follows. */
   public static final String DATA_PREFIX = "-- data: ";
+  /**
+   * The field of {@code -- entry:} and {@code -- data:} JSON lines giving the byte length of the
+   * text they introduce (an entry's SQL; a block's COPY statement), line breaks included: readers
+   * pass that text over whole instead of looking into it for markers, since user names and
+   * literals in it may hold any line. Absent in files written before 2026-12-02.
+   */
+  public static final String FRAME_BYTES = "bytes";
   /** Prefix of the manifest line, followed by the one-line manifest JSON. */
   public static final String MANIFEST_PREFIX = "-- paperclip-manifest: ";
   /** The last line of every complete backup file. */

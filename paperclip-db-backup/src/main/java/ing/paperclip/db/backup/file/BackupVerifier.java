@@ -165,7 +165,7 @@ public final class BackupVerifier {
     byte[] buf = new byte[64 * 1024];
     // The decompressed text goes to up to three readers on their own threads: the body hash,
     // this thread's scan (blocks, row checksums, header) and the optional second reader.
-    InputStream gzip = new StrictGzipInputStream(nonClosing(buffered));
+    StrictGzipInputStream gzip = new StrictGzipInputStream(nonClosing(buffered));
     List<InputStream> streams = Fanout.split(gzip, also == null ? 2 : 3, "paperclip-verify-inflate");
     InputStream first = streams.get(0);
     InputStream bodyText = streams.get(1);
@@ -200,7 +200,7 @@ public final class BackupVerifier {
         }
       };
       Digests digests = new Digests(body, skeleton, dropFull, () -> join(hasher));
-      return verifyText(first, source, scan, scanner, digests, errors, buf);
+      return verifyText(first, source, scan, scanner, digests, errors, buf, gzip);
     } finally {
       first.close();
       bodyText.close();
@@ -246,8 +246,8 @@ public final class BackupVerifier {
   }
 
   private VerificationReport verifyText(InputStream gzipText, String source, Scan scan,
-      ScriptScanner scanner, Digests digests, List<String> errors, byte[] buf)
-      throws IOException {
+      ScriptScanner scanner, Digests digests, List<String> errors, byte[] buf,
+      StrictGzipInputStream gzip) throws IOException {
     long total = 0;
     boolean versionSeen = false;
     try (InputStream text = gzipText) {
@@ -338,6 +338,10 @@ public final class BackupVerifier {
       } else if (!manifest.bodySha256().equalsIgnoreCase(body.sha256())) {
         errors.add("its body checksum does not match the manifest: the content was altered");
       }
+      if (gzipOk) {
+        errors.addAll(scanner.framingErrors());
+        errors.addAll(memberProblems(manifest, scanner, gzip.memberList()));
+      }
       for (TableCheck c : checks) {
         if (c.ok()) {
           continue;
@@ -357,6 +361,48 @@ public final class BackupVerifier {
     }
     return new VerificationReport(source, Kind.PAPERCLIP_DB, errors.isEmpty(), manifest, checks,
         errors, bodyBytes);
+  }
+
+  /**
+   * Checks the stream's gzip members against what the writer records: none has header fields
+   * (paperclip-db never writes them, and an extra field can hide a member from a sequential
+   * reader), and every member a manifest entry locates for a parallel restore starts exactly at
+   * its {@code memberOffset}, is {@code memberLength} bytes long and holds exactly that entry's
+   * data block of the text verified here. Offsets and lengths are thus verified like rows.
+   */
+  private static List<String> memberProblems(BackupManifest manifest, ScriptScanner scanner,
+      List<StrictGzipInputStream.Member> members) {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      if (members.get(i).flags() != 0) {
+        out.add("gzip member " + (i + 1) + " at byte " + members.get(i).offset() + " has header fields"
+            + " (extra field, name, comment or header CRC) that paperclip-db never writes: the file was"
+            + " altered or re-compressed");
+        break;
+      }
+    }
+    Map<Long, StrictGzipInputStream.Member> byOffset = new java.util.HashMap<>();
+    members.forEach(m -> byOffset.put(m.offset(), m));
+    List<TableEntry> entries = manifest.tables();
+    List<TableEntry> blocks = scanner.tables();
+    List<long[]> ranges = scanner.blockRanges();
+    for (int i = 0; i < entries.size(); i++) {
+      TableEntry e = entries.get(i);
+      if (!e.hasMember()) {
+        continue;
+      }
+      StrictGzipInputStream.Member m = byOffset.get(e.memberOffset());
+      boolean sameBlock = i < blocks.size() && blocks.get(i).qualifiedName().equals(e.qualifiedName());
+      if (m == null || m.length() != e.memberLength() || !sameBlock || m.textStart() != ranges.get(i)[0]
+          || m.textEnd() != ranges.get(i)[1]) {
+        out.add("the manifest locates the rows of table " + e.qualifiedName() + " in a gzip member at byte "
+            + e.memberOffset() + " of " + e.memberLength() + " bytes, but " + (m == null
+            ? "no member starts there" : m.length() != e.memberLength() ? "the member there has "
+            + m.length() + " bytes" : "the member there does not hold exactly that table's block")
+            + ": the offsets were altered");
+      }
+    }
+    return out;
   }
 
   /**

@@ -18,7 +18,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -65,6 +65,8 @@ public final class JavaEngine {
   private final int level;
   private final List<String> excludeTableData;
   private final List<String> nullifyColumns;
+  private final Duration lockTimeout;
+  private final String database;
   private final BackupListener listener;
 
   /** What the engine wrote. */
@@ -84,23 +86,27 @@ public final class JavaEngine {
    * @param level gzip level of worker members
    * @param excludeTableData {@code schema.table} names whose rows are skipped
    * @param nullifyColumns {@code schema.table.column} names written as NULL
+   * @param lockTimeout bounds every lock wait of the worker connections
+   * @param database names the database in messages
    * @param listener progress receiver
    */
   public JavaEngine(SchemaScripter scripter, int jobs, int level, List<String> excludeTableData,
-      List<String> nullifyColumns, BackupListener listener) {
+      List<String> nullifyColumns, Duration lockTimeout, String database, BackupListener listener) {
     this.scripter = scripter;
     this.jobs = jobs;
     this.level = level;
     this.excludeTableData = List.copyOf(excludeTableData);
     this.nullifyColumns = List.copyOf(nullifyColumns);
+    this.lockTimeout = lockTimeout;
+    this.database = database;
     this.listener = listener;
   }
 
   /**
    * Writes pre-data, data and post-data sections.
    *
-   * @param main the snapshot connection (transaction already begun), used by this thread and
-   *     lent to one worker during the data section
+   * @param main the snapshot connection, every table already locked ({@link TableLocks}), used by
+   *     this thread and lent to one worker during the data section
    * @param workers opens worker connections; used only when {@code jobs > 1}
    * @param body the destination
    * @param file the file being written (for spool temp files)
@@ -115,7 +121,6 @@ public final class JavaEngine {
     for (SchemaObject o : script.preData()) {
       entry(body, o);
     }
-    lock(main, script.data());
     listener.started("java", data.size());
     body.line(BackupFormat.SECTION_PREFIX + "data");
     List<TableEntry> tables;
@@ -177,8 +182,11 @@ public final class JavaEngine {
     json.put("schema", o.schema());
     json.put("name", o.name());
     json.put("deps", o.dependsOn());
+    byte[] sql = (o.sql().endsWith("\n") ? o.sql() : o.sql() + "\n").getBytes(StandardCharsets.UTF_8);
+    // the SQL's length frames it: names and literals in it may hold lines that look like markers
+    json.put(BackupFormat.FRAME_BYTES, sql.length);
     body.line(BackupFormat.ENTRY_PREFIX + json(json));
-    body.sql(o.sql());
+    body.text().write(sql);
   }
 
   private static String json(Object value) {
@@ -187,22 +195,6 @@ public final class JavaEngine {
     } catch (JsonProcessingException e) {
       throw new PaperclipException(ErrorCode.INTERNAL, "cannot write backup JSON: "
           + e.getOriginalMessage(), e);
-    }
-  }
-
-  /**
-   * Takes ACCESS SHARE locks on every dumped table, as pg_dump does, so that a concurrent DROP or
-   * ALTER waits for the backup instead of breaking it halfway.
-   */
-  private static void lock(Connection c, List<TableData> tables) throws SQLException {
-    if (tables.isEmpty()) {
-      return;
-    }
-    String names = tables.stream()
-        .map(t -> "ONLY " + SqlIdentifiers.qualified(t.schema(), t.table()))
-        .collect(Collectors.joining(", "));
-    try (Statement s = c.createStatement()) {
-      s.execute("LOCK TABLE " + names + " IN ACCESS SHARE MODE");
     }
   }
 
@@ -236,8 +228,12 @@ public final class JavaEngine {
     json.put("table", t.table());
     json.put("columns", t.columns());
     CopyLine header = new CopyLine(t.schema(), t.table(), t.columns());
-    byte[] head = (BackupFormat.DATA_PREFIX + json(json) + "\n" + header.format() + "\n")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] statement = (header.format() + "\n").getBytes(StandardCharsets.UTF_8);
+    // a quoted name may hold line breaks: the COPY statement's length frames it
+    json.put(BackupFormat.FRAME_BYTES, statement.length);
+    byte[] line = (BackupFormat.DATA_PREFIX + json(json) + "\n").getBytes(StandardCharsets.UTF_8);
+    byte[] head = Arrays.copyOf(line, line.length + statement.length);
+    System.arraycopy(statement, 0, head, line.length, statement.length);
     out.write(head);
     String qualified = SqlIdentifiers.qualified(t.schema(), t.table());
     String sql;
@@ -293,7 +289,7 @@ public final class JavaEngine {
           break;
         }
         opened.add(w);
-        Snapshot.begin(w, snapshot);
+        Snapshot.begin(w, snapshot, lockTimeout);
         idle.add(w);
       }
       LOG.debug("backup: {} connections share snapshot {}", idle.size(), snapshot);
@@ -307,6 +303,9 @@ public final class JavaEngine {
           try {
             Spool spool = new Spool(file.tempPath().getParent(), file.siblingTempPrefix(), SPOOL_MEMORY);
             spools.add(spool);
+            if (c != main) {
+              TableLocks.lockNowait(c, t.schema(), t.table(), database);
+            }
             DataBlock b;
             try (GzipMember member = new GzipMember(spool, level)) {
               b = copyTable(c, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), member);

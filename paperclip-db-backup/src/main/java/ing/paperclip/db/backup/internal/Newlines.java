@@ -38,4 +38,13 @@ public final class Newlines {
     }
     return to;
   }
+
+  /** Returns the number of {@code \n} in {@code b[from, to)}. */
+  public static int count(byte[] b, int from, int to) {
+    int n = 0;
+    for (int i = indexOf(b, from, to); i < to; i = indexOf(b, i + 1, to)) {
+      n++;
+    }
+    return n;
+  }
 }

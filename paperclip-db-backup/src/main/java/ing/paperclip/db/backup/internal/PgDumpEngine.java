@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class PgDumpEngine {
   private final PgDumpBinary binary;
   private final ConnectionSpec spec;
   private final List<String> excludeTableData;
+  private final Duration lockTimeout;
   private final BackupListener listener;
 
   /**
@@ -39,13 +41,16 @@ public final class PgDumpEngine {
    * @param binary the pg_dump to run
    * @param spec where to connect (user, password, host, port, database, ssl settings)
    * @param excludeTableData {@code schema.table} names whose rows are skipped
+   * @param lockTimeout pg_dump's {@code --lock-wait-timeout}: its own table locks queue behind a
+   *     DDL that waits for ours, so they must not wait without end
    * @param listener progress receiver
    */
   public PgDumpEngine(PgDumpBinary binary, ConnectionSpec spec, List<String> excludeTableData,
-      BackupListener listener) {
+      Duration lockTimeout, BackupListener listener) {
     this.binary = binary;
     this.spec = spec;
     this.excludeTableData = List.copyOf(excludeTableData);
+    this.lockTimeout = lockTimeout;
     this.listener = listener;
   }
 
@@ -64,7 +69,8 @@ public final class PgDumpEngine {
     }
     String snapshot = Snapshot.export(main);
     List<String> cmd = new ArrayList<>(List.of(binary.path().toString(), "--format=plain",
-        "--no-owner", "--snapshot=" + snapshot, "--no-password"));
+        "--no-owner", "--snapshot=" + snapshot, "--no-password",
+        "--lock-wait-timeout=" + Math.max(1, lockTimeout.toMillis())));
     for (String t : excludeTableData) {
       int dot = t.indexOf('.');
       cmd.add("--exclude-table-data=" + SqlIdentifiers.qualified(t.substring(0, dot), t.substring(dot + 1)));

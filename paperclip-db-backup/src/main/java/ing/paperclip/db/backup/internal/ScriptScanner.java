@@ -57,6 +57,18 @@ public final class ScriptScanner extends OutputStream {
   private int pendingLen;
   private boolean decided;
   private long copyStartLine;
+  /** Text offsets: bytes written before the current call, the current line's start, the armed line's. */
+  private long written;
+  private long lineStart;
+  private long nextLineStart;
+  private long armedAt;
+  private final List<long[]> blockRanges = new ArrayList<>();
+  /** Framed text still to pass over whole: an entry's SQL, or a block's COPY statement (collected). */
+  private long skip;
+  private long collect;
+  private final java.io.ByteArrayOutputStream copyText = new java.io.ByteArrayOutputStream();
+  private byte lastFramed = '\n';
+  private final List<String> framingErrors = new ArrayList<>();
 
   /** Creates a scanner; {@code listener} may be null. */
   public ScriptScanner(Listener listener) {
@@ -78,6 +90,19 @@ public final class ScriptScanner extends OutputStream {
   /** Returns the blocks completed so far, in file order. */
   public List<TableEntry> tables() {
     return List.copyOf(tables);
+  }
+
+  /**
+   * Returns where each completed block lies in the text, in file order: from the start of its
+   * {@code -- data:} (or pg_dump comment) line to the end of its end-marker line.
+   */
+  public List<long[]> blockRanges() {
+    return blockRanges.stream().map(long[]::clone).toList();
+  }
+
+  /** Returns the places where framed text did not end as its entry or data line said. */
+  public List<String> framingErrors() {
+    return List.copyOf(framingErrors);
   }
 
   /** Returns the number of blocks completed so far. */
@@ -119,7 +144,27 @@ public final class ScriptScanner extends OutputStream {
   public void write(byte[] b, int off, int len) {
     int end = off + len;
     int pos = off;
+    long base = written;
+    written += len;
     while (pos < end) {
+      if (skip > 0 || collect > 0) {
+        int n = (int) Math.min(skip > 0 ? skip : collect, end - pos);
+        emit(b, pos, n);
+        lineNumber += Newlines.count(b, pos, pos + n);
+        lastFramed = b[pos + n - 1];
+        if (skip > 0) {
+          skip -= n;
+        } else {
+          copyText.write(b, pos, n);
+          collect -= n;
+        }
+        pos += n;
+        lineStart = base + (pos - off);
+        if (skip == 0 && collect == 0) {
+          framedEnd();
+        }
+        continue;
+      }
       if (inCopy && pendingLen == 0 && !decided) {
         // Fast path: complete data lines that cannot be the end marker are hashed in one span.
         int span = pos;
@@ -137,17 +182,61 @@ public final class ScriptScanner extends OutputStream {
           rows += n;
           lineNumber += n;
           pos = span;
+          lineStart = base + (span - off);
           continue;
         }
       }
       int nl = Newlines.indexOf(b, pos, end);
       segment(b, pos, nl - pos);
       if (nl < end) {
+        nextLineStart = base + (nl + 1 - off);
         endLine();
+        lineStart = nextLineStart;
         pos = nl + 1;
       } else {
         pos = end;
       }
+    }
+  }
+
+  /** Framed text is complete: it must end a line; a COPY statement opens its block. */
+  private void framedEnd() {
+    boolean wasCopy = copyText.size() > 0;
+    String text = wasCopy ? copyText.toString(StandardCharsets.UTF_8) : null;
+    copyText.reset();
+    if (lastFramed != '\n') {
+      framingErrors.add("the text framed before line " + lineNumber + " does not end a line");
+      return;
+    }
+    if (!wasCopy) {
+      return;
+    }
+    Optional<CopyLine> copy = CopyLine.parse(text.substring(0, text.length() - 1));
+    if (copy.isEmpty()) {
+      framingErrors.add("the COPY statement of the data line before line " + lineNumber + " is not one");
+      return;
+    }
+    open(copy.get());
+  }
+
+  /** Opens a block: the lines that follow are its rows. */
+  private void open(CopyLine copy) {
+    block = copy;
+    inCopy = true;
+    rows = 0;
+    digest.reset();
+    copyStartLine = lineNumber;
+    armed = false;
+  }
+
+  /** The {@code bytes} field of an entry or data line's JSON, or -1 when it has none. */
+  private static long framed(String line, String prefix) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode n = Json.MAPPER.readTree(line.substring(prefix.length()))
+          .path(BackupFormat.FRAME_BYTES);
+      return n.canConvertToLong() && n.asLong() > 0 ? n.asLong() : -1;
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
     }
   }
 
@@ -172,6 +261,10 @@ public final class ScriptScanner extends OutputStream {
     while (!decided && i < end) {
       pending[pendingLen++] = b[i++];
       if (pending[0] != '\\' || (pendingLen >= 2 && pending[1] != '.') || pendingLen == 3) {
+        if (pendingLen == 3 && pending[0] == '\\' && pending[1] == '.' && pending[2] == '\r') {
+          framingErrors.add("line " + (lineNumber + 1) + " in the rows of " + block.schema() + "."
+              + block.table() + " is \\. and a carriage return, which psql takes for the end of the rows");
+        }
         decided = true;
         digest.update(pending, 0, pendingLen);
       }
@@ -187,6 +280,7 @@ public final class ScriptScanner extends OutputStream {
       if (!decided && pendingLen == 2 && pending[0] == '\\' && pending[1] == '.') {
         String sha = Sha256.hex(digest);
         tables.add(new TableEntry(block.schema(), block.table(), rows, sha));
+        blockRanges.add(new long[] {armedAt, nextLineStart});
         byte[] standIn = BackupFormat.rowsChecksumText(sha);
         emit(standIn, 0, standIn.length);
         inCopy = false;
@@ -216,12 +310,7 @@ public final class ScriptScanner extends OutputStream {
     if (armed && line.startsWith("COPY ")) {
       Optional<CopyLine> copy = CopyLine.parse(line);
       if (copy.isPresent()) {
-        block = copy.get();
-        inCopy = true;
-        rows = 0;
-        digest.reset();
-        copyStartLine = lineNumber;
-        armed = false;
+        open(copy.get());
         return;
       }
     }
@@ -230,9 +319,23 @@ public final class ScriptScanner extends OutputStream {
       inDataSection = line.equals(BackupFormat.SECTION_PREFIX + "data");
     }
     boolean dataAllowed = !sectionsSeen || inDataSection;
+    if (line.startsWith(BackupFormat.ENTRY_PREFIX)) {
+      skip = Math.max(0, framed(line, BackupFormat.ENTRY_PREFIX));
+    } else if (dataAllowed && line.startsWith(BackupFormat.DATA_PREFIX)) {
+      long n = framed(line, BackupFormat.DATA_PREFIX);
+      if (n > HEAD_CAP) {
+        framingErrors.add("the data line at line " + lineNumber + " frames a COPY statement of " + n + " bytes");
+      } else if (n > 0) {
+        collect = n;
+        armedAt = lineStart;
+        armed = false;
+        return;
+      }
+    }
     if (dataAllowed && (line.startsWith(BackupFormat.DATA_PREFIX)
         || (line.startsWith("-- Data for Name: ") && line.contains("; Type: TABLE DATA;")))) {
       armed = true;
+      armedAt = lineStart;
     } else if (!(line.isEmpty() || line.startsWith("--"))) {
       armed = false;
     }

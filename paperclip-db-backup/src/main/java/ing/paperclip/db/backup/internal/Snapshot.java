@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 
 /** Puts connections into the backup's snapshot. Stateless. */
 public final class Snapshot {
@@ -11,12 +12,14 @@ public final class Snapshot {
 
   /**
    * Starts a REPEATABLE READ, READ ONLY transaction on {@code c}, optionally importing an exported
-   * snapshot, with timeouts off and row security off for this transaction only (SET LOCAL, so a
-   * pooled connection is returned unchanged).
+   * snapshot, with statement timeouts off, every lock wait bounded by {@code lockTimeout} and row
+   * security off for this transaction only (SET LOCAL, so a pooled connection is returned
+   * unchanged). Runs no query: the snapshot is taken by the caller's first one.
    *
    * @param snapshotId an id from {@code pg_export_snapshot()}, or null
+   * @param lockTimeout the longest a lock is waited for
    */
-  public static void begin(Connection c, String snapshotId) throws SQLException {
+  public static void begin(Connection c, String snapshotId, Duration lockTimeout) throws SQLException {
     c.setAutoCommit(false);
     try (Statement s = c.createStatement()) {
       s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
@@ -27,7 +30,7 @@ public final class Snapshot {
         s.execute("SET TRANSACTION SNAPSHOT '" + snapshotId + "'");
       }
       s.execute("SET LOCAL statement_timeout = 0");
-      s.execute("SET LOCAL lock_timeout = 0");
+      s.execute("SET LOCAL lock_timeout = " + Math.max(1, lockTimeout.toMillis()));
       s.execute("SET LOCAL idle_in_transaction_session_timeout = 0");
       s.execute("SET LOCAL row_security = off");
       s.execute("SET LOCAL extra_float_digits = 3");

@@ -3,6 +3,9 @@ package ing.paperclip.db.backup.internal;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -12,7 +15,11 @@ import java.util.zip.ZipException;
  * Decompresses a gzip file of one or more concatenated members, strictly: unlike
  * {@link java.util.zip.GZIPInputStream} it rejects trailing bytes that are not another member,
  * and reports truncation as {@link EOFException} and damage as {@link ZipException} with a message
- * that names the member. Not thread-safe.
+ * that names the member. It records where each member lies, compressed and decompressed, so that
+ * a verifier can check the offsets a manifest records against the stream itself; with
+ * {@code plainHeaders} it refuses the optional header fields (extra field, file name, comment,
+ * header CRC) that paperclip-db never writes and that can hide bytes from a sequential reader.
+ * Not thread-safe; {@link #memberList()} may be read by another thread after the end.
  */
 public final class StrictGzipInputStream extends InputStream {
   private static final int FHCRC = 2;
@@ -31,10 +38,44 @@ public final class StrictGzipInputStream extends InputStream {
   private boolean inMember;
   private boolean eof;
   private long compressedRead;
+  private final boolean plainHeaders;
+  private final List<Member> memberList = Collections.synchronizedList(new ArrayList<>());
+  private long memberStart;
+  private long textStart;
+  private long textOut;
+  private int memberFlags;
 
-  /** Wraps a compressed stream; {@link #close()} closes it. */
+  /**
+   * One member as it lies in the stream.
+   *
+   * @param offset where its header starts in the compressed stream
+   * @param length its compressed length, header and trailer included
+   * @param textStart where its data starts in the decompressed text
+   * @param textEnd where its data ends in the decompressed text
+   * @param flags its header's FLG byte (0 when it has no optional fields)
+   */
+  public record Member(long offset, long length, long textStart, long textEnd, int flags) {}
+
+  /** Wraps a compressed stream, accepting any header fields; {@link #close()} closes it. */
   public StrictGzipInputStream(InputStream in) {
+    this(in, false);
+  }
+
+  /**
+   * Wraps a compressed stream; {@link #close()} closes it.
+   *
+   * @param plainHeaders refuse members whose header has optional fields
+   */
+  public StrictGzipInputStream(InputStream in, boolean plainHeaders) {
     this.in = in;
+    this.plainHeaders = plainHeaders;
+  }
+
+  /** Returns the complete members read so far, in order. */
+  public List<Member> memberList() {
+    synchronized (memberList) {
+      return List.copyOf(memberList);
+    }
   }
 
   /** Returns the number of complete gzip members read so far. */
@@ -79,6 +120,7 @@ public final class StrictGzipInputStream extends InputStream {
       if (n > 0) {
         crc.update(b, off, n);
         memberOut += n;
+        textOut += n;
         return n;
       }
       if (inflater.finished()) {
@@ -124,6 +166,8 @@ public final class StrictGzipInputStream extends InputStream {
   }
 
   private boolean startMember() throws IOException {
+    memberStart = compressedBytes();
+    textStart = textOut;
     int id1 = rawByte(members > 0);
     if (id1 < 0) {
       return false;
@@ -140,6 +184,11 @@ public final class StrictGzipInputStream extends InputStream {
     if ((flags & 0xe0) != 0) {
       throw new ZipException("gzip member " + (members + 1) + " has reserved header flags set");
     }
+    if (plainHeaders && flags != 0) {
+      throw new ZipException("gzip member " + (members + 1) + " has header fields (extra field, name,"
+          + " comment or header CRC) that paperclip-db never writes: the file was altered");
+    }
+    memberFlags = flags;
     for (int i = 0; i < 6; i++) {
       rawByte(false);
     }
@@ -183,6 +232,7 @@ public final class StrictGzipInputStream extends InputStream {
     }
     members++;
     inMember = false;
+    memberList.add(new Member(memberStart, compressedBytes() - memberStart, textStart, textOut, memberFlags));
   }
 
   private long readLe32() throws IOException {

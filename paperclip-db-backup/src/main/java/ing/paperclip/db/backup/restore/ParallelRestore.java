@@ -1,6 +1,7 @@
 package ing.paperclip.db.backup.restore;
 
 import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
 import ing.paperclip.db.backup.internal.WorkerFailure;
 import ing.paperclip.db.backup.script.ScriptItem;
@@ -15,6 +16,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -81,6 +83,46 @@ final class ParallelRestore {
   private final AtomicLong rows = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger tablesDone = new AtomicInteger();
+  /** What lives outside the schemas an undo drops, as it was before the restore. */
+  private Outside outside;
+
+  /**
+   * Roles, role and database settings, event triggers, foreign servers, publications and large
+   * objects: what a restore could change that dropping schemas does not undo. Compared after an
+   * undo so that "the target is empty again" is said only when it is true.
+   */
+  record Outside(Map<String, String> parts) {
+    private static final String SQL = "SELECT"
+        + " (SELECT coalesce(string_agg(rolname, ',' ORDER BY rolname), '') FROM pg_catalog.pg_roles) AS roles,"
+        + " (SELECT coalesce(string_agg(setdatabase || ':' || setrole || ':' || pg_catalog.array_to_string(setconfig, ','),"
+        + " ';' ORDER BY setdatabase, setrole), '') FROM pg_catalog.pg_db_role_setting) AS \"role and database settings\","
+        + " (SELECT coalesce(string_agg(evtname, ',' ORDER BY evtname), '') FROM pg_catalog.pg_event_trigger) AS \"event triggers\","
+        + " (SELECT coalesce(string_agg(srvname, ',' ORDER BY srvname), '') FROM pg_catalog.pg_foreign_server) AS \"foreign servers\","
+        + " (SELECT coalesce(string_agg(pubname, ',' ORDER BY pubname), '') FROM pg_catalog.pg_publication) AS publications,"
+        + " (SELECT count(*)::text FROM pg_catalog.pg_largeobject_metadata) AS \"large objects\"";
+
+    static Outside read(Connection c) throws SQLException {
+      Map<String, String> parts = new java.util.LinkedHashMap<>();
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SQL)) {
+        rs.next();
+        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+          parts.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
+        }
+      }
+      return new Outside(parts);
+    }
+
+    /** Names what differs from {@code before}, e.g. "roles, event triggers"; empty when nothing. */
+    String changedSince(Outside before) {
+      List<String> changed = new ArrayList<>();
+      parts.forEach((k, v) -> {
+        if (!v.equals(before.parts().get(k))) {
+          changed.add(k);
+        }
+      });
+      return String.join(", ", changed);
+    }
+  }
 
   ParallelRestore(RestoreService.Connector target, Path file, RestorePlan plan, RestoreScript script,
       RestoreOptions options, RestoreListener listener, Map<String, Long> phases, long t0) {
@@ -111,6 +153,11 @@ final class ParallelRestore {
     connections.add(main);
     try {
       try {
+        try {
+          outside = Outside.read(main);
+        } catch (SQLException e) {
+          LOG.debug("restore of {}: cannot read roles and server-wide objects: {}", file, e.getMessage());
+        }
         main.setAutoCommit(false);
         int objects = RestoreService.countUserObjects(main);
         if (objects > 0) {
@@ -373,7 +420,7 @@ final class ParallelRestore {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       ch.position(d.memberOffset());
       InputStream bounded = new BufferedInputStream(limit(Channels.newInputStream(ch), d.memberLength()), 1 << 16);
-      StrictGzipInputStream gz = new StrictGzipInputStream(bounded);
+      StrictGzipInputStream gz = new StrictGzipInputStream(bounded, true);
       MemberLoader loader = new MemberLoader(c, List.of(d));
       new ScriptReader(gz).read(loader);
       if (loader.next != 1 || gz.members() != 1) {
@@ -435,6 +482,8 @@ final class ParallelRestore {
     int next;
     private CopyIn copy;
     private long copyBytes;
+    private long copyRows;
+    private final MessageDigest digest = Sha256.newDigest();
 
     MemberLoader(Connection c, List<RestoreScript.TableData> expected) {
       this.c = c;
@@ -454,6 +503,8 @@ final class ParallelRestore {
               + " failed: " + RestoreService.oneLine(e), e);
         }
         copyBytes = 0;
+        copyRows = 0;
+        digest.reset();
         return;
       }
       if (!skipStatements) {
@@ -464,8 +515,10 @@ final class ParallelRestore {
     @Override
     public void copyData(byte[] b, int off, int len, int newlines) {
       try {
+        digest.update(b, off, len);
         copy.writeToCopy(b, off, len);
         copyBytes += len;
+        copyRows += newlines;
       } catch (SQLException e) {
         throw new PaperclipException(ErrorCode.RESTORE, "loading " + expected.get(next).qualifiedName()
             + " failed: " + RestoreService.oneLine(e), e);
@@ -475,6 +528,20 @@ final class ParallelRestore {
     @Override
     public void copyEnd() {
       RestoreScript.TableData d = expected.get(next);
+      String sha = Sha256.hex(digest);
+      if (copyRows != d.rows() || (d.sha256() != null && !d.sha256().equalsIgnoreCase(sha))) {
+        // before the COPY ends: rows that are not the verified ones are never committed
+        try {
+          copy.cancelCopy();
+        } catch (SQLException ignored) {
+          // the load fails either way
+        } finally {
+          copy = null;
+        }
+        throw new PaperclipException(ErrorCode.CORRUPT_FILE, "the rows of " + d.qualifiedName() + " read from "
+            + file + " for loading are not the ones verified (" + copyRows + " rows, checksum " + sha
+            + "): the file changed after its verification; take it from a safe place and restore again");
+      }
       long n;
       try {
         n = copy.endCopy();
@@ -592,8 +659,21 @@ final class ParallelRestore {
       c.setAutoCommit(false);
       RestoreService.clean(c);
       c.commit();
-      return "; the parallel restore was undone: everything it had created was dropped and the target "
-          + "is empty again";
+      int left = RestoreService.countUserObjects(c);
+      String changed = outside == null ? "" : Outside.read(c).changedSince(outside);
+      c.commit();
+      if (left == 0 && changed.isEmpty() && outside != null) {
+        return "; the parallel restore was undone: everything it had created was dropped and the target "
+            + "is empty again";
+      }
+      if (left == 0 && changed.isEmpty()) {
+        return "; the parallel restore was undone: the database's schemas are empty again (roles and other"
+            + " server-wide objects could not be read, so they were not checked)";
+      }
+      return "; the parallel restore was undone in the database's schemas, but "
+          + (left > 0 ? left + " objects remain in them" + (changed.isEmpty() ? "" : " and ") : "")
+          + (changed.isEmpty() ? "" : "what dropping schemas cannot undo changed while it ran (" + changed
+              + ", which belong to the server or the database itself): check and repair them by hand");
     } catch (SQLException | RuntimeException e) {
       LOG.warn("restore undo failed", e);
       return "; undoing the parallel restore failed too (" + RestoreService.oneLine(e) + "): the target "

@@ -12,13 +12,17 @@ package ing.paperclip.db.backup.restore;
  *     transaction on one connection
  * @param singleTransaction run everything in one transaction on one connection whatever
  *     {@code jobs} says (slower; a failure rolls back instead of being undone)
+ * @param trustFile run every statement the file holds, lifting the allowlist of what a backup
+ *     contains ({@link ing.paperclip.db.backup.script.ScriptPolicy}): only for files the user
+ *     made or vouches for, since a file may hold anything the restoring role may run
  */
-public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean singleTransaction) {
+public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean singleTransaction,
+    boolean trustFile) {
   /** The largest number of jobs accepted. */
   public static final int MAX_JOBS = 64;
 
   /** The defaults: refuse non-empty targets, skip ownership, {@link #defaultJobs()} jobs. */
-  public static final RestoreOptions DEFAULTS = new RestoreOptions(false, true, defaultJobs(), false);
+  public static final RestoreOptions DEFAULTS = new RestoreOptions(false, true, defaultJobs(), false, false);
 
   /** Validates. */
   public RestoreOptions {
@@ -30,7 +34,12 @@ public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean s
 
   /** Creates options with {@link #defaultJobs()} jobs (one transaction when {@code clean}). */
   public RestoreOptions(boolean clean, boolean noOwner) {
-    this(clean, noOwner, defaultJobs(), false);
+    this(clean, noOwner, defaultJobs(), false, false);
+  }
+
+  /** Creates options that keep the allowlist of what a backup contains. */
+  public RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean singleTransaction) {
+    this(clean, noOwner, jobs, singleTransaction, false);
   }
 
   /**
@@ -43,17 +52,22 @@ public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean s
 
   /** Returns a copy with {@code clean} set. */
   public RestoreOptions withClean(boolean value) {
-    return new RestoreOptions(value, noOwner, jobs, singleTransaction);
+    return new RestoreOptions(value, noOwner, jobs, singleTransaction, trustFile);
   }
 
   /** Returns a copy with {@code jobs} set. */
   public RestoreOptions withJobs(int value) {
-    return new RestoreOptions(clean, noOwner, value, singleTransaction);
+    return new RestoreOptions(clean, noOwner, value, singleTransaction, trustFile);
   }
 
   /** Returns a copy with {@code singleTransaction} set. */
   public RestoreOptions withSingleTransaction(boolean value) {
-    return new RestoreOptions(clean, noOwner, jobs, value);
+    return new RestoreOptions(clean, noOwner, jobs, value, trustFile);
+  }
+
+  /** Returns a copy with {@code trustFile} set. */
+  public RestoreOptions withTrustFile(boolean value) {
+    return new RestoreOptions(clean, noOwner, jobs, singleTransaction, value);
   }
 
   /** Tells whether these options ask for one transaction (jobs 1, --single-transaction or --clean). */

@@ -7,6 +7,7 @@ import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.file.VerificationReport;
 import ing.paperclip.db.backup.script.ScriptItem;
+import ing.paperclip.db.backup.script.ScriptPolicy;
 import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
@@ -93,24 +94,52 @@ public final class RestorePlanner {
    *     truncated or not a backup
    */
   public RestorePlan plan(Path file, boolean noOwner) {
-    return plan(file, noOwner, false).plan();
+    return plan(file, noOwner, false, false).plan();
   }
 
-  /** A plan and, when asked for and the file is ours, the script a parallel restore runs. */
-  record Planned(RestorePlan plan, RestoreScript script) {}
+  /**
+   * Verifies a file and plans its restore with these options (ownership, {@code trustFile}).
+   *
+   * @throws PaperclipException {@link ErrorCode#CORRUPT_FILE} when the file is damaged,
+   *     truncated, not a backup, or (unless {@link RestoreOptions#trustFile()}) holds a statement
+   *     no backup contains
+   */
+  public RestorePlan plan(Path file, RestoreOptions options) {
+    return plan(file, options.noOwner(), false, options.trustFile()).plan();
+  }
+
+  /** The allowlist for a file of this format, or null when the user vouches for the file. */
+  static ScriptPolicy policy(String format, Path file, boolean trust) {
+    if (trust) {
+      return null;
+    }
+    ScriptPolicy.Kind kind = switch (format) {
+      case FORMAT_OURS -> ScriptPolicy.Kind.OURS;
+      case FORMAT_LEGACY -> ScriptPolicy.Kind.LEGACY;
+      default -> ScriptPolicy.Kind.PG_DUMP;
+    };
+    return new ScriptPolicy(kind, file.toString());
+  }
+
+  /**
+   * A plan and, when asked for and the file is ours, the script a parallel restore runs, and the
+   * verified manifest of our files (null for others).
+   */
+  record Planned(RestorePlan plan, RestoreScript script, BackupManifest manifest) {}
 
   /**
    * Verifies and plans; our files are decompressed once for both, verified and parsed on
    * separate threads, and a verification failure wins over a parse failure.
    */
-  Planned plan(Path file, boolean noOwner, boolean collectScript) {
+  Planned plan(Path file, boolean noOwner, boolean collectScript, boolean trust) {
     if (!Files.isRegularFile(file)) {
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such backup file: " + file
           + "; check the path (list backups with 'paperclipai db backups list')");
     }
     String format = detectFormat(file);
     List<String> warnings = new ArrayList<>();
-    Collector c = new Collector(format, noOwner, collectScript && format.equals(FORMAT_OURS));
+    Collector c = new Collector(format, noOwner, collectScript && format.equals(FORMAT_OURS),
+        policy(format, file, trust));
     RuntimeException[] parseFailure = new RuntimeException[1];
     BackupVerifier.TextReader parse = in -> {
       try {
@@ -160,9 +189,35 @@ public final class RestorePlanner {
       throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is a Paperclip backup without its "
           + "final COMMIT: it is truncated; use another file");
     }
+    if (manifest != null) {
+      agree(file, manifest, c.steps);
+    }
     warnings.addAll(c.warnings);
     RestorePlan plan = new RestorePlan(file, format, c.steps, warnings);
-    return new Planned(plan, c.collect ? c.script(manifest) : null);
+    return new Planned(plan, c.collect ? c.script(manifest) : null, manifest);
+  }
+
+  /**
+   * Checks that the COPY blocks the restore's reader finds are the ones the verifier checked
+   * against the manifest (same tables, same row counts, same order): the verifier and the reader
+   * find blocks in different ways, and a file on which they disagree would load rows nobody
+   * verified.
+   */
+  private static void agree(Path file, BackupManifest manifest, List<RestoreStep> steps) {
+    List<RestoreStep.LoadTableData> blocks = steps.stream().filter(s -> s instanceof RestoreStep.LoadTableData)
+        .map(s -> (RestoreStep.LoadTableData) s).toList();
+    List<BackupManifest.TableEntry> entries = manifest.tables();
+    for (int i = 0; i < Math.max(blocks.size(), entries.size()); i++) {
+      RestoreStep.LoadTableData b = i < blocks.size() ? blocks.get(i) : null;
+      BackupManifest.TableEntry e = i < entries.size() ? entries.get(i) : null;
+      if (b == null || e == null || !b.schema().equals(e.schema()) || !b.table().equals(e.table())
+          || b.expectedRows() != e.rows()) {
+        throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is not usable: its data block "
+            + (i + 1) + " as a restore reads it (" + (b == null ? "none" : b.schema() + "." + b.table() + ", "
+            + b.expectedRows() + " rows") + ") is not the one its manifest verified (" + (e == null ? "none"
+            : e.qualifiedName() + ", " + e.rows() + " rows") + "); take a new backup or use another file");
+      }
+    }
   }
 
   /** Returns whether a statement is an ownership change that {@code noOwner} skips. */
@@ -231,10 +286,13 @@ public final class RestorePlanner {
     boolean dataOnlyInBlocks = true;
     EntryBuilder current;
 
-    Collector(String format, boolean noOwner, boolean collect) {
+    final ScriptPolicy policy;
+
+    Collector(String format, boolean noOwner, boolean collect, ScriptPolicy policy) {
       this.format = format;
       this.noOwner = noOwner;
       this.collect = collect;
+      this.policy = policy;
     }
 
     /** One entry's statements while they are read. */
@@ -291,9 +349,9 @@ public final class RestorePlanner {
         for (int i = 0; i < tableData.size(); i++) {
           RestoreScript.TableData t = tableData.get(i);
           BackupManifest.TableEntry e = manifest.tables().get(i);
-          boolean same = e.schema().equals(t.schema()) && e.table().equals(t.table()) && e.hasMember();
+          boolean same = e.schema().equals(t.schema()) && e.table().equals(t.table());
           out.add(same ? new RestoreScript.TableData(t.schema(), t.table(), t.copySql(), t.rows(), t.line(),
-              e.memberOffset(), e.memberLength()) : t);
+              e.sha256(), e.memberOffset(), e.memberLength()) : t);
         }
         located = out;
       }
@@ -303,6 +361,9 @@ public final class RestorePlanner {
 
     @Override
     public void item(ScriptItem item) {
+      if (policy != null) {
+        policy.check(item);
+      }
       if (item instanceof ScriptItem.MetaCommand m) {
         flushInserts();
         steps.add(new RestoreStep.Skipped(m.text().split("\\s+")[0], "psql meta-command"));
@@ -402,7 +463,7 @@ public final class RestorePlanner {
     public void copyEnd() {
       steps.add(new RestoreStep.LoadTableData(copy[0], copy[1], copyRows, copyLine));
       if (collect) {
-        tableData.add(new RestoreScript.TableData(copy[0], copy[1], copySql, copyRows, copyLine, null, null));
+        tableData.add(new RestoreScript.TableData(copy[0], copy[1], copySql, copyRows, copyLine, null, null, null));
       }
       copy = null;
     }

@@ -56,11 +56,12 @@ record RestoreScript(List<String> settings, List<Entry> preData, List<Entry> pos
    * @param copySql the block's {@code COPY ... FROM stdin;} statement
    * @param rows the rows it holds
    * @param line the file line of the COPY statement
+   * @param sha256 the verified checksum of its rows, checked again as they are loaded, or null
    * @param memberOffset where its own gzip member starts, or null
    * @param memberLength that member's compressed length, or null
    */
   record TableData(String schema, String table, String copySql, long rows, long line,
-      Long memberOffset, Long memberLength) {
+      String sha256, Long memberOffset, Long memberLength) {
     String qualifiedName() {
       return schema + "." + table;
     }

@@ -1,7 +1,10 @@
 package ing.paperclip.db.backup.restore;
 
 import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.backup.file.BackupManifest;
+import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.script.ScriptItem;
+import ing.paperclip.db.backup.script.ScriptPolicy;
 import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
@@ -11,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -89,7 +93,7 @@ public final class RestoreService {
 
   /** Verifies the file and returns its plan, touching no database. */
   public RestorePlan plan(Path file, RestoreOptions options) {
-    return planner.plan(file, options.noOwner());
+    return planner.plan(file, options);
   }
 
   /**
@@ -102,7 +106,8 @@ public final class RestoreService {
   public RestoreResult restore(Path file, RestoreOptions options, RestoreListener listener) {
     long t0 = System.nanoTime();
     Map<String, Long> phases = new LinkedHashMap<>();
-    RestorePlanner.Planned planned = planner.plan(file, options.noOwner(), !options.oneTransaction());
+    RestorePlanner.Planned planned = planner.plan(file, options.noOwner(), !options.oneTransaction(),
+        options.trustFile());
     RestorePlan plan = planned.plan();
     phases.put("verify", millisSince(t0));
     LOG.debug("restore of {}: verified and planned in {} ms", file, phases.get("verify"));
@@ -118,11 +123,11 @@ public final class RestoreService {
           ? "a " + plan.format() + " file is restored statement by statement" : "its data section is not COPY blocks only");
       }
     }
-    return singleTransaction(file, options, listener, plan, phases, t0);
+    return singleTransaction(file, options, listener, plan, planned.manifest(), phases, t0);
   }
 
   private RestoreResult singleTransaction(Path file, RestoreOptions options, RestoreListener listener,
-      RestorePlan plan, Map<String, Long> phases, long t0) {
+      RestorePlan plan, BackupManifest manifest, Map<String, Long> phases, long t0) {
     try (Connection c = target.open()) {
       c.setAutoCommit(false);
       Executor ex = null;
@@ -138,7 +143,9 @@ public final class RestoreService {
         }
         raiseMaintenanceWorkMem(c, 1, true);
         long t1 = System.nanoTime();
-        ex = new Executor(c, options, plan, listener);
+        // the file is read again: what runs is checked again, not what was planned
+        ex = new Executor(c, options, plan, listener,
+            RestorePlanner.policy(plan.format(), file, options.trustFile()), manifest, file);
         try (InputStream in = BackupFormat.openText(file)) {
           new ScriptReader(in).read(ex);
         }
@@ -304,8 +311,17 @@ public final class RestoreService {
     private long rows;
     private long bytes;
     private final List<Long> loaded = new ArrayList<>();
+    private final ScriptPolicy policy;
+    /** The verified checksum of each block's rows, in file order (our files), checked as they load. */
+    private final List<String> verified;
+    private final Path file;
+    private final MessageDigest digest = Sha256.newDigest();
 
-    Executor(Connection c, RestoreOptions options, RestorePlan plan, RestoreListener listener) throws SQLException {
+    Executor(Connection c, RestoreOptions options, RestorePlan plan, RestoreListener listener,
+        ScriptPolicy policy, BackupManifest manifest, Path file) throws SQLException {
+      this.policy = policy;
+      this.verified = manifest == null ? null : manifest.tables().stream().map(BackupManifest.TableEntry::sha256).toList();
+      this.file = file;
       this.c = c;
       this.options = options;
       this.listener = listener;
@@ -316,6 +332,9 @@ public final class RestoreService {
 
     @Override
     public void item(ScriptItem item) throws IOException {
+      if (policy != null) {
+        policy.check(item);
+      }
       try {
         if (item instanceof ScriptItem.MetaCommand) {
           return;
@@ -325,6 +344,7 @@ public final class RestoreService {
           String[] t = RestorePlanner.copyTarget(cs.sql());
           copyName = t[0] + "." + t[1];
           copyBytes = 0;
+          digest.reset();
           return;
         }
         ScriptItem.Statement s = (ScriptItem.Statement) item;
@@ -350,6 +370,7 @@ public final class RestoreService {
     @Override
     public void copyData(byte[] b, int off, int n, int newlines) throws IOException {
       try {
+        digest.update(b, off, n);
         copy.writeToCopy(b, off, n);
         copyBytes += n;
       } catch (SQLException e) {
@@ -360,6 +381,13 @@ public final class RestoreService {
 
     @Override
     public void copyEnd() throws IOException {
+      String sha = Sha256.hex(digest);
+      if (verified != null && (tables >= verified.size() || !verified.get((int) tables).equalsIgnoreCase(sha))) {
+        // the file is read a second time to load it: its rows must still be the verified ones
+        throw new PaperclipException(ErrorCode.CORRUPT_FILE, "the rows of " + copyName + " read from " + file
+            + " for loading are not the ones verified: the file changed after its verification; take it"
+            + " from a safe place and restore again (the target was left unchanged)");
+      }
       try {
         long n = copy.endCopy();
         loaded.add(n);

@@ -1,5 +1,6 @@
 package ing.paperclip.db.backup.schedule;
 
+import ing.paperclip.db.backup.file.VerificationLog;
 import ing.paperclip.db.backup.retention.BackupCandidate;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,21 +14,26 @@ import java.util.Optional;
  * The health of a host's backups, for health checks and {@code db backups health --json}.
  *
  * @param status {@code ok}, {@code missing} (no backup), {@code stale} (the latest is older than
- *     max(26 h, 2 × interval)) or {@code last-failure} (the most recent run failed)
+ *     max(26 h, 2 × interval)), {@code last-failure} (the most recent run failed) or
+ *     {@code unverifiable} (the latest backup's last verification failed)
  * @param latestFile the newest backup, if any
  * @param latestAgeSeconds its age in seconds, or -1
  * @param latestBytes its size, or -1
  * @param staleAfterSeconds the age at which backups count as stale
  * @param lastError the most recent run's error, when it failed
+ * @param latestVerification the latest backup's last recorded verification ({@link
+ *     VerificationLog}: when it was written, or by {@code db backups verify}), if any
  */
 public record BackupHealth(String status, Optional<Path> latestFile, long latestAgeSeconds,
-    long latestBytes, long staleAfterSeconds, Optional<String> lastError) {
+    long latestBytes, long staleAfterSeconds, Optional<String> lastError,
+    Optional<VerificationLog.Entry> latestVerification) {
 
   /** Validates. */
   public BackupHealth {
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(latestFile, "latestFile");
     Objects.requireNonNull(lastError, "lastError");
+    Objects.requireNonNull(latestVerification, "latestVerification");
   }
 
   /**
@@ -46,17 +52,20 @@ public record BackupHealth(String status, Optional<Path> latestFile, long latest
     long age = latest.map(b -> Duration.between(b.createdAt(), now).toSeconds()).orElse(-1L);
     long bytes = latest.map(BackupCandidate::bytes).orElse(-1L);
     Optional<String> error = lastRun.filter(r -> r.status() != RunRecord.Status.OK).flatMap(RunRecord::error);
+    Optional<VerificationLog.Entry> verification = latest.flatMap(b -> VerificationLog.lookup(b.file()));
     String status;
     if (error.isPresent()) {
       status = "last-failure";
     } else if (latest.isEmpty()) {
       status = "missing";
+    } else if (verification.isPresent() && !verification.get().ok()) {
+      status = "unverifiable";
     } else if (age > staleAfter.toSeconds()) {
       status = "stale";
     } else {
       status = "ok";
     }
     return new BackupHealth(status, latest.map(BackupCandidate::file), age, bytes,
-        staleAfter.toSeconds(), error);
+        staleAfter.toSeconds(), error, verification);
   }
 }

@@ -15,13 +15,17 @@ public sealed interface ScriptItem {
    *     pg_dump's {@code -- Name: ...; Type: ...}), else ""
    * @param section the section named by the last {@code -- section:} line, else ""
    * @param line the 1-based line where it starts
+   * @param code the statement as the lexer sees it: every string literal reduced to {@code ''},
+   *     every quoted identifier to {@code ""}, every dollar-quoted body to {@code $$$$}, every
+   *     comment to a space, so that checks of its keywords cannot be fooled by user text
    */
-  record Statement(String sql, String label, String section, long line) implements ScriptItem {
+  record Statement(String sql, String label, String section, long line, String code) implements ScriptItem {
     /** Validates. */
     public Statement {
       Objects.requireNonNull(sql, "sql");
       Objects.requireNonNull(label, "label");
       Objects.requireNonNull(section, "section");
+      Objects.requireNonNull(code, "code");
     }
   }
 

@@ -70,6 +70,8 @@ public final class ScriptReader {
    */
   public long read(Handler handler) throws IOException {
     StringBuilder stmt = new StringBuilder();
+    // the statement with what the lexer knows is not SQL blanked (see ScriptItem.Statement#code)
+    StringBuilder code = new StringBuilder();
     String label = "";
     String section = "";
     long stmtLine = 0;
@@ -125,6 +127,7 @@ public final class ScriptReader {
           if (c == '$' && line.startsWith(dollarTag, i)) {
             i += dollarTag.length();
             dollarTag = null;
+            code.append("$$");
           } else {
             i++;
           }
@@ -135,6 +138,7 @@ public final class ScriptReader {
             if (i + 1 < n && line.charAt(i + 1) == quote) {
               i += 2;
             } else {
+              code.append(quote);
               quote = 0;
               i++;
             }
@@ -150,6 +154,7 @@ public final class ScriptReader {
             if (i + 1 < n && line.charAt(i + 1) == '\'') {
               i += 2;
             } else {
+              code.append('\'');
               quote = 0;
               i++;
             }
@@ -164,6 +169,7 @@ public final class ScriptReader {
         }
         if (c == '/' && i + 1 < n && line.charAt(i + 1) == '*') {
           blockDepth = 1;
+          code.append(' ');
           i += 2;
           continue;
         }
@@ -171,11 +177,13 @@ public final class ScriptReader {
           boolean escape = i > 0 && (line.charAt(i - 1) == 'E' || line.charAt(i - 1) == 'e')
               && (i < 2 || !Character.isLetterOrDigit(line.charAt(i - 2)) && line.charAt(i - 2) != '_');
           quote = escape ? 'E' : '\'';
+          code.append('\'');
           i++;
           continue;
         }
         if (c == '"') {
           quote = '"';
+          code.append('"');
           i++;
           continue;
         }
@@ -183,9 +191,11 @@ public final class ScriptReader {
           String tag = dollarTagAt(line, i);
           if (tag != null) {
             dollarTag = tag;
+            code.append("$$");
             i += tag.length();
             continue;
           }
+          code.append(c);
           i++;
           continue;
         }
@@ -209,10 +219,12 @@ public final class ScriptReader {
             atomicDepth--;
           }
           prevWord = word;
+          code.append(line, i, j);
           i = j;
           continue;
         }
         if (c == ';' && atomicDepth > 0) {
+          code.append(c);
           i++;
           continue;
         }
@@ -222,16 +234,25 @@ public final class ScriptReader {
           stmt.append(line, segmentStart, i + 1);
           String sql = stmt.toString();
           stmt.setLength(0);
+          code.append(';');
+          String shape = code.toString().strip();
+          code.setLength(0);
           if (COPY_FROM_STDIN.matcher(sql).matches()) {
+            if (!line.substring(i + 1).isBlank()) {
+              // psql runs such text once the rows are in; a reader skipping it would check
+              // something else than what psql runs
+              throw new PaperclipException(ErrorCode.CORRUPT_FILE, "line " + lineNo + " holds text after"
+                  + " its COPY statement, which psql would run after the rows and no backup writes; the"
+                  + " file was altered, use another backup");
+            }
             handler.item(new ScriptItem.CopyStart(sql.strip(), label, stmtLine));
             label = "";
             readCopy(handler);
-            // anything after the COPY statement on its line is ignored, as psql does
             segmentStart = n;
             i = n;
             break;
           }
-          handler.item(new ScriptItem.Statement(sql.strip(), label, section, stmtLine));
+          handler.item(new ScriptItem.Statement(sql.strip(), label, section, stmtLine, shape));
           label = "";
           i++;
           segmentStart = i;
@@ -243,6 +264,7 @@ public final class ScriptReader {
           stmtLine = lineNo;
           continue;
         }
+        code.append(c);
         i++;
       }
       if (segmentStart < n) {
@@ -253,6 +275,9 @@ public final class ScriptReader {
       }
       if (stmt.length() > 0) {
         stmt.append('\n');
+        if (quote == 0 && dollarTag == null) {
+          code.append(' ');
+        }
       }
     }
     if (quote != 0 || dollarTag != null || blockDepth > 0 || !stmt.toString().strip().isEmpty()) {
@@ -276,6 +301,12 @@ public final class ScriptReader {
           lineNo++;
           handler.copyEnd();
           return;
+        }
+        if (avail > 2 && buf[pos] == '\\' && buf[pos + 1] == '.' && buf[pos + 2] == '\r') {
+          throw new PaperclipException(ErrorCode.CORRUPT_FILE, "line " + (lineNo + 1) + " in the rows"
+              + " starting at line " + start + " is \\. and a carriage return: COPY never writes that, and"
+              + " psql would end the rows there and run what follows as SQL; the file was altered, use"
+              + " another backup");
         }
         if (avail == 0) {
           break;

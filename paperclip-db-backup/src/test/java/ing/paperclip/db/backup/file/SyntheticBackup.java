@@ -33,7 +33,7 @@ public final class SyntheticBackup {
     return this;
   }
 
-  SyntheticBackup ddl(String sql) {
+  public SyntheticBackup ddl(String sql) {
     extraDdl += sql;
     return this;
   }

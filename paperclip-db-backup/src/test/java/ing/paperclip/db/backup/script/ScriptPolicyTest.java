@@ -1,0 +1,120 @@
+package ing.paperclip.db.backup.script;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The allowlist of what a restore runs, on the lexer's blanked code. */
+class ScriptPolicyTest {
+  private static List<ScriptItem> read(String text, ScriptPolicy policy) throws IOException {
+    List<ScriptItem> items = new ArrayList<>();
+    new ScriptReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).read(new ScriptReader.Handler() {
+      @Override
+      public void item(ScriptItem item) {
+        if (policy != null) {
+          policy.check(item);
+        }
+        items.add(item);
+      }
+
+      @Override
+      public void copyData(byte[] b, int off, int len, int newlines) {}
+
+      @Override
+      public void copyEnd() {}
+    });
+    return items;
+  }
+
+  private static void allowed(ScriptPolicy.Kind kind, String text) throws IOException {
+    read(text, new ScriptPolicy(kind, "f"));
+  }
+
+  private static String refused(ScriptPolicy.Kind kind, String text) {
+    PaperclipException e = assertThrows(PaperclipException.class, () -> read(text, new ScriptPolicy(kind, "f")), text);
+    assertEquals(ErrorCode.CORRUPT_FILE, e.code());
+    assertTrue(e.getMessage().startsWith("refusing f: line "), e.getMessage());
+    return e.getMessage();
+  }
+
+  @Test
+  void theCodeBlanksWhatIsNotSql() throws IOException {
+    ScriptItem.Statement s = (ScriptItem.Statement) read("SELECT 'CREATE ROLE x', E'\\'', \"COPY\" /* \\! */, $b$ COMMIT; $b$ -- x\n;",
+        null).get(0);
+    assertEquals("SELECT '', E'', \"\"  , $$$$  ;", s.code());
+  }
+
+  @Test
+  void whatOurWriterAndPgDumpProduceIsAllowed() throws IOException {
+    StringBuilder ours = new StringBuilder();
+    BackupFormat.SETTINGS.forEach(x -> ours.append(x).append('\n'));
+    ours.append("BEGIN;\n-- section: pre-data\nCREATE SCHEMA \"s\";\n"
+        + "CREATE TABLE \"s\".\"t\" (\"a\" text DEFAULT 'CREATE ROLE x; COMMIT;', b int GENERATED ALWAYS AS (1) STORED);\n"
+        + "CREATE OR REPLACE FUNCTION s.f() RETURNS int LANGUAGE plpgsql AS $$BEGIN CREATE ROLE x; RETURN 1; END$$;\n"
+        + "COMMENT ON TABLE s.t IS 'x\n-- section: data\n\\! rm';\nCREATE UNIQUE INDEX i ON s.t (a);\n"
+        + "CREATE CONSTRAINT TRIGGER tr AFTER INSERT ON s.t DEFERRABLE FOR EACH ROW EXECUTE FUNCTION s.f();\n"
+        + "ALTER TABLE ONLY \"s\".\"t\"\n    ADD CONSTRAINT \"c\" CHECK (a <> '');\n"
+        + "-- section: data\n-- data: {}\nCOPY \"s\".\"t\" (\"a\", \"b\") FROM stdin;\nx\t1\n\\.\n-- section: post-data\n"
+        + "SELECT pg_catalog.setval('\"s\".\"q\"', 42, true);\nREFRESH MATERIALIZED VIEW \"s\".\"m\";\n"
+        + "DO $acl$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app') THEN GRANT SELECT ON TABLE"
+        + " \"s\".\"t\" TO \"app\"; END IF; END $acl$;\nGRANT USAGE ON SCHEMA s TO PUBLIC;\nCOMMIT;\n");
+    allowed(ScriptPolicy.Kind.OURS, ours.toString());
+    allowed(ScriptPolicy.Kind.PG_DUMP, "\\restrict abc123\nSET default_table_access_method = heap;\n"
+        + "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE public.t (a text);\n"
+        + "ALTER TABLE public.t OWNER TO app;\nINSERT INTO public.t VALUES (1, 'x', NULL, -2.5e+3, true), (2, E'\\n', DEFAULT, 'y'::text, false);\n"
+        + "COPY public.t (a) FROM stdin;\n\\.\nALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON TABLES TO app;\n"
+        + "SECURITY LABEL FOR dummy ON TABLE public.t IS 'x';\nCREATE PUBLICATION p FOR TABLE public.t;\n\\unrestrict abc123\n");
+    allowed(ScriptPolicy.Kind.LEGACY, "BEGIN;\nSET LOCAL session_replication_role = replica;\n"
+        + "INSERT INTO \"public\".\"a\" (\"id\", \"j\") VALUES ($paperclip$x$paperclip$, $x7Q$ $paperclip$ $x7Q$);\n"
+        + "SELECT setval('\"drizzle\".\"s\"', 2, true);\nCOMMIT;\n");
+  }
+
+  @Test
+  void whatNoBackupHoldsIsRefusedNamingTheLine() {
+    String m = refused(ScriptPolicy.Kind.PG_DUMP, "CREATE TABLE public.t (a int);\n\nCREATE ROLE evil SUPERUSER;\n");
+    assertTrue(m.contains("line 3 holds 'CREATE ROLE evil SUPERUSER;'"), m);
+    for (ScriptPolicy.Kind k : ScriptPolicy.Kind.values()) {
+      refused(k, "INSERT INTO public.t VALUES (pg_catalog.pg_read_file('/etc/passwd'));");
+      refused(k, "INSERT INTO public.t SELECT 1;");
+      refused(k, "COMMENT ON ROLE postgres IS 'x';");
+      refused(k, "GRANT ALL ON DATABASE postgres TO PUBLIC;");
+      refused(k, "SET search_path = public; SET role = 'postgres';");
+      refused(k, "CREATE TABLE public.t (a int) \\! id\n;");
+      refused(k, "COPY public.t (a) FROM stdin WITH (FORMAT csv);");
+      refused(k, "CREATE TEMP TABLE x (a int);");
+      refused(k, "CREATE USER MAPPING FOR CURRENT_USER SERVER s;");
+      refused(k, "CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p;");
+      refused(k, "\\connect other");
+    }
+    refused(ScriptPolicy.Kind.LEGACY, "BEGIN;\nCOMMIT;\nSELECT setval('s', 1, true);\n");
+    refused(ScriptPolicy.Kind.OURS, "BEGIN;\n-- section: pre-data\nBEGIN;\n");
+    refused(ScriptPolicy.Kind.OURS, "SELECT setval('s', 1, true);");
+  }
+
+  @Test
+  void textAfterACopyStatementIsRefused() {
+    // psql runs it once the rows are in (checked with psql 15)
+    PaperclipException e = assertThrows(PaperclipException.class,
+        () -> read("COPY public.t (a) FROM stdin; CREATE ROLE evil;\n1\n\\.\n", null));
+    assertEquals(ErrorCode.CORRUPT_FILE, e.code());
+    assertTrue(e.getMessage().contains("line 1 holds text after its COPY statement"), e.getMessage());
+  }
+
+  @Test
+  void aCarriageReturnAfterTheEndMarkerIsRefused() {
+    PaperclipException e = assertThrows(PaperclipException.class,
+        () -> read("COPY public.t (a) FROM stdin;\n1\n\\.\r\nCREATE ROLE evil;\n\\.\n", null));
+    assertEquals(ErrorCode.CORRUPT_FILE, e.code());
+    assertTrue(e.getMessage().contains("line 3 in the rows starting at line 1"), e.getMessage());
+  }
+}
