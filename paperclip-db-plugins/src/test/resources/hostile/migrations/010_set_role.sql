@@ -1,0 +1,2 @@
+SET ROLE postgres;
+UPDATE public.companies SET name = 'pwned';

@@ -1,0 +1,2 @@
+SET SESSION AUTHORIZATION postgres;
+DELETE FROM public.companies;

@@ -1,0 +1,3 @@
+ROLLBACK;
+SET ROLE postgres;
+DELETE FROM public.companies;

