@@ -38,6 +38,7 @@ class HostileCorpusIT {
   private static String self;
   private static String victim;
   private static String role;
+  private static String victimRole;
 
   @TempDir
   Path tmp;
@@ -48,11 +49,14 @@ class HostileCorpusIT {
     db.execute("INSERT INTO companies (id, name) VALUES ('00000000-0000-0000-0000-000000000001', 'Acme');"
         + "INSERT INTO agents (id, company_id, name, adapter_config) VALUES ('00000000-0000-0000-0000-0000000000a1', "
         + "'00000000-0000-0000-0000-000000000001', 'Dev', '{\"env\": {\"TOKEN\": \"CANARY-ADAPTER\"}}');"
-        + "CREATE TABLE public.canary (secret text); INSERT INTO public.canary VALUES ('CANARY-PUBLIC');");
+        + "CREATE TABLE public.canary (secret text); INSERT INTO public.canary VALUES ('CANARY-PUBLIC');"
+        + "CREATE SEQUENCE public.core_seq; SELECT nextval('public.core_seq');");
     PluginNamespaces ns = PluginTesting.namespaces(db, PluginTesting.SETTINGS);
     Path v = Files.createDirectories(dir.resolve("victim"));
     Files.writeString(v.resolve("001.sql"), "CREATE TABLE data (id int PRIMARY KEY, note text); INSERT INTO data VALUES (1, 'CANARY-VICTIM');");
-    victim = ns.migrate("victim.plugin", Optional.empty(), "1", v).schema();
+    PluginMigrationResult vr = ns.migrate("victim.plugin", Optional.empty(), "1", v);
+    victim = vr.schema();
+    victimRole = vr.role();
     Path h = Files.createDirectories(dir.resolve("hostile"));
     Files.writeString(h.resolve("000_base.sql"), "CREATE TABLE mine (x int);");
     PluginMigrationResult r = ns.migrate(KEY, Optional.empty(), "1", h);
@@ -95,6 +99,7 @@ class HostileCorpusIT {
     int byValidator = 0;
     int byDatabase = 0;
     List<String> succeeded = new ArrayList<>();
+    List<String> passedValidator = new ArrayList<>();
     for (Path f : corpus("migrations")) {
       String name = f.getFileName().toString();
       Path d = Files.createDirectories(tmp.resolve((validate ? "on-" : "off-") + name));
@@ -110,14 +115,17 @@ class HostileCorpusIT {
           byValidator++;
         } else {
           byDatabase++;
+          passedValidator.add(name);
         }
       }
       assertContained(db, before, name);
     }
     System.out.println("validator " + (validate ? "on" : "off") + ": " + byValidator + " refused by the validator, "
-        + byDatabase + " by the database, applied without effect outside the schema: " + succeeded);
+        + byDatabase + " by the database " + (validate ? passedValidator : "") + ", applied without effect outside the schema: "
+        + succeeded);
     if (validate) {
-      assertTrue(byValidator >= corpus("migrations").size() - 3, "the validator is a useful first line: " + byValidator);
+      // what only timeouts and privileges stop: statements a real migration could also contain
+      assertEquals(List.of("103_huge_series.sql", "104_endless_recursion.sql", "111_setval_core_sequences.sql"), passedValidator);
     } else {
       assertEquals(0, byValidator);
       assertTrue(byDatabase >= corpus("migrations").size() - succeeded.size());
@@ -213,20 +221,24 @@ class HostileCorpusIT {
     StringBuilder sb = new StringBuilder();
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
       String roleOid = "(SELECT oid FROM pg_roles WHERE rolname = '" + role + "')";
+      // other sessions share the server: watch the roles this test knows, the predefined ones, and this database
+      String watched = "(rolname IN ('" + role + "', '" + victimRole + "', current_user) OR rolname LIKE 'pg\\_%')";
       String notMine = "n.nspname <> '" + self + "' AND n.nspname NOT LIKE 'pg\\_temp%' AND n.nspname NOT LIKE 'pg\\_toast%'";
       String[] queries = {
-          "SELECT 'rel ' || c.oid::regclass || ' ' || c.relkind || ' ' || c.relowner::regrole || ' ' || coalesce(c.relacl::text, '') "
+          "SELECT 'rel ' || c.oid::regclass || ' ' || c.relkind::text || ' ' || c.relowner::regrole || ' ' || coalesce(c.relacl::text, '') "
               + "|| ' ' || c.relrowsecurity || ' ' || c.relhastriggers || ' ' || c.relhasrules FROM pg_class c "
               + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + notMine,
           "SELECT 'nsp ' || n.nspname || ' ' || n.nspowner::regrole || ' ' || coalesce(n.nspacl::text, '') FROM pg_namespace n WHERE " + notMine,
           "SELECT 'proc ' || p.oid::regprocedure || ' ' || p.proowner::regrole || ' ' || coalesce(p.proacl::text, '') || ' ' "
               + "|| md5(coalesce(p.prosrc, '')) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE " + notMine,
           "SELECT 'role ' || rolname || rolsuper || rolinherit || rolcreaterole || rolcreatedb || rolcanlogin || rolreplication "
-              + "|| rolbypassrls FROM pg_roles",
-          "SELECT 'member ' || roleid::regrole || ' ' || member::regrole FROM pg_auth_members",
-          "SELECT 'db ' || datname || ' ' || coalesce(datacl::text, '') FROM pg_database",
+              + "|| rolbypassrls FROM pg_roles WHERE " + watched,
+          "SELECT 'member ' || roleid::regrole || ' ' || member::regrole FROM pg_auth_members m JOIN pg_roles r "
+              + "ON r.oid = m.member OR r.oid = m.roleid WHERE " + watched.replace("rolname", "r.rolname"),
+          "SELECT 'db ' || datname || ' ' || coalesce(datacl::text, '') FROM pg_database WHERE datname = current_database()",
           "SELECT 'setting ' || setdatabase || ' ' || setrole || ' ' || array_to_string(setconfig, ',') FROM pg_db_role_setting "
-              + "WHERE setrole <> " + roleOid,
+              + "WHERE setrole <> " + roleOid + " AND (setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+              + "OR setrole IN (SELECT oid FROM pg_roles WHERE " + watched + "))",
           "SELECT 'trigger ' || t.tgrelid::regclass || ' ' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
               + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE " + notMine,
           "SELECT 'rule ' || r.ev_class::regclass || ' ' || r.rulename FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class "
@@ -236,7 +248,7 @@ class HostileCorpusIT {
           "SELECT 'event trigger ' || evtname FROM pg_event_trigger",
           "SELECT 'publication ' || pubname FROM pg_publication",
           "SELECT 'large object ' || oid || ' ' || lomowner::regrole FROM pg_largeobject_metadata WHERE lomowner <> " + roleOid,
-          "SELECT 'default acl ' || defaclrole::regrole || ' ' || defaclobjtype || ' ' || defaclacl::text FROM pg_default_acl "
+          "SELECT 'default acl ' || defaclrole::regrole || ' ' || defaclobjtype::text || ' ' || defaclacl::text FROM pg_default_acl "
               + "WHERE defaclrole <> " + roleOid,
           "SELECT 'cast ' || castsource::regtype || ' ' || casttarget::regtype FROM pg_cast",
           "SELECT 'statistics ' || stxname FROM pg_statistic_ext x JOIN pg_namespace n ON n.oid = x.stxnamespace WHERE " + notMine,
@@ -251,15 +263,18 @@ class HostileCorpusIT {
         }
       }
       List<String> data = new ArrayList<>();
-      try (ResultSet rs = s.executeQuery("SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+      try (ResultSet rs = s.executeQuery("SELECT c.oid::regclass::text || ' ' || c.relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
           + "WHERE " + notMine + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND c.relkind IN ('r', 'p', 'S') "
           + "AND c.relname NOT IN ('plugins', 'plugin_database_namespaces', 'plugin_migrations')")) {
         while (rs.next()) {
           data.add(rs.getString(1));
         }
       }
-      for (String t : data) {
-        try (ResultSet rs = s.executeQuery("SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM " + t + " x")) {
+      for (String tk : data) {
+        String t = tk.substring(0, tk.lastIndexOf(' '));
+        String q = tk.endsWith(" S") ? "SELECT last_value || ' ' || is_called FROM " + t
+            : "SELECT md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM " + t + " x";
+        try (ResultSet rs = s.executeQuery(q)) {
           rs.next();
           lines.add("data " + t + " " + rs.getString(1));
         }

@@ -65,6 +65,10 @@ public final class PluginSqlValidator {
       "pg_try_advisory", "pg_read_", "pg_ls_", "pg_file_", "pg_stat_reset", "pg_replication_", "pg_create_",
       "pg_drop_replication", "pg_copy_", "pg_xact_", "pg_wal_");
 
+  /** Catalogs only superusers may read (the database refuses them too; named here for a clear message). */
+  private static final Set<String> RESTRICTED_CATALOGS = Set.of("pg_authid", "pg_shadow", "pg_user_mapping",
+      "pg_largeobject", "pg_statistic", "pg_subscription", "pg_hba_file_rules", "pg_file_settings");
+
   private static final Set<String> FORBIDDEN_KEYWORDS = Set.of("drop", "truncate", "grant", "revoke", "copy",
       "function", "procedure", "trigger", "extension", "role", "owner", "authorization", "security",
       "schema", "rule", "policy", "execute", "listen", "notify", "unlisten", "vacuum", "cluster", "reindex",
@@ -151,6 +155,9 @@ public final class PluginSqlValidator {
           throw refuse(source, index, t, "function " + fn + " is not allowed in plugin migrations (it reaches "
               + "outside the plugin's data or changes session or server state)");
         }
+      }
+      if (RESTRICTED_CATALOGS.contains(name(st, i))) {
+        throw refuse(source, index, t, name(st, i) + " is readable by superusers only");
       }
       if (t.kind() != SqlTokenKind.IDENTIFIER) {
         continue;
@@ -291,6 +298,12 @@ public final class PluginSqlValidator {
         continue;
       }
       if (qualifier.equals("public") && READABLE_CORE_TABLES.contains(second) && !threePart) {
+        boolean partitionOf = i > 0 && st.get(i - 1).isWord("of");
+        boolean inherits = i > 1 && st.get(i - 1).isSymbol("(") && st.get(i - 2).isWord("inherits");
+        if (partitionOf || inherits) {
+          throw refuse(source, index, a, "plugin tables may not inherit from or be partitions of core tables");
+        }
+        checkHiddenColumns(st, second, source, index);
         continue;
       }
       if (qualifier.equals("pg_catalog") && i + 3 < st.size() && st.get(i + 3).isSymbol("(")) {
@@ -301,6 +314,24 @@ public final class PluginSqlValidator {
       }
       throw refuse(source, index, a, "reference to '" + qualifier + "." + second + "' is outside schema "
           + schema + " and the readable core tables (public." + String.join(", public.", READABLE_CORE_TABLES) + ")");
+    }
+  }
+
+  /** A statement reading a core table may not name its withheld columns, nor use a bare {@code *}. */
+  private static void checkHiddenColumns(List<SqlToken> st, String table, String source, int index) {
+    Set<String> hidden = CoreReadAccess.HIDDEN_COLUMNS.getOrDefault(table, Set.of());
+    if (hidden.isEmpty()) {
+      return;
+    }
+    for (int i = 0; i < st.size(); i++) {
+      SqlToken t = st.get(i);
+      if (t.kind().isIdentifier() && hidden.contains(name(st, i))) {
+        throw refuse(source, index, t, "column " + name(st, i) + " of public." + table + " is not readable by plugins");
+      }
+      if (t.isSymbol("*") && i > 0 && !st.get(i - 1).isSymbol("(")) {
+        throw refuse(source, index, t, "public." + table + " has columns plugins may not read ("
+            + String.join(", ", new java.util.TreeSet<>(hidden)) + "): name the columns instead of *");
+      }
     }
   }
 
