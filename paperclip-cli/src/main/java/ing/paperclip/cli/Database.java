@@ -146,6 +146,15 @@ public final class Database implements AutoCloseable {
     return migration;
   }
 
+  /**
+   * Returns the connection allowed to create roles (plugin login roles, their passwords and
+   * grants). For now the migration pool; with a non-superuser runtime role on the embedded server
+   * this is the embedded superuser.
+   */
+  public DataSource admin() {
+    return migration;
+  }
+
   /** Returns how the runtime pool connects (password inside: never print, use redacted()). */
   public ConnectionSpec runtimeSpec() {
     return runtimeSpec;

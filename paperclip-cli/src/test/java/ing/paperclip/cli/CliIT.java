@@ -46,7 +46,7 @@ class CliIT {
         + "'00000000-0000-0000-0000-000000000001', 'Dev', '{\"env\": {\"OPENAI_API_KEY\": \"sk-live-PLAINTEXT-42\"}}')");
     Path crm = Files.createDirectories(home.resolve("crm"));
     Files.writeString(crm.resolve("001_init.sql"), "CREATE TYPE stage AS ENUM ('lead', 'won');"
-        + "CREATE TABLE deals (id bigserial PRIMARY KEY, stage stage NOT NULL, company_id uuid REFERENCES public.companies(id));"
+        + "CREATE TABLE deals (id bigserial PRIMARY KEY, stage stage NOT NULL, company_id uuid);"
         + "INSERT INTO deals (stage, company_id) SELECT 'won', id FROM public.companies;");
     Path notes = Files.createDirectories(home.resolve("notes"));
     Files.writeString(notes.resolve("001.sql"), "CREATE TABLE notes (id serial PRIMARY KEY, body text); INSERT INTO notes (body) VALUES ('hello');");
@@ -80,12 +80,49 @@ class CliIT {
       assertEquals(0, Main.run(new String[] {"db", "restore", file.toString()}, env, new PrintWriter(out),
           new PrintWriter(new StringWriter()), false, home), out.toString());
       DatabaseComparator.assertSameSchemaAndData(db, target);
+      // the restored plugins log in as their own (new, per-database) roles and own their objects again
+      Files.writeString(crm.resolve("002_more.sql"), "ALTER TABLE deals ADD COLUMN note text; ALTER TYPE stage ADD VALUE 'lost';"
+          + "INSERT INTO deals (stage, company_id) SELECT 'won', id FROM public.companies;");
+      Files.writeString(notes.resolve("002.sql"), "INSERT INTO notes (body) VALUES ('after restore');");
+      Map<String, String> targetEnv = Map.of("PAPERCLIP_HOME", home.toString(), "DATABASE_URL", target.spec().libpqUri(),
+          "PAPERCLIP_MIGRATION_AUTO_APPLY", "true");
+      for (String[] p : new String[][] {{"acme.crm", crm.toString()}, {"acme.notes", notes.toString()}}) {
+        StringWriter e = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"plugins", "migrate", "--plugin-key", p[0], "--dir", p[1]}, targetEnv,
+            new PrintWriter(new StringWriter()), new PrintWriter(e), false, home), e.toString());
+      }
+      try (var c = java.sql.DriverManager.getConnection(target.spec().jdbcUrl(), target.spec().driverProperties());
+          var st = c.createStatement();
+          var rs = st.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+              + "CROSS JOIN LATERAL aclexplode(c.relacl) x JOIN pg_roles r ON r.oid = x.grantee "
+              + "WHERE n.nspname = 'public' AND r.rolname LIKE 'plugin%' AND NOT EXISTS (SELECT 1 FROM pg_namespace o "
+              + "WHERE o.nspowner = r.oid)")) {
+        rs.next();
+        assertEquals(0, rs.getLong(1), "the source database's plugin roles hold nothing in the restored one");
+      }
       Run again = new Run(Main.run(new String[] {"db", "restore", file.toString()}, env,
           new PrintWriter(new StringWriter()), new PrintWriter(out), false, home), "", out.toString());
       assertEquals(8, again.code(), "a non-empty target is refused");
     } finally {
       target.drop();
     }
+  }
+
+  @Test
+  void anOversizedPluginMigrationIsOneLineWithoutAStackTrace(TestDatabase db) throws Exception {
+    assertEquals(0, run(db, "db", "migrate").code());
+    Path big = Files.createDirectories(home.resolve("big"));
+    try (var w = Files.newBufferedWriter(big.resolve("001_big.sql"))) {
+      String row = "INSERT INTO t VALUES (1);\n";
+      for (long n = 0; n < 20L << 20; n += row.length()) {
+        w.write(row);
+      }
+    }
+    Run r = run(db, "plugins", "migrate", "--plugin-key", "big.plugin", "--dir", big.toString());
+    assertEquals(11, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("001_big.sql is ") && r.err().contains("over the limit of 8388608"), r.err());
+    assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
   }
 
   @Test

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import ing.paperclip.cli.CliContext;
 import ing.paperclip.cli.Database;
 import ing.paperclip.cli.GroupCommand;
+import ing.paperclip.cli.plugins.PluginsCommands;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.settings.ConfigFile;
@@ -45,8 +46,8 @@ public final class SecretsCommands extends GroupCommand {
     return new CommandLine(new Configure(ctx));
   }
 
-  /** Loads the instance's master key in SPEC order. */
-  static MasterKeyLoader.Loaded loadKey(CliContext ctx) {
+  /** Loads the instance's master key in SPEC order (creating it on first use), printing its warnings. */
+  public static MasterKeyLoader.Loaded loadKey(CliContext ctx) {
     Optional<Path> configured = ctx.config().getText("secrets.localEncrypted.keyFilePath").map(Path::of);
     MasterKeyLoader.Loaded k = new MasterKeyLoader(ctx.env(), configured, ctx.layout().defaultMasterKeyFile()).load();
     k.warnings().forEach(w -> ctx.err().println("warning: " + w));
@@ -120,6 +121,12 @@ public final class SecretsCommands extends GroupCommand {
       db.requireCurrentSchema(ctx);
       int n = new Rekey(db.runtime(), new LocalEncryptedProvider(oldKey, false),
           new LocalEncryptedProvider(newKey, false)).run(apply);
+      if (apply) {
+        int roles = PluginsCommands.rotatePasswords(ctx, oldKey, newKey);
+        if (roles > 0) {
+          ctx.out().println("changed the password of " + roles + " plugin role(s) to the new key's");
+        }
+      }
       ctx.out().println((apply ? "re-encrypted " : "would re-encrypt ") + n + " secret version(s) from key "
           + oldKey.fingerprint() + " to key " + newKey.fingerprint()
           + (apply ? "; now set the instance's key to " + newKeyFile + " (paperclipai configure --section secrets --key-file "

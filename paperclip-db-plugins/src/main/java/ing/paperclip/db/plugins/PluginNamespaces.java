@@ -368,7 +368,8 @@ public final class PluginNamespaces {
    * Recreates or corrects the login role, password, schema ownership and grants of every namespace
    * in {@code plugin_database_namespaces}: after a restore (roles are not part of a database
    * backup, and restored objects belong to whoever restored them), after a core migration added
-   * columns to a readable table, or after moving to another server.
+   * columns to a readable table, or after moving to another server. Privileges on {@code public}
+   * held by plugin roles of other databases (restored grants) are revoked.
    *
    * @return the roles repaired, in plugin key order
    * @throws PluginException when a role cannot be contained or the registry cannot be read
@@ -383,6 +384,11 @@ public final class PluginNamespaces {
         ensureRole(c, schema, role, !schemaExists);
         out.add(role);
         LOG.info("plugin role {} repaired for schema {}", role, schema);
+      }
+      try (Connection a = roleAdmin.getConnection()) {
+        a.setAutoCommit(false);
+        PluginRoles.revokeForeign(a, out);
+        a.commit();
       }
     } catch (SQLException e) {
       throw new PluginException("cannot repair plugin roles: " + firstLine(e), e);

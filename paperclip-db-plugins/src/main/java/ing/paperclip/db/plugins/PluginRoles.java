@@ -215,6 +215,41 @@ final class PluginRoles {
     }
   }
 
+  /**
+   * Takes every privilege on {@code public} and its tables from plugin roles that do not belong to
+   * this database's namespaces: a restore into another database of the same server brings back
+   * grants to the source database's plugin roles, which exist there.
+   *
+   * @param keep this database's plugin roles
+   * @return the roles whose privileges were revoked
+   */
+  static List<String> revokeForeign(Connection a, Collection<String> keep) throws SQLException {
+    List<String> foreign = new ArrayList<>();
+    String pattern = "^plugin_.*_([0-9a-f]{8}|owner)$";
+    for (String name : texts(a, "SELECT DISTINCT r.rolname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        + "CROSS JOIN LATERAL aclexplode(c.relacl) x JOIN pg_roles r ON r.oid = x.grantee WHERE n.nspname = 'public' AND r.rolname ~ ? "
+        + "UNION SELECT DISTINCT r.rolname FROM pg_attribute t JOIN pg_class c ON c.oid = t.attrelid JOIN pg_namespace n "
+        + "ON n.oid = c.relnamespace CROSS JOIN LATERAL aclexplode(t.attacl) x JOIN pg_roles r ON r.oid = x.grantee "
+        + "WHERE n.nspname = 'public' AND r.rolname ~ ? "
+        + "UNION SELECT DISTINCT r.rolname FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) x JOIN pg_roles r "
+        + "ON r.oid = x.grantee WHERE n.nspname = 'public' AND r.rolname ~ ?", pattern, pattern, pattern)) {
+      if (keep.contains(name)) {
+        continue;
+      }
+      String r = SqlIdentifiers.quote(name);
+      try (Statement s = a.createStatement()) {
+        for (String table : texts(a, "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')")) {
+          s.execute("REVOKE ALL ON " + table + " FROM " + r);
+        }
+        s.execute("REVOKE ALL ON SCHEMA public FROM " + r);
+      }
+      foreign.add(name);
+      LOG.info("revoked the privileges of {}, a plugin role of another database, on schema public", name);
+    }
+    return foreign;
+  }
+
   /** Drops a plugin's schema and, unless it owns objects elsewhere, its role. */
   static void drop(Connection a, String schema, String role) throws SQLException {
     String r = SqlIdentifiers.quote(role);
