@@ -1,2 +1,2 @@
-SELECT set_config('session_authorization', 'postgres', false);
+SELECT set_config('session_authorization', '${superuser}', false);
 UPDATE public.companies SET name = 'pwned';

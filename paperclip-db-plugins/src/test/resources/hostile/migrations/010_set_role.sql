@@ -1,2 +1,2 @@
-SET ROLE postgres;
+SET ROLE ${superuser};
 UPDATE public.companies SET name = 'pwned';

@@ -1,2 +1,2 @@
-SET SESSION AUTHORIZATION postgres;
+SET SESSION AUTHORIZATION ${superuser};
 DELETE FROM public.companies;

@@ -1,3 +1,3 @@
 ROLLBACK;
-SET ROLE postgres;
+SET ROLE ${superuser};
 DELETE FROM public.companies;

@@ -1,2 +1,2 @@
-SELECT set_config('role', 'postgres', false);
+SELECT set_config('role', '${superuser}', false);
 UPDATE public.companies SET name = 'pwned';

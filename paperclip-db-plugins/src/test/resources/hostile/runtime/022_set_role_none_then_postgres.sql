@@ -1,3 +1,3 @@
 SET ROLE NONE;
-SET ROLE postgres;
+SET ROLE ${superuser};
 UPDATE public.companies SET name = 'pwned';

@@ -39,6 +39,7 @@ class HostileCorpusIT {
   private static String victim;
   private static String role;
   private static String victimRole;
+  private static String superuser;
 
   @TempDir
   Path tmp;
@@ -51,6 +52,7 @@ class HostileCorpusIT {
         + "'00000000-0000-0000-0000-000000000001', 'Dev', '{\"env\": {\"TOKEN\": \"CANARY-ADAPTER\"}}');"
         + "CREATE TABLE public.canary (secret text); INSERT INTO public.canary VALUES ('CANARY-PUBLIC');"
         + "CREATE SEQUENCE public.core_seq; SELECT nextval('public.core_seq');");
+    superuser = PluginTesting.text(db, "SELECT current_user");
     PluginNamespaces ns = PluginTesting.namespaces(db, PluginTesting.SETTINGS);
     Path v = Files.createDirectories(dir.resolve("victim"));
     Files.writeString(v.resolve("001.sql"), "CREATE TABLE data (id int PRIMARY KEY, note text); INSERT INTO data VALUES (1, 'CANARY-VICTIM');");
@@ -72,7 +74,8 @@ class HostileCorpusIT {
   }
 
   private static String sql(Path f) throws java.io.IOException {
-    return Files.readString(f, StandardCharsets.UTF_8).replace("${victim}", victim).replace("${self}", self);
+    return Files.readString(f, StandardCharsets.UTF_8).replace("${victim}", victim).replace("${self}", self)
+        .replace("${superuser}", superuser);
   }
 
   @Test

@@ -109,8 +109,8 @@ class PluginNamespacesIT {
         "CREATE EXTENSION dblink",
         "CREATE TEMP TABLE companies (id uuid)",
         "CREATE TABLE fk (c uuid REFERENCES public.companies (id) ON DELETE CASCADE)",
-        "SET ROLE postgres",
-        "SET SESSION AUTHORIZATION postgres"};
+        "SET ROLE " + text(db, "SELECT current_user"),
+        "SET SESSION AUTHORIZATION " + text(db, "SELECT current_user")};
     try (PluginDataSource ds = ns.dataSource("boundary.test", Optional.empty());
         Connection c = ds.getConnection(); Statement s = c.createStatement()) {
       s.execute("INSERT INTO mine VALUES (1)");
