@@ -41,16 +41,34 @@ final class PluginRoles {
     String db = SqlIdentifiers.quote(database);
     boolean adminIsSuper = scalarBool(a, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
     try (Statement s = a.createStatement()) {
-      String attrs = "LOGIN NOCREATEDB NOCREATEROLE NOINHERIT CONNECTION LIMIT " + connectionLimit;
       if (!exists(a, role)) {
-        s.execute("CREATE ROLE " + r + " " + attrs + " NOSUPERUSER NOREPLICATION NOBYPASSRLS");
+        s.execute("CREATE ROLE " + r + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOINHERIT NOREPLICATION NOBYPASSRLS "
+            + "CONNECTION LIMIT " + connectionLimit);
       } else {
-        s.execute("ALTER ROLE " + r + " " + attrs);
-        // Only a superuser may name these attributes at all; name them only when they are wrong.
-        for (String attr : List.of("super", "replication", "bypassrls")) {
-          if (scalarBool(a, "SELECT rol" + attr + " FROM pg_roles WHERE rolname = " + SqlIdentifiers.literal(role))) {
-            s.execute("ALTER ROLE " + r + " NO" + attr.toUpperCase(java.util.Locale.ROOT).replace("SUPER", "SUPERUSER"));
+        // Name only the attributes that are wrong: PostgreSQL 16 lets a CREATEROLE admin name CREATEDB,
+        // REPLICATION, BYPASSRLS or SUPERUSER at all only if it holds them itself.
+        List<String> fix = new ArrayList<>();
+        try (PreparedStatement ps = a.prepareStatement("SELECT rolcanlogin, rolsuper, rolcreatedb, rolcreaterole, rolinherit, "
+            + "rolreplication, rolbypassrls, rolconnlimit FROM pg_roles WHERE rolname = ?")) {
+          ps.setString(1, role);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            String[] wrongIfTrue = {null, "NOSUPERUSER", "NOCREATEDB", "NOCREATEROLE", "NOINHERIT", "NOREPLICATION", "NOBYPASSRLS"};
+            if (!rs.getBoolean(1)) {
+              fix.add("LOGIN");
+            }
+            for (int i = 2; i <= 7; i++) {
+              if (rs.getBoolean(i)) {
+                fix.add(wrongIfTrue[i - 1]);
+              }
+            }
+            if (rs.getInt(8) != connectionLimit) {
+              fix.add("CONNECTION LIMIT " + connectionLimit);
+            }
           }
+        }
+        if (!fix.isEmpty()) {
+          s.execute("ALTER ROLE " + r + " " + String.join(" ", fix));
         }
         // NOINHERIT still allows SET ROLE to a granted role: the plugin role is a member of nothing.
         for (String granted : texts(a, "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
