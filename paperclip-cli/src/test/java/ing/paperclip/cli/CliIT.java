@@ -28,9 +28,13 @@ class CliIT {
   record Run(int code, String out, String err) {}
 
   private Run run(TestDatabase db, String... args) {
+    return run(db, Map.of(), args);
+  }
+
+  private Run run(TestDatabase db, Map<String, String> extraEnv, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(extraEnv);
     env.put("PAPERCLIP_HOME", home.toString());
     env.put("DATABASE_URL", db.spec().libpqUri());
     env.put("PAPERCLIP_MIGRATION_AUTO_APPLY", "true");
@@ -105,6 +109,56 @@ class CliIT {
       assertEquals(8, again.code(), "a non-empty target is refused");
     } finally {
       target.drop();
+    }
+  }
+
+  @Test
+  void secretsRekeyRotatesThePluginRolePasswords(TestDatabase shared) throws Exception {
+    // a database of its own: the class's database holds secrets under another test's key
+    TestDatabase db = shared.sibling("cli_rekey");
+    try {
+    assertEquals(0, run(db, "db", "migrate").code());
+    Path dir = Files.createDirectories(home.resolve("rekeyed"));
+    Files.writeString(dir.resolve("001.sql"), "CREATE TABLE t (x int);");
+    Run first = run(db, "plugins", "migrate", "--plugin-key", "acme.rekeyed", "--dir", dir.toString());
+    assertEquals(0, first.code(), first.err());
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    Path newKey = home.resolve("new.key");
+    Files.writeString(newKey, java.util.Base64.getEncoder().encodeToString(key));
+    Run rekey = run(db, "secrets", "rekey", "--new-key-file", newKey.toString(), "--apply");
+    assertEquals(0, rekey.code(), rekey.err());
+    assertTrue(rekey.out().contains("changed the password of 1 plugin role(s)"), rekey.out());
+    String role = ing.paperclip.db.plugins.NamespaceNames.role(
+        ing.paperclip.db.plugins.NamespaceNames.schema("acme.rekeyed", java.util.Optional.empty()), db.name());
+    if (db.server().kind().equals("embedded")) { // the local test server trusts every login: nothing to tell apart
+      Path oldKeyFile;
+      try (var files = Files.walk(home)) {
+        oldKeyFile = files.filter(p -> p.getFileName().toString().equals("master.key")).findFirst().orElseThrow();
+      }
+      byte[] oldKey = ing.paperclip.db.secrets.MasterKeyLoader.readOrCreate(oldKeyFile).key().bytes();
+      assertTrue(logsIn(db, role, ing.paperclip.db.plugins.PluginCredentials.hmacSha256(key).password(role)),
+          "the new key's password works");
+      assertFalse(logsIn(db, role, ing.paperclip.db.plugins.PluginCredentials.hmacSha256(oldKey).password(role)),
+          "the old key's password no longer does");
+    }
+    Files.writeString(dir.resolve("002.sql"), "INSERT INTO t VALUES (1);");
+    Run withNewKey = run(db, Map.of("PAPERCLIP_SECRETS_MASTER_KEY_FILE", newKey.toString()),
+        "plugins", "migrate", "--plugin-key", "acme.rekeyed", "--dir", dir.toString());
+    assertEquals(0, withNewKey.code(), withNewKey.err());
+    } finally {
+      db.drop();
+    }
+  }
+
+  private static boolean logsIn(TestDatabase db, String role, String password) {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", role);
+    p.setProperty("password", password);
+    try (var c = java.sql.DriverManager.getConnection(db.spec().jdbcUrl(), p)) {
+      return c.isValid(5);
+    } catch (java.sql.SQLException e) {
+      return false;
     }
   }
 
