@@ -225,9 +225,9 @@ public final class PluginNamespaces {
     Duration timeout = settings.migrationStatementTimeout();
     ConnectionSpec spec = PluginDataSource.roleSpec(server, schema, role, credentials.password(role), timeout,
         settings.migrationLockTimeout());
-    // Client-side cancel a little after the server's own timeout: a file that lifts statement_timeout
+    // Client-side cancel a second after the server's own timeout: a file that lifts statement_timeout
     // is still stopped.
-    int clientSeconds = (int) Math.min(Integer.MAX_VALUE, timeout.toSeconds() + 5);
+    int clientSeconds = (int) Math.min(Integer.MAX_VALUE, (timeout.toMillis() + 999) / 1000 + 1);
     int number = 0;
     SqlToken at = null;
     try (Connection p = DriverManager.getConnection(spec.jdbcUrl(), spec.driverProperties());
