@@ -21,15 +21,23 @@ class SqlLexerServerIT {
       "Plain", "\"Quoted\"", "\"with \"\" quote\"", "U&\"\\0073et_config\"", "U&\"!0073et\" UESCAPE '!'", "caf\u00c9",
       "a$b", "\"" + "x".repeat(70) + "\"", "\u00e9t\u00e9");
 
+  private static List<SqlToken> significant(String sql) {
+    return SqlLexer.tokenize(sql).stream().filter(SqlToken::isSignificant).toList();
+  }
+
+  /** The escape character of a {@code UESCAPE 'c'} after the first token, else the default. */
+  private static char escape(List<SqlToken> t) {
+    return t.size() > 2 && t.get(1).isWord("uescape") ? t.get(2).stringValue().charAt(0) : '\\';
+  }
+
   @Test
   void stringConstantsDecodeAsTheServerDecodesThem(TestDatabase db) throws Exception {
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
       for (String literal : STRINGS) {
-        List<SqlToken> t = SqlLexer.tokenize(literal).stream().filter(SqlToken::isSignificant).toList();
-        char escape = t.size() > 2 && t.get(1).isWord("uescape") ? t.get(2).stringValue().charAt(0) : '\\';
+        List<SqlToken> t = significant(literal);
         try (ResultSet rs = s.executeQuery("SELECT " + literal + "::text")) {
           rs.next();
-          assertEquals(rs.getString(1), t.get(0).stringValue(escape), literal);
+          assertEquals(rs.getString(1), t.get(0).stringValue(escape(t)), literal);
         }
       }
     }
@@ -39,10 +47,9 @@ class SqlLexerServerIT {
   void identifiersResolveAsTheServerResolvesThem(TestDatabase db) throws Exception {
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
       for (String name : NAMES) {
-        List<SqlToken> t = SqlLexer.tokenize(name).stream().filter(SqlToken::isSignificant).toList();
-        char escape = t.size() > 2 && t.get(1).isWord("uescape") ? t.get(2).stringValue().charAt(0) : '\\';
+        List<SqlToken> t = significant(name);
         try (ResultSet rs = s.executeQuery("SELECT 1 AS " + name)) {
-          assertEquals(rs.getMetaData().getColumnLabel(1), t.get(0).identifier(escape), name);
+          assertEquals(rs.getMetaData().getColumnLabel(1), t.get(0).identifier(escape(t)), name);
         }
       }
     }
