@@ -28,9 +28,13 @@ class CliIT {
   record Run(int code, String out, String err) {}
 
   private Run run(TestDatabase db, String... args) {
+    return run(db, Map.of(), args);
+  }
+
+  private Run run(TestDatabase db, Map<String, String> extraEnv, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = new HashMap<>(extraEnv);
     env.put("PAPERCLIP_HOME", home.toString());
     env.put("DATABASE_URL", db.spec().libpqUri());
     env.put("PAPERCLIP_MIGRATION_AUTO_APPLY", "true");
@@ -46,7 +50,7 @@ class CliIT {
         + "'00000000-0000-0000-0000-000000000001', 'Dev', '{\"env\": {\"OPENAI_API_KEY\": \"sk-live-PLAINTEXT-42\"}}')");
     Path crm = Files.createDirectories(home.resolve("crm"));
     Files.writeString(crm.resolve("001_init.sql"), "CREATE TYPE stage AS ENUM ('lead', 'won');"
-        + "CREATE TABLE deals (id bigserial PRIMARY KEY, stage stage NOT NULL, company_id uuid REFERENCES public.companies(id));"
+        + "CREATE TABLE deals (id bigserial PRIMARY KEY, stage stage NOT NULL, company_id uuid);"
         + "INSERT INTO deals (stage, company_id) SELECT 'won', id FROM public.companies;");
     Path notes = Files.createDirectories(home.resolve("notes"));
     Files.writeString(notes.resolve("001.sql"), "CREATE TABLE notes (id serial PRIMARY KEY, body text); INSERT INTO notes (body) VALUES ('hello');");
@@ -80,6 +84,26 @@ class CliIT {
       assertEquals(0, Main.run(new String[] {"db", "restore", file.toString()}, env, new PrintWriter(out),
           new PrintWriter(new StringWriter()), false, home), out.toString());
       DatabaseComparator.assertSameSchemaAndData(db, target);
+      // the restored plugins log in as their own (new, per-database) roles and own their objects again
+      Files.writeString(crm.resolve("002_more.sql"), "ALTER TABLE deals ADD COLUMN note text; ALTER TYPE stage ADD VALUE 'lost';"
+          + "INSERT INTO deals (stage, company_id) SELECT 'won', id FROM public.companies;");
+      Files.writeString(notes.resolve("002.sql"), "INSERT INTO notes (body) VALUES ('after restore');");
+      Map<String, String> targetEnv = Map.of("PAPERCLIP_HOME", home.toString(), "DATABASE_URL", target.spec().libpqUri(),
+          "PAPERCLIP_MIGRATION_AUTO_APPLY", "true");
+      for (String[] p : new String[][] {{"acme.crm", crm.toString()}, {"acme.notes", notes.toString()}}) {
+        StringWriter e = new StringWriter();
+        assertEquals(0, Main.run(new String[] {"plugins", "migrate", "--plugin-key", p[0], "--dir", p[1]}, targetEnv,
+            new PrintWriter(new StringWriter()), new PrintWriter(e), false, home), e.toString());
+      }
+      try (var c = java.sql.DriverManager.getConnection(target.spec().jdbcUrl(), target.spec().driverProperties());
+          var st = c.createStatement();
+          var rs = st.executeQuery("SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+              + "CROSS JOIN LATERAL aclexplode(c.relacl) x JOIN pg_roles r ON r.oid = x.grantee "
+              + "WHERE n.nspname = 'public' AND r.rolname LIKE 'plugin%' AND NOT EXISTS (SELECT 1 FROM pg_namespace o "
+              + "WHERE o.nspowner = r.oid)")) {
+        rs.next();
+        assertEquals(0, rs.getLong(1), "the source database's plugin roles hold nothing in the restored one");
+      }
       Run again = new Run(Main.run(new String[] {"db", "restore", file.toString()}, env,
           new PrintWriter(new StringWriter()), new PrintWriter(out), false, home), "", out.toString());
       assertEquals(8, again.code(), "a non-empty target is refused");
@@ -103,6 +127,73 @@ class CliIT {
     assertEquals(superuser ? 1 : 0, s.get("warnings").size(), status.out());
     Run text = run(db, "db", "status");
     assertEquals(superuser, text.err().contains("warning: the runtime role ") && text.err().contains("is a superuser"), text.err());
+  }
+
+  @Test
+  void secretsRekeyRotatesThePluginRolePasswords(TestDatabase shared) throws Exception {
+    // a database of its own: the class's database holds secrets under another test's key
+    TestDatabase db = shared.sibling("cli_rekey");
+    try {
+    assertEquals(0, run(db, "db", "migrate").code());
+    Path dir = Files.createDirectories(home.resolve("rekeyed"));
+    Files.writeString(dir.resolve("001.sql"), "CREATE TABLE t (x int);");
+    Run first = run(db, "plugins", "migrate", "--plugin-key", "acme.rekeyed", "--dir", dir.toString());
+    assertEquals(0, first.code(), first.err());
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    Path newKey = home.resolve("new.key");
+    Files.writeString(newKey, java.util.Base64.getEncoder().encodeToString(key));
+    Run rekey = run(db, "secrets", "rekey", "--new-key-file", newKey.toString(), "--apply");
+    assertEquals(0, rekey.code(), rekey.err());
+    assertTrue(rekey.out().contains("changed the password of 1 plugin role(s)"), rekey.out());
+    String role = ing.paperclip.db.plugins.NamespaceNames.role(
+        ing.paperclip.db.plugins.NamespaceNames.schema("acme.rekeyed", java.util.Optional.empty()), db.name());
+    if (db.server().kind().equals("embedded")) { // the local test server trusts every login: nothing to tell apart
+      Path oldKeyFile;
+      try (var files = Files.walk(home)) {
+        oldKeyFile = files.filter(p -> p.getFileName().toString().equals("master.key")).findFirst().orElseThrow();
+      }
+      byte[] oldKey = ing.paperclip.db.secrets.MasterKeyLoader.readOrCreate(oldKeyFile).key().bytes();
+      assertTrue(logsIn(db, role, ing.paperclip.db.plugins.PluginCredentials.hmacSha256(key).password(role)),
+          "the new key's password works");
+      assertFalse(logsIn(db, role, ing.paperclip.db.plugins.PluginCredentials.hmacSha256(oldKey).password(role)),
+          "the old key's password no longer does");
+    }
+    Files.writeString(dir.resolve("002.sql"), "INSERT INTO t VALUES (1);");
+    Run withNewKey = run(db, Map.of("PAPERCLIP_SECRETS_MASTER_KEY_FILE", newKey.toString()),
+        "plugins", "migrate", "--plugin-key", "acme.rekeyed", "--dir", dir.toString());
+    assertEquals(0, withNewKey.code(), withNewKey.err());
+    } finally {
+      db.drop();
+    }
+  }
+
+  private static boolean logsIn(TestDatabase db, String role, String password) {
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("user", role);
+    p.setProperty("password", password);
+    try (var c = java.sql.DriverManager.getConnection(db.spec().jdbcUrl(), p)) {
+      return c.isValid(5);
+    } catch (java.sql.SQLException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void anOversizedPluginMigrationIsOneLineWithoutAStackTrace(TestDatabase db) throws Exception {
+    assertEquals(0, run(db, "db", "migrate").code());
+    Path big = Files.createDirectories(home.resolve("big"));
+    try (var w = Files.newBufferedWriter(big.resolve("001_big.sql"))) {
+      String row = "INSERT INTO t VALUES (1);\n";
+      for (long n = 0; n < 20L << 20; n += row.length()) {
+        w.write(row);
+      }
+    }
+    Run r = run(db, "plugins", "migrate", "--plugin-key", "big.plugin", "--dir", big.toString());
+    assertEquals(11, r.code(), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+    assertTrue(r.err().contains("001_big.sql is ") && r.err().contains("over the limit of 8388608"), r.err());
+    assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), r.err());
   }
 
   @Test

@@ -2,6 +2,7 @@ package ing.paperclip.cli.db;
 
 import ing.paperclip.cli.CliContext;
 import ing.paperclip.cli.Progress;
+import ing.paperclip.cli.plugins.PluginsCommands;
 import ing.paperclip.db.backup.restore.RestoreListener;
 import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestorePlan;
@@ -10,6 +11,7 @@ import ing.paperclip.db.backup.restore.RestoreService;
 import ing.paperclip.db.backup.restore.RestoreStep;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -88,6 +90,8 @@ final class DbRestoreCommand implements Callable<Integer> {
       }
     };
     RestoreResult r = service.restore(file, options, listener);
+    // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
+    List<String> pluginRoles = PluginsCommands.repairAfterRestore(ctx);
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", r.file().toString());
@@ -101,12 +105,16 @@ final class DbRestoreCommand implements Callable<Integer> {
       m.put("durationMillis", r.duration().toMillis());
       m.put("phaseMillis", r.phaseMillis());
       m.put("warnings", r.warnings());
+      m.put("pluginRolesRepaired", pluginRoles);
       ctx.printJson(m);
     } else {
       ctx.out().printf(Locale.ROOT, "restored %s (%s): %d tables, %d rows, %d statements in %.1f s (%s)%n",
           r.file().getFileName(), r.format(), r.tables(), r.rows(), r.statements(), r.duration().toMillis() / 1000.0,
           r.singleTransaction() ? "one transaction" : r.jobs() + " connections");
       r.warnings().forEach(w -> ctx.err().println("warning: " + w));
+      if (!pluginRoles.isEmpty()) {
+        ctx.out().println("repaired " + pluginRoles.size() + " plugin login role(s)");
+      }
     }
     return 0;
   }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import ing.paperclip.cli.CliContext;
 import ing.paperclip.cli.Database;
 import ing.paperclip.cli.GroupCommand;
+import ing.paperclip.cli.plugins.PluginsCommands;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.settings.ConfigFile;
@@ -50,7 +51,7 @@ public final class SecretsCommands extends GroupCommand {
    * Loads the instance's master key in SPEC order. The default key file is created only when
    * the database holds no secrets yet: a new key could not read them.
    */
-  static MasterKeyLoader.Loaded loadKey(CliContext ctx, Database db) {
+  public static MasterKeyLoader.Loaded loadKey(CliContext ctx, Database db) {
     Optional<Path> configured = ctx.config().getText("secrets.localEncrypted.keyFilePath").map(Path::of);
     MasterKeyLoader loader = new MasterKeyLoader(ctx.env(), configured, ctx.layout().defaultMasterKeyFile());
     MasterKeyLoader.Loaded k = loader.find().orElseGet(() -> {
@@ -132,6 +133,12 @@ public final class SecretsCommands extends GroupCommand {
       MasterKey oldKey = loadKey(ctx, db).key();
       int n = new Rekey(db.runtime(), new LocalEncryptedProvider(oldKey, false),
           new LocalEncryptedProvider(newKey, false)).run(apply);
+      if (apply) {
+        int roles = PluginsCommands.rotatePasswords(ctx, oldKey, newKey);
+        if (roles > 0) {
+          ctx.out().println("changed the password of " + roles + " plugin role(s) to the new key's");
+        }
+      }
       ctx.out().println((apply ? "re-encrypted " : "would re-encrypt ") + n + " secret version(s) from key "
           + oldKey.fingerprint() + " to key " + newKey.fingerprint()
           + (apply ? "; now set the instance's key to " + newKeyFile + " (paperclipai configure --section secrets --key-file "

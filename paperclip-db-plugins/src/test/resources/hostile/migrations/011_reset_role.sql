@@ -1,0 +1,2 @@
+RESET ROLE;
+UPDATE public.companies SET name = 'pwned';

@@ -1,0 +1,2 @@
+SET SESSION AUTHORIZATION ${superuser};
+DELETE FROM public.companies;

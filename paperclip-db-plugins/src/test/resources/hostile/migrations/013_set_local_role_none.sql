@@ -1,0 +1,2 @@
+SET LOCAL ROLE NONE;
+TRUNCATE public.companies CASCADE;

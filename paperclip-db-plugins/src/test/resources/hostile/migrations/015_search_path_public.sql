@@ -1,0 +1,2 @@
+SET search_path = public;
+UPDATE companies SET name = 'pwned';

@@ -1,0 +1,1 @@
+-- harmless noteDROP TABLE public.companies CASCADE;

@@ -1,0 +1,3 @@
+SELECT E'a'
+'\'; DROP TABLE public.issues; --';
+UPDATE public.issues SET title = 'pwned';

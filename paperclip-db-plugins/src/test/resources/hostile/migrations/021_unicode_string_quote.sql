@@ -1,0 +1,2 @@
+SELECT U&'\0027; DROP TABLE public.companies; --';
+DELETE FROM public.companies;

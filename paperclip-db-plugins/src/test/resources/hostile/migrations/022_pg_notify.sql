@@ -1,0 +1,1 @@
+SELECT pg_notify('paperclip_events', '{"forged": true}');

@@ -1,0 +1,1 @@
+NOTIFY paperclip_events, 'forged';

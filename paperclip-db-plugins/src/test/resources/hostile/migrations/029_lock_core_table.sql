@@ -1,0 +1,1 @@
+LOCK TABLE public.companies IN ACCESS EXCLUSIVE MODE;

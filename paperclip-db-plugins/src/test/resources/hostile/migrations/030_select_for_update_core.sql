@@ -1,0 +1,1 @@
+CREATE TABLE held AS SELECT id FROM public.companies FOR UPDATE;

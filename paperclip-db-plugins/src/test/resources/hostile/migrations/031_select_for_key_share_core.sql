@@ -1,0 +1,1 @@
+SELECT id FROM public.companies FOR KEY SHARE;

@@ -1,0 +1,2 @@
+CREATE TABLE passwd (line text);
+COPY passwd FROM '/etc/passwd';

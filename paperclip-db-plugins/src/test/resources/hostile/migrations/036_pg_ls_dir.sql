@@ -1,0 +1,1 @@
+CREATE TABLE loot AS SELECT pg_ls_dir('.') AS x;

@@ -1,0 +1,1 @@
+CREATE TABLE loot AS SELECT pg_stat_file('postgresql.conf')::text AS x;

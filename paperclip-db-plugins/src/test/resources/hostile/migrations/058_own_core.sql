@@ -1,0 +1,1 @@
+ALTER TABLE public.companies OWNER TO CURRENT_USER;

@@ -1,0 +1,1 @@
+CREATE RULE r_evil AS ON INSERT TO public.companies DO INSTEAD NOTHING;

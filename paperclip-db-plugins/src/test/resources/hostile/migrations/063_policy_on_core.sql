@@ -1,0 +1,1 @@
+CREATE POLICY p_evil ON public.companies USING (false);

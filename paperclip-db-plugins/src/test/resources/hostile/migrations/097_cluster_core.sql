@@ -1,0 +1,1 @@
+CLUSTER public.companies USING companies_pkey;

@@ -1,0 +1,2 @@
+\connect postgres
+UPDATE public.companies SET name = 'pwned';

@@ -1,0 +1,3 @@
+COMMIT;
+RESET ROLE;
+UPDATE public.companies SET name = 'pwned';

@@ -1,0 +1,3 @@
+ROLLBACK;
+SET ROLE ${superuser};
+DELETE FROM public.companies;

@@ -1,0 +1,4 @@
+END;
+BEGIN;
+SET SESSION AUTHORIZATION ${superuser};
+DROP TABLE public.issues CASCADE;

@@ -1,0 +1,1 @@
+UPDATE U&"\0070ublic".companies SET name = 'pwned';

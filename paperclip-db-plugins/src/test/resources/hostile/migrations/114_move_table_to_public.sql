@@ -1,0 +1,1 @@
+ALTER TABLE mine SET SCHEMA public;

@@ -1,0 +1,1 @@
+CREATE VIEW public.v_evil AS SELECT 1 AS x;

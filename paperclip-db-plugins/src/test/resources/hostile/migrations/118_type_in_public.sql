@@ -1,0 +1,1 @@
+CREATE TYPE public.t_evil AS ENUM ('a');

@@ -1,0 +1,1 @@
+INSERT INTO ${victim}.data (id, note) VALUES (99, 'pwned');

@@ -1,0 +1,1 @@
+ALTER TABLE ${victim}.data OWNER TO CURRENT_USER;

@@ -1,0 +1,1 @@
+CREATE TABLE fk2 (v int REFERENCES ${victim}.data (id));

@@ -1,0 +1,1 @@
+CREATE STATISTICS public.st_evil ON id, name FROM public.companies;

@@ -1,0 +1,1 @@
+CREATE SERVER s_evil FOREIGN DATA WRAPPER postgres_fdw;

@@ -1,0 +1,1 @@
+CREATE COLLATION public.c_evil (locale = 'C');

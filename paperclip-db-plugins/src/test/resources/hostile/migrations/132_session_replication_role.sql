@@ -1,0 +1,2 @@
+SET session_replication_role = replica;
+DELETE FROM public.companies;

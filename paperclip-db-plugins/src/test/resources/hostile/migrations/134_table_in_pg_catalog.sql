@@ -1,0 +1,1 @@
+CREATE TABLE pg_catalog.evil (y int);

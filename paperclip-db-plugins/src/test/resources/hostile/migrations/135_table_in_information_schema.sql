@@ -1,0 +1,1 @@
+CREATE TABLE information_schema.evil (y int);

@@ -1,0 +1,2 @@
+SELECT pg_sleep(600);
+SELECT pg_sleep(600);

@@ -1,0 +1,1 @@
+PREPARE TRANSACTION 'evil';

@@ -1,0 +1,1 @@
+COPY public.canary TO '/tmp/paperclip-hostile-pwned';

@@ -1,0 +1,1 @@
+CREATE FUNCTION public.lower(text) RETURNS text LANGUAGE sql AS 'SELECT ''x''';

