@@ -77,6 +77,9 @@ final class ParallelRestore {
   private final RestoreListener listener;
   private final Map<String, Long> phases;
   private final long t0;
+  /** Why a non-empty target is not only a fresh core schema (which the restore replaces), or empty. */
+  private final java.util.function.Supplier<java.util.Optional<String>> notFreshCoreSchema;
+  private boolean replaced;
   private final List<Connection> connections = new ArrayList<>();
   private final List<Integer> pids = new ArrayList<>();
   private final AtomicLong statements = new AtomicLong();
@@ -125,7 +128,9 @@ final class ParallelRestore {
   }
 
   ParallelRestore(RestoreService.Connector target, Path file, RestorePlan plan, RestoreScript script,
-      RestoreOptions options, RestoreListener listener, Map<String, Long> phases, long t0) {
+      RestoreOptions options, RestoreListener listener, Map<String, Long> phases, long t0,
+      java.util.function.Supplier<java.util.Optional<String>> notFreshCoreSchema) {
+    this.notFreshCoreSchema = notFreshCoreSchema;
     this.target = target;
     this.file = file;
     this.plan = plan;
@@ -161,13 +166,22 @@ final class ParallelRestore {
         main.setAutoCommit(false);
         int objects = RestoreService.countUserObjects(main);
         if (objects > 0) {
-          throw RestoreService.notEmpty(main, objects);
+          java.util.Optional<String> notFresh = RestoreService.interruptedRestore(main).isPresent()
+              ? java.util.Optional.of("") : notFreshCoreSchema.get();
+          if (notFresh.isPresent()) {
+            throw RestoreService.notEmpty(main, objects, notFresh.get());
+          }
+          replaced = true;
         }
         if (!mayCreateSchemas(main)) {
           LOG.info("restore of {} runs in one transaction: the role may not create the marker schema "
               + "a parallel restore needs", file);
           main.rollback();
           return null;
+        }
+        if (replaced) {
+          // dropped in the transaction that marks the target: a kill leaves a marked, partial target
+          RestoreService.clean(main);
         }
         mark(main);
       } catch (SQLException e) {
@@ -292,7 +306,7 @@ final class ParallelRestore {
       LOG.info("restored {} with {} connections ({} tables, {} rows; phases {} ms)", file, n,
           tablesDone.get(), rows.get(), phases);
       return new RestoreResult(file, plan.format(), statements.get(), tablesDone.get(), rows.get(),
-          false, took, plan.warnings(), n, phases);
+          replaced, took, RestoreService.withNote(plan.warnings(), replaced), n, phases);
     } catch (SQLException | IOException | RuntimeException e) {
       if (pool != null) {
         pool.shutdownNow();
@@ -664,7 +678,8 @@ final class ParallelRestore {
       c.commit();
       if (left == 0 && changed.isEmpty() && outside != null) {
         return "; the parallel restore was undone: everything it had created was dropped and the target "
-            + "is empty again";
+            + "is empty again" + (replaced ? " (without the empty core schema it replaced: the instance's "
+            + "next start migrates it again)" : "");
       }
       if (left == 0 && changed.isEmpty()) {
         return "; the parallel restore was undone: the database's schemas are empty again (roles and other"

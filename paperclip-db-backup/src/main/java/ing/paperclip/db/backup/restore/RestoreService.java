@@ -55,7 +55,16 @@ import org.slf4j.LoggerFactory;
 public final class RestoreService {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreService.class);
 
+  /** The note a result carries when the target's fresh core schema was replaced. */
+  static final String REPLACED_FRESH_CORE = "the target held only the empty core schema a new instance "
+      + "migrates (its journal this build's, no rows, nothing else): the backup replaced it";
+
   private final Connector target;
+  /**
+   * How to inspect the target for a fresh core schema (a role that may create a scratch database),
+   * or null (a data source): a fresh core schema is then not recognised.
+   */
+  private final ConnectionSpec inspector;
   private final RestorePlanner planner = new RestorePlanner();
 
   /** Opens a connection to the target. */
@@ -75,15 +84,32 @@ public final class RestoreService {
   public RestoreService(DataSource target) {
     Objects.requireNonNull(target, "target");
     this.target = target::getConnection;
+    this.inspector = null;
   }
 
   /**
-   * Creates a service opening its own connections (no pool) to the database the spec names.
+   * Creates a service opening its own connections (no pool) to the database the spec names. A
+   * target holding only the untouched core schema this build migrates (a new instance's) counts
+   * as empty and is replaced.
    *
    * @param target the target database
    */
   public RestoreService(ConnectionSpec target) {
+    this(target, target);
+  }
+
+  /**
+   * Creates a service opening its own connections (no pool) to the database {@code target} names,
+   * recognising a fresh core schema there through {@code inspector}: the same database reached as
+   * a role that may create the scratch database the check migrates (e.g. an embedded cluster's
+   * superuser, when the restoring role may not).
+   *
+   * @param target the target database
+   * @param inspector the same database, as a role with CREATEDB
+   */
+  public RestoreService(ConnectionSpec target, ConnectionSpec inspector) {
     Objects.requireNonNull(target, "target");
+    this.inspector = Objects.requireNonNull(inspector, "inspector");
     this.target = () -> {
       Properties p = target.driverProperties();
       p.setProperty("ApplicationName", "paperclip-db restore");
@@ -114,7 +140,8 @@ public final class RestoreService {
     RestoreScript script = planned.script();
     if (!options.oneTransaction()) {
       if (script != null && script.dataOnlyInBlocks()) {
-        RestoreResult r = new ParallelRestore(target, file, plan, script, options, listener, phases, t0).run();
+        RestoreResult r = new ParallelRestore(target, file, plan, script, options, listener, phases, t0,
+            this::notFreshCoreSchema).run();
         if (r != null) {
           return r;
         }
@@ -133,10 +160,15 @@ public final class RestoreService {
       Executor ex = null;
       try {
         boolean cleaned = false;
+        boolean replaced = false;
         int objects = countUserObjects(c);
         if (objects > 0) {
           if (!options.clean()) {
-            throw notEmpty(c, objects);
+            Optional<String> notFresh = interruptedRestore(c).isPresent() ? Optional.of("") : notFreshCoreSchema();
+            if (notFresh.isPresent()) {
+              throw notEmpty(c, objects, notFresh.get());
+            }
+            replaced = true;
           }
           clean(c);
           cleaned = true;
@@ -156,7 +188,7 @@ public final class RestoreService {
         phases.put("commit", millisSince(t2));
         LOG.info("restored {} in one transaction ({} tables, {} rows; phases {})", file, ex.tables, ex.rows, phases);
         return new RestoreResult(file, plan.format(), ex.statements, ex.tables, ex.rows, cleaned,
-            java.time.Duration.ofNanos(System.nanoTime() - t0), plan.warnings(), 1, phases);
+            java.time.Duration.ofNanos(System.nanoTime() - t0), withNote(plan.warnings(), replaced), 1, phases);
       } catch (SQLException | IOException | RuntimeException e) {
         if (ex != null) {
           ex.abortCopy();
@@ -173,6 +205,31 @@ public final class RestoreService {
       throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
           + oneLine(e), e);
     }
+  }
+
+  /**
+   * Tells why the (non-empty) target is not only the untouched core schema this build migrates
+   * ({@link FreshCoreSchema}), which a restore may replace.
+   *
+   * @return empty when it is; else why not ("" when it cannot be told: no connection settings)
+   */
+  Optional<String> notFreshCoreSchema() {
+    if (inspector == null) {
+      return Optional.of("");
+    }
+    Optional<String> why = FreshCoreSchema.whyNot(inspector);
+    why.ifPresent(w -> LOG.info("the restore target is not a new instance's empty core schema: {}", w));
+    return why;
+  }
+
+  /** The plan's warnings, and the note that a fresh core schema was replaced when it was. */
+  static List<String> withNote(List<String> warnings, boolean replaced) {
+    if (!replaced) {
+      return warnings;
+    }
+    List<String> out = new ArrayList<>(warnings);
+    out.add(REPLACED_FRESH_CORE);
+    return out;
   }
 
   static long millisSince(long t0) {
@@ -194,7 +251,7 @@ public final class RestoreService {
   }
 
   /** The error for a non-empty target; names an interrupted parallel restore when it is one. */
-  static PaperclipException notEmpty(Connection c, int objects) throws SQLException {
+  static PaperclipException notEmpty(Connection c, int objects, String whyNotFresh) throws SQLException {
     Optional<String> interrupted = interruptedRestore(c);
     if (interrupted.isPresent()) {
       return new PaperclipException(ErrorCode.RESTORE, "the target database holds a partial restore: "
@@ -202,7 +259,8 @@ public final class RestoreService {
           + "database (nothing was changed)");
     }
     return new PaperclipException(ErrorCode.RESTORE, "the target database is not empty ("
-        + objects + " objects in non-system schemas); restore into an empty database, or "
+        + objects + " objects in non-system schemas" + (whyNotFresh.isEmpty() ? "" : "; not a new instance's"
+        + " empty core schema: " + whyNotFresh) + "); restore into an empty database, or "
         + "pass --clean to drop its schemas first (nothing was changed)");
   }
 
