@@ -140,12 +140,12 @@ class RoundTripIT {
       Path file = backup(src);
       // What a killed parallel restore leaves: its marker and part of the data.
       target.execute("""
-          CREATE SCHEMA paperclip_restore_in_progress;
-          CREATE TABLE paperclip_restore_in_progress.started (started_at timestamptz NOT NULL DEFAULT now(),
+          CREATE SCHEMA paperclip_restore_0123456789abcdef;
+          CREATE TABLE paperclip_restore_0123456789abcdef.started (started_at timestamptz NOT NULL DEFAULT now(),
             file text NOT NULL, jobs int NOT NULL);
-          INSERT INTO paperclip_restore_in_progress.started (file, jobs) VALUES ('/backups/x.sql.gz', 2);
+          INSERT INTO paperclip_restore_0123456789abcdef.started (file, jobs) VALUES ('/backups/x.sql.gz', 2);
           CREATE TABLE t (id int);
-          """);
+          """ + "COMMENT ON SCHEMA paperclip_restore_0123456789abcdef IS '" + RestoreService.MARKER_COMMENT + "';");
       try (java.sql.Connection c = target.connect()) {
         assertTrue(RestoreService.interruptedRestore(c).orElseThrow().contains("/backups/x.sql.gz"));
       }
@@ -173,6 +173,31 @@ class RoundTripIT {
             + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema'))")) {
       rs.next();
       return rs.getInt(1);
+    }
+  }
+
+  /**
+   * A user schema with the name the marker schema once had (and a marker-like table in it) is
+   * the user's: it is neither taken for an interrupted restore nor in the way of the parallel
+   * restore's own marker.
+   */
+  @Test
+  void aUserSchemaNamedLikeTheMarkerRestoresInParallel(TestDatabase db) throws Exception {
+    TestDatabase src = db.sibling("marker_src");
+    try {
+      src.execute("""
+          CREATE SCHEMA paperclip_restore_in_progress;
+          CREATE TABLE paperclip_restore_in_progress.started (started_at timestamptz NOT NULL DEFAULT now(),
+            file text NOT NULL, jobs int NOT NULL);
+          INSERT INTO paperclip_restore_in_progress.started (file, jobs) VALUES ('mine', 7);
+          CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);
+          """);
+      try (java.sql.Connection c = src.connect()) {
+        assertTrue(RestoreService.interruptedRestore(c).isEmpty(), "a user schema is no marker");
+      }
+      roundTrip(src);
+    } finally {
+      src.drop();
     }
   }
 

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A parallel restore of one of our files, the way {@code pg_restore -j} works: the target is
- * checked empty and marked (schema {@value #MARKER}), pre-data runs in one transaction on one
+ * checked empty and marked (a schema named {@value #MARKER_PREFIX} and 16 random hex digits,
+ * commented {@value RestoreService#MARKER_COMMENT}), pre-data runs in one transaction on one
  * connection, then {@code jobs} connections load tables at once (each worker inflates its table's
  * own gzip member, found through the manifest's member offsets; files without offsets are read
  * in one sequential pass) while indexes and primary/unique/exclusion constraints are built, each
@@ -61,8 +62,11 @@ import org.slf4j.LoggerFactory;
  * report. One use per instance.
  */
 final class ParallelRestore {
-  /** The schema that marks a database while a parallel restore fills it. */
-  static final String MARKER = "paperclip_restore_in_progress";
+  /**
+   * How the schema that marks a database while a parallel restore fills it begins; 16 random hex
+   * digits follow, so that no schema of a backup (which the restore creates) can collide with it.
+   */
+  static final String MARKER_PREFIX = "paperclip_restore_";
 
   private static final Logger LOG = LoggerFactory.getLogger(ParallelRestore.class);
   private static final Set<String> INDEX_KINDS = Set.of("INDEX", "CONSTRAINT");
@@ -86,6 +90,9 @@ final class ParallelRestore {
   private final AtomicLong rows = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger tablesDone = new AtomicInteger();
+  /** This restore's marker schema. */
+  private final String marker = MARKER_PREFIX + java.util.HexFormat.of().toHexDigits(
+      new java.security.SecureRandom().nextLong());
   /** What lives outside the schemas an undo drops, as it was before the restore. */
   private Outside outside;
 
@@ -204,14 +211,14 @@ final class ParallelRestore {
 
   private void mark(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + SqlIdentifiers.quote(MARKER));
-      s.execute("CREATE TABLE " + SqlIdentifiers.qualified(MARKER, "started")
+      s.execute("CREATE SCHEMA " + SqlIdentifiers.quote(marker));
+      s.execute("CREATE TABLE " + SqlIdentifiers.qualified(marker, "started")
           + " (started_at timestamptz NOT NULL DEFAULT now(), file text NOT NULL, jobs int NOT NULL)");
-      s.execute("COMMENT ON SCHEMA " + SqlIdentifiers.quote(MARKER) + " IS 'a paperclip-db restore is "
-          + "filling this database, or was interrupted: if no restore runs, the database is partial'");
+      // a constant without quotes: spliced as a literal
+      s.execute("COMMENT ON SCHEMA " + SqlIdentifiers.quote(marker) + " IS '" + RestoreService.MARKER_COMMENT + "'");
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO "
-        + SqlIdentifiers.qualified(MARKER, "started") + " (file, jobs) VALUES (?, ?)")) {
+        + SqlIdentifiers.qualified(marker, "started") + " (file, jobs) VALUES (?, ?)")) {
       ps.setString(1, file.toAbsolutePath().toString());
       ps.setInt(2, options.jobs());
       ps.execute();
@@ -298,7 +305,7 @@ final class ParallelRestore {
       try (Statement s = main.createStatement()) {
         // The restore is durable once the marker is gone.
         s.execute("SET LOCAL synchronous_commit = on");
-        s.execute("DROP SCHEMA " + SqlIdentifiers.quote(MARKER) + " CASCADE");
+        s.execute("DROP SCHEMA " + SqlIdentifiers.quote(marker) + " CASCADE");
       }
       main.commit();
       phases.put("finish", RestoreService.millisSince(t));
@@ -692,7 +699,7 @@ final class ParallelRestore {
     } catch (SQLException | RuntimeException e) {
       LOG.warn("restore undo failed", e);
       return "; undoing the parallel restore failed too (" + RestoreService.oneLine(e) + "): the target "
-          + "holds a partial restore, marked by schema " + MARKER + "; restore again with --clean or "
+          + "holds a partial restore, marked by schema " + marker + "; restore again with --clean or "
           + "drop and recreate the database";
     }
   }

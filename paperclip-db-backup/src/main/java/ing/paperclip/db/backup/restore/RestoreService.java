@@ -265,31 +265,44 @@ public final class RestoreService {
   }
 
   /**
-   * Looks for the marker a parallel restore leaves while it runs (schema
-   * {@value ParallelRestore#MARKER}): a database holding it was being restored when the restoring
-   * process was killed, and holds part of a backup.
+   * The comment on the schema that marks a database while a parallel restore fills it (the
+   * same since the marker was introduced, so markers older versions left are found too).
+   */
+  public static final String MARKER_COMMENT = "a paperclip-db restore is filling this database, or was "
+      + "interrupted: if no restore runs, the database is partial";
+
+  /**
+   * Looks for the marker a parallel restore leaves while it runs: a schema named
+   * {@code paperclip_restore_} and 16 hex digits (or, from older versions,
+   * {@code paperclip_restore_in_progress}) with the comment {@link #MARKER_COMMENT}. A database
+   * holding it was being restored when the restoring process was killed, and holds part of a
+   * backup. A user schema of either name without that comment is not a marker.
    *
    * @param c a connection to the database
    * @return a description of the interrupted restore (when it started, from which file), or empty
    * @throws SQLException if the catalog cannot be read
    */
   public static Optional<String> interruptedRestore(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace "
-        + "WHERE nspname = ?), pg_catalog.to_regclass(pg_catalog.quote_ident(?) || '.started') IS NOT NULL")) {
-      ps.setString(1, ParallelRestore.MARKER);
-      ps.setString(2, ParallelRestore.MARKER);
+    String marker;
+    try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, pg_catalog.to_regclass("
+        + "pg_catalog.quote_ident(n.nspname) || '.started') IS NOT NULL FROM pg_catalog.pg_namespace n"
+        + " JOIN pg_catalog.pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass"
+        + " WHERE (n.nspname = 'paperclip_restore_in_progress' OR n.nspname ~ ?) AND d.description = ?"
+        + " ORDER BY n.nspname LIMIT 1")) {
+      ps.setString(1, "^" + ParallelRestore.MARKER_PREFIX + "[0-9a-f]{16}$");
+      ps.setString(2, MARKER_COMMENT);
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        if (!rs.getBoolean(1)) {
+        if (!rs.next()) {
           return Optional.empty();
         }
         if (!rs.getBoolean(2)) {
           return Optional.of("a parallel restore");
         }
+        marker = rs.getString(1);
       }
     }
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT started_at, file FROM "
-        + SqlIdentifiers.qualified(ParallelRestore.MARKER, "started") + " LIMIT 1")) {
+        + SqlIdentifiers.qualified(marker, "started") + " LIMIT 1")) {
       return Optional.of(rs.next() ? "a parallel restore of " + rs.getString(2) + " started at "
           + rs.getObject(1, java.time.OffsetDateTime.class) : "a parallel restore");
     }
