@@ -131,6 +131,57 @@ class RoundTripIT {
     }
   }
 
+  /**
+   * {@code DROP EXTENSION ltree CASCADE} fails in PostgreSQL itself ("cache lookup failed for
+   * function") while an index uses an ltree operator class with {@code siglen}: an undo or a
+   * {@code --clean} that dropped extensions first got stuck on it. A parallel restore that fails
+   * after that index is built (a materialized view whose refresh fails on the target only) is
+   * undone completely, and {@code --clean} replaces such a database.
+   */
+  @Test
+  void undoAndCleanDropAnLtreeIndexWithSiglen(TestDatabase db) throws Exception {
+    TestDatabase src = db.sibling("ltree_src");
+    TestDatabase target = db.sibling("ltree_target");
+    try {
+      src.execute("""
+          CREATE EXTENSION ltree;
+          CREATE SCHEMA app;
+          CREATE FUNCTION app.guard(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
+          BEGIN
+            IF current_setting('paperclip_test.fail', true) = 'yes' THEN
+              RAISE EXCEPTION 'refresh refused on purpose';
+            END IF;
+            RETURN x;
+          END $$;
+          CREATE TABLE app.tree (id int PRIMARY KEY, p ltree NOT NULL);
+          INSERT INTO app.tree SELECT g, ('top.n' || g)::ltree FROM generate_series(1, 2000) g;
+          CREATE INDEX tree_p ON app.tree USING gist (p gist_ltree_ops(siglen=100));
+          CREATE MATERIALIZED VIEW app.guarded AS SELECT app.guard(id) AS id FROM app.tree;
+          """);
+      Path file = backup(src);
+      String quoted = ing.paperclip.db.core.sql.SqlIdentifiers.quote(target.name());
+      target.execute("ALTER DATABASE " + quoted + " SET paperclip_test.fail = 'yes'");
+      PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.dataSource())
+          .restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE));
+      assertTrue(e.getMessage().contains("refresh refused on purpose"), e.getMessage());
+      assertTrue(e.getMessage().contains("undone") && e.getMessage().contains("empty again"), e.getMessage());
+      try (java.sql.Connection c = target.connect()) {
+        assertEquals(0, countUserObjects(c), "nothing left behind");
+        assertTrue(RestoreService.interruptedRestore(c).isEmpty());
+      }
+      target.execute("ALTER DATABASE " + quoted + " RESET paperclip_test.fail");
+      new RestoreService(target.dataSource()).restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE);
+      DatabaseComparator.assertSameSchemaAndData(src, target);
+      RestoreResult again = new RestoreService(target.dataSource()).restore(file,
+          RestoreOptions.DEFAULTS.withClean(true), RestoreListener.NONE);
+      assertTrue(again.cleaned());
+      DatabaseComparator.assertSameSchemaAndData(src, target);
+    } finally {
+      src.drop();
+      target.drop();
+    }
+  }
+
   @Test
   void anInterruptedParallelRestoreIsReportedAndCleanRestoresOverIt(TestDatabase db) throws Exception {
     TestDatabase src = db.sibling("pint_src");

@@ -324,28 +324,54 @@ public final class RestoreService {
     }
   }
 
-  /** Drops every non-system schema and extension, then recreates {@code public} as a new database has it. */
+  /**
+   * Drops every non-system schema and extension, then recreates {@code public} as a new database
+   * has it. Objects go in dependency order, users' before extensions': first every relation that
+   * is no extension's member (tables with their indexes, views, sequences), then the schemas, then
+   * the extensions left. Dropping an extension first, with CASCADE, fails in PostgreSQL itself
+   * for some (ltree while an index uses its operator class with {@code siglen}: "cache lookup
+   * failed for function"), and the undo or the {@code --clean} would be stuck on it.
+   */
   static void clean(Connection c) throws SQLException {
-    List<String> schemas = new ArrayList<>();
-    List<String> extensions = new ArrayList<>();
+    String userSchema = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
+        + "AND n.nspname NOT LIKE 'pg\\_temp%'";
     try (Statement s = c.createStatement()) {
+      Map<String, List<String>> relations = new LinkedHashMap<>();
+      try (ResultSet rs = s.executeQuery("SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'"
+          + " WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, n.nspname, c.relname"
+          + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind IN ('r', 'p', 'f', 'm', 'v', 'S') AND NOT c.relispartition AND " + userSchema
+          + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+          + " AND d.objid = c.oid AND d.deptype = 'e') ORDER BY 1, 2, 3")) {
+        while (rs.next()) {
+          relations.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+              .add(SqlIdentifiers.qualified(rs.getString(2), rs.getString(3)));
+        }
+      }
+      // tables first (their indexes, and what depends on them, go with them), one statement per kind
+      for (String kind : List.of("TABLE", "FOREIGN TABLE", "MATERIALIZED VIEW", "VIEW", "SEQUENCE")) {
+        List<String> names = relations.get(kind);
+        if (names != null) {
+          s.execute("DROP " + kind + " IF EXISTS " + String.join(", ", names) + " CASCADE");
+        }
+      }
+      List<String> schemas = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE " + userSchema)) {
+        while (rs.next()) {
+          schemas.add(rs.getString(1));
+        }
+      }
+      for (String n : schemas) {
+        s.execute("DROP SCHEMA IF EXISTS " + SqlIdentifiers.quote(n) + " CASCADE");
+      }
+      List<String> extensions = new ArrayList<>();
       try (ResultSet rs = s.executeQuery("SELECT extname FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql'")) {
         while (rs.next()) {
           extensions.add(rs.getString(1));
         }
       }
-      try (ResultSet rs = s.executeQuery("SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE "
-          + "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
-          + "AND n.nspname NOT LIKE 'pg\\_temp%'")) {
-        while (rs.next()) {
-          schemas.add(rs.getString(1));
-        }
-      }
       for (String x : extensions) {
         s.execute("DROP EXTENSION IF EXISTS " + SqlIdentifiers.quote(x) + " CASCADE");
-      }
-      for (String n : schemas) {
-        s.execute("DROP SCHEMA IF EXISTS " + SqlIdentifiers.quote(n) + " CASCADE");
       }
       s.execute("CREATE SCHEMA public AUTHORIZATION pg_database_owner");
       s.execute("GRANT USAGE ON SCHEMA public TO PUBLIC");
