@@ -13,9 +13,6 @@ import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.TestServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -45,23 +42,6 @@ class FreshInstanceRestoreIT {
     return new Run(code, out.toString(), err.toString());
   }
 
-  /** A new instance home on a free port, sharing the extracted server binaries. */
-  private Path newHome(String name) throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
-    Path home = Files.createDirectories(tmp.resolve(name));
-    String shared = System.getenv("PAPERCLIP_HOME");
-    Path cache = (shared != null && !shared.isBlank() ? Path.of(shared)
-        : Path.of(System.getProperty("user.home"), ".paperclip")).resolve("runtime");
-    Files.createDirectories(cache);
-    Files.createSymbolicLink(home.resolve("runtime"), cache);
-    Path instance = Files.createDirectories(home.resolve("instances/default"));
-    Files.writeString(instance.resolve("config.json"), "{\"database\": {\"embeddedPostgresPort\": " + port + "}}");
-    return home;
-  }
-
   private static TestDatabase admin(Path home) {
     Run url = run(home, "db", "url", "--admin", "--show-password");
     assertEquals(0, url.code(), url.err());
@@ -80,8 +60,8 @@ class FreshInstanceRestoreIT {
 
   @Test
   void aBackupRestoresIntoABrandNewInstanceWithoutClean() throws Exception {
-    Path source = newHome("source");
-    Path target = newHome("target");
+    Path source = EmbeddedHomes.prepare(tmp.resolve("source"));
+    Path target = EmbeddedHomes.prepare(tmp.resolve("target"));
     try {
       Run status = run(source, "db", "status", "--json");
       assertEquals(0, status.code(), status.err());
@@ -101,6 +81,15 @@ class FreshInstanceRestoreIT {
       // the target's first start migrates its core schema: it is not empty, but untouched
       Run fresh = run(target, "db", "status", "--json");
       assertEquals(0, fresh.code(), fresh.err());
+      TestDatabase dst = admin(target);
+      // one object of the user's, even empty, and the target is no longer a fresh instance's
+      dst.execute("CREATE TABLE public.mine (id int)");
+      Run refused = run(target, "db", "restore", file.toString());
+      assertEquals(8, refused.code(), refused.err());
+      assertTrue(refused.err().contains("not a new instance's empty core schema")
+          && refused.err().contains("extra table public.mine"), refused.err());
+      dst.execute("DROP TABLE public.mine");
+
       Run restore = run(target, "db", "restore", "--jobs", "2", "--json", file.toString());
       assertEquals(0, restore.code(), restore.out() + restore.err());
       JsonNode r = new ObjectMapper().readTree(restore.out());
@@ -108,7 +97,6 @@ class FreshInstanceRestoreIT {
       assertEquals(2, r.get("jobs").asInt(), restore.out());
       assertTrue(r.get("warnings").toString().contains("the backup replaced it"), restore.out());
 
-      TestDatabase dst = admin(target);
       DatabaseComparator.assertSameData(src, dst);
       assertEquals(catalog(src), catalog(dst));
 

@@ -85,6 +85,24 @@ class RoundTripIT {
     }
   }
 
+  /**
+   * Schema {@code app} and {@code app.guard(int)}, which returns its argument but raises
+   * {@code message} in a database whose setting {@code paperclip_test.fail} is 'yes' (set on a
+   * target only): a restore step that evaluates it fails mid-restore.
+   */
+  private static String guard(String message) {
+    return """
+        CREATE SCHEMA app;
+        CREATE FUNCTION app.guard(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
+        BEGIN
+          IF current_setting('paperclip_test.fail', true) = 'yes' THEN
+            RAISE EXCEPTION '%s';
+          END IF;
+          RETURN x;
+        END $$;
+        """.formatted(message);
+  }
+
   @Test
   void aFailureDuringAParallelRestoreLeavesTheTargetEmpty(TestDatabase db) throws Exception {
     TestDatabase src = db.sibling("pfail_src");
@@ -92,15 +110,7 @@ class RoundTripIT {
     try {
       // An index whose expression fails on the target only (a database setting the restore's
       // connections inherit), after the rows are in: the failure comes mid-restore.
-      src.execute("""
-          CREATE SCHEMA app;
-          CREATE FUNCTION app.guard(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
-          BEGIN
-            IF current_setting('paperclip_test.fail', true) = 'yes' THEN
-              RAISE EXCEPTION 'index build refused on purpose';
-            END IF;
-            RETURN x;
-          END $$;
+      src.execute(guard("index build refused on purpose") + """
           CREATE TABLE app.big (id int PRIMARY KEY, payload text);
           INSERT INTO app.big SELECT g, md5(g::text) FROM generate_series(1, 20000) g;
           CREATE TABLE app.other (id int PRIMARY KEY, big_id int REFERENCES app.big (id));
@@ -143,16 +153,8 @@ class RoundTripIT {
     TestDatabase src = db.sibling("ltree_src");
     TestDatabase target = db.sibling("ltree_target");
     try {
-      src.execute("""
+      src.execute(guard("refresh refused on purpose") + """
           CREATE EXTENSION ltree;
-          CREATE SCHEMA app;
-          CREATE FUNCTION app.guard(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
-          BEGIN
-            IF current_setting('paperclip_test.fail', true) = 'yes' THEN
-              RAISE EXCEPTION 'refresh refused on purpose';
-            END IF;
-            RETURN x;
-          END $$;
           CREATE TABLE app.tree (id int PRIMARY KEY, p ltree NOT NULL);
           INSERT INTO app.tree SELECT g, ('top.n' || g)::ltree FROM generate_series(1, 2000) g;
           CREATE INDEX tree_p ON app.tree USING gist (p gist_ltree_ops(siglen=100));
