@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import ing.paperclip.db.core.settings.ConnectionSpec;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,18 +45,7 @@ class EmbeddedCliIT {
 
   @Test
   void runtimeRoleIsNoSuperuserAndBackupRestoreAndPluginsWorkWithoutOne() throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
-    // the bundled binaries are extracted once per machine, not once per test home
-    String shared = System.getenv("PAPERCLIP_HOME");
-    Path cache = (shared != null && !shared.isBlank() ? Path.of(shared)
-        : Path.of(System.getProperty("user.home"), ".paperclip")).resolve("runtime");
-    Files.createDirectories(cache);
-    Files.createSymbolicLink(home.resolve("runtime"), cache);
-    Path instance = Files.createDirectories(home.resolve("instances/default"));
-    Files.writeString(instance.resolve("config.json"), "{\"database\": {\"embeddedPostgresPort\": " + port + "}}");
+    EmbeddedHomes.prepare(home);
     try {
       Run status = run("db", "status", "--json");
       assertEquals(0, status.code(), status.err());

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
     description = "Restore a backup (paperclip-db, plain pg_dump, or the original Paperclip's .sql/.sql.gz) "
         + "into the database after verifying the file. Our files restore in parallel (--jobs); a failure "
         + "drops everything the restore created. --single-transaction, --jobs 1, --clean and other "
-        + "formats run in one transaction. A non-empty database is refused unless --clean.")
+        + "formats run in one transaction. A non-empty database is refused unless --clean (a new instance's "
+        + "untouched core schema counts as empty and is replaced).")
 final class DbRestoreCommand implements Callable<Integer> {
   private final CliContext ctx;
 
@@ -78,7 +79,9 @@ final class DbRestoreCommand implements Callable<Integer> {
       return 0;
     }
     // Its own connections, not the small migration pool: a parallel restore needs --jobs of them.
-    RestoreService service = new RestoreService(ctx.database().migrationSpec());
+    // A new instance's core schema is recognised through the cluster's superuser (a scratch database).
+    RestoreService service = new RestoreService(ctx.database().migrationSpec(), ctx.database().embedded() == null
+        ? ctx.database().migrationSpec() : ctx.database().embedded().adminSpec());
     long start = System.nanoTime();
     RestoreListener listener = json || !ctx.interactive() ? RestoreListener.NONE : new RestoreListener() {
       private long rows;

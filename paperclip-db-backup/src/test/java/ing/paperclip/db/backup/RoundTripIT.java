@@ -85,6 +85,24 @@ class RoundTripIT {
     }
   }
 
+  /**
+   * Schema {@code app} and {@code app.guard(int)}, which returns its argument but raises
+   * {@code message} in a database whose setting {@code paperclip_test.fail} is 'yes' (set on a
+   * target only): a restore step that evaluates it fails mid-restore.
+   */
+  private static String guard(String message) {
+    return """
+        CREATE SCHEMA app;
+        CREATE FUNCTION app.guard(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
+        BEGIN
+          IF current_setting('paperclip_test.fail', true) = 'yes' THEN
+            RAISE EXCEPTION '%s';
+          END IF;
+          RETURN x;
+        END $$;
+        """.formatted(message);
+  }
+
   @Test
   void aFailureDuringAParallelRestoreLeavesTheTargetEmpty(TestDatabase db) throws Exception {
     TestDatabase src = db.sibling("pfail_src");
@@ -92,15 +110,7 @@ class RoundTripIT {
     try {
       // An index whose expression fails on the target only (a database setting the restore's
       // connections inherit), after the rows are in: the failure comes mid-restore.
-      src.execute("""
-          CREATE SCHEMA app;
-          CREATE FUNCTION app.guard(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
-          BEGIN
-            IF current_setting('paperclip_test.fail', true) = 'yes' THEN
-              RAISE EXCEPTION 'index build refused on purpose';
-            END IF;
-            RETURN x;
-          END $$;
+      src.execute(guard("index build refused on purpose") + """
           CREATE TABLE app.big (id int PRIMARY KEY, payload text);
           INSERT INTO app.big SELECT g, md5(g::text) FROM generate_series(1, 20000) g;
           CREATE TABLE app.other (id int PRIMARY KEY, big_id int REFERENCES app.big (id));
@@ -131,6 +141,49 @@ class RoundTripIT {
     }
   }
 
+  /**
+   * {@code DROP EXTENSION ltree CASCADE} fails in PostgreSQL itself ("cache lookup failed for
+   * function") while an index uses an ltree operator class with {@code siglen}: an undo or a
+   * {@code --clean} that dropped extensions first got stuck on it. A parallel restore that fails
+   * after that index is built (a materialized view whose refresh fails on the target only) is
+   * undone completely, and {@code --clean} replaces such a database.
+   */
+  @Test
+  void undoAndCleanDropAnLtreeIndexWithSiglen(TestDatabase db) throws Exception {
+    TestDatabase src = db.sibling("ltree_src");
+    TestDatabase target = db.sibling("ltree_target");
+    try {
+      src.execute(guard("refresh refused on purpose") + """
+          CREATE EXTENSION ltree;
+          CREATE TABLE app.tree (id int PRIMARY KEY, p ltree NOT NULL);
+          INSERT INTO app.tree SELECT g, ('top.n' || g)::ltree FROM generate_series(1, 2000) g;
+          CREATE INDEX tree_p ON app.tree USING gist (p gist_ltree_ops(siglen=100));
+          CREATE MATERIALIZED VIEW app.guarded AS SELECT app.guard(id) AS id FROM app.tree;
+          """);
+      Path file = backup(src);
+      String quoted = ing.paperclip.db.core.sql.SqlIdentifiers.quote(target.name());
+      target.execute("ALTER DATABASE " + quoted + " SET paperclip_test.fail = 'yes'");
+      PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.dataSource())
+          .restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE));
+      assertTrue(e.getMessage().contains("refresh refused on purpose"), e.getMessage());
+      assertTrue(e.getMessage().contains("undone") && e.getMessage().contains("empty again"), e.getMessage());
+      try (java.sql.Connection c = target.connect()) {
+        assertEquals(0, countUserObjects(c), "nothing left behind");
+        assertTrue(RestoreService.interruptedRestore(c).isEmpty());
+      }
+      target.execute("ALTER DATABASE " + quoted + " RESET paperclip_test.fail");
+      new RestoreService(target.dataSource()).restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE);
+      DatabaseComparator.assertSameSchemaAndData(src, target);
+      RestoreResult again = new RestoreService(target.dataSource()).restore(file,
+          RestoreOptions.DEFAULTS.withClean(true), RestoreListener.NONE);
+      assertTrue(again.cleaned());
+      DatabaseComparator.assertSameSchemaAndData(src, target);
+    } finally {
+      src.drop();
+      target.drop();
+    }
+  }
+
   @Test
   void anInterruptedParallelRestoreIsReportedAndCleanRestoresOverIt(TestDatabase db) throws Exception {
     TestDatabase src = db.sibling("pint_src");
@@ -140,12 +193,12 @@ class RoundTripIT {
       Path file = backup(src);
       // What a killed parallel restore leaves: its marker and part of the data.
       target.execute("""
-          CREATE SCHEMA paperclip_restore_in_progress;
-          CREATE TABLE paperclip_restore_in_progress.started (started_at timestamptz NOT NULL DEFAULT now(),
+          CREATE SCHEMA paperclip_restore_0123456789abcdef;
+          CREATE TABLE paperclip_restore_0123456789abcdef.started (started_at timestamptz NOT NULL DEFAULT now(),
             file text NOT NULL, jobs int NOT NULL);
-          INSERT INTO paperclip_restore_in_progress.started (file, jobs) VALUES ('/backups/x.sql.gz', 2);
+          INSERT INTO paperclip_restore_0123456789abcdef.started (file, jobs) VALUES ('/backups/x.sql.gz', 2);
           CREATE TABLE t (id int);
-          """);
+          """ + "COMMENT ON SCHEMA paperclip_restore_0123456789abcdef IS '" + RestoreService.MARKER_COMMENT + "';");
       try (java.sql.Connection c = target.connect()) {
         assertTrue(RestoreService.interruptedRestore(c).orElseThrow().contains("/backups/x.sql.gz"));
       }
@@ -173,6 +226,31 @@ class RoundTripIT {
             + " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema'))")) {
       rs.next();
       return rs.getInt(1);
+    }
+  }
+
+  /**
+   * A user schema with the name the marker schema once had (and a marker-like table in it) is
+   * the user's: it is neither taken for an interrupted restore nor in the way of the parallel
+   * restore's own marker.
+   */
+  @Test
+  void aUserSchemaNamedLikeTheMarkerRestoresInParallel(TestDatabase db) throws Exception {
+    TestDatabase src = db.sibling("marker_src");
+    try {
+      src.execute("""
+          CREATE SCHEMA paperclip_restore_in_progress;
+          CREATE TABLE paperclip_restore_in_progress.started (started_at timestamptz NOT NULL DEFAULT now(),
+            file text NOT NULL, jobs int NOT NULL);
+          INSERT INTO paperclip_restore_in_progress.started (file, jobs) VALUES ('mine', 7);
+          CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 10);
+          """);
+      try (java.sql.Connection c = src.connect()) {
+        assertTrue(RestoreService.interruptedRestore(c).isEmpty(), "a user schema is no marker");
+      }
+      roundTrip(src);
+    } finally {
+      src.drop();
     }
   }
 

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A parallel restore of one of our files, the way {@code pg_restore -j} works: the target is
- * checked empty and marked (schema {@value #MARKER}), pre-data runs in one transaction on one
+ * checked empty and marked (a schema named {@value #MARKER_PREFIX} and 16 random hex digits,
+ * commented {@value RestoreService#MARKER_COMMENT}), pre-data runs in one transaction on one
  * connection, then {@code jobs} connections load tables at once (each worker inflates its table's
  * own gzip member, found through the manifest's member offsets; files without offsets are read
  * in one sequential pass) while indexes and primary/unique/exclusion constraints are built, each
@@ -61,8 +62,11 @@ import org.slf4j.LoggerFactory;
  * report. One use per instance.
  */
 final class ParallelRestore {
-  /** The schema that marks a database while a parallel restore fills it. */
-  static final String MARKER = "paperclip_restore_in_progress";
+  /**
+   * How the schema that marks a database while a parallel restore fills it begins; 16 random hex
+   * digits follow, so that no schema of a backup (which the restore creates) can collide with it.
+   */
+  static final String MARKER_PREFIX = "paperclip_restore_";
 
   private static final Logger LOG = LoggerFactory.getLogger(ParallelRestore.class);
   private static final Set<String> INDEX_KINDS = Set.of("INDEX", "CONSTRAINT");
@@ -77,12 +81,18 @@ final class ParallelRestore {
   private final RestoreListener listener;
   private final Map<String, Long> phases;
   private final long t0;
+  /** Why a non-empty target is not only a fresh core schema (which the restore replaces), or empty. */
+  private final java.util.function.Supplier<java.util.Optional<String>> notFreshCoreSchema;
+  private boolean replaced;
   private final List<Connection> connections = new ArrayList<>();
   private final List<Integer> pids = new ArrayList<>();
   private final AtomicLong statements = new AtomicLong();
   private final AtomicLong rows = new AtomicLong();
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger tablesDone = new AtomicInteger();
+  /** This restore's marker schema. */
+  private final String marker = MARKER_PREFIX + java.util.HexFormat.of().toHexDigits(
+      new java.security.SecureRandom().nextLong());
   /** What lives outside the schemas an undo drops, as it was before the restore. */
   private Outside outside;
 
@@ -125,7 +135,9 @@ final class ParallelRestore {
   }
 
   ParallelRestore(RestoreService.Connector target, Path file, RestorePlan plan, RestoreScript script,
-      RestoreOptions options, RestoreListener listener, Map<String, Long> phases, long t0) {
+      RestoreOptions options, RestoreListener listener, Map<String, Long> phases, long t0,
+      java.util.function.Supplier<java.util.Optional<String>> notFreshCoreSchema) {
+    this.notFreshCoreSchema = notFreshCoreSchema;
     this.target = target;
     this.file = file;
     this.plan = plan;
@@ -161,13 +173,22 @@ final class ParallelRestore {
         main.setAutoCommit(false);
         int objects = RestoreService.countUserObjects(main);
         if (objects > 0) {
-          throw RestoreService.notEmpty(main, objects);
+          java.util.Optional<String> notFresh = RestoreService.interruptedRestore(main).isPresent()
+              ? java.util.Optional.of("") : notFreshCoreSchema.get();
+          if (notFresh.isPresent()) {
+            throw RestoreService.notEmpty(main, objects, notFresh.get());
+          }
+          replaced = true;
         }
         if (!mayCreateSchemas(main)) {
           LOG.info("restore of {} runs in one transaction: the role may not create the marker schema "
               + "a parallel restore needs", file);
           main.rollback();
           return null;
+        }
+        if (replaced) {
+          // dropped in the transaction that marks the target: a kill leaves a marked, partial target
+          RestoreService.clean(main);
         }
         mark(main);
       } catch (SQLException e) {
@@ -190,14 +211,14 @@ final class ParallelRestore {
 
   private void mark(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + SqlIdentifiers.quote(MARKER));
-      s.execute("CREATE TABLE " + SqlIdentifiers.qualified(MARKER, "started")
+      s.execute("CREATE SCHEMA " + SqlIdentifiers.quote(marker));
+      s.execute("CREATE TABLE " + SqlIdentifiers.qualified(marker, "started")
           + " (started_at timestamptz NOT NULL DEFAULT now(), file text NOT NULL, jobs int NOT NULL)");
-      s.execute("COMMENT ON SCHEMA " + SqlIdentifiers.quote(MARKER) + " IS 'a paperclip-db restore is "
-          + "filling this database, or was interrupted: if no restore runs, the database is partial'");
+      // a constant without quotes: spliced as a literal
+      s.execute("COMMENT ON SCHEMA " + SqlIdentifiers.quote(marker) + " IS '" + RestoreService.MARKER_COMMENT + "'");
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO "
-        + SqlIdentifiers.qualified(MARKER, "started") + " (file, jobs) VALUES (?, ?)")) {
+        + SqlIdentifiers.qualified(marker, "started") + " (file, jobs) VALUES (?, ?)")) {
       ps.setString(1, file.toAbsolutePath().toString());
       ps.setInt(2, options.jobs());
       ps.execute();
@@ -284,7 +305,7 @@ final class ParallelRestore {
       try (Statement s = main.createStatement()) {
         // The restore is durable once the marker is gone.
         s.execute("SET LOCAL synchronous_commit = on");
-        s.execute("DROP SCHEMA " + SqlIdentifiers.quote(MARKER) + " CASCADE");
+        s.execute("DROP SCHEMA " + SqlIdentifiers.quote(marker) + " CASCADE");
       }
       main.commit();
       phases.put("finish", RestoreService.millisSince(t));
@@ -292,7 +313,7 @@ final class ParallelRestore {
       LOG.info("restored {} with {} connections ({} tables, {} rows; phases {} ms)", file, n,
           tablesDone.get(), rows.get(), phases);
       return new RestoreResult(file, plan.format(), statements.get(), tablesDone.get(), rows.get(),
-          false, took, plan.warnings(), n, phases);
+          replaced, took, RestoreService.withNote(plan.warnings(), replaced), n, phases);
     } catch (SQLException | IOException | RuntimeException e) {
       if (pool != null) {
         pool.shutdownNow();
@@ -664,7 +685,8 @@ final class ParallelRestore {
       c.commit();
       if (left == 0 && changed.isEmpty() && outside != null) {
         return "; the parallel restore was undone: everything it had created was dropped and the target "
-            + "is empty again";
+            + "is empty again" + (replaced ? " (without the empty core schema it replaced: the instance's "
+            + "next start migrates it again)" : "");
       }
       if (left == 0 && changed.isEmpty()) {
         return "; the parallel restore was undone: the database's schemas are empty again (roles and other"
@@ -677,7 +699,7 @@ final class ParallelRestore {
     } catch (SQLException | RuntimeException e) {
       LOG.warn("restore undo failed", e);
       return "; undoing the parallel restore failed too (" + RestoreService.oneLine(e) + "): the target "
-          + "holds a partial restore, marked by schema " + MARKER + "; restore again with --clean or "
+          + "holds a partial restore, marked by schema " + marker + "; restore again with --clean or "
           + "drop and recreate the database";
     }
   }

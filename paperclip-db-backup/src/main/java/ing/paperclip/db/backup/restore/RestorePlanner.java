@@ -43,14 +43,27 @@ public final class RestorePlanner {
   public static final String FORMAT_LEGACY = "paperclip-legacy";
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** An identifier, quoted or not, and a possibly schema-qualified name (group 1). */
+  private static final String IDENT = "(?:\"(?:[^\"]|\"\")*\"|[\\w$]+)";
+  private static final String QUALIFIED = "(" + IDENT + "(?:\\s*\\.\\s*" + IDENT + ")?)";
   private static final Pattern PG_DUMP_TOC = Pattern.compile(
       "-- Name: (.*); Type: (.*); Schema: (.*); Owner: .*");
-  private static final Set<String> PG_DUMP_POST = Set.of("CONSTRAINT", "FK CONSTRAINT", "INDEX",
-      "INDEX ATTACH", "TRIGGER", "POLICY", "ROW SECURITY", "RULE", "SEQUENCE SET",
-      "MATERIALIZED VIEW DATA", "EVENT TRIGGER", "PUBLICATION", "SUBSCRIPTION", "DEFAULT ACL", "ACL");
+  /** pg_dump's post-data entry types (its SECTION_POST_DATA). */
+  private static final Set<String> PG_DUMP_POST = Set.of("CONSTRAINT", "CHECK CONSTRAINT", "FK CONSTRAINT",
+      "INDEX", "INDEX ATTACH", "STATISTICS", "TRIGGER", "EVENT TRIGGER", "POLICY", "ROW SECURITY", "RULE",
+      "MATERIALIZED VIEW DATA", "PUBLICATION", "PUBLICATION TABLE", "PUBLICATION TABLES IN SCHEMA",
+      "SUBSCRIPTION", "SUBSCRIPTION TABLE", "DEFAULT ACL");
+  /** pg_dump's data entry types (its SECTION_DATA). */
+  private static final Set<String> PG_DUMP_DATA = Set.of("TABLE DATA", "SEQUENCE SET", "BLOBS", "BLOB DATA",
+      "LARGE OBJECTS", "STATISTICS DATA");
+  /** pg_dump's entry types that belong to whatever section they follow (its SECTION_NONE). */
+  private static final Set<String> PG_DUMP_INHERIT = Set.of("ACL", "COMMENT", "SECURITY LABEL");
+  /** The table a pg_dump index or constraint is built on (its entry records no dependencies). */
+  private static final Pattern BUILT_ON = Pattern.compile("(?is)^\\s*(?:CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+"
+      + "(?:" + IDENT + "\\s+)?ON\\s+|ALTER\\s+TABLE\\s+)(?:ONLY\\s+)?" + QUALIFIED + "\\s.*");
   private static final Pattern OWNER_TO = Pattern.compile("(?is)^\\s*ALTER\\s.+\\sOWNER\\s+TO\\s.+");
-  private static final Pattern INSERT_INTO = Pattern.compile("(?is)^\\s*INSERT\\s+INTO\\s+((?:\"(?:[^\"]|\"\")*\"|[\\w$]+)(?:\\s*\\.\\s*(?:\"(?:[^\"]|\"\")*\"|[\\w$]+))?).*");
-  private static final Pattern COPY_TABLE = Pattern.compile("(?is)^\\s*COPY\\s+((?:\"(?:[^\"]|\"\")*\"|[\\w$]+)(?:\\s*\\.\\s*(?:\"(?:[^\"]|\"\")*\"|[\\w$]+))?).*");
+  private static final Pattern INSERT_INTO = Pattern.compile("(?is)^\\s*INSERT\\s+INTO\\s+" + QUALIFIED + ".*");
+  private static final Pattern COPY_TABLE = Pattern.compile("(?is)^\\s*COPY\\s+" + QUALIFIED + ".*");
 
   private final BackupVerifier verifier = new BackupVerifier();
 
@@ -220,6 +233,21 @@ public final class RestorePlanner {
     }
   }
 
+  /**
+   * The section of a pg_dump entry of this type (from its {@code -- Name: ...; Type: ...} comment),
+   * as pg_dump assigns it: comments, privileges and security labels have none of their own and
+   * belong to the section of the entry before them ({@code current}).
+   */
+  static String pgDumpSection(String type, String current) {
+    if (PG_DUMP_POST.contains(type)) {
+      return "post-data";
+    }
+    if (PG_DUMP_DATA.contains(type)) {
+      return "data";
+    }
+    return PG_DUMP_INHERIT.contains(type) ? current : "pre-data";
+  }
+
   /** Returns whether a statement is an ownership change that {@code noOwner} skips. */
   static boolean isOwnerChange(String sql) {
     return OWNER_TO.matcher(sql).matches();
@@ -285,6 +313,14 @@ public final class RestorePlanner {
     final List<RestoreScript.TableData> tableData = new ArrayList<>();
     boolean dataOnlyInBlocks = true;
     EntryBuilder current;
+    // A body pg_dump wrote has no section lines: its entries' comments give kind and section.
+    /** The last pre- or post-data section a pg_dump entry comment set; null before the first. */
+    String tocSection;
+    /** The section and type of the pg_dump entry the next unlabelled statement belongs to. */
+    String tocEntrySection;
+    String tocEntryType;
+    /** pg_dump's settings for the next entry (it writes them before the entry's comment). */
+    final List<String> pendingSettings = new ArrayList<>();
 
     final ScriptPolicy policy;
 
@@ -303,6 +339,8 @@ public final class RestorePlanner {
       final String section;
       final List<String> deps;
       final List<String> sql = new ArrayList<>();
+      /** Whether it waits for every table's rows (a pg_dump build whose table was not recognised). */
+      boolean afterAllTables;
 
       EntryBuilder(String kind, String name, long line, String section, List<String> deps) {
         this.kind = kind;
@@ -312,21 +350,51 @@ public final class RestorePlanner {
         this.deps = deps;
       }
 
-      RestoreScript.Entry build() {
-        return new RestoreScript.Entry(kind, name, sql, line, deps);
+      RestoreScript.Entry build(List<RestoreScript.TableData> tables) {
+        List<String> d = afterAllTables ? tables.stream().map(t -> "TABLE " + t.qualifiedName()).toList() : deps;
+        return new RestoreScript.Entry(kind, name, sql, line, d);
       }
     }
 
     /** Files a statement of our script: a setting before the first section, else part of an entry. */
     private void collect(ScriptItem.Statement s, String kind, String name, boolean newEntry) {
-      collect(s, kind, name, newEntry, List.of());
+      collect(s, s.section(), kind, name, newEntry, List.of());
     }
 
-    private void collect(ScriptItem.Statement s, String kind, String name, boolean newEntry, List<String> deps) {
+    /**
+     * Files a statement of a body pg_dump wrote, in the section of its entry. Its builds of
+     * indexes and keys wait for their table's rows, named by the statement (pg_dump's comments
+     * record no dependencies); a sequence's value is set with the pre-data, which creates it (its
+     * rows load in parallel, and setval needs nothing else).
+     */
+    private void collectPgDump(ScriptItem.Statement s, String sec, String type, String name, boolean newEntry) {
       if (!collect) {
         return;
       }
-      String sec = s.section();
+      if (sec.equals("data") && type.equals("SEQUENCE SET")) {
+        sec = "pre-data";
+      }
+      List<String> deps = List.of();
+      boolean afterAll = false;
+      if (newEntry && (type.equals("INDEX") || type.equals("CONSTRAINT"))) {
+        Matcher m = BUILT_ON.matcher(s.sql());
+        if (m.matches()) {
+          deps = List.of("TABLE " + String.join(".", splitQualified(m.group(1))));
+        } else {
+          afterAll = true;
+        }
+      }
+      collect(s, sec, type, name, newEntry, deps);
+      if (afterAll) {
+        current.afterAllTables = true;
+      }
+    }
+
+    private void collect(ScriptItem.Statement s, String sec, String kind, String name, boolean newEntry,
+        List<String> deps) {
+      if (!collect) {
+        return;
+      }
       if (sec.isEmpty()) {
         settings.add(s.sql());
         return;
@@ -338,6 +406,8 @@ public final class RestorePlanner {
       if (newEntry || current == null || !current.section.equals(sec)) {
         current = new EntryBuilder(kind, name, s.line(), sec, deps);
         (sec.equals("pre-data") ? pre : post).add(current);
+        current.sql.addAll(pendingSettings);
+        pendingSettings.clear();
       }
       current.sql.add(s.sql());
     }
@@ -355,8 +425,9 @@ public final class RestorePlanner {
         }
         located = out;
       }
-      return new RestoreScript(settings, pre.stream().map(EntryBuilder::build).toList(),
-          post.stream().map(EntryBuilder::build).toList(), located, dataOnlyInBlocks);
+      List<RestoreScript.TableData> all = located;
+      return new RestoreScript(settings, pre.stream().map(b -> b.build(all)).toList(),
+          post.stream().map(b -> b.build(all)).toList(), located, dataOnlyInBlocks);
     }
 
     @Override
@@ -405,7 +476,13 @@ public final class RestorePlanner {
       String w = ScriptReader.firstWord(sql);
       if (w.equals("SET") || sql.startsWith("SELECT pg_catalog.set_config")) {
         steps.add(new RestoreStep.SessionSetting(sql));
-        collect(s, "SET", "", false);
+        if (s.section().isEmpty() && tocSection != null) {
+          if (collect) {
+            pendingSettings.add(sql);
+          }
+        } else {
+          collect(s, "SET", "", false);
+        }
         return;
       }
       if (!s.section().isEmpty()) {
@@ -427,25 +504,40 @@ public final class RestorePlanner {
             }
           }
           created.add(key);
-          collect(s, kind, schema.isEmpty() ? name : schema + "." + name, true, deps);
+          collect(s, s.section(), kind, schema.isEmpty() ? name : schema + "." + name, true, deps);
           steps.add(new RestoreStep.CreateObject(section, kind, schema.isEmpty() ? name : schema + "." + name, deps, s.line()));
           return;
         } catch (IOException ex) {
           warnings.add("unreadable entry line at " + s.line());
         }
       }
-      collect(s, "SQL", "", false);
       Matcher toc = PG_DUMP_TOC.matcher(label);
       if (toc.matches()) {
         String type = toc.group(2);
-        String sec = PG_DUMP_POST.contains(type) ? "post-data" : "pre-data";
+        String sec = pgDumpSection(type, tocSection == null ? "pre-data" : tocSection);
+        if (!sec.equals("data")) {
+          tocSection = sec;
+        }
+        tocEntrySection = sec;
+        tocEntryType = type;
         String schema = toc.group(3).equals("-") ? "" : toc.group(3) + ".";
+        if (s.section().isEmpty()) {
+          collectPgDump(s, sec, type, schema + toc.group(1), true);
+        } else {
+          collect(s, "SQL", "", false);
+        }
         steps.add(new RestoreStep.CreateObject(sec, type, schema + toc.group(1), List.of(), s.line()));
         return;
       }
+      boolean inPgDumpEntry = s.section().isEmpty() && tocEntrySection != null;
+      if (inPgDumpEntry) {
+        collectPgDump(s, tocEntrySection, tocEntryType, "", false);
+      } else {
+        collect(s, "SQL", "", false);
+      }
       String[] words = sql.stripLeading().split("\\s+", 4);
       String kind = words.length > 1 ? (words[0] + " " + words[1]).toUpperCase(Locale.ROOT) : w;
-      String sec = format.equals(FORMAT_OURS) ? section : guessSection(kind);
+      String sec = inPgDumpEntry ? tocEntrySection : format.equals(FORMAT_OURS) ? section : guessSection(kind);
       steps.add(new RestoreStep.CreateObject(sec, kind, words.length > 2 ? words[2] : "", List.of(), s.line()));
     }
 

@@ -55,7 +55,16 @@ import org.slf4j.LoggerFactory;
 public final class RestoreService {
   private static final Logger LOG = LoggerFactory.getLogger(RestoreService.class);
 
+  /** The note a result carries when the target's fresh core schema was replaced. */
+  static final String REPLACED_FRESH_CORE = "the target held only the empty core schema a new instance "
+      + "migrates (its journal this build's, no rows, nothing else): the backup replaced it";
+
   private final Connector target;
+  /**
+   * How to inspect the target for a fresh core schema (a role that may create a scratch database),
+   * or null (a data source): a fresh core schema is then not recognised.
+   */
+  private final ConnectionSpec inspector;
   private final RestorePlanner planner = new RestorePlanner();
 
   /** Opens a connection to the target. */
@@ -75,15 +84,32 @@ public final class RestoreService {
   public RestoreService(DataSource target) {
     Objects.requireNonNull(target, "target");
     this.target = target::getConnection;
+    this.inspector = null;
   }
 
   /**
-   * Creates a service opening its own connections (no pool) to the database the spec names.
+   * Creates a service opening its own connections (no pool) to the database the spec names. A
+   * target holding only the untouched core schema this build migrates (a new instance's) counts
+   * as empty and is replaced.
    *
    * @param target the target database
    */
   public RestoreService(ConnectionSpec target) {
+    this(target, target);
+  }
+
+  /**
+   * Creates a service opening its own connections (no pool) to the database {@code target} names,
+   * recognising a fresh core schema there through {@code inspector}: the same database reached as
+   * a role that may create the scratch database the check migrates (e.g. an embedded cluster's
+   * superuser, when the restoring role may not).
+   *
+   * @param target the target database
+   * @param inspector the same database, as a role with CREATEDB
+   */
+  public RestoreService(ConnectionSpec target, ConnectionSpec inspector) {
     Objects.requireNonNull(target, "target");
+    this.inspector = Objects.requireNonNull(inspector, "inspector");
     this.target = () -> {
       Properties p = target.driverProperties();
       p.setProperty("ApplicationName", "paperclip-db restore");
@@ -114,7 +140,8 @@ public final class RestoreService {
     RestoreScript script = planned.script();
     if (!options.oneTransaction()) {
       if (script != null && script.dataOnlyInBlocks()) {
-        RestoreResult r = new ParallelRestore(target, file, plan, script, options, listener, phases, t0).run();
+        RestoreResult r = new ParallelRestore(target, file, plan, script, options, listener, phases, t0,
+            this::notFreshCoreSchema).run();
         if (r != null) {
           return r;
         }
@@ -133,10 +160,15 @@ public final class RestoreService {
       Executor ex = null;
       try {
         boolean cleaned = false;
+        boolean replaced = false;
         int objects = countUserObjects(c);
         if (objects > 0) {
           if (!options.clean()) {
-            throw notEmpty(c, objects);
+            Optional<String> notFresh = interruptedRestore(c).isPresent() ? Optional.of("") : notFreshCoreSchema();
+            if (notFresh.isPresent()) {
+              throw notEmpty(c, objects, notFresh.get());
+            }
+            replaced = true;
           }
           clean(c);
           cleaned = true;
@@ -156,7 +188,7 @@ public final class RestoreService {
         phases.put("commit", millisSince(t2));
         LOG.info("restored {} in one transaction ({} tables, {} rows; phases {})", file, ex.tables, ex.rows, phases);
         return new RestoreResult(file, plan.format(), ex.statements, ex.tables, ex.rows, cleaned,
-            java.time.Duration.ofNanos(System.nanoTime() - t0), plan.warnings(), 1, phases);
+            java.time.Duration.ofNanos(System.nanoTime() - t0), withNote(plan.warnings(), replaced), 1, phases);
       } catch (SQLException | IOException | RuntimeException e) {
         if (ex != null) {
           ex.abortCopy();
@@ -173,6 +205,31 @@ public final class RestoreService {
       throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
           + oneLine(e), e);
     }
+  }
+
+  /**
+   * Tells why the (non-empty) target is not only the untouched core schema this build migrates
+   * ({@link FreshCoreSchema}), which a restore may replace.
+   *
+   * @return empty when it is; else why not ("" when it cannot be told: no connection settings)
+   */
+  Optional<String> notFreshCoreSchema() {
+    if (inspector == null) {
+      return Optional.of("");
+    }
+    Optional<String> why = FreshCoreSchema.whyNot(inspector);
+    why.ifPresent(w -> LOG.info("the restore target is not a new instance's empty core schema: {}", w));
+    return why;
+  }
+
+  /** The plan's warnings, and the note that a fresh core schema was replaced when it was. */
+  static List<String> withNote(List<String> warnings, boolean replaced) {
+    if (!replaced) {
+      return warnings;
+    }
+    List<String> out = new ArrayList<>(warnings);
+    out.add(REPLACED_FRESH_CORE);
+    return out;
   }
 
   static long millisSince(long t0) {
@@ -194,7 +251,7 @@ public final class RestoreService {
   }
 
   /** The error for a non-empty target; names an interrupted parallel restore when it is one. */
-  static PaperclipException notEmpty(Connection c, int objects) throws SQLException {
+  static PaperclipException notEmpty(Connection c, int objects, String whyNotFresh) throws SQLException {
     Optional<String> interrupted = interruptedRestore(c);
     if (interrupted.isPresent()) {
       return new PaperclipException(ErrorCode.RESTORE, "the target database holds a partial restore: "
@@ -202,36 +259,50 @@ public final class RestoreService {
           + "database (nothing was changed)");
     }
     return new PaperclipException(ErrorCode.RESTORE, "the target database is not empty ("
-        + objects + " objects in non-system schemas); restore into an empty database, or "
+        + objects + " objects in non-system schemas" + (whyNotFresh.isEmpty() ? "" : "; not a new instance's"
+        + " empty core schema: " + whyNotFresh) + "); restore into an empty database, or "
         + "pass --clean to drop its schemas first (nothing was changed)");
   }
 
   /**
-   * Looks for the marker a parallel restore leaves while it runs (schema
-   * {@value ParallelRestore#MARKER}): a database holding it was being restored when the restoring
-   * process was killed, and holds part of a backup.
+   * The comment on the schema that marks a database while a parallel restore fills it (the
+   * same since the marker was introduced, so markers older versions left are found too).
+   */
+  public static final String MARKER_COMMENT = "a paperclip-db restore is filling this database, or was "
+      + "interrupted: if no restore runs, the database is partial";
+
+  /**
+   * Looks for the marker a parallel restore leaves while it runs: a schema named
+   * {@code paperclip_restore_} and 16 hex digits (or, from older versions,
+   * {@code paperclip_restore_in_progress}) with the comment {@link #MARKER_COMMENT}. A database
+   * holding it was being restored when the restoring process was killed, and holds part of a
+   * backup. A user schema of either name without that comment is not a marker.
    *
    * @param c a connection to the database
    * @return a description of the interrupted restore (when it started, from which file), or empty
    * @throws SQLException if the catalog cannot be read
    */
   public static Optional<String> interruptedRestore(Connection c) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace "
-        + "WHERE nspname = ?), pg_catalog.to_regclass(pg_catalog.quote_ident(?) || '.started') IS NOT NULL")) {
-      ps.setString(1, ParallelRestore.MARKER);
-      ps.setString(2, ParallelRestore.MARKER);
+    String marker;
+    try (PreparedStatement ps = c.prepareStatement("SELECT n.nspname, pg_catalog.to_regclass("
+        + "pg_catalog.quote_ident(n.nspname) || '.started') IS NOT NULL FROM pg_catalog.pg_namespace n"
+        + " JOIN pg_catalog.pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass"
+        + " WHERE (n.nspname = 'paperclip_restore_in_progress' OR n.nspname ~ ?) AND d.description = ?"
+        + " ORDER BY n.nspname LIMIT 1")) {
+      ps.setString(1, "^" + ParallelRestore.MARKER_PREFIX + "[0-9a-f]{16}$");
+      ps.setString(2, MARKER_COMMENT);
       try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        if (!rs.getBoolean(1)) {
+        if (!rs.next()) {
           return Optional.empty();
         }
         if (!rs.getBoolean(2)) {
           return Optional.of("a parallel restore");
         }
+        marker = rs.getString(1);
       }
     }
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT started_at, file FROM "
-        + SqlIdentifiers.qualified(ParallelRestore.MARKER, "started") + " LIMIT 1")) {
+        + SqlIdentifiers.qualified(marker, "started") + " LIMIT 1")) {
       return Optional.of(rs.next() ? "a parallel restore of " + rs.getString(2) + " started at "
           + rs.getObject(1, java.time.OffsetDateTime.class) : "a parallel restore");
     }
@@ -253,28 +324,54 @@ public final class RestoreService {
     }
   }
 
-  /** Drops every non-system schema and extension, then recreates {@code public} as a new database has it. */
+  /**
+   * Drops every non-system schema and extension, then recreates {@code public} as a new database
+   * has it. Objects go in dependency order, users' before extensions': first every relation that
+   * is no extension's member (tables with their indexes, views, sequences), then the schemas, then
+   * the extensions left. Dropping an extension first, with CASCADE, fails in PostgreSQL itself
+   * for some (ltree while an index uses its operator class with {@code siglen}: "cache lookup
+   * failed for function"), and the undo or the {@code --clean} would be stuck on it.
+   */
   static void clean(Connection c) throws SQLException {
-    List<String> schemas = new ArrayList<>();
-    List<String> extensions = new ArrayList<>();
+    String userSchema = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
+        + "AND n.nspname NOT LIKE 'pg\\_temp%'";
     try (Statement s = c.createStatement()) {
+      Map<String, List<String>> relations = new LinkedHashMap<>();
+      try (ResultSet rs = s.executeQuery("SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'"
+          + " WHEN 'S' THEN 'SEQUENCE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END, n.nspname, c.relname"
+          + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
+          + " WHERE c.relkind IN ('r', 'p', 'f', 'm', 'v', 'S') AND NOT c.relispartition AND " + userSchema
+          + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+          + " AND d.objid = c.oid AND d.deptype = 'e') ORDER BY 1, 2, 3")) {
+        while (rs.next()) {
+          relations.computeIfAbsent(rs.getString(1), k -> new ArrayList<>())
+              .add(SqlIdentifiers.qualified(rs.getString(2), rs.getString(3)));
+        }
+      }
+      // tables first (their indexes, and what depends on them, go with them), one statement per kind
+      for (String kind : List.of("TABLE", "FOREIGN TABLE", "MATERIALIZED VIEW", "VIEW", "SEQUENCE")) {
+        List<String> names = relations.get(kind);
+        if (names != null) {
+          s.execute("DROP " + kind + " IF EXISTS " + String.join(", ", names) + " CASCADE");
+        }
+      }
+      List<String> schemas = new ArrayList<>();
+      try (ResultSet rs = s.executeQuery("SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE " + userSchema)) {
+        while (rs.next()) {
+          schemas.add(rs.getString(1));
+        }
+      }
+      for (String n : schemas) {
+        s.execute("DROP SCHEMA IF EXISTS " + SqlIdentifiers.quote(n) + " CASCADE");
+      }
+      List<String> extensions = new ArrayList<>();
       try (ResultSet rs = s.executeQuery("SELECT extname FROM pg_catalog.pg_extension WHERE extname <> 'plpgsql'")) {
         while (rs.next()) {
           extensions.add(rs.getString(1));
         }
       }
-      try (ResultSet rs = s.executeQuery("SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE "
-          + "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' "
-          + "AND n.nspname NOT LIKE 'pg\\_temp%'")) {
-        while (rs.next()) {
-          schemas.add(rs.getString(1));
-        }
-      }
       for (String x : extensions) {
         s.execute("DROP EXTENSION IF EXISTS " + SqlIdentifiers.quote(x) + " CASCADE");
-      }
-      for (String n : schemas) {
-        s.execute("DROP SCHEMA IF EXISTS " + SqlIdentifiers.quote(n) + " CASCADE");
       }
       s.execute("CREATE SCHEMA public AUTHORIZATION pg_database_owner");
       s.execute("GRANT USAGE ON SCHEMA public TO PUBLIC");

@@ -89,6 +89,16 @@ public final class Migrator {
   }
 
   /**
+   * Returns the changesets of this changelog, in order: the journal of a database this build
+   * migrated records exactly these. Reads the changelog only; the database is not touched.
+   *
+   * @throws PaperclipException {@link ErrorCode#MIGRATION} when the changelog cannot be read
+   */
+  public List<MigrationState.Changeset> changesets() {
+    return withLiquibase(Migrator::all);
+  }
+
+  /**
    * Applies every pending changeset.
    *
    * @return the changesets applied (empty when already up to date)
