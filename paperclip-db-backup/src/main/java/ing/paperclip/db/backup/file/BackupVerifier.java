@@ -376,7 +376,7 @@ public final class BackupVerifier {
     for (int i = 0; i < members.size(); i++) {
       if (members.get(i).flags() != 0) {
         out.add("gzip member " + (i + 1) + " at byte " + members.get(i).offset() + " has header fields"
-            + " (extra field, name, comment or header CRC) that paperclip-db never writes: the file was"
+            + " (extra field, name, comment, header CRC, time or system byte) that paperclip-db never writes: the file was"
             + " altered or re-compressed");
         break;
       }

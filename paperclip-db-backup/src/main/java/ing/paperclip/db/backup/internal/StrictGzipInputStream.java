@@ -44,6 +44,25 @@ public final class StrictGzipInputStream extends InputStream {
   private long textStart;
   private long textOut;
   private int memberFlags;
+  /** Bit set in {@link Member#flags} when MTIME, XFL or OS differ from what our writer writes. */
+  public static final int NOT_OUR_HEADER = 0x100;
+  /** The ten header bytes of a member written by {@link java.util.zip.GZIPOutputStream}. */
+  private static final int[] OUR_HEADER = ourHeader();
+
+  private static int[] ourHeader() {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(b)) {
+      g.finish();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    byte[] h = b.toByteArray();
+    int[] out = new int[10];
+    for (int i = 0; i < 10; i++) {
+      out[i] = h[i] & 0xff;
+    }
+    return out;
+  }
 
   /**
    * One member as it lies in the stream.
@@ -52,7 +71,8 @@ public final class StrictGzipInputStream extends InputStream {
    * @param length its compressed length, header and trailer included
    * @param textStart where its data starts in the decompressed text
    * @param textEnd where its data ends in the decompressed text
-   * @param flags its header's FLG byte (0 when it has no optional fields)
+   * @param flags its header's FLG byte (0 when it has no optional fields), plus {@link #NOT_OUR_HEADER}
+   *     when its time, extra flags or system byte are not what our writer writes
    */
   public record Member(long offset, long length, long textStart, long textEnd, int flags) {}
 
@@ -188,10 +208,17 @@ public final class StrictGzipInputStream extends InputStream {
       throw new ZipException("gzip member " + (members + 1) + " has header fields (extra field, name,"
           + " comment or header CRC) that paperclip-db never writes: the file was altered");
     }
-    memberFlags = flags;
+    // MTIME, XFL and OS: no checksum covers them, so a flipped bit there would go unnoticed;
+    // anything but what our writer puts there counts as a header field we never write.
+    boolean plain = true;
     for (int i = 0; i < 6; i++) {
-      rawByte(false);
+      plain &= rawByte(false) == OUR_HEADER[4 + i];
     }
+    if (plainHeaders && !plain) {
+      throw new ZipException("gzip member " + (members + 1) + " has a header (time, flags or system byte)"
+          + " that paperclip-db never writes: the file was altered");
+    }
+    memberFlags = flags | (plain ? 0 : NOT_OUR_HEADER);
     if ((flags & FEXTRA) != 0) {
       int xlen = rawByte(false) | (rawByte(false) << 8);
       for (int i = 0; i < xlen; i++) {
