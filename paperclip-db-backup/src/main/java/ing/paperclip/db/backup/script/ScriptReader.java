@@ -83,6 +83,8 @@ public final class ScriptReader {
     // BEGIN/CASE against END inside CREATE FUNCTION/PROCEDURE and split only at depth 0
     java.util.List<String> leadWords = new java.util.ArrayList<>();
     int atomicDepth = 0;
+    // like psql, a semicolon inside parentheses (a rule's "DO INSTEAD (a; b)") ends nothing
+    int parenDepth = 0;
     String prevWord = "";
     String line;
     while ((line = nextLine()) != null) {
@@ -223,12 +225,19 @@ public final class ScriptReader {
           i = j;
           continue;
         }
-        if (c == ';' && atomicDepth > 0) {
+        if (c == '(' || c == ')') {
+          parenDepth = Math.max(0, parenDepth + (c == '(' ? 1 : -1));
+          code.append(c);
+          i++;
+          continue;
+        }
+        if (c == ';' && (atomicDepth > 0 || parenDepth > 0)) {
           code.append(c);
           i++;
           continue;
         }
         if (c == ';') {
+          parenDepth = 0;
           leadWords.clear();
           prevWord = "";
           stmt.append(line, segmentStart, i + 1);

@@ -78,4 +78,15 @@ class ScriptReaderTest {
         () -> new ScriptReader(trickle(cut)).read(new Raw()));
     assertEquals(ErrorCode.CORRUPT_FILE, e.code());
   }
+
+  @Test
+  void aSemicolonInsideParenthesesEndsNoStatement() throws Exception {
+    String sql = "CREATE RULE r AS ON INSERT TO public.a DO INSTEAD (INSERT INTO public.b VALUES (new.v);\n"
+        + " INSERT INTO public.c VALUES (new.v););\nSELECT ')'; SELECT 2;\n";
+    Raw h = new Raw();
+    new ScriptReader(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8))).read(h);
+    assertEquals(List.of("CREATE RULE r AS ON INSERT TO public.a DO INSTEAD (INSERT INTO public.b"
+        + " VALUES (new.v);\n INSERT INTO public.c VALUES (new.v););", "SELECT ')';", "SELECT 2;"),
+        h.items);
+  }
 }
