@@ -31,7 +31,7 @@ INSERT INTO ng VALUES ('192.168.0.1/24', '10.0.0.0/8', '08:00:2b:01:02:03', '08:
 CREATE TABLE regs (c regclass, t regtype, p regproc, pr regprocedure, o regoperator, n regnamespace, r regrole, cfg regconfig);
 CREATE TABLE target_tab (v int);
 CREATE FUNCTION target_fn(int) RETURNS int LANGUAGE sql AS 'SELECT 1';
-INSERT INTO regs VALUES ('target_tab', 'int4', 'now', 'target_fn(int)', '+(integer,integer)', 'public', 'postgres', 'english');
+INSERT INTO regs VALUES ('target_tab', 'int4', 'now', 'target_fn(int)', '+(integer,integer)', 'public', current_user::text::regrole, 'english');
 
 -- case: money_and_misc
 CREATE TABLE mm (a tsvector, b tsquery, c pg_lsn, d oid, e char(3), f varchar(2), g "char", h name, i txid_snapshot);

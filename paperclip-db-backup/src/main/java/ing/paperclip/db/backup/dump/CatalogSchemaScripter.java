@@ -761,9 +761,23 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       sb.append(" PARTITION OF ").append(t.partitionOf());
       if (!t.columns().isEmpty()) {
         List<String> local = new ArrayList<>();
+        Table parent = byName.get(unquoteQualified(t.partitionOf()));
         for (Column c : t.columns()) {
+          StringBuilder col = new StringBuilder();
           if (c.defaultExpr() != null && c.local()) {
-            local.add(quote(c.name()) + " DEFAULT " + c.defaultExpr());
+            col.append(" DEFAULT ").append(c.defaultExpr());
+          }
+          // PostgreSQL 18 names NOT NULL constraints: a partition attached with its own name
+          // keeps it (PARTITION OF would take the parent's)
+          String parentName = parent == null ? null : parent.columns().stream()
+              .filter(pc -> pc.name().equals(c.name())).map(Column::notNullName)
+              .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+          if (c.notNull() && c.notNullName() != null && parentName != null
+              && !parentName.equals(c.notNullName())) {
+            col.append(" CONSTRAINT ").append(quote(c.notNullName())).append(" NOT NULL");
+          }
+          if (col.length() > 0) {
+            local.add(quote(c.name()) + col);
           }
         }
         for (Constraint c : checks) {
