@@ -1,11 +1,14 @@
 -- case: publication
 CREATE TABLE pubt (id int PRIMARY KEY);
 CREATE PUBLICATION fidelity_pub FOR TABLE pubt;
--- refused: publication
+CREATE TABLE pubc (id int PRIMARY KEY, a int, secret text);
+CREATE PUBLICATION fidelity_pub_cols FOR TABLE pubc (id, a) WHERE (a > 0) WITH (publish = 'insert');
+CREATE SCHEMA pubs;
+CREATE TABLE pubs.x (id int);
+CREATE PUBLICATION fidelity_pub_schema FOR TABLES IN SCHEMA pubs, TABLE pubt WITH (publish_via_partition_root = true);
 
 -- case: publication_all_tables
-CREATE PUBLICATION fidelity_pub_all FOR ALL TABLES WITH (publish = 'insert');
--- refused: publication
+CREATE PUBLICATION fidelity_pub_all FOR ALL TABLES WITH (publish = 'insert, truncate');
 
 -- case: foreign_data_wrapper_server_mapping_table
 CREATE FOREIGN DATA WRAPPER fdw;

@@ -51,7 +51,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "composite type", "enum type", "domain", "range type", "function", "aggregate",
       "window function", "procedure", "table constraint", "domain constraint", "default value",
       "trigger", "policy", "rule", "statistics object", "collation", "cast", "event trigger",
-      "default value of a view column");
+      "default value of a view column", "publication", "publication member");
 
   private final CatalogReader reader;
   private final Set<String> supportedKinds;
@@ -472,6 +472,17 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     post.addAll(acls(cat.grants(), cat.serverVersion()));
+    for (Catalog.Publication p : cat.publications()) {
+      StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(quote(p.name()))
+          .append(p.allTables() ? " FOR ALL TABLES" : "").append(" WITH (publish = ")
+          .append(literal(p.publish())).append(p.viaRoot() ? ", publish_via_partition_root = true" : "")
+          .append(");");
+      for (String m : p.members()) {
+        sql.append("\nALTER PUBLICATION ").append(quote(p.name())).append(" ADD ").append(m).append(';');
+      }
+      post.add(new SchemaObject("PUBLICATION", "", p.name(), Section.POST_DATA, sql.toString(),
+          List.of()));
+    }
     // event triggers last, like pg_dump: they must not fire on the restore's own DDL
     for (Catalog.EventTrigger e : cat.eventTriggers()) {
       StringBuilder sql = new StringBuilder("CREATE EVENT TRIGGER ").append(quote(e.name()))

@@ -87,7 +87,7 @@ class CatalogSchemaScripterTest {
     return new Catalog(150000, "db", List.of(new Catalog.Schema("public", "owner")), List.of(),
         List.of(), functions, List.of(), tables, List.of(), List.of(), views, List.of(),
         List.of(), List.of(), List.of(), deps, List.of(), List.of(), List.of(), List.of(), List.of(),
-        inventory);
+        List.of(), inventory);
   }
 
   private static List<String> keys(List<SchemaObject> objects) {

@@ -38,6 +38,7 @@ import java.util.Optional;
  * @param collations collations
  * @param casts casts between types
  * @param eventTriggers event triggers
+ * @param publications publications
  * @param inventory every object of the database that a faithful dump must keep, whatever its
  *     kind, whether or not the lists above model it: the yardstick of a completeness check
  */
@@ -47,7 +48,8 @@ public record Catalog(
     List<Constraint> constraints, List<Index> indexes, List<View> views, List<Trigger> triggers,
     List<Policy> policies, List<Comment> comments, List<Grant> grants, List<Dependency> dependencies,
     List<Rule> rules, List<Statistics> statistics, List<Collation> collations, List<Cast> casts,
-    List<EventTrigger> eventTriggers, List<InventoryItem> inventory) {
+    List<EventTrigger> eventTriggers, List<Publication> publications,
+    List<InventoryItem> inventory) {
 
   /**
    * Creates a catalog without an inventory (hand-built catalogs in tests and tools; a
@@ -61,7 +63,7 @@ public record Catalog(
       List<Dependency> dependencies, List<Rule> rules, List<Statistics> statistics) {
     this(serverVersion, database, schemas, extensions, types, functions, sequences, tables,
         constraints, indexes, views, triggers, policies, comments, grants, dependencies, rules,
-        statistics, List.of(), List.of(), List.of(), List.of());
+        statistics, List.of(), List.of(), List.of(), List.of(), List.of());
   }
 
   /** Copies every list. */
@@ -86,6 +88,7 @@ public record Catalog(
     collations = List.copyOf(collations);
     casts = List.copyOf(casts);
     eventTriggers = List.copyOf(eventTriggers);
+    publications = List.copyOf(publications);
     inventory = List.copyOf(inventory);
   }
 
@@ -499,6 +502,24 @@ public record Catalog(
     /** Copies. */
     public EventTrigger {
       tags = List.copyOf(tags);
+    }
+  }
+
+  /**
+   * A publication for logical replication.
+   *
+   * @param name its name
+   * @param allTables whether it is {@code FOR ALL TABLES}
+   * @param publish the operations it publishes, e.g. {@code insert, update}
+   * @param viaRoot {@code publish_via_partition_root}
+   * @param members what {@code ALTER PUBLICATION ... ADD} adds, e.g.
+   *     {@code TABLE ONLY s.t (a, b) WHERE (a > 0)} or {@code TABLES IN SCHEMA s}
+   */
+  public record Publication(String name, boolean allTables, String publish, boolean viaRoot,
+      List<String> members) {
+    /** Copies. */
+    public Publication {
+      members = List.copyOf(members);
     }
   }
 }

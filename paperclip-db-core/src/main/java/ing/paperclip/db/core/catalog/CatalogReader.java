@@ -118,10 +118,11 @@ public final class CatalogReader {
       List<Catalog.Collation> collations = collations(st);
       List<Catalog.Cast> casts = casts(st);
       List<Catalog.EventTrigger> eventTriggers = eventTriggers(st);
+      List<Catalog.Publication> publications = publications(st);
       List<Catalog.InventoryItem> inventory = inventory(st);
       return new Catalog(version, database, schemas, extensions, types, functions, sequences,
           tables, constraints, indexes, views, triggers, policies, comments, grants, deps, rules,
-          statistics, collations, casts, eventTriggers, inventory);
+          statistics, collations, casts, eventTriggers, publications, inventory);
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.DATABASE, "cannot read the database catalog: "
           + e.getMessage(), e);
@@ -175,6 +176,7 @@ public final class CatalogReader {
           UNION ALL SELECT 'pg_catalog.pg_event_trigger'::pg_catalog.regclass, oid, 'event trigger', false FROM pg_catalog.pg_event_trigger
           UNION ALL SELECT 'pg_catalog.pg_publication'::pg_catalog.regclass, oid, 'publication', false FROM pg_catalog.pg_publication
           UNION ALL SELECT 'pg_catalog.pg_publication_rel'::pg_catalog.regclass, oid, 'publication member', false FROM pg_catalog.pg_publication_rel
+          UNION ALL SELECT 'pg_catalog.pg_publication_namespace'::pg_catalog.regclass, oid, 'publication member', false FROM pg_catalog.pg_publication_namespace
           UNION ALL SELECT 'pg_catalog.pg_subscription'::pg_catalog.regclass, oid, 'subscription', false FROM pg_catalog.pg_subscription WHERE subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
           UNION ALL SELECT 'pg_catalog.pg_largeobject'::pg_catalog.regclass, oid, 'large object', false FROM pg_catalog.pg_largeobject_metadata
           UNION ALL SELECT 'pg_catalog.pg_default_acl'::pg_catalog.regclass, oid, 'default privileges', false FROM pg_catalog.pg_default_acl
@@ -315,6 +317,38 @@ public final class CatalogReader {
       while (rs.next()) {
         out.add(new Catalog.EventTrigger(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
             rs.getString(4), rs.getString(5)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Catalog.Publication> publications(Statement st) throws SQLException {
+    Map<String, List<String>> members = new HashMap<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT p.pubname, 'TABLE ONLY ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
+          || CASE WHEN r.prattrs IS NULL THEN '' ELSE ' (' || (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
+               FROM pg_catalog.pg_attribute a WHERE a.attrelid = r.prrelid AND a.attnum = ANY (r.prattrs::pg_catalog.int2[])) || ')' END
+          || CASE WHEN r.prqual IS NULL THEN '' ELSE ' WHERE (' || pg_catalog.pg_get_expr(r.prqual, r.prrelid) || ')' END
+        FROM pg_catalog.pg_publication_rel r JOIN pg_catalog.pg_publication p ON p.oid = r.prpubid
+        JOIN pg_catalog.pg_class c ON c.oid = r.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        UNION ALL
+        SELECT p.pubname, 'TABLES IN SCHEMA ' || pg_catalog.quote_ident(n.nspname)
+        FROM pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_publication p ON p.oid = pn.pnpubid
+        JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid
+        ORDER BY 1, 2""")) {
+      while (rs.next()) {
+        members.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+      }
+    }
+    List<Catalog.Publication> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("SELECT p.pubname, p.puballtables, pg_catalog.concat_ws(', ',"
+        + " CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,"
+        + " CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END),"
+        + " p.pubviaroot FROM pg_catalog.pg_publication p WHERE "
+        + notExtensionMember("pg_publication", "p.oid") + " ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(new Catalog.Publication(rs.getString(1), rs.getBoolean(2), rs.getString(3),
+            rs.getBoolean(4), members.getOrDefault(rs.getString(1), List.of())));
       }
     }
     return out;
@@ -1053,6 +1087,6 @@ public final class CatalogReader {
   }
 
   /** For tests and diagnostics: the number of queries {@link #read} issues, whatever the size. */
-  public static final int QUERY_COUNT = 28;
+  public static final int QUERY_COUNT = 30;
 
 }
