@@ -70,6 +70,7 @@ CREATE TABLE rowt (a int, b text);
 CREATE FUNCTION rowf(r rowt) RETURNS text LANGUAGE sql AS 'SELECT r.b';
 
 -- case: event_trigger
+-- needs --trust-file: CREATE EVENT TRIGGER installs a function
 CREATE FUNCTION evt() RETURNS event_trigger LANGUAGE plpgsql AS 'BEGIN END';
 CREATE EVENT TRIGGER et ON ddl_command_start WHEN TAG IN ('CREATE TABLE', 'DROP TABLE') EXECUTE FUNCTION evt();
 CREATE EVENT TRIGGER et_off ON sql_drop EXECUTE FUNCTION evt();

@@ -17,7 +17,6 @@ import ing.paperclip.db.backup.internal.ToolVersion;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
 import ing.paperclip.db.backup.pgdump.PgDumpLocator;
 import ing.paperclip.db.backup.pgdump.PgDumpLookup;
-import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestorePlanner;
 import ing.paperclip.db.backup.schedule.CancelSignal;
 import ing.paperclip.db.core.ErrorCode;
@@ -272,7 +271,7 @@ public final class BackupService {
    */
   private void selfCheck(Path written) {
     try {
-      new RestorePlanner().plan(written, RestoreOptions.DEFAULTS);
+      new RestorePlanner().writersCheck(written);
     } catch (PaperclipException e) {
       throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel + " failed its own"
           + " check, the file written would not restore (" + e.getMessage() + "); no file was written,"

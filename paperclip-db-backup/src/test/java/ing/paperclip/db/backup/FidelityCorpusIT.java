@@ -59,8 +59,11 @@ class FidelityCorpusIT {
   @TempDir
   Path dir;
 
-  /** One corpus case: its name, SQL, and the kind the guard must refuse (or null). */
-  record Case(String file, String name, String sql, String refusedKind) {}
+  /**
+   * One corpus case: its name, SQL, the kind the guard must refuse (or null), and what the restore
+   * allowlist refuses without {@code --trust-file} (or null).
+   */
+  record Case(String file, String name, String sql, String refusedKind, String needsTrust) {}
 
   static List<Case> corpus() throws IOException {
     List<Case> out = new ArrayList<>();
@@ -72,16 +75,20 @@ class FidelityCorpusIT {
       String name = null;
       StringBuilder sql = new StringBuilder();
       String refused = null;
+      String trust = null;
       for (String line : (text + "\n-- case: \n").split("\n", -1)) {
         if (line.startsWith("-- case: ")) {
           if (name != null) {
-            out.add(new Case(f, name, sql.toString(), refused));
+            out.add(new Case(f, name, sql.toString(), refused, trust));
           }
           name = line.substring("-- case: ".length()).strip();
           sql.setLength(0);
           refused = null;
+          trust = null;
         } else if (line.startsWith("-- refused: ")) {
           refused = line.substring("-- refused: ".length()).strip();
+        } else if (line.startsWith("-- needs --trust-file: ")) {
+          trust = line.substring("-- needs --trust-file: ".length()).strip();
         } else if (name != null) {
           sql.append(line).append('\n');
         }
@@ -152,8 +159,16 @@ class FidelityCorpusIT {
       assertTrue(backup(src, backups, false).manifest().transforms().omittedObjects().isEmpty());
       TestDatabase target = src.sibling("fid_t");
       targets.add(target);
-      new RestoreService(target.dataSource()).restore(file, RestoreOptions.DEFAULTS.withJobs(2)
-          .withSingleTransaction(oneTx), RestoreListener.NONE);
+      RestoreOptions options = RestoreOptions.DEFAULTS.withJobs(2).withSingleTransaction(oneTx);
+      if (c.needsTrust() != null) {
+        RestoreOptions untrusted = options;
+        PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(
+            target.dataSource()).restore(file, untrusted, RestoreListener.NONE));
+        assertTrue(e.getMessage().contains(c.needsTrust()) && e.getMessage().contains("--trust-file"),
+            e.getMessage());
+        options = options.withTrustFile(true);
+      }
+      new RestoreService(target.dataSource()).restore(file, options, RestoreListener.NONE);
       assertSame(src, target);
       TestDatabase viaPsql = src.sibling("fid_p");
       targets.add(viaPsql);
