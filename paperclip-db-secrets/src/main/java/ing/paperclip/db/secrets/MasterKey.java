@@ -1,5 +1,6 @@
 package ing.paperclip.db.secrets;
 
+import ing.paperclip.db.core.keys.InstanceKey;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -8,13 +9,16 @@ import java.util.Base64;
 import java.util.HexFormat;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
+import org.bouncycastle.crypto.params.HKDFParameters;
 
 /**
  * The 32-byte AES-256 master key of the {@code local_encrypted} provider. Its {@link #toString()}
  * and every error show only its fingerprint (the first 12 hex digits of its SHA-256), never the
  * key. Immutable and thread-safe.
  */
-public final class MasterKey {
+public final class MasterKey implements InstanceKey {
   private final byte[] key;
   private final String fingerprint;
 
@@ -66,8 +70,18 @@ public final class MasterKey {
   }
 
   /** Returns the first 12 hex digits of the key's SHA-256, safe to print. */
+  @Override
   public String fingerprint() {
     return fingerprint;
+  }
+
+  @Override
+  public byte[] derive(String purpose) {
+    HKDFBytesGenerator hkdf = new HKDFBytesGenerator(SHA256Digest.newInstance());
+    hkdf.init(new HKDFParameters(key, null, purpose.getBytes(StandardCharsets.UTF_8)));
+    byte[] out = new byte[32];
+    hkdf.generateBytes(out, 0, out.length);
+    return out;
   }
 
   /** Returns the key for javax.crypto. */

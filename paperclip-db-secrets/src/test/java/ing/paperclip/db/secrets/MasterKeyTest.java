@@ -32,4 +32,19 @@ class MasterKeyTest {
     assertTrue(e.getMessage().contains("environment X") && e.getMessage().contains("64 hex"), e.getMessage());
     assertFalse(!bad.isEmpty() && e.getMessage().contains(bad), "the value is not echoed");
   }
+
+  @Test
+  void derivedKeysAreHkdfSha256PerPurpose() throws Exception {
+    MasterKey key = MasterKey.of(RAW);
+    // RFC 5869 by hand with javax.crypto: no salt means a salt of 32 zero bytes; one block of output.
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
+    byte[] prk = mac.doFinal(RAW);
+    mac.init(new javax.crypto.spec.SecretKeySpec(prk, "HmacSHA256"));
+    mac.update("paperclip backup hmac v1".getBytes(StandardCharsets.UTF_8));
+    byte[] expected = mac.doFinal(new byte[] {1});
+    assertArrayEquals(expected, key.derive("paperclip backup hmac v1"));
+    assertFalse(java.util.Arrays.equals(key.derive("paperclip backup hmac v1"), key.derive("another purpose")));
+    assertFalse(java.util.Arrays.equals(RAW, key.derive("paperclip backup hmac v1")));
+  }
 }
