@@ -3,10 +3,12 @@ package ing.paperclip.db.backup;
 import ing.paperclip.db.backup.file.BackupFile;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.keys.InstanceKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -25,10 +27,13 @@ import java.util.regex.Pattern;
  *     only
  * @param lockTimeout the longest the backup waits for any lock (default 30 s): a session holding
  *     a table in a conflicting mode makes the backup fail after this long instead of waiting
+ * @param signingKey the instance's key, to sign the manifest with ({@link
+ *     ing.paperclip.db.backup.file.BackupSignature}); empty (the default) writes unsigned backups
  */
 public record BackupOptions(
     String filenamePrefix, BackupEngine engine, int jobs, int compressionLevel, Path pgDumpPath,
-    List<String> excludeTableData, List<String> nullifyColumns, Duration lockTimeout) {
+    List<String> excludeTableData, List<String> nullifyColumns, Duration lockTimeout,
+    Optional<InstanceKey> signingKey) {
 
   /**
    * The default deflate level. Deflate is the backup's bottleneck: on the benchmark dataset level 4
@@ -61,6 +66,7 @@ public record BackupOptions(
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "backup lock timeout " + lockTimeout
           + " is out of range: use 1 ms .. 24 h");
     }
+    Objects.requireNonNull(signingKey, "signingKey");
     excludeTableData = List.copyOf(excludeTableData);
     nullifyColumns = List.copyOf(nullifyColumns);
     for (String t : excludeTableData) {
@@ -91,7 +97,8 @@ public record BackupOptions(
   public Builder toBuilder() {
     return new Builder().filenamePrefix(filenamePrefix).engine(engine).jobs(jobs)
         .compressionLevel(compressionLevel).pgDumpPath(pgDumpPath)
-        .excludeTableData(excludeTableData).nullifyColumns(nullifyColumns).lockTimeout(lockTimeout);
+        .excludeTableData(excludeTableData).nullifyColumns(nullifyColumns).lockTimeout(lockTimeout)
+        .signingKey(signingKey);
   }
 
   /** Builds {@link BackupOptions}; validation happens in {@link #build()}. Not thread-safe. */
@@ -104,6 +111,7 @@ public record BackupOptions(
     private List<String> excludeTableData = List.of();
     private List<String> nullifyColumns = List.of();
     private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+    private Optional<InstanceKey> signingKey = Optional.empty();
 
     private Builder() {}
 
@@ -155,6 +163,12 @@ public record BackupOptions(
       return this;
     }
 
+    /** Sets the key that signs the backup, or empty for an unsigned backup. */
+    public Builder signingKey(Optional<InstanceKey> value) {
+      this.signingKey = value;
+      return this;
+    }
+
     /**
      * Builds the options.
      *
@@ -162,7 +176,7 @@ public record BackupOptions(
      */
     public BackupOptions build() {
       return new BackupOptions(filenamePrefix, engine, jobs, compressionLevel, pgDumpPath,
-          excludeTableData, nullifyColumns, lockTimeout);
+          excludeTableData, nullifyColumns, lockTimeout, signingKey);
     }
   }
 }

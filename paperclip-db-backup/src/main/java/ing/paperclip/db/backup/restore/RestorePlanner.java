@@ -65,10 +65,20 @@ public final class RestorePlanner {
   private static final Pattern INSERT_INTO = Pattern.compile("(?is)^\\s*INSERT\\s+INTO\\s+" + QUALIFIED + ".*");
   private static final Pattern COPY_TABLE = Pattern.compile("(?is)^\\s*COPY\\s+" + QUALIFIED + ".*");
 
-  private final BackupVerifier verifier = new BackupVerifier();
+  private final BackupVerifier verifier;
 
-  /** Creates a planner. */
-  public RestorePlanner() {}
+  /** Creates a planner whose verifier has no key and accepts unsigned files. */
+  public RestorePlanner() {
+    this(new BackupVerifier());
+  }
+
+  /**
+   * Creates a planner verifying files with {@code verifier} (its key and whether it accepts files
+   * not signed by that key).
+   */
+  public RestorePlanner(BackupVerifier verifier) {
+    this.verifier = java.util.Objects.requireNonNull(verifier, "verifier");
+  }
 
   /** Identifies the format of a file from its first lines; "foreign" when it is none of ours. */
   public static String detectFormat(Path file) {
