@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
         + "apply retention.")
 final class DbBackupCommand implements Callable<Integer> {
   private final CliContext ctx;
+  private java.util.Optional<ing.paperclip.db.core.keys.InstanceKey> signer = java.util.Optional.empty();
 
   @Option(names = "--dir", paramLabel = "DIR", description = "Backup directory (default: settings).")
   Path dir;
@@ -94,6 +95,9 @@ final class DbBackupCommand implements Callable<Integer> {
     if (pgDump != null && !pgDump.isBlank()) {
       b.pgDumpPath(Path.of(pgDump));
     }
+    // Signed with the instance's master key when it has one; no key is created just for signing.
+    signer = BackupsCommands.instanceKey(ctx);
+    b.signingKey(signer);
     BackupOptions options = b.build();
     Database db = ctx.database();
     BackupService service = new BackupService(db.runtimeSpec(), target, new CatalogSchemaScripter(), options);
@@ -135,6 +139,7 @@ final class DbBackupCommand implements Callable<Integer> {
       m.put("tables", r.tables());
       m.put("rows", r.rows());
       m.put("durationMillis", r.duration().toMillis());
+      m.put("signedBy", signer.map(k -> k.fingerprint()).orElse(null));
       if (pruned != null) {
         m.put("pruned", pruned.deleted().stream().map(Path::toString).toList());
       }
@@ -143,6 +148,9 @@ final class DbBackupCommand implements Callable<Integer> {
       ctx.out().println(r.file());
       ctx.err().printf(Locale.ROOT, "%s: %d tables, %d rows, %d bytes in %.1f s (engine %s)%n",
           r.file().getFileName(), r.tables(), r.rows(), r.bytes(), r.duration().toMillis() / 1000.0, r.engine());
+      ctx.err().println(signer.map(k -> "signed by this instance's key (fp " + k.fingerprint() + ")")
+          .orElse("not signed: this instance has no master key yet (it is created with the first secret);"
+              + " restoring this file will need --accept-unsigned"));
       if (pruned != null && !pruned.deleted().isEmpty()) {
         ctx.err().println("retention removed " + pruned.deleted().size() + " old backup(s)");
       }

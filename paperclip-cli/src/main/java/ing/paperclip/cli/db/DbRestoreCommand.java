@@ -3,6 +3,7 @@ package ing.paperclip.cli.db;
 import ing.paperclip.cli.CliContext;
 import ing.paperclip.cli.Progress;
 import ing.paperclip.cli.plugins.PluginsCommands;
+import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.restore.RestoreListener;
 import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestorePlan;
@@ -47,6 +48,9 @@ final class DbRestoreCommand implements Callable<Integer> {
   @Option(names = "--trust-file", description = "Run every statement the file holds, even ones no backup "
       + "contains (roles, COPY ... PROGRAM, event triggers, DO blocks...): only for a file you made or vouch for.")
   boolean trustFile;
+  @Option(names = "--accept-unsigned", description = "Restore a paperclip-db backup that is not signed by this "
+      + "instance's key (an older backup, or one from another machine); the allowlist still applies.")
+  boolean acceptUnsigned;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -62,8 +66,10 @@ final class DbRestoreCommand implements Callable<Integer> {
           "--jobs must be between 1 and " + RestoreOptions.MAX_JOBS + ", got " + j);
     }
     RestoreOptions options = new RestoreOptions(clean, !keepOwner, j, singleTransaction, trustFile);
+    // Our files must be signed by this instance's key unless the user accepts them (or vouches for them).
+    BackupVerifier verifier = new BackupVerifier(BackupsCommands.instanceKey(ctx), acceptUnsigned || trustFile);
     if (plan) {
-      RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner().plan(file, options);
+      RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner(verifier).plan(file, options);
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", p.file().toString());
@@ -81,7 +87,7 @@ final class DbRestoreCommand implements Callable<Integer> {
     // Its own connections, not the small migration pool: a parallel restore needs --jobs of them.
     // A new instance's core schema is recognised through the cluster's superuser (a scratch database).
     RestoreService service = new RestoreService(ctx.database().migrationSpec(), ctx.database().embedded() == null
-        ? ctx.database().migrationSpec() : ctx.database().embedded().adminSpec());
+        ? ctx.database().migrationSpec() : ctx.database().embedded().adminSpec()).withVerifier(verifier);
     long start = System.nanoTime();
     RestoreListener listener = json || !ctx.interactive() ? RestoreListener.NONE : new RestoreListener() {
       private long rows;

@@ -49,13 +49,16 @@ public final class BackupVerifier {
 
   private final Optional<InstanceKey> key;
   private final boolean acceptUnsigned;
+  private final boolean checksSignatures;
 
   /**
    * Creates a verifier without a key: signatures are reported as {@link
    * Authenticity.Status#ANOTHER_KEY} and never required.
    */
   public BackupVerifier() {
-    this(Optional.empty(), true);
+    this.key = Optional.empty();
+    this.acceptUnsigned = true;
+    this.checksSignatures = false;
   }
 
   /**
@@ -69,6 +72,15 @@ public final class BackupVerifier {
   public BackupVerifier(Optional<InstanceKey> key, boolean acceptUnsigned) {
     this.key = Objects.requireNonNull(key, "key");
     this.acceptUnsigned = acceptUnsigned;
+    this.checksSignatures = true;
+  }
+
+  /**
+   * Returns whether this verifier was given the instance's key (even an empty one), so that its
+   * callers tell the user who signed a file; the no-argument verifier does not.
+   */
+  public boolean checksSignatures() {
+    return checksSignatures;
   }
 
   /** Returns whether {@link #verifyOrThrow} accepts files not signed by this instance's key. */
