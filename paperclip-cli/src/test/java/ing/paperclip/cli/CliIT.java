@@ -70,6 +70,29 @@ class CliIT {
       file = files.filter(p -> p.toString().endsWith(".sql.gz")).findFirst().orElseThrow();
     }
     assertFalse(file.getFileName().toString().contains("sk-"));
+    // the secrets created the instance's key: the backup is signed with it, and verify says so
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    String fp = mapper.readTree(backup.out()).get("signedBy").asText();
+    assertTrue(fp.matches("[0-9a-f]{12}"), backup.out());
+    Run verify = run(db, "db", "backups", "verify", "--json", file.toString());
+    assertEquals(0, verify.code(), verify.err());
+    com.fasterxml.jackson.databind.JsonNode v = mapper.readTree(verify.out()).get("results").get(0);
+    assertEquals("this_instance", v.get("signature").asText(), verify.out());
+    assertEquals("signed by this instance's key (fp " + fp + ")", v.get("authenticity").asText(), verify.out());
+    assertTrue(v.get("refusedStatement").isNull(), verify.out());
+    Run other = run(db, Map.of("PAPERCLIP_SECRETS_MASTER_KEY", "ab".repeat(32)), "db", "backups", "verify",
+        file.toString());
+    assertEquals(0, other.code(), other.err());
+    assertTrue(other.out().contains("signed by another key (fp " + fp + "; this instance has "), other.out());
+    // verify applies the restore's allowlist: a pg_dump file holding a role is reported as a restore would refuse it
+    Path dump = home.resolve("hostile.sql");
+    Files.writeString(dump, "--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\nCREATE ROLE evil SUPERUSER;\n"
+        + "\n--\n-- PostgreSQL database dump complete\n--\n\n");
+    Run hostile = run(db, "db", "backups", "verify", "--json", dump.toString());
+    assertEquals(9, hostile.code(), hostile.err());
+    com.fasterxml.jackson.databind.JsonNode h = mapper.readTree(hostile.out()).get("results").get(0);
+    assertTrue(h.get("refusedStatement").asText().contains("CREATE ROLE evil SUPERUSER"), hostile.out());
+    assertEquals("not signed (pg_dump file)", h.get("authenticity").asText(), hostile.out());
     String text;
     try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -84,23 +84,28 @@ class FreshInstanceRestoreIT {
       TestDatabase dst = admin(target);
       // one object of the user's, even empty, and the target is no longer a fresh instance's
       dst.execute("CREATE TABLE public.mine (id int)");
-      Run refused = run(target, "db", "restore", file.toString());
+      // neither instance has a master key: the backup is unsigned, and another instance restores it only when told
+      Run unsigned = run(target, "db", "restore", file.toString());
+      assertEquals(2, unsigned.code(), unsigned.err());
+      assertTrue(unsigned.err().contains("is not signed") && unsigned.err().contains("--accept-unsigned"), unsigned.err());
+      Run refused = run(target, "db", "restore", "--accept-unsigned", file.toString());
       assertEquals(8, refused.code(), refused.err());
       assertTrue(refused.err().contains("not a new instance's empty core schema")
           && refused.err().contains("extra table public.mine"), refused.err());
       dst.execute("DROP TABLE public.mine");
 
-      Run restore = run(target, "db", "restore", "--jobs", "2", "--json", file.toString());
+      Run restore = run(target, "db", "restore", "--jobs", "2", "--json", "--accept-unsigned", file.toString());
       assertEquals(0, restore.code(), restore.out() + restore.err());
       JsonNode r = new ObjectMapper().readTree(restore.out());
       assertEquals(false, r.get("singleTransaction").asBoolean(), restore.out());
       assertEquals(2, r.get("jobs").asInt(), restore.out());
       assertTrue(r.get("warnings").toString().contains("the backup replaced it"), restore.out());
+      assertTrue(r.get("warnings").toString().contains("the file is not signed"), restore.out());
 
       DatabaseComparator.assertSameData(src, dst);
       assertEquals(catalog(src), catalog(dst));
 
-      Run again = run(target, "db", "restore", file.toString());
+      Run again = run(target, "db", "restore", "--accept-unsigned", file.toString());
       assertEquals(8, again.code(), "a target holding rows is refused: " + again.err());
       assertTrue(again.err().contains("not empty"), again.err());
     } finally {
