@@ -23,6 +23,7 @@ import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.keys.InstanceKey;
 import ing.paperclip.db.secrets.MasterKeyLoader;
+import ing.paperclip.db.secrets.SecretsException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,7 +180,8 @@ public final class BackupsCommands extends GroupCommand {
         if (!ok) {
           bad++;
         }
-        String fileKind = format.equals(RestorePlanner.FORMAT_PG_DUMP) ? "pg_dump file" : "original Paperclip file";
+        String fileKind = format.equals(RestorePlanner.FORMAT_PG_DUMP) ? "pg_dump file"
+            : format.equals(RestorePlanner.FORMAT_LEGACY) ? "original Paperclip file" : "not a backup";
         String signature = v.authenticity().describe(fileKind);
         String problem = v.firstError().orElse(allowlist.refusal == null ? "" : "a restore refuses it without"
             + " --trust-file: " + allowlist.refusal);
@@ -220,15 +222,23 @@ public final class BackupsCommands extends GroupCommand {
   /**
    * Loads this instance's master key the way the secrets commands find it (environment, configured
    * key file, default key file), creating nothing: an instance without a key writes unsigned
-   * backups and verifies none as its own.
+   * backups and verifies none as its own. A configured key that cannot be read is warned about and
+   * treated as none, so that a broken key setting never stops a backup (it is then unsigned, and
+   * says so) and a restore needs {@code --accept-unsigned}.
    */
   static Optional<InstanceKey> instanceKey(CliContext ctx) {
     Optional<Path> configured = ctx.config().getText("secrets.localEncrypted.keyFilePath").map(Path::of);
     MasterKeyLoader loader = new MasterKeyLoader(ctx.env(), configured, ctx.layout().defaultMasterKeyFile());
-    return loader.find().map(k -> {
-      k.warnings().forEach(w -> ctx.err().println("warning: " + w));
-      return k.key();
-    });
+    try {
+      return loader.find().map(k -> {
+        k.warnings().forEach(w -> ctx.err().println("warning: " + w));
+        return k.key();
+      });
+    } catch (SecretsException e) {
+      ctx.err().println("warning: cannot load the instance's master key, so backups are not signed and no"
+          + " signature is checked: " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   /**
