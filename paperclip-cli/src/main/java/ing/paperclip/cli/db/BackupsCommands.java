@@ -167,8 +167,10 @@ public final class BackupsCommands extends GroupCommand {
         }
         String format = RestorePlanner.detectFormat(p);
         Allowlist allowlist = new Allowlist(RestorePlanner.policy(format, p, false));
-        VerificationReport v = verifier.verify(p, allowlist::read);
-        if (!format.equals(RestorePlanner.FORMAT_OURS) && !format.equals("foreign")) {
+        boolean ours = format.equals(RestorePlanner.FORMAT_OURS);
+        // our files: the allowlist reads the verifier's decompression on its own thread
+        VerificationReport v = verifier.verify(p, ours ? allowlist::read : null);
+        if (!ours && !format.equals("foreign")) {
           // pg_dump plain and original files: no checksums, but the same allowlist as a restore
           try (java.io.InputStream in = ing.paperclip.db.backup.file.BackupFormat.openText(p)) {
             allowlist.read(in);
