@@ -99,6 +99,19 @@ class CliIT {
     }
     assertFalse(text.contains("sk-live-PLAINTEXT-42"), "the backup holds no plaintext secret");
     assertTrue(text.contains("local_encrypted_v1"), "but it holds the encrypted material");
+    // and in our format, with every checksum recomputed and the signature dropped: complete, but refused
+    String injected = text.replaceFirst("\nBEGIN;\n", "\nBEGIN;\nCREATE ROLE evil_cli SUPERUSER;\n");
+    assertFalse(injected.equals(text));
+    Path forged = home.resolve("b2").resolve("paperclip-20261202-000000.sql.gz");
+    Files.createDirectories(forged.getParent());
+    Files.write(forged, recomputeChecksums(injected));
+    Run ours = run(db, "db", "backups", "verify", "--json", forged.toString());
+    assertEquals(9, ours.code(), ours.err());
+    com.fasterxml.jackson.databind.JsonNode o = mapper.readTree(ours.out()).get("results").get(0);
+    assertTrue(o.get("complete").asBoolean(), ours.out());
+    assertFalse(o.get("ok").asBoolean(), ours.out());
+    assertEquals("not_signed", o.get("signature").asText(), ours.out());
+    assertTrue(o.get("refusedStatement").asText().contains("CREATE ROLE evil_cli"), ours.out());
 
     TestDatabase target = db.sibling("cli_target");
     try {
@@ -133,6 +146,53 @@ class CliIT {
     } finally {
       target.drop();
     }
+  }
+
+  /**
+   * Rewrites a backup's text as one gzip member with the checksums a forger recomputes (each block's
+   * rows, the format-2 body checksum and size), member offsets and the signature dropped.
+   */
+  private static byte[] recomputeChecksums(String text) throws Exception {
+    int at = text.indexOf("-- paperclip-manifest: ");
+    String body = text.substring(0, at);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode manifest = (com.fasterxml.jackson.databind.node.ObjectNode)
+        json.readTree(text.substring(at + "-- paperclip-manifest: ".length(), text.indexOf('\n', at)));
+    StringBuilder skeleton = new StringBuilder();
+    int block = 0;
+    int pos = 0;
+    while (pos < body.length()) {
+      int nl = body.indexOf('\n', pos);
+      String line = body.substring(pos, nl + 1);
+      skeleton.append(line);
+      pos = nl + 1;
+      if (line.startsWith("COPY ") && line.endsWith("FROM stdin;\n")) {
+        int end = body.indexOf("\n\\.\n", pos - 1);
+        String sha = sha(body.substring(pos, end + 1));
+        com.fasterxml.jackson.databind.node.ObjectNode entry =
+            (com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("tables").get(block++);
+        entry.put("sha256", sha);
+        entry.remove("memberOffset");
+        entry.remove("memberLength");
+        skeleton.append(sha).append("\n\\.\n");
+        pos = end + 4;
+      }
+    }
+    assertEquals(manifest.get("tables").size(), block, "every block found");
+    manifest.put("bodyBytes", body.getBytes(StandardCharsets.UTF_8).length);
+    manifest.put("bodySha256", sha(skeleton.toString()));
+    manifest.remove("signature");
+    String out = body + "-- paperclip-manifest: " + json.writeValueAsString(manifest) + "\n-- paperclip-end\n";
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(gz)) {
+      g.write(out.getBytes(StandardCharsets.UTF_8));
+    }
+    return gz.toByteArray();
+  }
+
+  private static String sha(String s) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(s.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test

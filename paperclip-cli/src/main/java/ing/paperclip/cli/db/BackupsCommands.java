@@ -193,7 +193,8 @@ public final class BackupsCommands extends GroupCommand {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("file", p.toString());
         r.put("kind", v.kind().name().toLowerCase(java.util.Locale.ROOT));
-        r.put("complete", ok);
+        r.put("complete", v.complete());
+        r.put("ok", ok);
         r.put("tables", v.tables().size());
         r.put("rows", v.manifestIfPresent().map(m -> m.totalRows()).orElse(-1L));
         r.put("errors", v.errors());
