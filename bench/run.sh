@@ -75,8 +75,8 @@ for i in $(seq 1 "$RUNS"); do
     rm -rf "$OUT/dump.dir"
     time_cmd pgdump_fd_j2 pg_dump -Fd -j2 -f "$OUT/dump.dir" -d "$SRC"
   fi
-  fresh bench_r1; time_cmd ours_restore ./paperclipai --database-url "$(url bench_r1)" db restore --jobs 2 "$(ls "$OUT"/ours/*.sql.gz)"
-  fresh bench_r1; time_cmd ours_restore_1tx ./paperclipai --database-url "$(url bench_r1)" db restore --single-transaction "$(ls "$OUT"/ours/*.sql.gz)"
+  fresh bench_r1; time_cmd ours_restore ./paperclipai --database-url "$(url bench_r1)" db restore --accept-unsigned --jobs 2 "$(ls "$OUT"/ours/*.sql.gz)"
+  fresh bench_r1; time_cmd ours_restore_1tx ./paperclipai --database-url "$(url bench_r1)" db restore --accept-unsigned --single-transaction "$(ls "$OUT"/ours/*.sql.gz)"
   if [ -f "$OUT/dump.fc" ]; then
     fresh bench_r2; time_cmd pgrestore pg_restore --no-owner -d bench_r2 "$OUT/dump.fc"
     fresh bench_r3; time_cmd pgrestore_j2 pg_restore --no-owner -j2 -d bench_r3 "$OUT/dump.fc"

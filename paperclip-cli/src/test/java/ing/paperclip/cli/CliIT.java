@@ -70,12 +70,55 @@ class CliIT {
       file = files.filter(p -> p.toString().endsWith(".sql.gz")).findFirst().orElseThrow();
     }
     assertFalse(file.getFileName().toString().contains("sk-"));
+    // the secrets created the instance's key: the backup is signed with it, and verify says so
+    com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    String fp = mapper.readTree(backup.out()).get("signedBy").asText();
+    assertTrue(fp.matches("[0-9a-f]{12}"), backup.out());
+    Run verify = run(db, "db", "backups", "verify", "--json", file.toString());
+    assertEquals(0, verify.code(), verify.err());
+    com.fasterxml.jackson.databind.JsonNode v = mapper.readTree(verify.out()).get("results").get(0);
+    assertEquals("this_instance", v.get("signature").asText(), verify.out());
+    assertEquals("signed by this instance's key (fp " + fp + ")", v.get("authenticity").asText(), verify.out());
+    assertTrue(v.get("refusedStatement").isNull(), verify.out());
+    Run other = run(db, Map.of("PAPERCLIP_SECRETS_MASTER_KEY", "ab".repeat(32)), "db", "backups", "verify",
+        file.toString());
+    assertEquals(0, other.code(), other.err());
+    assertTrue(other.out().contains("signed by another key (fp " + fp + "; this instance has "), other.out());
+    // an instance with a key restores (here: plans) a file signed by another key only when told
+    Run foreign = run(db, Map.of("PAPERCLIP_SECRETS_MASTER_KEY", "ab".repeat(32)), "db", "restore", "--plan",
+        file.toString());
+    assertEquals(2, foreign.code(), foreign.out() + foreign.err());
+    assertTrue(foreign.err().contains("--accept-unsigned"), foreign.err());
+    assertEquals(0, run(db, Map.of("PAPERCLIP_SECRETS_MASTER_KEY", "ab".repeat(32)), "db", "restore", "--plan",
+        "--accept-unsigned", file.toString()).code());
+    // verify applies the restore's allowlist: a pg_dump file holding a role is reported as a restore would refuse it
+    Path dump = home.resolve("hostile.sql");
+    Files.writeString(dump, "--\n-- PostgreSQL database dump\n--\n\nSET statement_timeout = 0;\nCREATE ROLE evil SUPERUSER;\n"
+        + "\n--\n-- PostgreSQL database dump complete\n--\n\n");
+    Run hostile = run(db, "db", "backups", "verify", "--json", dump.toString());
+    assertEquals(9, hostile.code(), hostile.err());
+    com.fasterxml.jackson.databind.JsonNode h = mapper.readTree(hostile.out()).get("results").get(0);
+    assertTrue(h.get("refusedStatement").asText().contains("CREATE ROLE evil SUPERUSER"), hostile.out());
+    assertEquals("not signed (pg_dump file)", h.get("authenticity").asText(), hostile.out());
     String text;
     try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
       text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     assertFalse(text.contains("sk-live-PLAINTEXT-42"), "the backup holds no plaintext secret");
     assertTrue(text.contains("local_encrypted_v1"), "but it holds the encrypted material");
+    // and in our format, with every checksum recomputed and the signature dropped: complete, but refused
+    String injected = text.replaceFirst("\nBEGIN;\n", "\nBEGIN;\nCREATE ROLE evil_cli SUPERUSER;\n");
+    assertFalse(injected.equals(text));
+    Path forged = home.resolve("b2").resolve("paperclip-20261202-000000.sql.gz");
+    Files.createDirectories(forged.getParent());
+    Files.write(forged, recomputeChecksums(injected));
+    Run ours = run(db, "db", "backups", "verify", "--json", forged.toString());
+    assertEquals(9, ours.code(), ours.err());
+    com.fasterxml.jackson.databind.JsonNode o = mapper.readTree(ours.out()).get("results").get(0);
+    assertTrue(o.get("complete").asBoolean(), ours.out());
+    assertFalse(o.get("ok").asBoolean(), ours.out());
+    assertEquals("not_signed", o.get("signature").asText(), ours.out());
+    assertTrue(o.get("refusedStatement").asText().contains("CREATE ROLE evil_cli"), ours.out());
 
     TestDatabase target = db.sibling("cli_target");
     try {
@@ -110,6 +153,53 @@ class CliIT {
     } finally {
       target.drop();
     }
+  }
+
+  /**
+   * Rewrites a backup's text as one gzip member with the checksums a forger recomputes (each block's
+   * rows, the format-2 body checksum and size), member offsets and the signature dropped.
+   */
+  private static byte[] recomputeChecksums(String text) throws Exception {
+    int at = text.indexOf("-- paperclip-manifest: ");
+    String body = text.substring(0, at);
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.node.ObjectNode manifest = (com.fasterxml.jackson.databind.node.ObjectNode)
+        json.readTree(text.substring(at + "-- paperclip-manifest: ".length(), text.indexOf('\n', at)));
+    StringBuilder skeleton = new StringBuilder();
+    int block = 0;
+    int pos = 0;
+    while (pos < body.length()) {
+      int nl = body.indexOf('\n', pos);
+      String line = body.substring(pos, nl + 1);
+      skeleton.append(line);
+      pos = nl + 1;
+      if (line.startsWith("COPY ") && line.endsWith("FROM stdin;\n")) {
+        int end = body.indexOf("\n\\.\n", pos - 1);
+        String sha = sha(body.substring(pos, end + 1));
+        com.fasterxml.jackson.databind.node.ObjectNode entry =
+            (com.fasterxml.jackson.databind.node.ObjectNode) manifest.get("tables").get(block++);
+        entry.put("sha256", sha);
+        entry.remove("memberOffset");
+        entry.remove("memberLength");
+        skeleton.append(sha).append("\n\\.\n");
+        pos = end + 4;
+      }
+    }
+    assertEquals(manifest.get("tables").size(), block, "every block found");
+    manifest.put("bodyBytes", body.getBytes(StandardCharsets.UTF_8).length);
+    manifest.put("bodySha256", sha(skeleton.toString()));
+    manifest.remove("signature");
+    String out = body + "-- paperclip-manifest: " + json.writeValueAsString(manifest) + "\n-- paperclip-end\n";
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(gz)) {
+      g.write(out.getBytes(StandardCharsets.UTF_8));
+    }
+    return gz.toByteArray();
+  }
+
+  private static String sha(String s) throws Exception {
+    return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(s.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test

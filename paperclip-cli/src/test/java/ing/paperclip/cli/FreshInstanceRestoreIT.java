@@ -84,6 +84,8 @@ class FreshInstanceRestoreIT {
       TestDatabase dst = admin(target);
       // one object of the user's, even empty, and the target is no longer a fresh instance's
       dst.execute("CREATE TABLE public.mine (id int)");
+      // neither instance has a master key: the backup is unsigned, and a keyless instance cannot tell
+      // its own files from others, so it restores it without a flag, with a warning
       Run refused = run(target, "db", "restore", file.toString());
       assertEquals(8, refused.code(), refused.err());
       assertTrue(refused.err().contains("not a new instance's empty core schema")
@@ -96,6 +98,7 @@ class FreshInstanceRestoreIT {
       assertEquals(false, r.get("singleTransaction").asBoolean(), restore.out());
       assertEquals(2, r.get("jobs").asInt(), restore.out());
       assertTrue(r.get("warnings").toString().contains("the backup replaced it"), restore.out());
+      assertTrue(r.get("warnings").toString().contains("the file is not signed"), restore.out());
 
       DatabaseComparator.assertSameData(src, dst);
       assertEquals(catalog(src), catalog(dst));

@@ -7,6 +7,7 @@ import ing.paperclip.db.backup.file.BackupHeader;
 import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.file.VerificationLog;
 import ing.paperclip.db.backup.file.VerificationReport;
+import ing.paperclip.db.backup.restore.RestorePlanner;
 import ing.paperclip.db.backup.retention.BackupCandidate;
 import ing.paperclip.db.backup.retention.BackupListing;
 import ing.paperclip.db.backup.retention.BackupPruner;
@@ -14,9 +15,15 @@ import ing.paperclip.db.backup.retention.PruneResult;
 import ing.paperclip.db.backup.retention.RetentionDecision;
 import ing.paperclip.db.backup.retention.RetentionPolicy;
 import ing.paperclip.db.backup.schedule.BackupHealth;
+import ing.paperclip.db.backup.script.ScriptItem;
+import ing.paperclip.db.backup.script.ScriptPolicy;
+import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.backup.settings.BackupSettings;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.keys.InstanceKey;
+import ing.paperclip.db.secrets.MasterKeyLoader;
+import ing.paperclip.db.secrets.SecretsException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +131,8 @@ public final class BackupsCommands extends GroupCommand {
   }
 
   @Command(name = "verify", mixinStandardHelpOptions = true,
-      description = "Check that backup files are complete and every checksum matches (no database).")
+      description = "Check that backup files are complete, every checksum matches, who signed them, and that a "
+          + "restore would run every statement without --trust-file (no database).")
   static final class VerifyCommand implements Callable<Integer> {
     private final CliContext ctx;
     @CommandLine.Mixin
@@ -148,7 +156,8 @@ public final class BackupsCommands extends GroupCommand {
         throw new PaperclipException(ErrorCode.INVALID_INPUT,
             "nothing to verify: name one or more files, or use --all");
       }
-      BackupVerifier verifier = new BackupVerifier();
+      Optional<InstanceKey> key = instanceKey(ctx);
+      BackupVerifier verifier = new BackupVerifier(key, true);
       List<Map<String, Object>> rows = new ArrayList<>();
       int bad = 0;
       for (Path p : targets) {
@@ -156,27 +165,49 @@ public final class BackupsCommands extends GroupCommand {
           throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such backup file: " + p
               + "; check the path (list them with 'paperclipai db backups list')");
         }
-        VerificationReport v = verifier.verify(p);
-        boolean ok = v.complete();
+        String format = RestorePlanner.detectFormat(p);
+        Allowlist allowlist = new Allowlist(RestorePlanner.policy(format, p, false));
+        boolean ours = format.equals(RestorePlanner.FORMAT_OURS);
+        // our files: the allowlist reads the verifier's decompression on its own thread
+        VerificationReport v = verifier.verify(p, ours ? allowlist::read : null);
+        if (!ours && !format.equals("foreign")) {
+          // pg_dump plain and original files: no checksums, but the same allowlist as a restore
+          try (java.io.InputStream in = ing.paperclip.db.backup.file.BackupFormat.openText(p)) {
+            allowlist.read(in);
+          } catch (IOException e) {
+            allowlist.refusal = "cannot read it: " + e.getMessage();
+          }
+        }
+        boolean ok = v.complete() && allowlist.refusal == null;
         if (!ok) {
           bad++;
         }
+        String fileKind = format.equals(RestorePlanner.FORMAT_PG_DUMP) ? "pg_dump file"
+            : format.equals(RestorePlanner.FORMAT_LEGACY) ? "original Paperclip file" : "not a backup";
+        String signature = v.authenticity().describe(fileKind);
+        String problem = v.firstError().orElse(allowlist.refusal == null ? "" : "a restore refuses it without"
+            + " --trust-file: " + allowlist.refusal);
         if (v.kind() == VerificationReport.Kind.PAPERCLIP_DB) {
-          VerificationLog.record(p, ok, ok ? "verified by db backups verify" : v.firstError().orElse("not usable"),
-              java.time.Instant.now());
+          VerificationLog.record(p, ok, ok ? "verified by db backups verify" : problem, java.time.Instant.now());
         }
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("file", p.toString());
         r.put("kind", v.kind().name().toLowerCase(java.util.Locale.ROOT));
-        r.put("complete", ok);
+        r.put("complete", v.complete());
+        r.put("ok", ok);
         r.put("tables", v.tables().size());
         r.put("rows", v.manifestIfPresent().map(m -> m.totalRows()).orElse(-1L));
         r.put("errors", v.errors());
+        r.put("signature", v.authenticity().status().name().toLowerCase(java.util.Locale.ROOT));
+        r.put("signedBy", v.authenticity().signer());
+        r.put("instanceKey", v.authenticity().instance());
+        r.put("authenticity", signature);
+        r.put("refusedStatement", allowlist.refusal);
         rows.add(r);
         if (!opts.json) {
-          ctx.out().println((ok ? "ok       " : "CORRUPT  ") + p
-              + (ok ? "  (" + v.tables().size() + " tables, " + r.get("rows") + " rows)"
-                  : "  " + v.firstError().orElse("")));
+          String label = ok ? "ok       " : v.complete() ? "REFUSED  " : "CORRUPT  ";
+          ctx.out().println(label + p + (ok ? "  (" + v.tables().size() + " tables, " + r.get("rows") + " rows; "
+              + signature + ")" : "  " + problem + (v.complete() ? "; " + signature : "")));
         }
       }
       if (opts.json) {
@@ -188,6 +219,65 @@ public final class BackupsCommands extends GroupCommand {
         return ErrorCode.CORRUPT_FILE.exitCode();
       }
       return 0;
+    }
+  }
+
+  /**
+   * Loads this instance's master key the way the secrets commands find it (environment, configured
+   * key file, default key file), creating nothing: an instance without a key writes unsigned
+   * backups and verifies none as its own. A configured key that cannot be read is warned about and
+   * treated as none, so that a broken key setting never stops a backup (it is then unsigned, and
+   * says so) and a restore needs {@code --accept-unsigned}.
+   */
+  static Optional<InstanceKey> instanceKey(CliContext ctx) {
+    Optional<Path> configured = ctx.config().getText("secrets.localEncrypted.keyFilePath").map(Path::of);
+    MasterKeyLoader loader = new MasterKeyLoader(ctx.env(), configured, ctx.layout().defaultMasterKeyFile());
+    try {
+      return loader.find().map(k -> {
+        k.warnings().forEach(w -> ctx.err().println("warning: " + w));
+        return k.key();
+      });
+    } catch (SecretsException e) {
+      ctx.err().println("warning: cannot load the instance's master key, so backups are not signed and no"
+          + " signature is checked: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Applies a restore's allowlist to a file's text as {@code db restore} does (same reader, same
+   * policy) and keeps the first statement it refuses: a restore stops there.
+   */
+  private static final class Allowlist {
+    private final ScriptPolicy policy;
+    volatile String refusal;
+
+    Allowlist(ScriptPolicy policy) {
+      this.policy = policy;
+    }
+
+    void read(java.io.InputStream text) {
+      if (policy == null) {
+        return;
+      }
+      try {
+        new ScriptReader(text).read(new ScriptReader.Handler() {
+          @Override
+          public void item(ScriptItem item) {
+            policy.check(item);
+          }
+
+          @Override
+          public void copyData(byte[] b, int off, int len, int newlines) {}
+
+          @Override
+          public void copyEnd() {}
+        });
+      } catch (PaperclipException e) {
+        refusal = e.getMessage();
+      } catch (IOException | RuntimeException e) {
+        // a damaged file: the verification reports it
+      }
     }
   }
 

@@ -37,6 +37,7 @@ import picocli.CommandLine.Option;
         + "apply retention.")
 final class DbBackupCommand implements Callable<Integer> {
   private final CliContext ctx;
+  private java.util.Optional<ing.paperclip.db.core.keys.InstanceKey> signer = java.util.Optional.empty();
 
   @Option(names = "--dir", paramLabel = "DIR", description = "Backup directory (default: settings).")
   Path dir;
@@ -99,6 +100,9 @@ final class DbBackupCommand implements Callable<Integer> {
     if (pgDump != null && !pgDump.isBlank()) {
       b.pgDumpPath(Path.of(pgDump));
     }
+    // Signed with the instance's master key when it has one; no key is created just for signing.
+    signer = BackupsCommands.instanceKey(ctx);
+    b.signingKey(signer);
     BackupOptions options = b.build();
     Database db = ctx.database();
     BackupService service = new BackupService(db.runtimeSpec(), target, new CatalogSchemaScripter(), options);
@@ -141,6 +145,7 @@ final class DbBackupCommand implements Callable<Integer> {
       m.put("rows", r.rows());
       m.put("durationMillis", r.duration().toMillis());
       m.put("omittedObjects", r.manifest().transforms().omittedObjects());
+      m.put("signedBy", signer.map(k -> k.fingerprint()).orElse(null));
       if (pruned != null) {
         m.put("pruned", pruned.deleted().stream().map(Path::toString).toList());
       }
@@ -152,6 +157,9 @@ final class DbBackupCommand implements Callable<Integer> {
       for (String o : r.manifest().transforms().omittedObjects()) {
         ctx.err().println("left out (--skip-unsupported): " + o);
       }
+      ctx.err().println(signer.map(k -> "signed by this instance's key (fp " + k.fingerprint() + ")")
+          .orElse("not signed: this instance has no master key yet (it is created with the first secret);"
+              + " restoring this file into an instance that has a key will need --accept-unsigned"));
       if (pruned != null && !pruned.deleted().isEmpty()) {
         ctx.err().println("retention removed " + pruned.deleted().size() + " old backup(s)");
       }

@@ -3,17 +3,20 @@ package ing.paperclip.cli.db;
 import ing.paperclip.cli.CliContext;
 import ing.paperclip.cli.Progress;
 import ing.paperclip.cli.plugins.PluginsCommands;
+import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.restore.RestoreListener;
 import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestorePlan;
 import ing.paperclip.db.backup.restore.RestoreResult;
 import ing.paperclip.db.backup.restore.RestoreService;
 import ing.paperclip.db.backup.restore.RestoreStep;
+import ing.paperclip.db.core.keys.InstanceKey;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -47,6 +50,9 @@ final class DbRestoreCommand implements Callable<Integer> {
   @Option(names = "--trust-file", description = "Run every statement the file holds, even ones no backup "
       + "contains (roles, COPY ... PROGRAM, event triggers, DO blocks...): only for a file you made or vouch for.")
   boolean trustFile;
+  @Option(names = "--accept-unsigned", description = "Restore a paperclip-db backup that is not signed by this "
+      + "instance's key (an older backup, or one from another machine); the allowlist still applies.")
+  boolean acceptUnsigned;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -62,8 +68,14 @@ final class DbRestoreCommand implements Callable<Integer> {
           "--jobs must be between 1 and " + RestoreOptions.MAX_JOBS + ", got " + j);
     }
     RestoreOptions options = new RestoreOptions(clean, !keepOwner, j, singleTransaction, trustFile);
+    // Our files must be signed by this instance's key unless the user accepts them (or vouches for
+    // them). An instance without a master key has no identity to check a file against: every file is
+    // "not by this instance" there, so the check would only make every disaster recovery need the
+    // flag; such a restore goes ahead with the planner's warning naming what the file is.
+    Optional<InstanceKey> key = BackupsCommands.instanceKey(ctx);
+    BackupVerifier verifier = new BackupVerifier(key, acceptUnsigned || trustFile || key.isEmpty());
     if (plan) {
-      RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner().plan(file, options);
+      RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner(verifier).plan(file, options);
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", p.file().toString());
@@ -81,7 +93,7 @@ final class DbRestoreCommand implements Callable<Integer> {
     // Its own connections, not the small migration pool: a parallel restore needs --jobs of them.
     // A new instance's core schema is recognised through the cluster's superuser (a scratch database).
     RestoreService service = new RestoreService(ctx.database().migrationSpec(), ctx.database().embedded() == null
-        ? ctx.database().migrationSpec() : ctx.database().embedded().adminSpec());
+        ? ctx.database().migrationSpec() : ctx.database().embedded().adminSpec()).withVerifier(verifier);
     long start = System.nanoTime();
     RestoreListener listener = json || !ctx.interactive() ? RestoreListener.NONE : new RestoreListener() {
       private long rows;

@@ -3,10 +3,12 @@ package ing.paperclip.db.backup;
 import ing.paperclip.db.backup.file.BackupFile;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.keys.InstanceKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -28,11 +30,13 @@ import java.util.regex.Pattern;
  * @param skipUnsupported whether the java engine may leave out objects it cannot script (each
  *     omission is logged and listed in the manifest); by default (false) such a database is
  *     refused with a message naming the object
+ * @param signingKey the instance's key, to sign the manifest with ({@link
+ *     ing.paperclip.db.backup.file.BackupSignature}); empty (the default) writes unsigned backups
  */
 public record BackupOptions(
     String filenamePrefix, BackupEngine engine, int jobs, int compressionLevel, Path pgDumpPath,
     List<String> excludeTableData, List<String> nullifyColumns, Duration lockTimeout,
-    boolean skipUnsupported) {
+    boolean skipUnsupported, Optional<InstanceKey> signingKey) {
 
   /**
    * The default deflate level. Deflate is the backup's bottleneck: on the benchmark dataset level 4
@@ -65,6 +69,7 @@ public record BackupOptions(
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "backup lock timeout " + lockTimeout
           + " is out of range: use 1 ms .. 24 h");
     }
+    Objects.requireNonNull(signingKey, "signingKey");
     excludeTableData = List.copyOf(excludeTableData);
     nullifyColumns = List.copyOf(nullifyColumns);
     for (String t : excludeTableData) {
@@ -96,7 +101,7 @@ public record BackupOptions(
     return new Builder().filenamePrefix(filenamePrefix).engine(engine).jobs(jobs)
         .compressionLevel(compressionLevel).pgDumpPath(pgDumpPath)
         .excludeTableData(excludeTableData).nullifyColumns(nullifyColumns).lockTimeout(lockTimeout)
-        .skipUnsupported(skipUnsupported);
+        .skipUnsupported(skipUnsupported).signingKey(signingKey);
   }
 
   /** Builds {@link BackupOptions}; validation happens in {@link #build()}. Not thread-safe. */
@@ -110,6 +115,7 @@ public record BackupOptions(
     private List<String> nullifyColumns = List.of();
     private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
     private boolean skipUnsupported;
+    private Optional<InstanceKey> signingKey = Optional.empty();
 
     private Builder() {}
 
@@ -167,6 +173,12 @@ public record BackupOptions(
       return this;
     }
 
+    /** Sets the key that signs the backup, or empty for an unsigned backup. */
+    public Builder signingKey(Optional<InstanceKey> value) {
+      this.signingKey = value;
+      return this;
+    }
+
     /**
      * Builds the options.
      *
@@ -174,7 +186,7 @@ public record BackupOptions(
      */
     public BackupOptions build() {
       return new BackupOptions(filenamePrefix, engine, jobs, compressionLevel, pgDumpPath,
-          excludeTableData, nullifyColumns, lockTimeout, skipUnsupported);
+          excludeTableData, nullifyColumns, lockTimeout, skipUnsupported, signingKey);
     }
   }
 }

@@ -4,6 +4,8 @@ import ing.paperclip.db.backup.dump.DumpScript;
 import ing.paperclip.db.backup.dump.SchemaScripter;
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest;
+import ing.paperclip.db.backup.file.BackupSignature;
+import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.file.VerificationLog;
 import ing.paperclip.db.backup.internal.AtomicBackupFile;
 import ing.paperclip.db.backup.internal.BackupBody;
@@ -234,7 +236,8 @@ public final class BackupService {
             new BackupManifest.Transforms(options.excludeTableData(), options.nullifyColumns(),
                 omitted),
             body.bodyBytes(), body.bodySha256());
-        body.finish(manifest.toJson());
+        String manifestJson = manifest.toJson();
+        body.finish(options.signingKey().map(k -> BackupSignature.sign(manifestJson, k)).orElse(manifestJson));
         long checkStart = System.nanoTime();
         selfCheck(out.tempPath());
         checkMillis = (System.nanoTime() - checkStart) / 1_000_000;
@@ -271,7 +274,8 @@ public final class BackupService {
    */
   private void selfCheck(Path written) {
     try {
-      new RestorePlanner().writersCheck(written);
+      // with the signing key, so that a signature that would not verify is never published
+      new RestorePlanner(new BackupVerifier(options.signingKey(), true)).writersCheck(written);
     } catch (PaperclipException e) {
       throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel + " failed its own"
           + " check, the file written would not restore (" + e.getMessage() + "); no file was written,"

@@ -10,6 +10,7 @@ import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.keys.InstanceKey;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -27,6 +28,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.zip.ZipException;
 
 /**
@@ -36,7 +39,7 @@ import java.util.zip.ZipException;
  * it: {@link BackupFormat}; format 1 files hash the whole text on a second thread). Detects
  * truncated files, altered bytes, files that are not ours, and backups that were interrupted
  * before their manifest. Used by restore before it touches a target and by {@code db backups verify}.
- * Stateless and thread-safe.
+ * Immutable and thread-safe.
  */
 public final class BackupVerifier {
   /** The first line of backups written by the original Paperclip. */
@@ -44,8 +47,46 @@ public final class BackupVerifier {
   /** A gzip file whose text has no line break within this many bytes is not ours. */
   private static final int MAX_FIRST_LINE = 4096;
 
-  /** Creates a verifier. */
-  public BackupVerifier() {}
+  private final Optional<InstanceKey> key;
+  private final boolean acceptUnsigned;
+  private final boolean checksSignatures;
+
+  /**
+   * Creates a verifier without a key: signatures are reported as {@link
+   * Authenticity.Status#ANOTHER_KEY} and never required.
+   */
+  public BackupVerifier() {
+    this.key = Optional.empty();
+    this.acceptUnsigned = true;
+    this.checksSignatures = false;
+  }
+
+  /**
+   * Creates a verifier that checks signatures with this instance's key.
+   *
+   * @param key this instance's key, or empty when it has none
+   * @param acceptUnsigned whether {@link #verifyOrThrow} accepts complete files of ours that are
+   *     not signed by {@code key} (unsigned or signed by another key); a signature that names
+   *     {@code key} but does not verify is refused either way
+   */
+  public BackupVerifier(Optional<InstanceKey> key, boolean acceptUnsigned) {
+    this.key = Objects.requireNonNull(key, "key");
+    this.acceptUnsigned = acceptUnsigned;
+    this.checksSignatures = true;
+  }
+
+  /**
+   * Returns whether this verifier was given the instance's key (even an empty one), so that its
+   * callers tell the user who signed a file; the no-argument verifier does not.
+   */
+  public boolean checksSignatures() {
+    return checksSignatures;
+  }
+
+  /** Returns whether {@link #verifyOrThrow} accepts files not signed by this instance's key. */
+  public boolean acceptsUnsigned() {
+    return acceptUnsigned;
+  }
 
   /**
    * Verifies a file.
@@ -100,7 +141,8 @@ public final class BackupVerifier {
    * @param file the file, not null
    * @return the report of a complete file
    * @throws PaperclipException {@link ErrorCode#CORRUPT_FILE} naming the file, the first problem
-   *     and the fix; or as {@link #verify(Path)}
+   *     and the fix; {@link ErrorCode#INVALID_INPUT} for a complete file not signed by this
+   *     instance's key unless this verifier {@link #acceptsUnsigned()}; or as {@link #verify(Path)}
    */
   public VerificationReport verifyOrThrow(Path file) {
     return verifyOrThrow(file, null);
@@ -123,6 +165,11 @@ public final class BackupVerifier {
       throw new PaperclipException(ErrorCode.CORRUPT_FILE, "backup file " + file + " is not usable: "
           + r.errors().get(0) + (more > 0 ? " (and " + more + " more problem" + (more > 1 ? "s" : "")
           + ")" : "") + "; " + fix);
+    }
+    if (!acceptUnsigned && !r.authenticity().byThisInstance()) {
+      throw new PaperclipException(ErrorCode.INVALID_INPUT, "backup file " + file + " is "
+          + r.authenticity().describe() + ", not by this instance's key: if you know where it comes from"
+          + " (an older backup, another machine), restore it with --accept-unsigned");
     }
     return r;
   }
@@ -307,6 +354,8 @@ public final class BackupVerifier {
       errors.add("the file is truncated: its last line is incomplete");
     }
     BackupManifest manifest = null;
+    Authenticity authenticity = new Authenticity(Authenticity.Status.UNKNOWN, null,
+        key.map(InstanceKey::fingerprint).orElse(null));
     byte[][] tail = body.finish();
     // the body is the text but for the manifest and end lines
     long bodyBytes = tail == null ? total : total - tail[0].length - tail[1].length - 2;
@@ -322,6 +371,10 @@ public final class BackupVerifier {
           .substring(BackupFormat.MANIFEST_PREFIX.length()).trim();
       try {
         manifest = BackupManifest.fromJson(json);
+        authenticity = BackupSignature.check(json, key);
+        if (authenticity.status() == Authenticity.Status.INVALID) {
+          errors.add("its " + authenticity.describe());
+        }
       } catch (PaperclipException e) {
         errors.add(e.getMessage());
       }
@@ -360,7 +413,7 @@ public final class BackupVerifier {
       }
     }
     return new VerificationReport(source, Kind.PAPERCLIP_DB, errors.isEmpty(), manifest, checks,
-        errors, bodyBytes);
+        errors, bodyBytes, authenticity);
   }
 
   /**

@@ -16,10 +16,12 @@ import java.util.Optional;
  * @param tables one check per table in the manifest or in the file, in file order
  * @param errors one-line descriptions of every problem found, empty iff {@code complete}
  * @param bodyBytes uncompressed bytes read before the manifest line (or in total if none)
+ * @param authenticity who signed the file ({@link BackupSignature}); a signature that names this
+ *     instance's key but does not verify is also one of {@link #errors()}
  */
 public record VerificationReport(
     String source, Kind kind, boolean complete, BackupManifest manifest, List<TableCheck> tables,
-    List<String> errors, long bodyBytes) {
+    List<String> errors, long bodyBytes, Authenticity authenticity) {
 
   /** What a verified file is. */
   public enum Kind {
@@ -40,9 +42,20 @@ public record VerificationReport(
     Objects.requireNonNull(kind, "kind");
     tables = List.copyOf(tables);
     errors = List.copyOf(errors);
+    Objects.requireNonNull(authenticity, "authenticity");
     if (complete != errors.isEmpty()) {
       throw new IllegalArgumentException("complete must be true exactly when there are no errors");
     }
+  }
+
+  /**
+   * Creates a report whose signature was not looked at: {@link Authenticity.Status#NOT_SIGNABLE}
+   * for files other than ours, {@link Authenticity.Status#UNKNOWN} for ours.
+   */
+  public VerificationReport(String source, Kind kind, boolean complete, BackupManifest manifest,
+      List<TableCheck> tables, List<String> errors, long bodyBytes) {
+    this(source, kind, complete, manifest, tables, errors, bodyBytes, new Authenticity(
+        kind == Kind.PAPERCLIP_DB ? Authenticity.Status.UNKNOWN : Authenticity.Status.NOT_SIGNABLE, null, null));
   }
 
   /** Returns the manifest, if it was present and readable. */

@@ -67,10 +67,20 @@ public final class RestorePlanner {
   private static final Pattern INSERT_INTO = Pattern.compile("(?is)^\\s*INSERT\\s+INTO\\s+" + QUALIFIED + ".*");
   private static final Pattern COPY_TABLE = Pattern.compile("(?is)^\\s*COPY\\s+" + QUALIFIED + ".*");
 
-  private final BackupVerifier verifier = new BackupVerifier();
+  private final BackupVerifier verifier;
 
-  /** Creates a planner. */
-  public RestorePlanner() {}
+  /** Creates a planner whose verifier has no key and accepts unsigned files. */
+  public RestorePlanner() {
+    this(new BackupVerifier());
+  }
+
+  /**
+   * Creates a planner verifying files with {@code verifier} (its key and whether it accepts files
+   * not signed by that key).
+   */
+  public RestorePlanner(BackupVerifier verifier) {
+    this.verifier = java.util.Objects.requireNonNull(verifier, "verifier");
+  }
 
   /** Identifies the format of a file from its first lines; "foreign" when it is none of ours. */
   public static String detectFormat(Path file) {
@@ -135,8 +145,11 @@ public final class RestorePlanner {
     return plan(file, false, false, false, true).plan();
   }
 
-  /** The allowlist for a file of this format, or null when the user vouches for the file. */
-  static ScriptPolicy policy(String format, Path file, boolean trust) {
+  /**
+   * The allowlist a restore applies to a file of this format ({@link #detectFormat}), or null when
+   * the user vouches for the file; {@code db backups verify} applies the same one.
+   */
+  public static ScriptPolicy policy(String format, Path file, boolean trust) {
     return policy(format, file, trust, false);
   }
 
@@ -191,7 +204,12 @@ public final class RestorePlanner {
     switch (format) {
       case FORMAT_OURS -> {
         // One decompression feeds both the verification and the parse, on separate threads.
-        manifest = verifier.verifyOrThrow(file, parse).manifest();
+        ing.paperclip.db.backup.file.VerificationReport report = verifier.verifyOrThrow(file, parse);
+        manifest = report.manifest();
+        if (verifier.checksSignatures() && !report.authenticity().byThisInstance()) {
+          warnings.add("the file is " + report.authenticity().describe() + ": restored as accepted (--accept-unsigned"
+              + " or --trust-file)");
+        }
         if (manifest != null && manifest.transforms() != null) {
           if (!manifest.transforms().excludedTableData().isEmpty()) {
             warnings.add("the backup left out the rows of " + String.join(", ", manifest.transforms().excludedTableData()));
@@ -203,6 +221,10 @@ public final class RestorePlanner {
       }
       case FORMAT_PG_DUMP, FORMAT_LEGACY -> {
         warnings.add("a " + format + " file has no checksums: it was checked for completeness only");
+        if (verifier.checksSignatures()) {
+          warnings.add("the file is not signed (" + (format.equals(FORMAT_PG_DUMP) ? "pg_dump" : "original Paperclip")
+              + " file): only the allowlist guards what it runs");
+        }
         try (InputStream in = BackupFormat.openText(file)) {
           parse.read(in);
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package ing.paperclip.db.backup.restore;
 
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest;
+import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.script.ScriptItem;
 import ing.paperclip.db.backup.script.ScriptPolicy;
@@ -65,7 +66,7 @@ public final class RestoreService {
    * or null (a data source): a fresh core schema is then not recognised.
    */
   private final ConnectionSpec inspector;
-  private final RestorePlanner planner = new RestorePlanner();
+  private final RestorePlanner planner;
 
   /** Opens a connection to the target. */
   @FunctionalInterface
@@ -85,6 +86,24 @@ public final class RestoreService {
     Objects.requireNonNull(target, "target");
     this.target = target::getConnection;
     this.inspector = null;
+    this.planner = new RestorePlanner();
+  }
+
+  private RestoreService(Connector target, ConnectionSpec inspector, RestorePlanner planner) {
+    this.target = target;
+    this.inspector = inspector;
+    this.planner = planner;
+  }
+
+  /**
+   * Returns a service like this one that verifies files with {@code verifier}: its key checks
+   * signatures, and unless it accepts unsigned files a file of ours not signed by that key is
+   * refused before the target is touched. The default verifier has no key and accepts them.
+   *
+   * @param verifier the verifier, not null
+   */
+  public RestoreService withVerifier(BackupVerifier verifier) {
+    return new RestoreService(target, inspector, new RestorePlanner(verifier));
   }
 
   /**
@@ -115,6 +134,7 @@ public final class RestoreService {
       p.setProperty("ApplicationName", "paperclip-db restore");
       return DriverManager.getConnection(target.jdbcUrl(), p);
     };
+    this.planner = new RestorePlanner();
   }
 
   /** Verifies the file and returns its plan, touching no database. */

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Over 250 mutants of one backup, each of which verify or the restore's planner must refuse: every
  * sampled byte of the body changed, the compressed file cut short or changed anywhere a gzip
  * reader checks, header fields we never write added, and statements no backup holds slipped in
- * with the checksums recomputed. No database needed; runs with the unit tests.
+ * with the checksums recomputed, and signed files with their signature flipped, swapped, stripped or
+ * their manifest edited. No database needed; runs with the unit tests (so in CI).
  */
 class FileMutationTest {
   private static final SyntheticBackup BASE = new SyntheticBackup()
@@ -32,6 +33,32 @@ class FileMutationTest {
       .table("app.notes", "x", "-- section: data", "\\\\.")
       .table("public.accounts", "5\t100")
       .ddl("COMMENT ON TABLE \"public\".\"accounts\" IS 'with\n-- entry: lines';\n");
+
+  private static final ing.paperclip.db.core.keys.InstanceKey KEY = new TestKey("mutation test");
+  /** A restore's verifier that requires this instance's signature (no --accept-unsigned). */
+  private static final BackupVerifier STRICT = new BackupVerifier(java.util.Optional.of(KEY), false);
+
+  /**
+   * The signed file's text with its signature or its signed manifest changed: every such file
+   * must fail verification or name another signer (which a restore refuses without a flag).
+   */
+  private static Map<String, String> signatureMutants() {
+    String text = new SyntheticBackup().table("public.accounts", "1\t100", "2\t100").signedBy(KEY).text();
+    Map<String, String> out = new LinkedHashMap<>();
+    int hmac = text.indexOf("\"hmacSha256\":\"") + "\"hmacSha256\":\"".length();
+    for (int k = 0; k < 8; k++) {
+      int i = hmac + k * 8;
+      char c = text.charAt(i);
+      out.put("hmac digit " + k, text.substring(0, i) + (c == '0' ? '1' : '0') + text.substring(i + 1));
+    }
+    int fp = text.indexOf("\"keyFingerprint\":\"") + "\"keyFingerprint\":\"".length();
+    out.put("signer swapped", text.substring(0, fp) + new TestKey("someone else").fingerprint() + text.substring(fp + 12));
+    out.put("signature stripped", text.replaceFirst(",\"signature\":\\{[^}]*\\}", ""));
+    out.put("signature nulled", text.replaceFirst("\"signature\":\\{[^}]*\\}", "\"signature\":null"));
+    out.put("manifest edited", text.replace("\"database\":\"db\"", "\"database\":\"other\""));
+    out.put("hmac upper-cased", text.replaceFirst("(\"hmacSha256\":\")([0-9a-f]{64})", "$1" + "A".repeat(64)));
+    return out;
+  }
 
   private static boolean refusedByVerify(byte[] file) throws IOException {
     return !new BackupVerifier().verify(new ByteArrayInputStream(file), "mutant").complete();
@@ -110,6 +137,9 @@ class FileMutationTest {
     Path base = dir.resolve("base.sql.gz");
     Files.write(base, BASE.gzip());
     new RestorePlanner().plan(base, RestoreOptions.DEFAULTS);
+    Path signed = dir.resolve("signed.sql.gz");
+    Files.write(signed, new SyntheticBackup().table("public.accounts", "1\t100", "2\t100").signedBy(KEY).gzip());
+    assertTrue(STRICT.verifyOrThrow(signed).authenticity().byThisInstance(), "the unmutated signed file verifies");
     List<String> passed = new ArrayList<>();
     int n = 0;
     for (Map.Entry<String, byte[]> m : mutants().entrySet()) {
@@ -135,7 +165,18 @@ class FileMutationTest {
         }
       }
     }
+    for (Map.Entry<String, String> m : signatureMutants().entrySet()) {
+      n++;
+      Path f = dir.resolve("signature-" + n + ".sql.gz");
+      Files.write(f, SyntheticBackup.gzip(m.getValue()));
+      try {
+        STRICT.verifyOrThrow(f);
+        passed.add(m.getKey());
+      } catch (PaperclipException e) {
+        // refused: a corrupt file, or one not signed by this instance
+      }
+    }
     assertEquals(List.of(), passed, "mutants that were not refused");
-    assertTrue(n >= 250, n + " mutants");
+    assertTrue(n >= 260, n + " mutants");
   }
 }

@@ -21,6 +21,13 @@ public final class SyntheticBackup {
   private final List<Map.Entry<String, List<String>>> tables = new ArrayList<>();
   private String extraDdl = "";
   private int version = BackupFormat.VERSION;
+  private ing.paperclip.db.core.keys.InstanceKey signer;
+
+  /** Signs the manifest with {@code key} as the writer does ({@link BackupSignature}). */
+  public SyntheticBackup signedBy(ing.paperclip.db.core.keys.InstanceKey key) {
+    signer = key;
+    return this;
+  }
 
   /** Sets the format version (1: the checksum covers every byte; 2: rows by their checksum). */
   public SyntheticBackup version(int v) {
@@ -90,7 +97,9 @@ public final class SyntheticBackup {
   /** The complete text of the file. */
   String text() {
     String body = body();
-    return body + "-- paperclip-manifest: " + manifest(body).toJson() + "\n-- paperclip-end\n";
+    String json = manifest(body).toJson();
+    return body + "-- paperclip-manifest: " + (signer == null ? json : BackupSignature.sign(json, signer))
+        + "\n-- paperclip-end\n";
   }
 
   public byte[] gzip() {
