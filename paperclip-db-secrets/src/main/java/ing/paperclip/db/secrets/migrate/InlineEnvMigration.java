@@ -3,6 +3,7 @@ package ing.paperclip.db.secrets.migrate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ing.paperclip.db.secrets.store.NewSecret;
 import ing.paperclip.db.secrets.store.SecretInfo;
 import ing.paperclip.db.secrets.store.SecretStore;
 import ing.paperclip.db.secrets.strict.StrictMode;
@@ -72,7 +73,7 @@ public final class InlineEnvMigration {
             String value = StrictMode.plainValue(env.get(key));
             Optional<SecretInfo> existing = store.findByName(tx, company, secretName);
             SecretInfo s = existing.isPresent() ? store.rotate(tx, existing.get().id(), value)
-                : store.create(tx, company, secretName, secretName, value);
+                : store.create(tx, NewSecret.forCompany(company).key(secretName).value(value));
             ObjectNode ref = JSON.createObjectNode();
             ref.put("type", "secret_ref");
             ref.put("secretId", s.id().toString());

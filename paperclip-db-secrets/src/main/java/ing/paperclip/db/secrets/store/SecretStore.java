@@ -91,12 +91,36 @@ public final class SecretStore {
     return dsl().transactionResult(cfg -> work.apply(DSL.using(cfg)));
   }
 
-  /** Creates a secret with version 1. */
-  public SecretInfo create(UUID companyId, String key, String name, String value) {
-    return inTransaction(tx -> create(tx, companyId, key, name, value));
+  /**
+   * Creates a secret with version 1.
+   *
+   * @throws SecretsException when a live secret of the company has its key or name
+   */
+  public SecretInfo create(NewSecret secret) {
+    return inTransaction(tx -> create(tx, secret));
   }
 
   /** Creates a secret with version 1 inside the caller's transaction. */
+  public SecretInfo create(DSLContext tx, NewSecret secret) {
+    return create(tx, secret.companyId(), secret.key(), secret.name(), secret.value());
+  }
+
+  /**
+   * Creates a secret with version 1.
+   *
+   * @deprecated key and name are easy to swap: use {@link #create(NewSecret)}
+   */
+  @Deprecated(since = "0.1.0")
+  public SecretInfo create(UUID companyId, String key, String name, String value) {
+    return create(new NewSecret(companyId, key, name, value));
+  }
+
+  /**
+   * Creates a secret with version 1 inside the caller's transaction.
+   *
+   * @deprecated key and name are easy to swap: use {@link #create(DSLContext, NewSecret)}
+   */
+  @Deprecated(since = "0.1.0")
   public SecretInfo create(DSLContext tx, UUID companyId, String key, String name, String value) {
     KeyCheck.requireMatches(tx, provider, "write secret '" + name + "'");
     UUID id = UUID.randomUUID();
