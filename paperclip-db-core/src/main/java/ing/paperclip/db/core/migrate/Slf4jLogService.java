@@ -7,9 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Liquibase's own log, sent to SLF4J under Liquibase's class names ({@code liquibase.*}) with
- * matching levels, so the host's logging configuration decides what is shown (the CLI shows it
- * with {@code --verbose}). Nothing is ever written to standard output.
+ * Liquibase's own log, sent to SLF4J under Liquibase's class names ({@code liquibase.*}): its
+ * SEVERE as ERROR, WARNING as WARN, INFO down to FINE as DEBUG, finer as TRACE, so the host's
+ * logging configuration decides what is shown (the CLI shows it with {@code --verbose}). Nothing
+ * is ever written to standard output.
  */
 final class Slf4jLogService extends AbstractLogService {
   @Override
@@ -44,9 +45,9 @@ final class Slf4jLogService extends AbstractLogService {
         log.error(message, e);
       } else if (v >= Level.WARNING.intValue()) {
         log.warn(message, e);
-      } else if (v >= Level.INFO.intValue()) {
-        log.info(message, e);
       } else if (v >= Level.FINE.intValue()) {
+        // Liquibase's INFO is a line per changeset and per failed precondition (multi-line): detail
+        // for a host's DEBUG, not its INFO (the migrator reports what it applied on its own).
         log.debug(message, e);
       } else {
         log.trace(message, e);
