@@ -17,8 +17,5 @@ final class Logging {
     System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", verbose ? "info" : "error");
     // Liquibase's own log (forwarded by core's migrator; its INFO arrives as DEBUG) with --verbose.
     System.setProperty("org.slf4j.simpleLogger.log.liquibase", verbose ? "debug" : "error");
-    // jOOQ: its execute loggers are off in the secrets store (they print bind values and rows at
-    // DEBUG); this also keeps its start-up banner and tips out of --verbose output.
-    System.setProperty("org.slf4j.simpleLogger.log.org.jooq", "warn");
   }
 }
