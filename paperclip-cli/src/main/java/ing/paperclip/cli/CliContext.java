@@ -98,7 +98,7 @@ public final class CliContext implements AutoCloseable {
   /** Returns the resolved database settings (no connection is made). */
   public DatabaseSettings settings() {
     if (settings == null) {
-      settings = DatabaseSettings.resolve(layout(), env, options.databaseUrl());
+      settings = DatabaseSettings.resolve(layout(), env, options.databaseUrl(), userHome);
     }
     return settings;
   }
@@ -122,9 +122,19 @@ public final class CliContext implements AutoCloseable {
 
   /** Prints a value as indented JSON on standard output (records and maps work). */
   public void printJson(Object value) {
+    printJson(out, value);
+  }
+
+  /** Returns whether the running command was given {@code --json}: print JSON, and only JSON, on stdout. */
+  public boolean jsonOutput() {
+    return options.json();
+  }
+
+  /** Prints a value as indented JSON on a writer. */
+  static void printJson(PrintWriter writer, Object value) {
     try {
-      out.println(JSON.writeValueAsString(value));
-      out.flush();
+      writer.println(JSON.writeValueAsString(value));
+      writer.flush();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot render JSON: " + e.getOriginalMessage(), e);
     }

@@ -80,11 +80,19 @@ public final class Database implements AutoCloseable {
     MigrationState state = migrator().status();
     boolean empty = state instanceof MigrationState.Pending p && p.applied() == 0;
     if (embedded.initialized() || empty) {
-      List<MigrationState.Changeset> applied = migrator().migrate();
-      if (!applied.isEmpty()) {
-        ctx.err().println("note: applied " + applied.size() + " core schema migration(s) to the new "
-            + "embedded database");
-      }
+      announce(ctx, migrator().migrate(), "to the new embedded database");
+    }
+  }
+
+  /**
+   * Says on standard error, in one line, which migrations were just applied and why: a schema
+   * change never happens silently (standard output stays the command's own, JSON included).
+   */
+  static void announce(CliContext ctx, List<MigrationState.Changeset> applied, String why) {
+    if (!applied.isEmpty()) {
+      ctx.err().println("note: applied " + applied.size() + " core schema migration(s) " + why + ": "
+          + String.join(", ", applied.stream().map(MigrationState.Changeset::id).toList()));
+      ctx.err().flush();
     }
   }
 
@@ -112,7 +120,8 @@ public final class Database implements AutoCloseable {
     int pending = ((MigrationState.Pending) state).pending().size();
     MigrationPolicy.Prompter prompter = ctx.interactive() ? Database::ask : null;
     if (new MigrationPolicy(ctx.env()).decide(false, pending, prompter) == MigrationPolicy.Decision.APPLY) {
-      migrator().migrate();
+      announce(ctx, migrator().migrate(), ctx.interactive() ? "as confirmed"
+          : "because " + MigrationPolicy.ENV_AUTO_APPLY + "=true");
     } else {
       throw new PaperclipException(ErrorCode.MIGRATION, MigrationPolicy.refusal(pending));
     }

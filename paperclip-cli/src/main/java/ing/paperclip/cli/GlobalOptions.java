@@ -27,6 +27,12 @@ public final class GlobalOptions {
       description = "Print stack traces and debug logs.")
   boolean verbose;
 
+  /**
+   * Whether the running command was given {@code --json}: set by {@link Main} from the parse
+   * result (every command has the option; see {@link Commands}).
+   */
+  boolean json;
+
   /** Returns the database URL given on the command line, if any. */
   public Optional<String> databaseUrl() {
     return Optional.ofNullable(databaseUrl).filter(s -> !s.isBlank());
@@ -45,5 +51,10 @@ public final class GlobalOptions {
   /** Returns whether {@code --verbose} was given. */
   public boolean verbose() {
     return verbose;
+  }
+
+  /** Returns whether the running command was given {@code --json}. */
+  public boolean json() {
+    return json;
   }
 }

@@ -15,9 +15,7 @@ final class Logging {
     System.setProperty("org.slf4j.simpleLogger.levelInBrackets", "true");
     // Liquibase and HikariCP are chatty at INFO; keep them quiet in normal runs.
     System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", verbose ? "info" : "error");
-    System.setProperty("org.slf4j.simpleLogger.log.liquibase", verbose ? "info" : "error");
-    // jOOQ: its execute loggers are off in the secrets store (they print bind values and rows at
-    // DEBUG); this also keeps its start-up banner and tips out of --verbose output.
-    System.setProperty("org.slf4j.simpleLogger.log.org.jooq", "warn");
+    // Liquibase's own log (forwarded by core's migrator; its INFO arrives as DEBUG) with --verbose.
+    System.setProperty("org.slf4j.simpleLogger.log.liquibase", verbose ? "debug" : "error");
   }
 }

@@ -4,6 +4,8 @@ import ing.paperclip.db.core.PaperclipException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -35,34 +37,32 @@ public final class Main {
   public static int run(String[] args, Map<String, String> env, PrintWriter out, PrintWriter err,
       boolean interactive, Path userHome) {
     GlobalOptions options = new GlobalOptions();
-    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    List<String> flags = flags(args);
+    boolean verbose = flags.contains("--verbose");
+    // Before parsing succeeds only the words tell whether JSON was asked for.
+    boolean jsonWord = flags.contains("--json");
     Logging.configure(verbose);
+    CliErrors errors = new CliErrors(out, err, verbose);
     try (CliContext ctx = new CliContext(env, options, out, err, interactive, userHome)) {
       CommandLine cl = Commands.build(ctx, options);
       cl.setOut(out);
       cl.setErr(err);
-      cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-        report(ex, err, verbose);
-        return ex instanceof PaperclipException pe ? pe.exitCode() : 70;
+      cl.setExecutionStrategy(parseResult -> {
+        options.json = Commands.jsonRequested(parseResult);
+        return new CommandLine.RunLast().execute(parseResult);
       });
+      cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> errors.failed(ex, options.json));
+      cl.setParameterExceptionHandler((ex, rejected) -> errors.usage(ex, jsonWord));
       return cl.execute(args);
     } catch (PaperclipException e) {
-      report(e, err, verbose);
-      return e.exitCode();
+      return errors.failed(e, options.json || jsonWord);
     }
   }
 
-  private static void report(Throwable ex, PrintWriter err, boolean verbose) {
-    String msg = ex.getMessage() == null ? ex.getClass().getName() : ex.getMessage();
-    if (ex instanceof PaperclipException) {
-      err.println("error: " + msg);
-    } else {
-      err.println("error: unexpected " + ex.getClass().getSimpleName() + ": " + msg
-          + (verbose ? "" : " (run with --verbose for details)"));
-    }
-    if (verbose) {
-      ex.printStackTrace(err);
-    }
-    err.flush();
+  /** The words before {@code --} (after it everything is a positional value). */
+  private static List<String> flags(String[] args) {
+    List<String> all = Arrays.asList(args);
+    int end = all.indexOf("--");
+    return end < 0 ? all : all.subList(0, end);
   }
 }

@@ -25,7 +25,11 @@ final class DbStopCommand implements Callable<Integer> {
           + ctx.settings().source() + "): there is no embedded server to stop");
     }
     boolean was = EmbeddedStart.manager(ctx, ctx.settings()).stop();
-    ctx.out().println(was ? "stopped the embedded PostgreSQL" : "the embedded PostgreSQL was not running");
+    if (ctx.jsonOutput()) {
+      ctx.printJson(java.util.Map.of("stopped", was));
+    } else {
+      ctx.out().println(was ? "stopped the embedded PostgreSQL" : "the embedded PostgreSQL was not running");
+    }
     return 0;
   }
 }

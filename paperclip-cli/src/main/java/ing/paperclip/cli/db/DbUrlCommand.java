@@ -57,7 +57,12 @@ final class DbUrlCommand implements Callable<Integer> {
     } else {
       url = showPassword ? spec.libpqUri() : spec.redacted();
     }
-    ctx.out().println(url);
+    if (ctx.jsonOutput()) {
+      ctx.printJson(java.util.Map.of("url", url, "source", admin ? "embedded superuser"
+          : migration ? ctx.settings().migrationSource() : ctx.settings().source()));
+    } else {
+      ctx.out().println(url);
+    }
     return 0;
   }
 }

@@ -159,6 +159,10 @@ public final class PluginsCommands extends GroupCommand {
     @Override
     public Integer call() {
       PluginMigrationResult r = namespaces(ctx).migrate(key, Optional.ofNullable(slug), version, dir);
+      if (ctx.jsonOutput()) {
+        ctx.printJson(r);
+        return 0;
+      }
       r.applied().forEach(f -> ctx.out().println("applied " + f));
       ctx.out().println("plugin " + key + ": schema " + r.schema() + ", " + r.applied().size() + " applied, "
           + r.alreadyApplied().size() + " already applied");
@@ -204,6 +208,10 @@ public final class PluginsCommands extends GroupCommand {
     @Override
     public Integer call() {
       List<String> roles = namespaces(ctx).repairRoles();
+      if (ctx.jsonOutput()) {
+        ctx.printJson(Map.of("repaired", roles));
+        return 0;
+      }
       roles.forEach(r -> ctx.out().println("repaired " + r));
       ctx.out().println(roles.isEmpty() ? "no plugin namespaces" : "repaired " + roles.size() + " plugin role(s)");
       return 0;
@@ -230,6 +238,10 @@ public final class PluginsCommands extends GroupCommand {
             + " deletes its schema and data; add --yes to confirm");
       }
       boolean done = namespaces(ctx).purge(key);
+      if (ctx.jsonOutput()) {
+        ctx.printJson(Map.of("pluginKey", key, "purged", done));
+        return 0;
+      }
       ctx.out().println(done ? "purged plugin " + key : "plugin " + key + " has no namespace; nothing to purge");
       return 0;
     }

@@ -133,11 +133,19 @@ public final class SecretsCommands extends GroupCommand {
       MasterKey oldKey = loadKey(ctx, db).key();
       int n = new Rekey(db.runtime(), new LocalEncryptedProvider(oldKey, false),
           new LocalEncryptedProvider(newKey, false)).run(apply);
-      if (apply) {
-        int roles = PluginsCommands.rotatePasswords(ctx, oldKey, newKey);
-        if (roles > 0) {
-          ctx.out().println("changed the password of " + roles + " plugin role(s) to the new key's");
-        }
+      int roles = apply ? PluginsCommands.rotatePasswords(ctx, oldKey, newKey) : 0;
+      if (ctx.jsonOutput()) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("applied", apply);
+        r.put("secretVersions", n);
+        r.put("pluginRoles", roles);
+        r.put("oldKeyFingerprint", oldKey.fingerprint());
+        r.put("newKeyFingerprint", newKey.fingerprint());
+        ctx.printJson(r);
+        return 0;
+      }
+      if (roles > 0) {
+        ctx.out().println("changed the password of " + roles + " plugin role(s) to the new key's");
       }
       ctx.out().println((apply ? "re-encrypted " : "would re-encrypt ") + n + " secret version(s) from key "
           + oldKey.fingerprint() + " to key " + newKey.fingerprint()
@@ -196,6 +204,10 @@ public final class SecretsCommands extends GroupCommand {
       if (keyFile != null) {
         Path abs = keyFile.toAbsolutePath();
         MasterKeyLoader.Loaded k = MasterKeyLoader.readOrCreate(abs);
+        if (k.created()) {
+          ctx.err().println("note: created the master key " + abs + " (fingerprint " + k.key().fingerprint()
+              + "); back it up: without it the secrets cannot be read");
+        }
         c = c.with("secrets.localEncrypted.keyFilePath", TextNode.valueOf(abs.toString()));
         changed.put("secrets.localEncrypted.keyFilePath", abs + (k.created() ? " (created)" : "")
             + ", fingerprint " + k.key().fingerprint());
@@ -205,6 +217,10 @@ public final class SecretsCommands extends GroupCommand {
             "nothing to configure: give --provider, --strict-mode, --key-file or --scheme");
       }
       c.write();
+      if (ctx.jsonOutput()) {
+        ctx.printJson(Map.of("set", changed, "file", c.path().toString()));
+        return 0;
+      }
       changed.forEach((k, v) -> ctx.out().println("set " + k + " = " + v));
       ctx.out().println("wrote " + c.path());
       return 0;

@@ -10,6 +10,7 @@ import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
 import ing.paperclip.db.secrets.migrate.InlineEnvMigration;
 import ing.paperclip.db.secrets.migrate.Rekey;
+import ing.paperclip.db.secrets.store.NewSecret;
 import ing.paperclip.db.secrets.store.SecretInfo;
 import ing.paperclip.db.secrets.store.SecretStore;
 import java.sql.Connection;
@@ -45,7 +46,7 @@ class SecretStoreIT {
     UUID company = UUID.randomUUID();
     db.execute("INSERT INTO companies (id, name, issue_prefix) VALUES ('" + company + "', 'Lifecycle', 'LIF')");
     SecretStore store = new SecretStore(db.dataSource(), new LocalEncryptedProvider(MasterKey.of(new byte[32]), true));
-    SecretInfo s = store.create(company, "github_token", "GitHub token", "ghp_first");
+    SecretInfo s = store.create(NewSecret.forCompany(company).key("github_token").name("GitHub token").value("ghp_first"));
     assertEquals(1, s.latestVersion());
     assertEquals("ghp_first", store.resolve(s.id(), OptionalInt.empty()));
     SecretInfo r = store.rotate(s.id(), "ghp_second");
@@ -55,13 +56,13 @@ class SecretStoreIT {
     assertEquals("previous", scalar(db, "SELECT status FROM company_secret_versions WHERE secret_id = '" + s.id() + "' AND version = 1"));
     store.revoke(s.id(), 1);
     assertThrows(SecretsException.class, () -> store.resolve(s.id(), OptionalInt.of(1)));
-    SecretsException dup = assertThrows(SecretsException.class, () -> store.create(company, "other", "GitHub token", "x"));
+    SecretsException dup = assertThrows(SecretsException.class, () -> store.create(NewSecret.forCompany(company).key("other").name("GitHub token").value("x")));
     assertTrue(dup.getMessage().contains("GitHub token") && !dup.getMessage().contains("ghp_"));
     assertEquals(1, store.list(company).size());
     assertFalse(store.list(company).toString().contains("ghp_"), "listing never shows values");
     store.delete(s.id());
     assertEquals(0, store.list(company).size());
-    store.create(company, "github_token", "GitHub token", "ghp_third");
+    store.create(NewSecret.forCompany(company).key("github_token").name("GitHub token").value("ghp_third"));
     String material = scalar(db, "SELECT string_agg(v.material::text, ' ') FROM company_secret_versions v JOIN company_secrets s ON s.id = v.secret_id WHERE s.company_id = '" + company + "'");
     assertFalse(material.contains("ghp_"), "no plaintext at rest");
     assertEquals(LocalEncryptedProvider.sha256Hex("ghp_third"),
@@ -115,7 +116,7 @@ class SecretStoreIT {
     LocalEncryptedProvider oldP = new LocalEncryptedProvider(oldKey, false);
     LocalEncryptedProvider newP = new LocalEncryptedProvider(newKey, false);
     SecretStore oldStore = new SecretStore(db.dataSource(), oldP);
-    SecretInfo s = oldStore.create(COMPANY, "rekey_me", "rekey me", "v1");
+    SecretInfo s = oldStore.create(NewSecret.forCompany(COMPANY).key("rekey_me").name("rekey me").value("v1"));
     oldStore.rotate(s.id(), "v2");
     int versions = Integer.parseInt(scalar(db, "SELECT count(*) FROM company_secret_versions"));
     assertEquals(versions, new Rekey(db.dataSource(), oldP, newP).run(false));
@@ -143,7 +144,7 @@ class SecretStoreIT {
       w[0] = 1;
       MasterKey wrong = MasterKey.of(w);
       SecretStore good = new SecretStore(db.dataSource(), new LocalEncryptedProvider(right, false));
-      SecretInfo s = good.create(COMPANY, "token", "token", "CANARY-value-1");
+      SecretInfo s = good.create(NewSecret.forCompany(COMPANY).key("token").name("token").value("CANARY-value-1"));
       db.execute("INSERT INTO agents (id, company_id, name, adapter_config) VALUES ('" + AGENT + "', '" + COMPANY
           + "', 'Dev', '{\"env\": {\"OPENAI_API_KEY\": \"sk-plain\"}}')");
       String before = scalar(db, "SELECT md5(string_agg(t::text, ',' ORDER BY t::text)) FROM (SELECT * FROM company_secret_versions) t")
@@ -152,7 +153,7 @@ class SecretStoreIT {
       for (boolean v2 : new boolean[] {false, true}) {
         SecretStore bad = new SecretStore(db.dataSource(), new LocalEncryptedProvider(wrong, v2));
         List<org.junit.jupiter.api.function.Executable> writes = List.of(
-            () -> bad.create(COMPANY, "other", "other", "x"),
+            () -> bad.create(NewSecret.forCompany(COMPANY).key("other").name("other").value("x")),
             () -> bad.rotate(s.id(), "y"),
             () -> new InlineEnvMigration(bad).run(Optional.empty(), true),
             () -> new Rekey(db.dataSource(), new LocalEncryptedProvider(wrong, false),

@@ -38,6 +38,13 @@ public @interface PaperclipDatabase {
    */
   String fixture() default "";
 
+  /**
+   * The test project's own Liquibase changelogs (classpath locations, e.g.
+   * {@code "db/changelog/app.xml"}), applied in order after the core schema (and after the
+   * fixture), once per JVM into the template, so every copy has them.
+   */
+  String[] changelogs() default {};
+
   /** How often a test gets a fresh database. */
   enum Isolation {
     /** One database per test class, shared by its methods. */

@@ -68,7 +68,8 @@ public final class PaperclipDatabaseExtension
   }
 
   private static void create(ExtensionContext context, PaperclipDatabase config, String hint) {
-    PaperclipTestDatabase db = PaperclipTestServers.newDatabase(hint, config.fixture());
+    PaperclipTestDatabase db = PaperclipTestServers.newDatabase(hint, config.fixture(),
+        java.util.List.of(config.changelogs()));
     context.getStore(NS).put(PaperclipTestDatabase.class, db);
   }
 

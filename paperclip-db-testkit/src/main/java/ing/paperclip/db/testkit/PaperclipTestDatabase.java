@@ -21,6 +21,7 @@ import javax.sql.DataSource;
  */
 public final class PaperclipTestDatabase {
   private final TestDatabase db;
+  private com.zaxxer.hikari.HikariDataSource pool;
 
   PaperclipTestDatabase(TestDatabase db) {
     this.db = Objects.requireNonNull(db, "db");
@@ -56,9 +57,21 @@ public final class PaperclipTestDatabase {
     return db.server().kind();
   }
 
-  /** Returns a non-pooling data source for this database; wrap it in a pool if the code needs one. */
+  /** Returns a non-pooling data source for this database; {@link #pooledDataSource()} is pooled. */
   public DataSource dataSource() {
     return db.dataSource();
+  }
+
+  /**
+   * Returns a connection pool on this database (HikariCP, at most 4 connections, opened on first
+   * use), as the code under test would use in production; closed by {@link #drop()}.
+   */
+  public synchronized DataSource pooledDataSource() {
+    if (pool == null) {
+      pool = ing.paperclip.db.core.pool.ConnectionPools.open(db.spec(),
+          ing.paperclip.db.core.settings.PoolSettings.DEFAULTS.withMaxSize(4), "paperclip-test-" + db.name());
+    }
+    return pool;
   }
 
   /** Opens a new connection (autocommit on); the caller closes it. */
@@ -92,6 +105,12 @@ public final class PaperclipTestDatabase {
 
   /** Drops the database (its sessions are ended first). */
   public void drop() {
+    synchronized (this) {
+      if (pool != null) {
+        pool.close();
+        pool = null;
+      }
+    }
     db.drop();
   }
 

@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,10 @@ public final class PaperclipTestServers {
 
   private static final Logger LOG = LoggerFactory.getLogger(PaperclipTestServers.class);
   /** Template database per fixture key ("" = the bare migrated schema). */
-  private static final Map<String, String> TEMPLATES = new HashMap<>();
+  private static final Map<TemplateKey, String> TEMPLATES = new HashMap<>();
+
+  /** What a template holds: the core schema, a fixture ("" for none), the project's changelogs. */
+  private record TemplateKey(String fixture, List<String> changelogs) {}
 
   private PaperclipTestServers() {}
 
@@ -81,8 +85,20 @@ public final class PaperclipTestServers {
    *     fixture cannot be found or loaded
    */
   public static PaperclipTestDatabase newDatabase(String hint, String fixture) {
+    return newDatabase(hint, fixture, List.of());
+  }
+
+  /**
+   * Returns a new database as {@link #newDatabase(String, String)} does, with the test project's
+   * own changelogs applied after the core schema and the fixture (see
+   * {@link PaperclipDatabase#changelogs()}).
+   *
+   * @throws IllegalStateException as {@link #newDatabase(String, String)}; a template that failed
+   *     to build is dropped, so a failing fixture or changelog leaves no database behind
+   */
+  public static PaperclipTestDatabase newDatabase(String hint, String fixture, List<String> changelogs) {
     TestServer s = server();
-    String template = template(s, fixture == null ? "" : fixture.trim());
+    String template = template(s, new TemplateKey(fixture == null ? "" : fixture.trim(), List.copyOf(changelogs)));
     long t0 = System.nanoTime();
     TestDatabase db = s.cloneDatabase(template, hint);
     LOG.debug("{} copied from {} in {} ms", db.name(), template, (System.nanoTime() - t0) / 1_000_000);
@@ -120,22 +136,37 @@ public final class PaperclipTestServers {
     return new TestServer(ContainerServer.start(CONTAINER_IMAGE), "testcontainers");
   }
 
-  private static synchronized String template(TestServer s, String fixture) {
-    String name = TEMPLATES.get(fixture);
+  private static synchronized String template(TestServer s, TemplateKey key) {
+    String name = TEMPLATES.get(key);
     if (name != null) {
       return name;
     }
     long t0 = System.nanoTime();
     TestDatabase db;
-    if (fixture.isEmpty()) {
+    if (!key.changelogs().isEmpty()) {
+      db = s.cloneDatabase(template(s, new TemplateKey(key.fixture(), List.of())), "paperclip_app_template");
+    } else if (key.fixture().isEmpty()) {
       db = s.createDatabase("paperclip_template");
-      new Migrator(db.dataSource()).migrate();
     } else {
-      db = s.cloneDatabase(template(s, ""), "paperclip_fixture");
-      new PaperclipTestDatabase(db).loadBackup(resolveFixture(fixture));
+      db = s.cloneDatabase(template(s, new TemplateKey("", List.of())), fixtureHint(key.fixture()));
     }
-    closeSessions(s, db.name());
-    TEMPLATES.put(fixture, db.name());
+    try {
+      if (!key.changelogs().isEmpty()) {
+        for (String changelog : key.changelogs()) {
+          new Migrator(db.dataSource(), changelog.replaceFirst("^classpath:", "")).migrate();
+        }
+      } else if (key.fixture().isEmpty()) {
+        new Migrator(db.dataSource()).migrate();
+      } else {
+        new PaperclipTestDatabase(db).loadBackup(resolveFixture(key.fixture()));
+      }
+      closeSessions(s, db.name());
+    } catch (RuntimeException e) {
+      // Without this every test method of a class with a broken fixture left one database behind.
+      dropQuietly(s, db.name());
+      throw e;
+    }
+    TEMPLATES.put(key, db.name());
     if (!"embedded".equals(s.kind())) {
       // the embedded server is deleted with the JVM; elsewhere do not leave templates behind
       Runtime.getRuntime().addShutdownHook(new Thread(() -> dropQuietly(s, db.name()),
@@ -143,6 +174,11 @@ public final class PaperclipTestServers {
     }
     LOG.debug("template {} ready in {} ms", db.name(), (System.nanoTime() - t0) / 1_000_000);
     return db.name();
+  }
+
+  /** The name part of a fixture's template: stable per fixture, so a test can find its databases. */
+  static String fixtureHint(String fixture) {
+    return "paperclip_fixture_" + Integer.toHexString(fixture.hashCode());
   }
 
   /** A template may have no sessions when it is copied; pools or drivers may linger briefly. */

@@ -39,7 +39,6 @@ import liquibase.database.Database;
 import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.exception.LiquibaseException;
-import liquibase.logging.core.NoOpLogService;
 import liquibase.resource.ClassLoaderResourceAccessor;
 import liquibase.ui.LoggerUIService;
 import org.slf4j.Logger;
@@ -379,7 +378,7 @@ public final class Migrator {
     try (Connection c = dataSource.getConnection()) {
       // Liquibase must not print to stdout (callers print their own, possibly JSON, output).
       Map<String, Object> scope = Map.of(
-          Scope.Attr.logService.name(), new NoOpLogService(),
+          Scope.Attr.logService.name(), new Slf4jLogService(),
           Scope.Attr.ui.name(), new LoggerUIService(),
           "liquibase.analytics.enabled", "false");
       return Scope.child(scope, () -> {

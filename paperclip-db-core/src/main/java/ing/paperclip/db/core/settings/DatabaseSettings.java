@@ -15,7 +15,10 @@ import java.util.Optional;
  *
  * <p>Resolution order (SPEC §1): the CLI's {@code --database-url}, the environment's
  * {@code DATABASE_URL}, the instance {@code .env}, {@code config.json}
- * ({@code database.mode}, {@code database.connectionString}), else embedded.
+ * ({@code database.mode}, {@code database.connectionString}), then libpq's {@code PGHOST} (with
+ * {@code PGPORT}, {@code PGUSER}, {@code PGDATABASE}), else embedded. A URL without a password
+ * takes it from {@code PGPASSWORD} or {@code ~/.pgpass}, and one without {@code sslmode} from
+ * {@code PGSSLMODE} (see {@link LibpqEnvironment}); the source says so.
  * {@code DATABASE_MIGRATION_URL} (environment, then {@code .env}) names a separate connection for
  * schema checks and migrations. Immutable.
  *
@@ -69,6 +72,24 @@ public record DatabaseSettings(
    */
   public static DatabaseSettings resolve(InstanceLayout layout, Map<String, String> env,
       Optional<String> cliUrl) {
+    String home = env.get("HOME");
+    return resolve(layout, env, cliUrl, nonBlank(home) ? Path.of(home) : Path.of(System.getProperty("user.home")));
+  }
+
+  /**
+   * Resolves the settings of an instance, looking for {@code .pgpass} in a given home directory.
+   *
+   * @param layout the instance's files
+   * @param env the process environment
+   * @param cliUrl a URL given on the command line, if any
+   * @param userHome the user's home directory
+   * @return the settings
+   * @throws PaperclipException for a malformed URL, {@code .env}, {@code config.json} or
+   *     {@code PG*} variable
+   */
+  public static DatabaseSettings resolve(InstanceLayout layout, Map<String, String> env,
+      Optional<String> cliUrl, Path userHome) {
+    LibpqEnvironment libpq = new LibpqEnvironment(env, userHome);
     Map<String, String> dotEnv = DotEnvFile.read(layout.envFile());
     ConfigFile config = ConfigFile.read(layout.configFile());
 
@@ -83,6 +104,7 @@ public record DatabaseSettings(
     DatabaseMode mode;
     String source;
     ConnectionSpec url = null;
+    boolean completed = false; // the PG* server already took PGPASSWORD and PGSSLMODE
     if (cliUrl.isPresent()) {
       mode = DatabaseMode.EXTERNAL;
       source = "--database-url option";
@@ -104,7 +126,14 @@ public record DatabaseSettings(
         default -> throw new PaperclipException(ErrorCode.CONFIGURATION, "database.mode '" + m
             + "' in " + config.path() + " is unknown: use \"embedded-postgres\" or \"postgres\"");
       }).orElse(cfgUrl.isPresent());
-      if (external) {
+      Optional<LibpqEnvironment.Resolved> pg = cfgMode.isEmpty() && cfgUrl.isEmpty()
+          ? libpq.server() : Optional.empty();
+      if (pg.isPresent()) {
+        mode = DatabaseMode.EXTERNAL;
+        source = pg.get().source();
+        url = pg.get().spec();
+        completed = true;
+      } else if (external) {
         if (cfgUrl.isEmpty()) {
           throw new PaperclipException(ErrorCode.CONFIGURATION, "database.mode is \"postgres\" in "
               + config.path() + " but database.connectionString is empty: set it, or set DATABASE_URL");
@@ -119,6 +148,11 @@ public record DatabaseSettings(
       }
     }
 
+    if (url != null && !completed) {
+      LibpqEnvironment.Resolved done = libpq.complete(url, source);
+      url = done.spec();
+      source = done.source();
+    }
     ConnectionSpec migration = null;
     String migrationSource = "same as runtime";
     if (nonBlank(env.get(ENV_MIGRATION_URL))) {
@@ -127,6 +161,11 @@ public record DatabaseSettings(
     } else if (nonBlank(dotEnv.get(ENV_MIGRATION_URL))) {
       migration = ConnectionSpec.parse(dotEnv.get(ENV_MIGRATION_URL));
       migrationSource = "DATABASE_MIGRATION_URL in " + layout.envFile();
+    }
+    if (migration != null) {
+      LibpqEnvironment.Resolved done = libpq.complete(migration, migrationSource);
+      migration = done.spec();
+      migrationSource = done.source();
     }
     return new DatabaseSettings(mode, source, Optional.ofNullable(url), Optional.ofNullable(migration),
         migrationSource, dataDir, port, pool);

@@ -3,6 +3,7 @@ package ing.paperclip.db.secrets.migrate;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import ing.paperclip.db.secrets.store.NewSecret;
 import ing.paperclip.db.secrets.store.SecretInfo;
 import ing.paperclip.db.secrets.store.SecretStore;
 import ing.paperclip.db.secrets.strict.StrictMode;
@@ -12,8 +13,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import org.jooq.JSONB;
-import org.jooq.Record;
+import ing.paperclip.db.secrets.internal.Jdbc;
 
 /**
  * Moves plain, sensitive env values of agents ({@code agents.adapter_config -> 'env'}) into
@@ -52,14 +52,16 @@ public final class InlineEnvMigration {
   public List<Move> run(Optional<UUID> companyId, boolean apply) {
     return store.inTransaction(tx -> {
       List<Move> moves = new ArrayList<>();
-      List<Record> agents = tx.fetch("SELECT id, company_id, adapter_config FROM public.agents"
+      record Agent(UUID id, UUID company, String config) {}
+      List<Agent> agents = Jdbc.list(tx, "SELECT id, company_id, adapter_config::text FROM public.agents"
           + " WHERE jsonb_typeof(adapter_config -> 'env') = 'object'"
           + (companyId.isPresent() ? " AND company_id = ?" : "") + " ORDER BY created_at, id FOR UPDATE",
+          rs -> new Agent(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getString(3)),
           companyId.map(id -> new Object[] {id}).orElse(new Object[0]));
-      for (Record a : agents) {
-        UUID agentId = a.get(0, UUID.class);
-        UUID company = a.get(1, UUID.class);
-        ObjectNode config = parse(a.get(2, Object.class));
+      for (Agent a : agents) {
+        UUID agentId = a.id();
+        UUID company = a.company();
+        ObjectNode config = parse(a.config());
         JsonNode env = config.path("env");
         List<String> keys = StrictMode.plainSensitive(env);
         if (keys.isEmpty()) {
@@ -72,7 +74,7 @@ public final class InlineEnvMigration {
             String value = StrictMode.plainValue(env.get(key));
             Optional<SecretInfo> existing = store.findByName(tx, company, secretName);
             SecretInfo s = existing.isPresent() ? store.rotate(tx, existing.get().id(), value)
-                : store.create(tx, company, secretName, secretName, value);
+                : store.create(tx, NewSecret.forCompany(company).key(secretName).value(value));
             ObjectNode ref = JSON.createObjectNode();
             ref.put("type", "secret_ref");
             ref.put("secretId", s.id().toString());
@@ -81,17 +83,16 @@ public final class InlineEnvMigration {
           }
         }
         if (apply) {
-          tx.execute("UPDATE public.agents SET adapter_config = ?::jsonb, updated_at = now() WHERE id = ?",
-              JSONB.valueOf(config.toString()).data(), agentId);
+          Jdbc.update(tx, "UPDATE public.agents SET adapter_config = ?::jsonb, updated_at = now() WHERE id = ?",
+              config.toString(), agentId);
         }
       }
       return moves;
     });
   }
 
-  private static ObjectNode parse(Object json) {
+  private static ObjectNode parse(String text) {
     try {
-      String text = json instanceof JSONB j ? j.data() : String.valueOf(json);
       return (ObjectNode) JSON.readTree(text);
     } catch (com.fasterxml.jackson.core.JsonProcessingException | ClassCastException e) {
       throw new IllegalStateException("agent adapter_config is not a JSON object", e);

@@ -6,12 +6,9 @@ import ing.paperclip.db.secrets.SecretsException;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
-import javax.sql.DataSource;
-import org.jooq.DSLContext;
-import org.jooq.Record;
+import ing.paperclip.db.secrets.internal.Jdbc;
 import ing.paperclip.db.secrets.store.KeyCheck;
-import ing.paperclip.db.secrets.store.SecretStore;
-import org.jooq.impl.DSL;
+import javax.sql.DataSource;
 
 /**
  * Re-encrypts every secret version under a new master key in one transaction: each version is
@@ -39,19 +36,21 @@ public final class Rekey {
    * @throws SecretsException when a version does not decrypt with the old key (nothing changes)
    */
   public int run(boolean apply) {
-    return SecretStore.using(dataSource).transactionResult(cfg -> {
-      DSLContext tx = DSL.using(cfg);
+    record Version(UUID id, UUID secretId, int version, String material, String secretName) {}
+    return Jdbc.inTransaction(dataSource, tx -> {
       KeyCheck.requireMatches(tx, oldKey, "re-encrypt the secrets with the current key as the old one");
-      List<Record> rows = tx.fetch("SELECT v.id, v.secret_id, v.version, v.material::text, s.name "
+      List<Version> rows = Jdbc.list(tx, "SELECT v.id, v.secret_id, v.version, v.material::text, s.name "
           + "FROM public.company_secret_versions v JOIN public.company_secrets s ON s.id = v.secret_id "
-          + "WHERE s.provider = 'local_encrypted' ORDER BY v.secret_id, v.version FOR UPDATE OF v");
+          + "WHERE s.provider = 'local_encrypted' ORDER BY v.secret_id, v.version FOR UPDATE OF v",
+          rs -> new Version(rs.getObject(1, UUID.class), rs.getObject(2, UUID.class), rs.getInt(3), rs.getString(4),
+              rs.getString(5)));
       int n = 0;
-      for (Record r : rows) {
-        UUID id = r.get(0, UUID.class);
-        UUID secretId = r.get(1, UUID.class);
-        int version = r.get(2, Integer.class);
-        String secretName = r.get(4, String.class);
-        SecretMaterial old = SecretMaterial.fromJson(r.get(3, String.class));
+      for (Version r : rows) {
+        UUID id = r.id();
+        UUID secretId = r.secretId();
+        int version = r.version();
+        String secretName = r.secretName();
+        SecretMaterial old = SecretMaterial.fromJson(r.material());
         String value = oldKey.decrypt(old, secretId, version, secretName);
         if (apply) {
           byte[] iv = new byte[12];
@@ -62,7 +61,7 @@ public final class Rekey {
                 + " did not verify under the new key " + newKey.keyFingerprint() + "; nothing was changed");
           }
           String json = fresh.toJson();
-          tx.execute("UPDATE public.company_secret_versions SET material = ?::jsonb, fingerprint_sha256 = ?, "
+          Jdbc.update(tx, "UPDATE public.company_secret_versions SET material = ?::jsonb, fingerprint_sha256 = ?, "
               + "provider_version_ref = ? WHERE id = ?", json, LocalEncryptedProvider.sha256Hex(json),
               KeyCheck.ref(newKey.keyFingerprint()), id);
         }

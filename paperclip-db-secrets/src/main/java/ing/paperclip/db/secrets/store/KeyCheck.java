@@ -1,18 +1,14 @@
 package ing.paperclip.db.secrets.store;
 
-import static org.jooq.impl.DSL.field;
-import static org.jooq.impl.DSL.name;
-
 import ing.paperclip.db.secrets.LocalEncryptedProvider;
 import ing.paperclip.db.secrets.SecretMaterial;
 import ing.paperclip.db.secrets.SecretsException;
+import ing.paperclip.db.secrets.internal.Jdbc;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.UUID;
-import org.jooq.DSLContext;
-import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.impl.SQLDataType;
 
 /**
  * Keeps one database's secrets under one master key. Every version this library writes records
@@ -28,8 +24,6 @@ import org.jooq.impl.SQLDataType;
 public final class KeyCheck {
   /** The prefix of {@code provider_version_ref} values naming the key's fingerprint. */
   public static final String REF_PREFIX = "master-key:";
-
-  static final Field<String> KEY_REF = field(name("provider_version_ref"), SQLDataType.CLOB);
 
   private KeyCheck() {}
 
@@ -49,9 +43,8 @@ public final class KeyCheck {
   }
 
   /** Returns the database's newest {@code local_encrypted} version, or empty when it holds none. */
-  public static Optional<Newest> newest(DSLContext tx) {
-    return row(tx).map(r -> new Newest(r.get(4, String.class), r.get(1, Integer.class),
-        fingerprint(r.get(3, String.class)), r.get(5, Long.class)));
+  public static Optional<Newest> newest(Connection tx) throws SQLException {
+    return row(tx).map(r -> new Newest(r.secretName(), r.version(), fingerprint(r.ref()), r.versions()));
   }
 
   /**
@@ -62,19 +55,20 @@ public final class KeyCheck {
    * @param action what is about to happen, for the message, e.g. {@code "write secret 'x'"}
    * @throws SecretsException naming both fingerprints and what to do; nothing has been changed
    */
-  public static void requireMatches(DSLContext tx, LocalEncryptedProvider provider, String action) {
-    Optional<Record> r = row(tx);
+  public static void requireMatches(Connection tx, LocalEncryptedProvider provider, String action)
+      throws SQLException {
+    Optional<Row> r = row(tx);
     if (r.isEmpty()) {
       return;
     }
-    Optional<String> recorded = fingerprint(r.get().get(3, String.class));
-    String secretName = r.get().get(4, String.class);
-    int version = r.get().get(1, Integer.class);
+    Optional<String> recorded = fingerprint(r.get().ref());
+    String secretName = r.get().secretName();
+    int version = r.get().version();
     if (recorded.isPresent()) {
       if (recorded.get().equals(provider.keyFingerprint())) {
         return;
       }
-    } else if (provider.opens(SecretMaterial.fromJson(r.get().get(2, String.class)), r.get().get(0, UUID.class),
+    } else if (provider.opens(SecretMaterial.fromJson(r.get().material()), r.get().secretId(),
         version, secretName)) {
       return;
     }
@@ -94,7 +88,7 @@ public final class KeyCheck {
    * @param wouldCreate the key file that would have been created
    * @throws SecretsException naming the database's key fingerprint and what to do
    */
-  public static void requireNoSecrets(DSLContext tx, Path wouldCreate) {
+  public static void requireNoSecrets(Connection tx, Path wouldCreate) throws SQLException {
     Optional<Newest> n = newest(tx);
     if (n.isPresent()) {
       throw new SecretsException("refusing to create a new master key at " + wouldCreate + ": the database already "
@@ -105,9 +99,12 @@ public final class KeyCheck {
     }
   }
 
-  /** Same as {@link #requireNoSecrets(DSLContext, Path)} on a data source. */
+  /** Same as {@link #requireNoSecrets(Connection, Path)} on a data source. */
   public static void requireNoSecrets(javax.sql.DataSource dataSource, Path wouldCreate) {
-    requireNoSecrets(SecretStore.using(dataSource), wouldCreate);
+    Jdbc.inTransaction(dataSource, tx -> {
+      requireNoSecrets(tx, wouldCreate);
+      return null;
+    });
   }
 
   /** Returns the {@code provider_version_ref} value recording a key. */
@@ -119,9 +116,18 @@ public final class KeyCheck {
     return ref != null && ref.startsWith(REF_PREFIX) ? Optional.of(ref.substring(REF_PREFIX.length())) : Optional.empty();
   }
 
-  private static Optional<Record> row(DSLContext tx) {
-    return tx.fetchOptional("SELECT v.secret_id, v.version, v.material::text, v.provider_version_ref, s.name, "
+  private record Row(UUID secretId, int version, String material, String ref, String secretName, long versions) {
+    @Override
+    public String toString() {
+      return "Row[secret " + secretId + " version " + version + "]"; // never the material
+    }
+  }
+
+  private static Optional<Row> row(Connection tx) throws SQLException {
+    return Jdbc.first(tx, "SELECT v.secret_id, v.version, v.material::text, v.provider_version_ref, s.name, "
         + "count(*) OVER () FROM public.company_secret_versions v JOIN public.company_secrets s ON s.id = v.secret_id "
-        + "WHERE s.provider = 'local_encrypted' ORDER BY v.created_at DESC, v.version DESC, v.id LIMIT 1");
+        + "WHERE s.provider = 'local_encrypted' ORDER BY v.created_at DESC, v.version DESC, v.id LIMIT 1",
+        rs -> new Row(rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(3), rs.getString(4), rs.getString(5),
+            rs.getLong(6)));
   }
 }
