@@ -212,6 +212,9 @@ public final class CatalogReader {
           AND (o.member OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.deptype IN ('e', 'i')))
           AND (i.schema IS NULL OR (i.schema NOT IN ('pg_catalog', 'information_schema') AND i.schema NOT LIKE 'pg\\_toast%%' AND i.schema NOT LIKE 'pg\\_temp%%'))
           AND NOT (o.kind = 'schema' AND (i.identity LIKE 'pg\\_toast%%' OR i.identity LIKE 'pg\\_temp%%'))
+          -- public is every database's, as for pg_dump, even when it was dropped and made again (a
+          -- restore into a new instance does that): its owner, comment and grants are read above
+          AND NOT (o.kind = 'schema' AND i.identity = 'public')
         ORDER BY 1, 2
         """.formatted(isMember("pg_class", "c.oid"), isMember("pg_proc", "p.oid"),
         isMember("pg_type", "t.oid"));
