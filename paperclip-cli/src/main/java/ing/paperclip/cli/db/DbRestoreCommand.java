@@ -9,6 +9,7 @@ import ing.paperclip.db.backup.restore.RestorePlan;
 import ing.paperclip.db.backup.restore.RestoreResult;
 import ing.paperclip.db.backup.restore.RestoreService;
 import ing.paperclip.db.backup.restore.RestoreStep;
+import ing.paperclip.db.backup.schedule.InstanceLock;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +48,10 @@ final class DbRestoreCommand implements Callable<Integer> {
   @Option(names = "--trust-file", description = "Run every statement the file holds, even ones no backup "
       + "contains (roles, COPY ... PROGRAM, event triggers, DO blocks...): only for a file you made or vouch for.")
   boolean trustFile;
+  @Option(names = "--backup-wait", paramLabel = "DURATION", defaultValue = "10m",
+      description = "Longest wait for running backups of the instance to finish (default 10m); scheduled "
+          + "backups that fire during the restore are skipped.")
+  String backupWait;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -92,9 +97,22 @@ final class DbRestoreCommand implements Callable<Integer> {
         Progress.draw(ctx.err(), "restore", done, total, rows, bytes, start);
       }
     };
-    RestoreResult r = service.restore(file, options, listener);
-    // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
-    List<String> pluginRoles = PluginsCommands.repairAfterRestore(ctx);
+    RestoreResult r;
+    List<String> pluginRoles;
+    // the instance lock keeps backups (scheduled ones, db backup --every) off a half-restored database
+    InstanceLock lock = new InstanceLock(ctx.database().migrationSpec());
+    InstanceLock.Lease lease = lock.acquireRestore(DbBackupCommand.DurationOption.parse(backupWait, "--backup-wait"),
+        who -> {
+          ctx.err().println("waiting for " + who + " to finish before restoring (at most " + backupWait + ")");
+          ctx.err().flush();
+        });
+    try {
+      r = service.restore(file, options, listener);
+      // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
+      pluginRoles = PluginsCommands.repairAfterRestore(ctx);
+    } finally {
+      lease.close();
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", r.file().toString());

@@ -300,6 +300,13 @@ public final class BackupService {
   }
 
   private static void abort(Connection c) {
+    // A backend waiting for a lock notices a closed socket only once it gets the lock: a cancel
+    // request ends the wait first, so the server-side session ends too, not just ours.
+    try {
+      c.unwrap(org.postgresql.PGConnection.class).cancelQuery();
+    } catch (SQLException ignored) {
+      // not running anything, or not a pgjdbc connection: aborting below is enough
+    }
     try {
       c.abort(Runnable::run);
     } catch (SQLException ignored) {
