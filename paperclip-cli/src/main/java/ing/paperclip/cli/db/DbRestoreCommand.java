@@ -3,6 +3,7 @@ package ing.paperclip.cli.db;
 import ing.paperclip.cli.CliContext;
 import ing.paperclip.cli.Progress;
 import ing.paperclip.cli.plugins.PluginsCommands;
+import ing.paperclip.cli.secrets.SecretsKeyCheck;
 import ing.paperclip.db.backup.restore.RestoreListener;
 import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestorePlan;
@@ -99,6 +100,7 @@ final class DbRestoreCommand implements Callable<Integer> {
     };
     RestoreResult r;
     List<String> pluginRoles;
+    SecretsKeyCheck.Outcome keys;
     // the instance lock keeps backups (scheduled ones, db backup --every) off a half-restored database
     InstanceLock lock = new InstanceLock(ctx.database().migrationSpec());
     InstanceLock.Lease lease = lock.acquireRestore(DbBackupCommand.DurationOption.parse(backupWait, "--backup-wait"),
@@ -110,6 +112,8 @@ final class DbRestoreCommand implements Callable<Integer> {
       r = service.restore(file, options, listener);
       // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
       pluginRoles = PluginsCommands.repairAfterRestore(ctx);
+      // secrets restored from another instance open only with its key: find out now, not agent by agent
+      keys = SecretsKeyCheck.check(ctx, ctx.database().runtime(), "restored " + r.file().getFileName() + ", but");
     } finally {
       lease.close();
     }
@@ -127,6 +131,7 @@ final class DbRestoreCommand implements Callable<Integer> {
       m.put("phaseMillis", r.phaseMillis());
       m.put("warnings", r.warnings());
       m.put("pluginRolesRepaired", pluginRoles);
+      m.put("secrets", keys.toJson());
       ctx.printJson(m);
     } else {
       ctx.out().printf(Locale.ROOT, "restored %s (%s): %d tables, %d rows, %d statements in %.1f s (%s)%n",
@@ -136,7 +141,11 @@ final class DbRestoreCommand implements Callable<Integer> {
       if (!pluginRoles.isEmpty()) {
         ctx.out().println("repaired " + pluginRoles.size() + " plugin login role(s)");
       }
+      if (keys.versions() > 0 && keys.failure().isEmpty()) {
+        ctx.out().println(keys.line());
+      }
     }
+    keys.requireOk();
     return 0;
   }
 }
