@@ -11,6 +11,7 @@ import ing.paperclip.db.backup.internal.ConnectionSource;
 import ing.paperclip.db.backup.internal.JavaEngine;
 import ing.paperclip.db.backup.internal.PgDumpEngine;
 import ing.paperclip.db.backup.internal.Snapshot;
+import ing.paperclip.db.backup.internal.SourceFacts;
 import ing.paperclip.db.backup.internal.TableLocks;
 import ing.paperclip.db.backup.internal.ToolVersion;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
@@ -197,6 +198,7 @@ public final class BackupService {
         database = rs.getString(2);
       }
       listener.snapshotTaken();
+      BackupManifest.Source source = SourceFacts.read(main);
       checkFreeSpace(main, dir);
       Choice choice = choose(serverVersion);
       LOG.debug("backup of {}: {}", database, choice.reason());
@@ -229,7 +231,7 @@ public final class BackupService {
         manifest = new BackupManifest(BackupFormat.VERSION, BackupManifest.TOOL, ToolVersion.get(),
             created, choice.name(), serverVersion, database, outcome.schemas(), outcome.tables(),
             new BackupManifest.Transforms(options.excludeTableData(), options.nullifyColumns()),
-            body.bodyBytes(), body.bodySha256());
+            body.bodyBytes(), body.bodySha256(), source);
         body.finish(manifest.toJson());
         long checkStart = System.nanoTime();
         selfCheck(out.tempPath());
