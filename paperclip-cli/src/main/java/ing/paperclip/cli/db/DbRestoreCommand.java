@@ -60,6 +60,9 @@ final class DbRestoreCommand implements Callable<Integer> {
   boolean singleTransaction;
   @Option(names = "--plan", description = "Verify the file and print the restore plan; change nothing.")
   boolean plan;
+  @Option(names = "--list", description = "Verify the file and list what it holds: schemas, tables with rows "
+      + "and sizes, other objects; change nothing.")
+  boolean list;
   @Option(names = "--check", description = "Run the pre-flight checks against the target (server version, "
       + "extensions, privileges, free space, migration level) and change nothing.")
   boolean check;
@@ -87,6 +90,10 @@ final class DbRestoreCommand implements Callable<Integer> {
           "--jobs must be between 1 and " + RestoreOptions.MAX_JOBS + ", got " + j);
     }
     RestoreOptions options = new RestoreOptions(clean, !keepOwner, j, singleTransaction, trustFile);
+    if (list) {
+      RestoreListing.print(ctx, new ing.paperclip.db.backup.restore.RestorePlanner().plan(file, options), json);
+      return 0;
+    }
     if (plan) {
       RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner().plan(file, options);
       if (json) {
