@@ -30,7 +30,9 @@ class RestoreListIT {
     Map<String, String> env = new HashMap<>();
     env.put("PAPERCLIP_HOME", home.toString());
     env.put("DATABASE_URL", url);
-    env.put("PAPERCLIP_MIGRATION_AUTO_APPLY", "true");
+    if (!"restore".equals(args[1])) {
+      env.put("PAPERCLIP_MIGRATION_AUTO_APPLY", "true");
+    }
     int code = Main.run(args, env, new PrintWriter(out), new PrintWriter(err), false, home);
     return new Run(code, out.toString(), err.toString());
   }
@@ -70,5 +72,34 @@ class RestoreListIT {
     assertTrue(notes, json.out());
     assertEquals(j.get("rows").asLong(), sum);
     assertTrue(j.get("objects").has("INDEX"), json.out());
+
+    // the same file through standard input: a truncated copy is refused untouched, the whole one restores
+    Path spoolDir = Files.createDirectories(home.resolve("spool"));
+    byte[] bytes = Files.readAllBytes(file);
+    TestDatabase target = db.sibling("stdin");
+    java.io.InputStream stdin = System.in;
+    String tmp = System.getProperty("java.io.tmpdir");
+    try {
+      System.setProperty("java.io.tmpdir", spoolDir.toString());
+      System.setIn(new java.io.ByteArrayInputStream(java.util.Arrays.copyOf(bytes, bytes.length - 100)));
+      Run truncated = run(target.spec().libpqUri(), "db", "restore", "-");
+      assertEquals(9, truncated.code(), truncated.err());
+      try (var c = target.connect(); var st = c.createStatement(); var rs = st.executeQuery(
+          "SELECT count(*) FROM pg_namespace WHERE nspname = 'extra'")) {
+        rs.next();
+        assertEquals(0, rs.getLong(1), "the target is untouched");
+      }
+      System.setIn(new java.io.ByteArrayInputStream(bytes));
+      Run whole = run(target.spec().libpqUri(), "db", "restore", "-");
+      assertEquals(0, whole.code(), whole.err());
+      assertTrue(whole.out().contains("verified "), whole.out());
+      try (var s = Files.list(spoolDir)) {
+        assertEquals(0, s.count(), "the spool files are gone");
+      }
+    } finally {
+      System.setIn(stdin);
+      System.setProperty("java.io.tmpdir", tmp);
+      target.drop();
+    }
   }
 }

@@ -47,7 +47,8 @@ import picocli.CommandLine.Parameters;
 final class DbRestoreCommand implements Callable<Integer> {
   private final CliContext ctx;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The backup file.")
+  @Parameters(index = "0", paramLabel = "FILE", description = "The backup file, or - for standard input "
+      + "(spooled to a private temporary file and verified before the target is touched).")
   Path file;
   @Option(names = "--clean", description = "Drop every schema of the target first (in the same transaction; "
       + "implies --single-transaction so that a failure keeps the old content).")
@@ -84,6 +85,16 @@ final class DbRestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!"-".equals(file.toString())) {
+      return restore();
+    }
+    try (StdinSpool spool = StdinSpool.spool(System.in, Path.of(System.getProperty("java.io.tmpdir")))) {
+      file = spool.file();
+      return restore();
+    }
+  }
+
+  private Integer restore() {
     int j = jobs == null ? RestoreOptions.defaultJobs() : jobs;
     if (j < 1 || j > RestoreOptions.MAX_JOBS) {
       throw new ing.paperclip.db.core.PaperclipException(ing.paperclip.db.core.ErrorCode.INVALID_INPUT,
