@@ -96,6 +96,31 @@ class RestoreListIT {
       try (var s = Files.list(spoolDir)) {
         assertEquals(0, s.count(), "the spool files are gone");
       }
+
+      // a pipe from db backup --stdout into db restore - (through bytes here): equal to the source
+      java.io.PrintStream out = System.out;
+      java.io.ByteArrayOutputStream piped = new java.io.ByteArrayOutputStream();
+      Run backup;
+      try {
+        System.setOut(new java.io.PrintStream(piped, true));
+        backup = run(url, "db", "backup", "--stdout");
+      } finally {
+        System.setOut(out);
+      }
+      assertEquals(0, backup.code(), backup.err());
+      assertTrue(backup.err().contains("written to standard output"), backup.err());
+      try (var s = Files.list(spoolDir)) {
+        assertEquals(0, s.count(), "the temporary backup directory is gone");
+      }
+      TestDatabase piped2 = db.sibling("pipe");
+      try {
+        System.setIn(new java.io.ByteArrayInputStream(piped.toByteArray()));
+        Run restored = run(piped2.spec().libpqUri(), "db", "restore", "-");
+        assertEquals(0, restored.code(), restored.err());
+        ing.paperclip.db.core.testing.DatabaseComparator.assertSameSchemaAndData(db, piped2);
+      } finally {
+        piped2.drop();
+      }
     } finally {
       System.setIn(stdin);
       System.setProperty("java.io.tmpdir", tmp);

@@ -76,6 +76,9 @@ final class DbBackupCommand implements Callable<Integer> {
   @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "30s",
       description = "Longest wait for a table lock held by another session (default 30s).")
   String lockTimeout;
+  @Option(names = "--stdout", description = "Write the backup to standard output instead of a directory "
+      + "(written and self-checked in a private temporary directory first, then copied; no retention).")
+  boolean stdout;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -101,6 +104,13 @@ final class DbBackupCommand implements Callable<Integer> {
       b.pgDumpPath(Path.of(pgDump));
     }
     BackupOptions options = b.build();
+    if (stdout) {
+      if (every != null || dir != null || json) {
+        throw new PaperclipException(ErrorCode.INVALID_INPUT, "--stdout writes one backup to standard output: "
+            + "it does not combine with --every, --dir or --json");
+      }
+      return toStdout(options);
+    }
     Database db = ctx.database();
     BackupService service = new BackupService(db.runtimeSpec(), target, new CatalogSchemaScripter(), options);
     RetentionPolicy policy = RetentionPolicy.DEFAULTS.withDailyDays(
@@ -165,6 +175,39 @@ final class DbBackupCommand implements Callable<Integer> {
       case SKIPPED -> ErrorCode.CONFLICT.exitCode();
       default -> ErrorCode.BACKUP.exitCode();
     }).orElse(0);
+  }
+
+  /** One backup into a private temporary directory, copied to standard output, then removed. */
+  private int toStdout(BackupOptions options) throws java.io.IOException {
+    Path tmp = java.nio.file.Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")),
+        ".paperclip-backup-stdout-", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    try {
+      Database db = ctx.database();
+      BackupService service = new BackupService(db.runtimeSpec(), tmp, new CatalogSchemaScripter(), options);
+      InstanceLock lock = new InstanceLock(db.runtimeSpec());
+      InstanceLock.Lease lease = lock.tryBackup().orElseThrow(() -> new PaperclipException(ErrorCode.CONFLICT,
+          "refusing to back up: " + lock.holder().orElse("a restore") + " holds the instance lock; nothing was "
+              + "written. Run the backup again when the restore has finished"));
+      BackupResult r;
+      try {
+        r = service.backup(BackupListener.NONE);
+      } finally {
+        lease.close();
+      }
+      java.nio.file.Files.copy(r.file(), System.out);
+      System.out.flush();
+      ctx.err().printf(Locale.ROOT, "%s: %d tables, %d rows, %d bytes written to standard output%n",
+          r.file().getFileName(), r.tables(), r.rows(), r.bytes());
+      return 0;
+    } finally {
+      try (var files = java.nio.file.Files.list(tmp)) {
+        for (Path f : files.toList()) {
+          java.nio.file.Files.deleteIfExists(f);
+        }
+      }
+      java.nio.file.Files.deleteIfExists(tmp);
+    }
   }
 
   private synchronized void printFailure(RunRecord run) {
