@@ -4,6 +4,7 @@ import ing.paperclip.cli.CliContext;
 import ing.paperclip.cli.Database;
 import ing.paperclip.cli.Progress;
 import ing.paperclip.db.backup.BackupEngine;
+import ing.paperclip.db.backup.BackupListener;
 import ing.paperclip.db.backup.BackupOptions;
 import ing.paperclip.db.backup.BackupResult;
 import ing.paperclip.db.backup.BackupService;
@@ -13,6 +14,7 @@ import ing.paperclip.db.backup.retention.BackupPruner;
 import ing.paperclip.db.backup.retention.PruneResult;
 import ing.paperclip.db.backup.retention.RetentionPolicy;
 import ing.paperclip.db.backup.schedule.BackupScheduler;
+import ing.paperclip.db.backup.schedule.InstanceLock;
 import ing.paperclip.db.backup.schedule.RunRecord;
 import ing.paperclip.db.backup.settings.BackupSettings;
 import ing.paperclip.db.core.ErrorCode;
@@ -27,6 +29,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,6 +65,9 @@ final class DbBackupCommand implements Callable<Integer> {
   @Option(names = "--every", paramLabel = "DURATION",
       description = "Keep running and back up at this interval, e.g. 60m, 6h (Ctrl-C stops).")
   String every;
+  @Option(names = "--runs", paramLabel = "N",
+      description = "With --every: stop after N runs (default: run until stopped).")
+  Integer runs;
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "2h",
       description = "Longest a scheduled run may take before it is cancelled (default 2h).")
   String timeout;
@@ -75,6 +81,9 @@ final class DbBackupCommand implements Callable<Integer> {
       description = "Back up even if the java engine cannot script some objects: leave them out,"
           + " print them and list them in the manifest (default: refuse, naming the object).")
   boolean skipUnsupported;
+  @Option(names = "--stdout", description = "Write the backup to standard output instead of a directory "
+      + "(written and self-checked in a private temporary directory first, then copied; no retention).")
+  boolean stdout;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -104,34 +113,126 @@ final class DbBackupCommand implements Callable<Integer> {
     signer = BackupsCommands.instanceKey(ctx);
     b.signingKey(signer);
     BackupOptions options = b.build();
+    if (stdout) {
+      if (every != null || dir != null || json) {
+        throw new PaperclipException(ErrorCode.INVALID_INPUT, "--stdout writes one backup to standard output: "
+            + "it does not combine with --every, --dir or --json");
+      }
+      return toStdout(options);
+    }
     Database db = ctx.database();
     BackupService service = new BackupService(db.runtimeSpec(), target, new CatalogSchemaScripter(), options);
     RetentionPolicy policy = RetentionPolicy.DEFAULTS.withDailyDays(
         retentionDays != null ? retentionDays : settings.retentionDays());
+    InstanceLock lock = new InstanceLock(db.runtimeSpec());
     if (every == null) {
-      BackupResult r = service.backup(Progress.forBackup(ctx, json));
+      if (runs != null) {
+        throw new PaperclipException(ErrorCode.INVALID_INPUT, "--runs needs --every: a single backup is one run");
+      }
+      BackupResult r;
+      // a backup taken while a restore runs would hold a half-restored database
+      InstanceLock.Lease lease = lock.tryBackup().orElseThrow(() -> new PaperclipException(ErrorCode.CONFLICT,
+          "refusing to back up: " + lock.holder().orElse("a restore") + " holds the instance lock; no file was "
+              + "written. Run the backup again when the restore has finished"));
+      try {
+        r = service.backup(Progress.forBackup(ctx, json));
+      } finally {
+        lease.close();
+      }
       PruneResult pruned = noPrune ? null
           : new BackupPruner(policy, new BackupVerifier(), Clock.systemDefaultZone()).prune(target, false);
       print(r, pruned);
       return 0;
     }
     Duration interval = DurationOption.parse(every, "--every");
+    if (runs != null && runs < 1) {
+      throw new PaperclipException(ErrorCode.INVALID_INPUT, "--runs must be at least 1, got " + runs);
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    AtomicInteger left = new AtomicInteger(runs == null ? Integer.MAX_VALUE : runs);
+    // the scheduler's signal reaches the backup: a timeout aborts its connections and its pg_dump
     BackupScheduler scheduler = new BackupScheduler(signal -> {
-      BackupResult r = service.backup();
+      BackupResult r = service.backup(BackupListener.NONE, signal);
       PruneResult pruned = noPrune ? null
           : new BackupPruner(policy, new BackupVerifier(), Clock.systemDefaultZone()).prune(target, false);
       print(r, pruned);
       return r.file();
-    }, interval, DurationOption.parse(timeout, "--timeout"), Clock.systemUTC());
-    CountDownLatch stop = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    }, interval, DurationOption.parse(timeout, "--timeout"), Clock.systemUTC(), lock, run -> {
+      if (run.status() != RunRecord.Status.OK) {
+        printFailure(run);
+      }
+      if (left.decrementAndGet() == 0) {
+        stop.countDown();
+      }
+    });
+    Thread hook = new Thread(() -> {
       scheduler.close();
       stop.countDown();
-    }, "paperclipai-backup-stop"));
+    }, "paperclipai-backup-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
     ctx.err().println("backing up every " + every + " into " + target + " (Ctrl-C stops)");
     scheduler.start(Duration.ZERO);
     stop.await();
-    return scheduler.lastRun().map(r -> r.status() == RunRecord.Status.OK ? 0 : ErrorCode.BACKUP.exitCode()).orElse(0);
+    scheduler.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run
+    }
+    return scheduler.lastRun().map(r -> switch (r.status()) {
+      case OK -> 0;
+      case SKIPPED -> ErrorCode.CONFLICT.exitCode();
+      default -> ErrorCode.BACKUP.exitCode();
+    }).orElse(0);
+  }
+
+  /** One backup into a private temporary directory, copied to standard output, then removed. */
+  private int toStdout(BackupOptions options) throws java.io.IOException {
+    Path tmp = java.nio.file.Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")),
+        ".paperclip-backup-stdout-", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    try {
+      Database db = ctx.database();
+      BackupService service = new BackupService(db.runtimeSpec(), tmp, new CatalogSchemaScripter(), options);
+      InstanceLock lock = new InstanceLock(db.runtimeSpec());
+      InstanceLock.Lease lease = lock.tryBackup().orElseThrow(() -> new PaperclipException(ErrorCode.CONFLICT,
+          "refusing to back up: " + lock.holder().orElse("a restore") + " holds the instance lock; nothing was "
+              + "written. Run the backup again when the restore has finished"));
+      BackupResult r;
+      try {
+        r = service.backup(BackupListener.NONE);
+      } finally {
+        lease.close();
+      }
+      java.nio.file.Files.copy(r.file(), System.out);
+      System.out.flush();
+      ctx.err().printf(Locale.ROOT, "%s: %d tables, %d rows, %d bytes written to standard output%n",
+          r.file().getFileName(), r.tables(), r.rows(), r.bytes());
+      return 0;
+    } finally {
+      try (var files = java.nio.file.Files.list(tmp)) {
+        for (Path f : files.toList()) {
+          java.nio.file.Files.deleteIfExists(f);
+        }
+      }
+      java.nio.file.Files.deleteIfExists(tmp);
+    }
+  }
+
+  private synchronized void printFailure(RunRecord run) {
+    String what = run.status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    if (json) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("status", run.status().name());
+      m.put("startedAt", run.startedAt().toString());
+      m.put("durationMillis", run.duration().toMillis());
+      m.put("error", run.error().orElse(""));
+      ctx.printJson(m);
+    } else {
+      ctx.err().println(run.trigger() + " backup " + what + ": " + run.error().orElse(""));
+    }
+    ctx.out().flush();
+    ctx.err().flush();
   }
 
   private synchronized void print(BackupResult r, PruneResult pruned) {

@@ -3,21 +3,38 @@ package ing.paperclip.cli.db;
 import ing.paperclip.cli.CliContext;
 import ing.paperclip.cli.Progress;
 import ing.paperclip.cli.plugins.PluginsCommands;
+import ing.paperclip.cli.secrets.SecretsKeyCheck;
+import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.restore.RestoreListener;
 import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestorePlan;
+import ing.paperclip.db.backup.restore.RestorePreflight;
 import ing.paperclip.db.backup.restore.RestoreResult;
 import ing.paperclip.db.backup.restore.RestoreService;
 import ing.paperclip.db.backup.restore.RestoreStep;
+import ing.paperclip.db.backup.restore.RestoreVerification;
+import ing.paperclip.db.backup.schedule.InstanceLock;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.keys.InstanceKey;
+import ing.paperclip.db.core.migrate.MigrationState;
+import ing.paperclip.db.core.settings.ConnectionSpec;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,7 +49,8 @@ import picocli.CommandLine.Parameters;
 final class DbRestoreCommand implements Callable<Integer> {
   private final CliContext ctx;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The backup file.")
+  @Parameters(index = "0", paramLabel = "FILE", description = "The backup file, or - for standard input "
+      + "(spooled to a private temporary file and verified before the target is touched).")
   Path file;
   @Option(names = "--clean", description = "Drop every schema of the target first (in the same transaction; "
       + "implies --single-transaction so that a failure keeps the old content).")
@@ -45,6 +63,12 @@ final class DbRestoreCommand implements Callable<Integer> {
   boolean singleTransaction;
   @Option(names = "--plan", description = "Verify the file and print the restore plan; change nothing.")
   boolean plan;
+  @Option(names = "--list", description = "Verify the file and list what it holds: schemas, tables with rows "
+      + "and sizes, other objects; change nothing.")
+  boolean list;
+  @Option(names = "--check", description = "Run the pre-flight checks against the target (server version, "
+      + "extensions, privileges, free space, migration level) and change nothing.")
+  boolean check;
   @Option(names = "--keep-owner", description = "Run ALTER ... OWNER TO statements of pg_dump files.")
   boolean keepOwner;
   @Option(names = "--trust-file", description = "Run every statement the file holds, even ones no backup "
@@ -53,6 +77,10 @@ final class DbRestoreCommand implements Callable<Integer> {
   @Option(names = "--accept-unsigned", description = "Restore a paperclip-db backup that is not signed by this "
       + "instance's key (an older backup, or one from another machine); the allowlist still applies.")
   boolean acceptUnsigned;
+  @Option(names = "--backup-wait", paramLabel = "DURATION", defaultValue = "10m",
+      description = "Longest wait for running backups of the instance to finish (default 10m); scheduled "
+          + "backups that fire during the restore are skipped.")
+  String backupWait;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -62,6 +90,16 @@ final class DbRestoreCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (!"-".equals(file.toString())) {
+      return restore();
+    }
+    try (StdinSpool spool = StdinSpool.spool(System.in, Path.of(System.getProperty("java.io.tmpdir")))) {
+      file = spool.file();
+      return restore();
+    }
+  }
+
+  private Integer restore() {
     int j = jobs == null ? RestoreOptions.defaultJobs() : jobs;
     if (j < 1 || j > RestoreOptions.MAX_JOBS) {
       throw new ing.paperclip.db.core.PaperclipException(ing.paperclip.db.core.ErrorCode.INVALID_INPUT,
@@ -74,6 +112,10 @@ final class DbRestoreCommand implements Callable<Integer> {
     // flag; such a restore goes ahead with the planner's warning naming what the file is.
     Optional<InstanceKey> key = BackupsCommands.instanceKey(ctx);
     BackupVerifier verifier = new BackupVerifier(key, acceptUnsigned || trustFile || key.isEmpty());
+    if (list) {
+      RestoreListing.print(ctx, new ing.paperclip.db.backup.restore.RestorePlanner().plan(file, options), json);
+      return 0;
+    }
     if (plan) {
       RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner(verifier).plan(file, options);
       if (json) {
@@ -104,9 +146,49 @@ final class DbRestoreCommand implements Callable<Integer> {
         Progress.draw(ctx.err(), "restore", done, total, rows, bytes, start);
       }
     };
-    RestoreResult r = service.restore(file, options, listener);
-    // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
-    List<String> pluginRoles = PluginsCommands.repairAfterRestore(ctx);
+    RestoreResult r;
+    List<String> pluginRoles;
+    SecretsKeyCheck.Outcome keys;
+    Optional<RestoreVerification.Result> verified;
+    // the instance lock keeps backups (scheduled ones, db backup --every) off a half-restored database
+    InstanceLock lock = new InstanceLock(ctx.database().migrationSpec());
+    InstanceLock.Lease lease = lock.acquireRestore(DbBackupCommand.DurationOption.parse(backupWait, "--backup-wait"),
+        who -> {
+          ctx.err().println("waiting for " + who + " to finish before restoring (at most " + backupWait + ")");
+          ctx.err().flush();
+        });
+    try {
+      List<String> problems = preflight();
+      if (check) {
+        if (json) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("file", file.toString());
+          m.put("ok", problems.isEmpty());
+          m.put("problems", problems);
+          ctx.printJson(m);
+        } else if (problems.isEmpty()) {
+          ctx.out().println("pre-flight passed: " + file.getFileName() + " can be restored into this database");
+        }
+      }
+      if (!problems.isEmpty()) {
+        if (!json || !check) {
+          problems.forEach(p -> ctx.err().println("pre-flight: " + p));
+        }
+        throw new PaperclipException(ErrorCode.RESTORE, "refusing to restore " + file.getFileName() + ": the pre-flight "
+            + "found " + problems.size() + " problem(s) (above); nothing was sent to the target");
+      }
+      if (check) {
+        return 0;
+      }
+      r = service.restore(file, options, listener);
+      verified = verify(file);
+      // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
+      pluginRoles = PluginsCommands.repairAfterRestore(ctx);
+      // secrets restored from another instance open only with its key: find out now, not agent by agent
+      keys = SecretsKeyCheck.check(ctx, ctx.database().runtime(), "restored " + r.file().getFileName() + ", but");
+    } finally {
+      lease.close();
+    }
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", r.file().toString());
@@ -121,6 +203,14 @@ final class DbRestoreCommand implements Callable<Integer> {
       m.put("phaseMillis", r.phaseMillis());
       m.put("warnings", r.warnings());
       m.put("pluginRolesRepaired", pluginRoles);
+      m.put("verification", verified.map(v -> {
+        Map<String, Object> vm = new LinkedHashMap<>();
+        vm.put("tables", v.tables());
+        vm.put("rows", v.rows());
+        vm.put("problems", v.problems());
+        return (Object) vm;
+      }).orElse("skipped: the file has no manifest"));
+      m.put("secrets", keys.toJson());
       ctx.printJson(m);
     } else {
       ctx.out().printf(Locale.ROOT, "restored %s (%s): %d tables, %d rows, %d statements in %.1f s (%s)%n",
@@ -130,7 +220,58 @@ final class DbRestoreCommand implements Callable<Integer> {
       if (!pluginRoles.isEmpty()) {
         ctx.out().println("repaired " + pluginRoles.size() + " plugin login role(s)");
       }
+      verified.filter(RestoreVerification.Result::ok).ifPresent(v -> ctx.out().println(v.summary()));
+      if (keys.versions() > 0 && keys.failure().isEmpty()) {
+        ctx.out().println(keys.line());
+      }
     }
+    if (verified.isPresent() && !verified.get().ok()) {
+      throw new PaperclipException(ErrorCode.RESTORE, "restored " + r.file().getFileName() + ", but "
+          + verified.get().problems().size() + " table(s) differ from the backup's manifest: "
+          + String.join("; ", verified.get().problems()) + "; check for triggers, rules or sessions that wrote "
+          + "to the database during the restore, and restore again with --clean");
+    }
+    keys.requireOk();
     return 0;
+  }
+
+  /** The pre-flight's problems, read from the target's catalog before anything is sent to it. */
+  private List<String> preflight() {
+    Optional<BackupManifest> manifest = RestoreVerification.manifest(file);
+    Set<String> known = ctx.database().migrator().changesets().stream().map(MigrationState.Changeset::id)
+        .collect(Collectors.toSet());
+    OptionalLong free = OptionalLong.empty();
+    String where = "";
+    if (ctx.database().embedded() != null) {
+      Path data = ctx.database().embedded().dataDir();
+      try {
+        free = OptionalLong.of(Files.getFileStore(data).getUsableSpace());
+        where = data.toString();
+      } catch (IOException e) {
+        // not measurable: the check is skipped, the restore fails cleanly if the disk fills
+      }
+    }
+    ConnectionSpec spec = ctx.database().migrationSpec();
+    try (Connection c = DriverManager.getConnection(spec.jdbcUrl(), spec.driverProperties())) {
+      return RestorePreflight.check(c, manifest.orElse(null), new RestorePreflight.Target(known, free, where));
+    } catch (SQLException e) {
+      throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the target for the restore pre-flight: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Row counts of the restored tables against the file's manifest (files without one: empty). */
+  private Optional<RestoreVerification.Result> verify(Path backup) {
+    Optional<BackupManifest> manifest = RestoreVerification.manifest(backup);
+    if (manifest.isEmpty()) {
+      return Optional.empty();
+    }
+    ConnectionSpec spec = ctx.database().migrationSpec();
+    try (Connection c = DriverManager.getConnection(spec.jdbcUrl(), spec.driverProperties())) {
+      return Optional.of(RestoreVerification.verify(c, manifest.get()));
+    } catch (SQLException e) {
+      throw new PaperclipException(ErrorCode.CONNECTION, "restored " + backup.getFileName() + ", but cannot connect "
+          + "to verify it: " + e.getMessage(), e);
+    }
   }
 }

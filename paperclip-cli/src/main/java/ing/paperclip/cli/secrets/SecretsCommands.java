@@ -39,6 +39,7 @@ public final class SecretsCommands extends GroupCommand {
     CommandLine c = new CommandLine(new SecretsCommands());
     c.addSubcommand(new MigrateInlineEnv(ctx));
     c.addSubcommand(new RekeyCommand(ctx));
+    c.addSubcommand(new Check(ctx));
     return c;
   }
 
@@ -103,6 +104,31 @@ public final class SecretsCommands extends GroupCommand {
         ctx.out().println(moves.isEmpty() ? "no plain sensitive env values found"
             : (apply ? "moved " : "would move ") + moves.size() + " value(s)" + (apply ? "" : "; run again with --apply"));
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "check", mixinStandardHelpOptions = true,
+      description = "Test-decrypt every secret version with the instance's master key (values are dropped at once); "
+          + "fails naming the key fingerprints the secrets need.")
+  static final class Check implements Callable<Integer> {
+    private final CliContext ctx;
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    Check(CliContext ctx) {
+      this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+      SecretsKeyCheck.Outcome o = SecretsKeyCheck.check(ctx, ctx.database().runtime(), "");
+      if (json) {
+        ctx.printJson(o.toJson());
+      } else if (o.failure().isEmpty()) {
+        ctx.out().println(o.versions() == 0 ? "the database holds no secret versions" : o.line());
+      }
+      o.requireOk();
       return 0;
     }
   }

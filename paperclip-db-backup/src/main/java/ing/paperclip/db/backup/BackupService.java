@@ -14,6 +14,7 @@ import ing.paperclip.db.backup.internal.ConnectionSource;
 import ing.paperclip.db.backup.internal.JavaEngine;
 import ing.paperclip.db.backup.internal.PgDumpEngine;
 import ing.paperclip.db.backup.internal.Snapshot;
+import ing.paperclip.db.backup.internal.SourceFacts;
 import ing.paperclip.db.backup.internal.TableLocks;
 import ing.paperclip.db.backup.internal.ToolVersion;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
@@ -201,6 +202,7 @@ public final class BackupService {
         database = rs.getString(2);
       }
       listener.snapshotTaken();
+      BackupManifest.Source source = SourceFacts.read(main);
       checkFreeSpace(main, dir);
       Choice choice = choose(serverVersion);
       LOG.debug("backup of {}: {}", database, choice.reason());
@@ -235,7 +237,7 @@ public final class BackupService {
             created, choice.name(), serverVersion, database, outcome.schemas(), outcome.tables(),
             new BackupManifest.Transforms(options.excludeTableData(), options.nullifyColumns(),
                 omitted),
-            body.bodyBytes(), body.bodySha256());
+            body.bodyBytes(), body.bodySha256(), source);
         String manifestJson = manifest.toJson();
         body.finish(options.signingKey().map(k -> BackupSignature.sign(manifestJson, k)).orElse(manifestJson));
         long checkStart = System.nanoTime();
@@ -330,6 +332,13 @@ public final class BackupService {
   }
 
   private static void abort(Connection c) {
+    // A backend waiting for a lock notices a closed socket only once it gets the lock: a cancel
+    // request ends the wait first, so the server-side session ends too, not just ours.
+    try {
+      c.unwrap(org.postgresql.PGConnection.class).cancelQuery();
+    } catch (SQLException ignored) {
+      // not running anything, or not a pgjdbc connection: aborting below is enough
+    }
     try {
       c.abort(Runnable::run);
     } catch (SQLException ignored) {

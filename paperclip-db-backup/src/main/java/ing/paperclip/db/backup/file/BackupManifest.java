@@ -28,13 +28,45 @@ import java.util.Objects;
  * @param transforms data transforms applied while writing
  * @param bodyBytes the number of uncompressed bytes before the manifest line
  * @param bodySha256 lower-case hex SHA-256 of those bytes
+ * @param source what a restore's pre-flight needs to know about the source database, or null
+ *     (files written before it was recorded)
  */
 @JsonPropertyOrder({"formatVersion", "tool", "toolVersion", "createdAt", "engine", "serverVersion",
-    "database", "schemas", "tables", "transforms", "bodyBytes", "bodySha256"})
+    "database", "schemas", "tables", "transforms", "bodyBytes", "bodySha256", "source"})
 public record BackupManifest(
     int formatVersion, String tool, String toolVersion, Instant createdAt, String engine,
     int serverVersion, String database, List<String> schemas, List<TableEntry> tables,
-    Transforms transforms, long bodyBytes, String bodySha256) {
+    Transforms transforms, long bodyBytes, String bodySha256,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Source source) {
+
+  /** Creates a manifest without a {@link Source} record. */
+  public BackupManifest(int formatVersion, String tool, String toolVersion, Instant createdAt, String engine,
+      int serverVersion, String database, List<String> schemas, List<TableEntry> tables,
+      Transforms transforms, long bodyBytes, String bodySha256) {
+    this(formatVersion, tool, toolVersion, createdAt, engine, serverVersion, database, schemas, tables,
+        transforms, bodyBytes, bodySha256, null);
+  }
+
+  /**
+   * The source database as a restore's pre-flight checks it, read in the backup's snapshot.
+   *
+   * @param databaseBytes {@code pg_database_size} of the source database
+   * @param extensions the extensions installed ({@code pg_extension} names, in name order)
+   * @param coreMigration the id of the newest core changeset applied ({@code public.databasechangelog}),
+   *     or null when the database has no core journal
+   * @param coreMigrations how many core changesets were applied
+   */
+  @JsonPropertyOrder({"databaseBytes", "extensions", "coreMigration", "coreMigrations"})
+  public record Source(long databaseBytes, List<String> extensions,
+      @JsonInclude(JsonInclude.Include.NON_NULL) String coreMigration, int coreMigrations) {
+    /** Validates and copies. */
+    public Source {
+      extensions = List.copyOf(extensions == null ? List.of() : extensions);
+      if (databaseBytes < 0 || coreMigrations < 0) {
+        throw new IllegalArgumentException("databaseBytes and coreMigrations must be >= 0");
+      }
+    }
+  }
 
   /** The value of {@link #tool()}. */
   public static final String TOOL = "paperclip-db";

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,10 @@ import org.slf4j.LoggerFactory;
  * Runs a {@link BackupJob} every interval for an embedding host: never two runs at once (a manual
  * run during a scheduled one is refused), every run bounded by a timeout after which the job is
  * cancelled (its abort actions run and its thread is interrupted), every outcome recorded (the
- * last 100 are kept) where health checks see it. A failed or timed-out run never stops the
- * schedule.
+ * last 100 are kept) where health checks see it and handed to a listener. A failed or timed-out run
+ * never stops the schedule. Given an {@link InstanceLock}, every run holds it shared, and a run
+ * that finds a restore holding it is skipped ({@link RunRecord.Status#SKIPPED}, saying who holds
+ * it) rather than backing up a half-restored database.
  *
  * <p>Thread-safe. {@link #close()} cancels a running job and stops the schedule.
  */
@@ -39,6 +42,8 @@ public final class BackupScheduler implements AutoCloseable {
   private final Duration interval;
   private final Duration timeout;
   private final Clock clock;
+  private final InstanceLock lock;
+  private final Consumer<RunRecord> listener;
   private final ScheduledExecutorService timer;
   private final ExecutorService worker;
   private final AtomicBoolean running = new AtomicBoolean();
@@ -55,7 +60,24 @@ public final class BackupScheduler implements AutoCloseable {
    * @param clock the clock for records
    */
   public BackupScheduler(BackupJob job, Duration interval, Duration timeout, Clock clock) {
+    this(job, interval, timeout, clock, null, r -> { });
+  }
+
+  /**
+   * Creates a scheduler that respects a restore's lock and reports every run; call {@link #start}.
+   *
+   * @param job the backup to run
+   * @param interval time between the starts of runs, at least 1 second (hosts use 60 minutes)
+   * @param timeout the longest a run may take, at least 100 ms
+   * @param clock the clock for records
+   * @param lock the instance's lock, or null to run without one
+   * @param listener told every run's record, in the run's thread, not null; must not throw
+   */
+  public BackupScheduler(BackupJob job, Duration interval, Duration timeout, Clock clock,
+      InstanceLock lock, Consumer<RunRecord> listener) {
     this.job = Objects.requireNonNull(job, "job");
+    this.lock = lock;
+    this.listener = Objects.requireNonNull(listener, "listener");
     this.interval = Objects.requireNonNull(interval, "interval");
     this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -115,6 +137,34 @@ public final class BackupScheduler implements AutoCloseable {
   private RunRecord execute(String trigger) {
     Instant start = clock.instant();
     long t0 = System.nanoTime();
+    InstanceLock.Lease lease = null;
+    if (lock != null) {
+      try {
+        Optional<InstanceLock.Lease> l = lock.tryBackup();
+        if (l.isEmpty()) {
+          String who = lock.holder().orElse("a restore");
+          return finish(trigger, new RunRecord(trigger, start, elapsed(t0), RunRecord.Status.SKIPPED, Optional.empty(),
+              Optional.of("backup skipped: " + who + " holds the instance lock; the next run is due in "
+                  + interval.toSeconds() + " s")));
+        }
+        lease = l.get();
+      } catch (PaperclipException e) {
+        return finish(trigger, new RunRecord(trigger, start, elapsed(t0), RunRecord.Status.FAILED, Optional.empty(),
+            Optional.of(oneLine(e))));
+      }
+    }
+    RunRecord r;
+    try {
+      r = run(trigger, start, t0);
+    } finally {
+      if (lease != null) {
+        lease.close();
+      }
+    }
+    return finish(trigger, r);
+  }
+
+  private RunRecord run(String trigger, Instant start, long t0) {
     CancelSignal signal = new CancelSignal();
     current = signal;
     Future<Path> f = worker.submit(() -> job.run(signal));
@@ -142,11 +192,20 @@ public final class BackupScheduler implements AutoCloseable {
     } finally {
       current = null;
     }
+    return r;
+  }
+
+  private RunRecord finish(String trigger, RunRecord r) {
     record(r);
     if (r.status() == RunRecord.Status.OK) {
       LOG.info("{} backup written: {} in {} ms", trigger, r.file().orElseThrow(), r.duration().toMillis());
     } else {
       LOG.warn("{} backup {}: {}", trigger, r.status(), r.error().orElse(""));
+    }
+    try {
+      listener.accept(r);
+    } catch (RuntimeException e) {
+      LOG.warn("backup run listener failed: {}", e.toString());
     }
     return r;
   }

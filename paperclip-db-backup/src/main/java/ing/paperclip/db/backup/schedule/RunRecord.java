@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param duration how long it took
  * @param status the outcome
  * @param file the file written, when it succeeded
- * @param error a one-line error, when it failed or timed out
+ * @param error a one-line error, when it failed, timed out or was skipped
  */
 public record RunRecord(String trigger, Instant startedAt, Duration duration, Status status,
     Optional<Path> file, Optional<String> error) {
@@ -28,7 +28,9 @@ public record RunRecord(String trigger, Instant startedAt, Duration duration, St
     /** The job ran past its timeout and was cancelled. */
     TIMED_OUT,
     /** The scheduler closed during the run. */
-    CANCELLED
+    CANCELLED,
+    /** The run did not start: a restore held the {@link InstanceLock}. */
+    SKIPPED
   }
 
   /** Validates. */

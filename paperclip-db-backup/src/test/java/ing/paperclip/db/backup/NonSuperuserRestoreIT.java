@@ -1,0 +1,68 @@
+package ing.paperclip.db.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import ing.paperclip.db.backup.dump.CatalogSchemaScripter;
+import ing.paperclip.db.backup.restore.RestoreListener;
+import ing.paperclip.db.backup.restore.RestoreOptions;
+import ing.paperclip.db.backup.restore.RestoreResult;
+import ing.paperclip.db.backup.restore.RestoreService;
+import ing.paperclip.db.core.settings.ConnectionSpec;
+import ing.paperclip.db.core.testing.Corpora;
+import ing.paperclip.db.core.testing.DatabaseComparator;
+import ing.paperclip.db.core.testing.TestDatabase;
+import ing.paperclip.db.core.testing.WithPostgres;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A hosted-style restore: a NOSUPERUSER, NOCREATEDB, NOCREATEROLE role that owns a fresh database
+ * restores our files (pagila: triggers, rules, views, domains, sequences) without superuser, in
+ * parallel and in one transaction, and the result equals the source.
+ */
+@WithPostgres
+class NonSuperuserRestoreIT {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aDatabaseOwnerWithoutSuperuserRestoresOurFilesEqualToTheSource(TestDatabase db) throws Exception {
+    TestDatabase source = db.sibling("ns_src");
+    String role = "ns_owner_" + Long.toHexString(System.nanoTime());
+    db.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'ns-pass'");
+    try {
+      Corpora.loadPagila(source);
+      BackupResult b = new BackupService(source.spec(), dir, new CatalogSchemaScripter(),
+          BackupOptions.builder().build()).backup();
+      for (boolean oneTransaction : new boolean[] {false, true}) {
+        TestDatabase target = source.sibling("ns_dst");
+        try {
+          target.execute("ALTER DATABASE \"" + target.name() + "\" OWNER TO " + role);
+          ConnectionSpec asOwner = new ConnectionSpec(target.spec().host(), target.spec().port(),
+              target.spec().database(), role, "ns-pass", target.spec().parameters());
+          try (Connection c = DriverManager.getConnection(asOwner.jdbcUrl(), asOwner.driverProperties());
+               Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                   "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")) {
+            rs.next();
+            assertFalse(rs.getBoolean(1), "the restoring role is no superuser");
+          }
+          RestoreOptions options = oneTransaction ? RestoreOptions.DEFAULTS.withJobs(1) : RestoreOptions.DEFAULTS.withJobs(3);
+          RestoreResult r = new RestoreService(asOwner).restore(b.file(), options, RestoreListener.NONE);
+          assertEquals(oneTransaction, r.singleTransaction());
+          DatabaseComparator.assertSameSchemaAndData(source, target);
+        } finally {
+          target.drop();
+        }
+      }
+    } finally {
+      source.drop();
+      db.execute("DROP ROLE " + role);
+    }
+  }
+}
