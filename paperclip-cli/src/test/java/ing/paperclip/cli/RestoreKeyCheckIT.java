@@ -87,7 +87,13 @@ class RestoreKeyCheckIT {
     TestDatabase right = source.sibling("key_a");
     try {
       Path homeB = Files.createDirectories(tmp.resolve("b"));
-      Run withB = run(homeB, wrong, Map.of("PAPERCLIP_SECRETS_MASTER_KEY", KEY_B), "db", "restore", file.toString());
+      // the backup is signed with key A: an instance holding key B sees a foreign file first
+      Run foreign = run(homeB, wrong, Map.of("PAPERCLIP_SECRETS_MASTER_KEY", KEY_B), "db", "restore", file.toString());
+      assertEquals(2, foreign.code(), foreign.all());
+      assertTrue(foreign.err().contains("signed by another key (fp " + fpA) && foreign.err().contains("--accept-unsigned"),
+          foreign.err());
+      Run withB = run(homeB, wrong, Map.of("PAPERCLIP_SECRETS_MASTER_KEY", KEY_B), "db", "restore", "--accept-unsigned",
+          file.toString());
       assertEquals(10, withB.code(), withB.all());
       assertTrue(withB.err().contains("only 0 of " + n + " secret versions decrypt") && withB.err().contains(fpA)
           && withB.err().contains(fpB), withB.err());
