@@ -142,16 +142,16 @@ public final class SqlLexer {
 
   /**
    * Counts text that was consumed from the underlying input behind the lexer's back (COPY data
-   * taken as bytes by {@link SqlScriptReader}); only valid when nothing is {@link #buffered()}.
+   * taken as bytes by {@link SqlScriptReader}): bytes and lines, not chars (it was never decoded);
+   * only valid when nothing is {@link #buffered()}.
    */
-  void advance(long chars, long bytes, long lines, int columnAfter) {
+  void advance(long bytes, long lines, int columnAfter) {
     if (buffered() != 0) {
       throw new IllegalStateException("the lexer holds unread text");
     }
-    offset += chars;
     byteOffset += bytes;
     line = (int) Math.min(Integer.MAX_VALUE, line + lines);
-    column = lines > 0 ? columnAfter : column + (int) chars;
+    column = lines > 0 ? columnAfter : columnAfter + column - 1;
     pendingLowSurrogate = false;
   }
 

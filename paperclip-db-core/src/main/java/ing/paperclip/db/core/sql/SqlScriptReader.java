@@ -20,7 +20,9 @@ import java.util.Objects;
  * buffer are held in memory.
  *
  * <p>The lexer is fed one line at a time, so when a COPY statement ends nothing past its line
- * has been decoded and the data can be taken from the byte buffer directly. Invalid UTF-8 in SQL
+ * has been decoded and the data can be taken from the byte buffer directly. Token positions go
+ * on counting lines and bytes across the data; their char {@link SqlToken#offset() offsets} count
+ * the SQL text only (the data is never decoded, so its characters are not counted). Invalid UTF-8 in SQL
  * text reads as U+FFFD (the data lines pass through unchanged). Not thread-safe; one instance per
  * input; the caller closes the stream.
  */
@@ -140,7 +142,6 @@ public final class SqlScriptReader {
     copyPending = false;
     long startLine = lexer.line();
     long bytes = 0;
-    long chars = 0;
     long lines = 0;
     boolean lineStart = true;
     while (true) {
@@ -161,7 +162,7 @@ public final class SqlScriptReader {
           if (marker > 0) {
             boolean newline = buf[pos + marker - 1] == '\n';
             pos += marker;
-            lexer.advance(chars + marker, bytes + marker, lines + (newline ? 1 : 0), newline ? 1 : marker + 1);
+            lexer.advance(bytes + marker, lines + (newline ? 1 : 0), newline ? 1 : marker + 1);
             return new CopyEnd(lines, true, cr, startLine);
           }
         }
@@ -175,27 +176,25 @@ public final class SqlScriptReader {
       int from = pos;
       int i = pos;
       int n = 0;
-      int c = 0;
       while (i < len) {
-        byte b = buf[i++];
-        if ((b & 0xC0) != 0x80) {
-          c += (b & 0xF8) == 0xF0 ? 2 : 1;
+        int nl = Newlines.indexOf(buf, i, len);
+        if (nl == len) {
+          i = len;
+          break;
         }
-        if (b == '\n') {
-          n++;
-          if (i == len || buf[i] == '\\') {
-            break;
-          }
+        i = nl + 1;
+        n++;
+        if (i == len || buf[i] == '\\') {
+          break;
         }
       }
       pos = i;
       lineStart = buf[i - 1] == '\n';
       bytes += i - from;
-      chars += c;
       lines += n;
       sink.accept(buf, from, i - from, n);
     }
-    lexer.advance(chars, bytes, lines, 1);
+    lexer.advance(bytes, lines, 1);
     return new CopyEnd(lines, false, false, startLine);
   }
 
