@@ -70,6 +70,10 @@ final class DbBackupCommand implements Callable<Integer> {
   @Option(names = "--lock-timeout", paramLabel = "DURATION", defaultValue = "30s",
       description = "Longest wait for a table lock held by another session (default 30s).")
   String lockTimeout;
+  @Option(names = "--skip-unsupported",
+      description = "Back up even if the java engine cannot script some objects: leave them out,"
+          + " print them and list them in the manifest (default: refuse, naming the object).")
+  boolean skipUnsupported;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -83,7 +87,8 @@ final class DbBackupCommand implements Callable<Integer> {
     Path target = dir != null ? dir : settings.dir();
     BackupOptions.Builder b = BackupOptions.builder().filenamePrefix(prefix)
         .engine(BackupEngine.parse(engine)).excludeTableData(excludeTableData).nullifyColumns(nullify)
-        .lockTimeout(DurationOption.parse(lockTimeout, "--lock-timeout"));
+        .lockTimeout(DurationOption.parse(lockTimeout, "--lock-timeout"))
+        .skipUnsupported(skipUnsupported);
     if (jobs != null) {
       b.jobs(jobs);
     }
@@ -135,6 +140,7 @@ final class DbBackupCommand implements Callable<Integer> {
       m.put("tables", r.tables());
       m.put("rows", r.rows());
       m.put("durationMillis", r.duration().toMillis());
+      m.put("omittedObjects", r.manifest().transforms().omittedObjects());
       if (pruned != null) {
         m.put("pruned", pruned.deleted().stream().map(Path::toString).toList());
       }
@@ -143,6 +149,9 @@ final class DbBackupCommand implements Callable<Integer> {
       ctx.out().println(r.file());
       ctx.err().printf(Locale.ROOT, "%s: %d tables, %d rows, %d bytes in %.1f s (engine %s)%n",
           r.file().getFileName(), r.tables(), r.rows(), r.bytes(), r.duration().toMillis() / 1000.0, r.engine());
+      for (String o : r.manifest().transforms().omittedObjects()) {
+        ctx.err().println("left out (--skip-unsupported): " + o);
+      }
       if (pruned != null && !pruned.deleted().isEmpty()) {
         ctx.err().println("retention removed " + pruned.deleted().size() + " old backup(s)");
       }

@@ -25,10 +25,14 @@ import java.util.regex.Pattern;
  *     only
  * @param lockTimeout the longest the backup waits for any lock (default 30 s): a session holding
  *     a table in a conflicting mode makes the backup fail after this long instead of waiting
+ * @param skipUnsupported whether the java engine may leave out objects it cannot script (each
+ *     omission is logged and listed in the manifest); by default (false) such a database is
+ *     refused with a message naming the object
  */
 public record BackupOptions(
     String filenamePrefix, BackupEngine engine, int jobs, int compressionLevel, Path pgDumpPath,
-    List<String> excludeTableData, List<String> nullifyColumns, Duration lockTimeout) {
+    List<String> excludeTableData, List<String> nullifyColumns, Duration lockTimeout,
+    boolean skipUnsupported) {
 
   /**
    * The default deflate level. Deflate is the backup's bottleneck: on the benchmark dataset level 4
@@ -91,7 +95,8 @@ public record BackupOptions(
   public Builder toBuilder() {
     return new Builder().filenamePrefix(filenamePrefix).engine(engine).jobs(jobs)
         .compressionLevel(compressionLevel).pgDumpPath(pgDumpPath)
-        .excludeTableData(excludeTableData).nullifyColumns(nullifyColumns).lockTimeout(lockTimeout);
+        .excludeTableData(excludeTableData).nullifyColumns(nullifyColumns).lockTimeout(lockTimeout)
+        .skipUnsupported(skipUnsupported);
   }
 
   /** Builds {@link BackupOptions}; validation happens in {@link #build()}. Not thread-safe. */
@@ -104,6 +109,7 @@ public record BackupOptions(
     private List<String> excludeTableData = List.of();
     private List<String> nullifyColumns = List.of();
     private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
+    private boolean skipUnsupported;
 
     private Builder() {}
 
@@ -155,6 +161,12 @@ public record BackupOptions(
       return this;
     }
 
+    /** Lets the java engine leave out (and list) objects it cannot script instead of refusing. */
+    public Builder skipUnsupported(boolean value) {
+      this.skipUnsupported = value;
+      return this;
+    }
+
     /**
      * Builds the options.
      *
@@ -162,7 +174,7 @@ public record BackupOptions(
      */
     public BackupOptions build() {
       return new BackupOptions(filenamePrefix, engine, jobs, compressionLevel, pgDumpPath,
-          excludeTableData, nullifyColumns, lockTimeout);
+          excludeTableData, nullifyColumns, lockTimeout, skipUnsupported);
     }
   }
 }

@@ -1,5 +1,6 @@
 package ing.paperclip.db.backup;
 
+import ing.paperclip.db.backup.dump.DumpScript;
 import ing.paperclip.db.backup.dump.SchemaScripter;
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest;
@@ -16,7 +17,6 @@ import ing.paperclip.db.backup.internal.ToolVersion;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
 import ing.paperclip.db.backup.pgdump.PgDumpLocator;
 import ing.paperclip.db.backup.pgdump.PgDumpLookup;
-import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestorePlanner;
 import ing.paperclip.db.backup.schedule.CancelSignal;
 import ing.paperclip.db.core.ErrorCode;
@@ -36,6 +36,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -216,19 +218,21 @@ public final class BackupService {
         }
         body.line("BEGIN;");
         JavaEngine.Outcome outcome;
+        List<String> omitted = new ArrayList<>();
         if (choice.binary() != null) {
           outcome = new PgDumpEngine(choice.binary(), spec, options.excludeTableData(),
               options.lockTimeout(), listener)
               .write(main, body, cancel::onCancel);
         } else {
-          outcome = new JavaEngine(scripter, options.jobs(), options.compressionLevel(),
-              options.excludeTableData(), options.nullifyColumns(), options.lockTimeout(),
-              databaseLabel, listener).write(main, cancellable, body, out);
+          outcome = new JavaEngine(complete(scripter, omitted), options.jobs(),
+              options.compressionLevel(), options.excludeTableData(), options.nullifyColumns(),
+              options.lockTimeout(), databaseLabel, listener).write(main, cancellable, body, out);
         }
         body.line("COMMIT;");
         manifest = new BackupManifest(BackupFormat.VERSION, BackupManifest.TOOL, ToolVersion.get(),
             created, choice.name(), serverVersion, database, outcome.schemas(), outcome.tables(),
-            new BackupManifest.Transforms(options.excludeTableData(), options.nullifyColumns()),
+            new BackupManifest.Transforms(options.excludeTableData(), options.nullifyColumns(),
+                omitted),
             body.bodyBytes(), body.bodySha256());
         body.finish(manifest.toJson());
         long checkStart = System.nanoTime();
@@ -267,12 +271,34 @@ public final class BackupService {
    */
   private void selfCheck(Path written) {
     try {
-      new RestorePlanner().plan(written, RestoreOptions.DEFAULTS);
+      new RestorePlanner().writersCheck(written);
     } catch (PaperclipException e) {
       throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel + " failed its own"
           + " check, the file written would not restore (" + e.getMessage() + "); no file was written,"
           + " report this with the log", e);
     }
+  }
+
+  /**
+   * The completeness guard: a script that leaves out objects is refused before a byte of it is
+   * written, unless {@link BackupOptions#skipUnsupported()} was asked; then each omission is
+   * logged and collected into {@code omitted} for the manifest.
+   */
+  private SchemaScripter complete(SchemaScripter inner, List<String> omitted) {
+    return snapshot -> {
+      DumpScript script = inner.script(snapshot);
+      if (!script.unscripted().isEmpty()) {
+        if (!options.skipUnsupported()) {
+          throw new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel
+              + " refused: " + script.refusal());
+        }
+        for (String o : script.unscripted()) {
+          LOG.warn("backup of {}: left out {} (--skip-unsupported)", databaseLabel, o);
+        }
+        omitted.addAll(script.unscripted());
+      }
+      return script;
+    };
   }
 
   private PaperclipException translate(Exception failure, Path dir) {

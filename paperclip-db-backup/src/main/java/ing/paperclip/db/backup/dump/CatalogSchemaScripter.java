@@ -35,11 +35,26 @@ import java.util.stream.Collectors;
  * <p>Stateless and thread-safe.
  */
 public final class CatalogSchemaScripter implements SchemaScripter {
-  private static final Map<String, Integer> PRIORITY = Map.of(
-      "SCHEMA", 0, "EXTENSION", 1, "TYPE", 2, "FUNCTION", 3, "SEQUENCE", 4, "TABLE", 5,
-      "SEQUENCE OWNED BY", 6, "VIEW", 7, "MATERIALIZED VIEW", 7, "COMMENT", 9);
+  private static final Map<String, Integer> PRIORITY = Map.ofEntries(
+      Map.entry("SCHEMA", 0), Map.entry("EXTENSION", 1), Map.entry("COLLATION", 1),
+      Map.entry("TYPE", 2), Map.entry("FUNCTION", 3), Map.entry("CAST", 4), Map.entry("SEQUENCE", 4),
+      Map.entry("TABLE", 5), Map.entry("SEQUENCE OWNED BY", 6), Map.entry("VIEW", 7),
+      Map.entry("MATERIALIZED VIEW", 7), Map.entry("COMMENT", 9));
+
+  /**
+   * The kinds of {@link Catalog#inventory()} this scripter writes completely; an inventoried
+   * object of any other kind is reported in {@link DumpScript#unscripted()}, so that a backup
+   * refuses instead of losing it.
+   */
+  public static final Set<String> SUPPORTED_KINDS = Set.of(
+      "schema", "extension", "table", "sequence", "view", "materialized view", "index",
+      "composite type", "enum type", "domain", "range type", "function", "aggregate",
+      "window function", "procedure", "table constraint", "domain constraint", "default value",
+      "trigger", "policy", "rule", "statistics object", "collation", "cast", "event trigger",
+      "default value of a view column", "publication", "publication member");
 
   private final CatalogReader reader;
+  private final Set<String> supportedKinds;
 
   /** Creates a scripter reading the catalog with a {@link CatalogReader}. */
   public CatalogSchemaScripter() {
@@ -48,7 +63,26 @@ public final class CatalogSchemaScripter implements SchemaScripter {
 
   /** Creates a scripter with the given reader. */
   public CatalogSchemaScripter(CatalogReader reader) {
-    this.reader = reader;
+    this(reader, SUPPORTED_KINDS);
+  }
+
+  /**
+   * Creates a scripter that writes only the given inventory kinds (a subset of
+   * {@link #SUPPORTED_KINDS}: tests use it to watch a backup refuse a kind).
+   *
+   * @param reader reads the catalog, not null
+   * @param supportedKinds kinds of {@link Catalog.InventoryItem} to accept, not null
+   * @throws IllegalArgumentException if a kind is not in {@link #SUPPORTED_KINDS}
+   */
+  public CatalogSchemaScripter(CatalogReader reader, Set<String> supportedKinds) {
+    this.reader = java.util.Objects.requireNonNull(reader, "reader");
+    this.supportedKinds = Set.copyOf(supportedKinds);
+    for (String k : this.supportedKinds) {
+      if (!SUPPORTED_KINDS.contains(k)) {
+        throw new IllegalArgumentException("kind '" + k + "' cannot be scripted; supported: "
+            + new java.util.TreeSet<>(SUPPORTED_KINDS));
+      }
+    }
   }
 
   @Override
@@ -58,9 +92,85 @@ public final class CatalogSchemaScripter implements SchemaScripter {
 
   /** Scripts an already read catalog. */
   public DumpScript script(Catalog cat) {
-    Map<String, SchemaObject> pre = new LinkedHashMap<>();
-    Map<String, Set<String>> deps = new HashMap<>();
+    // pg_dump's loop repair, in our words: sort; when objects are left in a dependency loop,
+    // split what can be split out of them (a column default or CHECK that needs an object
+    // which needs the table; else a view, created first as a placeholder of the right shape)
+    // and sort again.
+    Set<String> split = new HashSet<>();
+    List<SchemaObject> preData;
+    for (int round = 0; ; round++) {
+      Map<String, SchemaObject> pre = new LinkedHashMap<>();
+      Map<String, Set<String>> deps = new HashMap<>();
+      preData(cat, split, pre, deps);
+      Set<String> stuck = new HashSet<>();
+      preData = sort(pre, deps, stuck);
+      if (stuck.isEmpty() || round >= 16 || !split.addAll(loopBreakers(cat, stuck))) {
+        break;
+      }
+    }
+    int n = 0;
+    List<SchemaObject> withComments = new ArrayList<>(preData);
+    for (Catalog.Comment c : cat.comments()) {
+      if (!c.post()) {
+        // after every object, so that a comment never precedes what it is on
+        withComments.add(new SchemaObject("COMMENT", "", (n++) + " " + c.target(),
+            Section.PRE_DATA, "COMMENT ON " + c.target() + " IS " + literal(c.text()) + ";",
+            List.of()));
+      }
+    }
+    preData = withComments;
 
+    List<TableData> data = new ArrayList<>();
+    for (Table t : cat.tables()) {
+      if (!t.partitioned()) {
+        data.add(new TableData(t.schema(), t.name(), t.columns().stream()
+            .filter(c -> c.generatedExpr() == null).map(Column::name).toList(),
+            t.estimatedRows(), t.estimatedBytes()));
+      }
+    }
+
+    List<SchemaObject> postData = postData(cat, preData);
+    List<String> unscripted = cat.inventory().stream()
+        .filter(i -> !supportedKinds.contains(i.kind())).map(Catalog.InventoryItem::toString)
+        .toList();
+    return new DumpScript(preData, data, postData, cat.schemaNames(), cat.serverVersion(),
+        unscripted);
+  }
+
+  /** Member keys ({@code DEFAULT s."t"."c"}, {@code CHECK s."t"."k"}) or views to split. */
+  private static Set<String> loopBreakers(Catalog cat, Set<String> stuck) {
+    Set<String> out = new HashSet<>();
+    Map<String, Table> tables = new HashMap<>();
+    cat.tables().forEach(t -> tables.put(t.schema() + "." + t.name(), t));
+    for (Dependency dep : cat.dependencies()) {
+      String kind = dep.from().kind();
+      if ((kind.equals("DEFAULT") || kind.equals("CHECK")) && stuck.contains(dep.to().toString())) {
+        List<String> parts = splitQuoted(dep.from().name());
+        Table t = tables.get(dep.from().schema() + "." + parts.get(0));
+        if (t == null || !stuck.contains("TABLE " + t.schema() + "." + t.name())) {
+          continue;
+        }
+        boolean splittable = kind.equals("CHECK") || t.columns().stream().anyMatch(c ->
+            c.name().equals(parts.get(1)) && c.generatedExpr() == null && c.defaultExpr() != null
+                && (c.local() || t.partitionOf() == null && t.inherits().isEmpty()));
+        if (splittable) {
+          out.add(memberKey(dep.from()));
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      for (View v : cat.views()) {
+        if (!v.materialized() && stuck.contains("VIEW " + v.schema() + "." + v.name())) {
+          out.add("VIEW " + v.schema() + "." + v.name());
+          break; // one placeholder at a time, like pg_dump
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void preData(Catalog cat, Set<String> split, Map<String, SchemaObject> pre,
+      Map<String, Set<String>> deps) {
     for (Catalog.Schema s : cat.schemas()) {
       if (!s.name().equals("public")) {
         add(pre, deps, new SchemaObject("SCHEMA", "", s.name(), Section.PRE_DATA,
@@ -69,8 +179,15 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     }
     for (Catalog.Extension x : cat.extensions()) {
       add(pre, deps, new SchemaObject("EXTENSION", "", x.name(), Section.PRE_DATA,
+          // No VERSION, like pg_dump: the target's default version, so that a backup moves
+          // between majors whose extensions ship different versions.
           "CREATE EXTENSION IF NOT EXISTS " + quote(x.name()) + " WITH SCHEMA " + quote(x.schema())
-              + " VERSION " + literal(x.version()) + ";", schemaDep(x.schema())));
+              + ";", schemaDep(x.schema())));
+    }
+    for (Catalog.Collation c : cat.collations()) {
+      add(pre, deps, new SchemaObject("COLLATION", c.schema(), c.name(), Section.PRE_DATA,
+          "CREATE COLLATION " + qualified(c.schema(), c.name()) + " (" + c.options() + ");",
+          schemaDep(c.schema())));
     }
     for (Type t : cat.types()) {
       add(pre, deps, new SchemaObject("TYPE", t.schema(), t.name(), Section.PRE_DATA, typeSql(t),
@@ -82,13 +199,20 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     }
     for (Sequence s : cat.sequences()) {
       add(pre, deps, new SchemaObject("SEQUENCE", s.schema(), s.name(), Section.PRE_DATA,
-          "CREATE SEQUENCE " + qualified(s.schema(), s.name()) + " AS " + s.dataType() + "\n"
+          "CREATE " + (s.unlogged() ? "UNLOGGED " : "") + "SEQUENCE " + qualified(s.schema(), s.name())
+              + " AS " + s.dataType() + "\n"
               + sequenceOptions(s) + ";", schemaDep(s.schema())));
     }
     Map<String, List<Constraint>> inlineChecks = new HashMap<>();
     for (Constraint c : cat.constraints()) {
-      if (isInlineCheck(c)) {
+      String member = "CHECK " + c.schema() + "." + quote(c.table()) + "." + quote(c.name());
+      if (isInlineCheck(c) && !split.contains(member)) {
         inlineChecks.computeIfAbsent(c.schema() + "." + c.table(), k -> new ArrayList<>()).add(c);
+      } else if (isInlineCheck(c)) {
+        add(pre, deps, new SchemaObject("CHECK", c.schema(), quote(c.table()) + "." + quote(c.name()),
+            Section.PRE_DATA, "ALTER TABLE ONLY " + qualified(c.schema(), c.table())
+                + "\n    ADD CONSTRAINT " + quote(c.name()) + " " + c.definition() + ";",
+            List.of("TABLE " + c.schema() + "." + c.table())));
       }
     }
     Map<String, Table> byName = new HashMap<>();
@@ -98,8 +222,20 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       for (String parent : t.partitionOf() != null ? List.of(t.partitionOf()) : t.inherits()) {
         d.add("TABLE " + unquoteQualified(parent));
       }
+      Set<String> splitDefaults = new HashSet<>();
+      for (Column c : t.columns()) {
+        String member = "DEFAULT " + t.schema() + "." + quote(t.name()) + "." + quote(c.name());
+        if (split.contains(member)) {
+          splitDefaults.add(c.name());
+          add(pre, deps, new SchemaObject("DEFAULT", t.schema(), quote(t.name()) + "." + quote(c.name()),
+              Section.PRE_DATA, "ALTER TABLE ONLY " + qualified(t.schema(), t.name())
+                  + " ALTER COLUMN " + quote(c.name()) + " SET DEFAULT " + c.defaultExpr() + ";",
+              List.of("TABLE " + t.schema() + "." + t.name())));
+        }
+      }
       add(pre, deps, new SchemaObject("TABLE", t.schema(), t.name(), Section.PRE_DATA,
-          tableSql(t, inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of()), byName),
+          tableSql(withoutDefaults(t, splitDefaults),
+              inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of()), byName),
           d));
     }
     for (Sequence s : cat.sequences()) {
@@ -114,40 +250,75 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     for (View v : cat.views()) {
       String kind = v.materialized() ? "MATERIALIZED VIEW" : "VIEW";
       String with = v.options().isEmpty() ? "" : " WITH (" + String.join(", ", v.options()) + ")";
+      String name = qualified(v.schema(), v.name());
+      if (split.contains(kind + " " + v.schema() + "." + v.name())) {
+        // a placeholder with the view's columns now, the real body once what it reads exists
+        add(pre, deps, new SchemaObject(kind, v.schema(), v.name(), Section.PRE_DATA,
+            "CREATE VIEW " + name + " AS\n SELECT " + v.columns().stream()
+                .map(c -> "NULL::" + c.definition() + " AS " + quote(c.name()))
+                .collect(Collectors.joining(",\n    ")) + ";", schemaDep(v.schema())));
+        add(pre, deps, new SchemaObject("VIEW BODY", v.schema(), v.name(), Section.PRE_DATA,
+            "CREATE OR REPLACE VIEW " + name + with + " AS\n" + v.definition() + ";"
+                + viewDefaults(v), List.of(kind + " " + v.schema() + "." + v.name())));
+        continue;
+      }
       add(pre, deps, new SchemaObject(kind, v.schema(), v.name(), Section.PRE_DATA,
-          "CREATE " + kind + " " + qualified(v.schema(), v.name()) + with + " AS\n" + v.definition()
-              + (v.materialized() ? "\n  WITH NO DATA;" : ";"), schemaDep(v.schema())));
+          "CREATE " + kind + " " + name + with + " AS\n" + v.definition()
+              + (v.materialized() ? "\n  WITH NO DATA;" : ";") + viewDefaults(v),
+          schemaDep(v.schema())));
+    }
+    for (Catalog.Cast c : cat.casts()) {
+      String name = "(" + c.source() + " AS " + c.target() + ")";
+      // a cast needs its function and types, and anything may use it later: after them all
+      add(pre, deps, new SchemaObject("CAST", "", name, Section.PRE_DATA, "CREATE CAST " + name
+          + " " + c.method() + c.context() + ";", c.needs().stream().map(Catalog.ObjectRef::toString)
+          .filter(pre::containsKey).toList()));
     }
     for (Dependency dep : cat.dependencies()) {
       String from = dep.from().toString();
       String to = dep.to().toString();
+      String kind = dep.from().kind();
+      if (kind.equals("DEFAULT") || kind.equals("CHECK")) {
+        from = memberKey(dep.from());
+        if (!pre.containsKey(from)) {
+          // not split out: its needs are its table's
+          from = "TABLE " + dep.from().schema() + "." + splitQuoted(dep.from().name()).get(0);
+        }
+      } else if (kind.equals("VIEW") && pre.containsKey("VIEW BODY " + dep.from().schema() + "."
+          + dep.from().name())) {
+        from = "VIEW BODY " + dep.from().schema() + "." + dep.from().name();
+        if (dep.to().kind().equals("TYPE") || dep.to().kind().equals("SCHEMA")) {
+          String placeholder = dep.from().toString();
+          if (pre.containsKey(to)) {
+            deps.get(placeholder).add(to); // the placeholder's columns need their types
+          }
+        }
+      }
       if (pre.containsKey(from) && pre.containsKey(to) && !from.equals(to)) {
         deps.get(from).add(to);
       }
     }
-    int n = 0;
-    for (Catalog.Comment c : cat.comments()) {
-      if (!c.post()) {
-        String key = "COMMENT " + (n++);
-        SchemaObject o = new SchemaObject("COMMENT", "", key.substring(8) + " " + c.target(),
-            Section.PRE_DATA, "COMMENT ON " + c.target() + " IS " + literal(c.text()) + ";", List.of());
-        pre.put(o.key(), o);
-        deps.put(o.key(), new HashSet<>(commentTargetDeps(c.target(), pre)));
-      }
-    }
-    List<SchemaObject> preData = sort(pre, deps);
+  }
 
-    List<TableData> data = new ArrayList<>();
-    for (Table t : cat.tables()) {
-      if (!t.partitioned()) {
-        data.add(new TableData(t.schema(), t.name(), t.columns().stream()
-            .filter(c -> c.generatedExpr() == null).map(Column::name).toList(),
-            t.estimatedRows(), t.estimatedBytes()));
-      }
-    }
+  /** The key of a split-out default or check: {@code KIND schema."table"."member"}, quoted by us. */
+  private static String memberKey(Catalog.ObjectRef ref) {
+    List<String> parts = splitQuoted(ref.name());
+    return ref.kind() + " " + ref.schema() + "." + quote(parts.get(0)) + "." + quote(parts.get(1));
+  }
 
-    List<SchemaObject> postData = postData(cat, preData);
-    return new DumpScript(preData, data, postData, cat.schemaNames(), cat.serverVersion());
+  /** The table with the named columns' defaults removed (they are scripted on their own). */
+  private static Table withoutDefaults(Table t, Set<String> columns) {
+    if (columns.isEmpty()) {
+      return t;
+    }
+    List<Column> cols = t.columns().stream().map(c -> !columns.contains(c.name()) ? c
+        : new Column(c.name(), c.type(), c.notNull(), null, c.identity(), c.identitySequence(),
+            c.generatedExpr(), c.collation(), c.local(), c.statisticsTarget(), c.storage(),
+            c.notNullName(), c.compression(), c.options())).toList();
+    return new Table(t.schema(), t.name(), t.partitioned(), t.unlogged(), t.partitionOf(),
+        t.partitionBound(), t.partitionKey(), t.inherits(), t.reloptions(), t.rowSecurity(),
+        t.forceRowSecurity(), cols, t.estimatedRows(), t.estimatedBytes(), t.replicaIdentity(),
+        t.clusterOn(), t.accessMethod());
   }
 
   private static List<SchemaObject> postData(Catalog cat, List<SchemaObject> preData) {
@@ -173,7 +344,13 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     for (Catalog.Index i : cat.indexes()) {
       String owner = (matviews.contains(i.schema() + "." + i.table()) ? "MATERIALIZED VIEW " : "TABLE ")
           + i.schema() + "." + i.table();
-      post.add(new SchemaObject("INDEX", i.schema(), i.name(), Section.POST_DATA, i.definition() + ";",
+      StringBuilder sql = new StringBuilder(i.definition()).append(';');
+      for (Catalog.NamedDef t : i.columnTargets()) {
+        sql.append("\nALTER INDEX ").append(qualified(i.schema(), i.name())).append(" ALTER COLUMN ")
+            .append(Integer.parseInt(t.name())).append(" SET STATISTICS ")
+            .append(Integer.parseInt(t.definition())).append(';');
+      }
+      post.add(new SchemaObject("INDEX", i.schema(), i.name(), Section.POST_DATA, sql.toString(),
           List.of(owner)));
       if (i.parentIndex() != null) {
         attaches.add("ALTER INDEX " + i.parentIndex() + " ATTACH PARTITION " + qualified(i.schema(), i.name()) + ";");
@@ -195,9 +372,21 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             List.of("TABLE " + t.schema() + "." + t.name())));
       }
     }
+    for (Type t : cat.types()) {
+      for (Catalog.NamedDef c : t.checks()) {
+        if (isNotValid(c.definition())) {
+          post.add(new SchemaObject("DOMAIN CONSTRAINT", t.schema(), t.name() + "." + c.name(),
+              Section.POST_DATA, "ALTER DOMAIN " + qualified(t.schema(), t.name())
+                  + " ADD CONSTRAINT " + quote(c.name()) + " " + c.definition() + ";",
+              List.of("TYPE " + t.schema() + "." + t.name())));
+        }
+      }
+    }
     for (Catalog.Statistics st : cat.statistics()) {
       post.add(new SchemaObject("STATISTICS", st.schema(), st.name(), Section.POST_DATA,
-          st.definition() + ";", List.of()));
+          st.definition() + ";" + (st.target() < 0 ? "" : "\nALTER STATISTICS "
+              + qualified(st.schema(), st.name()) + " SET STATISTICS " + st.target() + ";"),
+          List.of()));
     }
     for (Constraint c : cat.constraints()) {
       if (c.type().equals("f") && c.local()) {
@@ -209,8 +398,14 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     for (Catalog.Trigger t : cat.triggers()) {
-      StringBuilder sql = new StringBuilder(t.definition()).append(';');
+      StringBuilder sql = new StringBuilder();
       String table = qualified(t.schema(), t.table());
+      if (t.definition() != null) {
+        sql.append(t.definition()).append(';');
+      } else {
+        // a partition's clone of its parent's trigger: only its own state
+        sql.append("ALTER TABLE ").append(table).append(" ENABLE TRIGGER ").append(quote(t.name())).append(';');
+      }
       switch (t.enabled()) {
         case "D" -> sql.append("\nALTER TABLE ").append(table).append(" DISABLE TRIGGER ").append(quote(t.name())).append(';');
         case "R" -> sql.append("\nALTER TABLE ").append(table).append(" ENABLE REPLICA TRIGGER ").append(quote(t.name())).append(';');
@@ -268,13 +463,45 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     int n = 0;
+    List<SchemaObject> last = new ArrayList<>();
     for (Catalog.Comment c : cat.comments()) {
       if (c.post()) {
-        post.add(new SchemaObject("COMMENT", "", (n++) + " " + c.target(), Section.POST_DATA,
-            "COMMENT ON " + c.target() + " IS " + literal(c.text()) + ";", List.of()));
+        SchemaObject o = new SchemaObject("COMMENT", "", (n++) + " " + c.target(), Section.POST_DATA,
+            "COMMENT ON " + c.target() + " IS " + literal(c.text()) + ";", List.of());
+        (c.target().startsWith("EVENT TRIGGER ") ? last : post).add(o);
       }
     }
-    post.addAll(acls(cat.grants()));
+    post.addAll(acls(cat.grants(), cat.serverVersion()));
+    for (Catalog.Publication p : cat.publications()) {
+      StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(quote(p.name()))
+          .append(p.allTables() ? " FOR ALL TABLES" : "").append(" WITH (publish = ")
+          .append(literal(p.publish())).append(p.viaRoot() ? ", publish_via_partition_root = true" : "")
+          .append(");");
+      for (String m : p.members()) {
+        sql.append("\nALTER PUBLICATION ").append(quote(p.name())).append(" ADD ").append(m).append(';');
+      }
+      post.add(new SchemaObject("PUBLICATION", "", p.name(), Section.POST_DATA, sql.toString(),
+          List.of()));
+    }
+    // event triggers last, like pg_dump: they must not fire on the restore's own DDL
+    for (Catalog.EventTrigger e : cat.eventTriggers()) {
+      StringBuilder sql = new StringBuilder("CREATE EVENT TRIGGER ").append(quote(e.name()))
+          .append(" ON ").append(quote(e.event()));
+      if (!e.tags().isEmpty()) {
+        sql.append("\n    WHEN TAG IN (").append(e.tags().stream().map(t -> literal(t))
+            .collect(Collectors.joining(", "))).append(')');
+      }
+      sql.append("\n    EXECUTE FUNCTION ").append(e.function()).append(';');
+      switch (e.enabled()) {
+        case "D" -> sql.append("\nALTER EVENT TRIGGER ").append(quote(e.name())).append(" DISABLE;");
+        case "R" -> sql.append("\nALTER EVENT TRIGGER ").append(quote(e.name())).append(" ENABLE REPLICA;");
+        case "A" -> sql.append("\nALTER EVENT TRIGGER ").append(quote(e.name())).append(" ENABLE ALWAYS;");
+        default -> { }
+      }
+      post.add(new SchemaObject("EVENT TRIGGER", "", e.name(), Section.POST_DATA, sql.toString(),
+          List.of()));
+    }
+    post.addAll(last);
     return post;
   }
 
@@ -285,7 +512,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
    * to other roles are wrapped in a {@code DO} block that grants only if the role exists on the
    * target, so a restore onto another server never fails on a missing role.
    */
-  private static List<SchemaObject> acls(List<Catalog.Grant> grants) {
+  private static List<SchemaObject> acls(List<Catalog.Grant> grants, int serverVersion) {
     Map<String, List<Catalog.Grant>> byObject = new LinkedHashMap<>();
     for (Catalog.Grant g : grants) {
       byObject.computeIfAbsent(g.objectType() + " " + g.target(), k -> new ArrayList<>()).add(g);
@@ -300,6 +527,17 @@ public final class CatalogSchemaScripter implements SchemaScripter {
           .anyMatch(g -> g.column() == null && g.grantee().equals("PUBLIC"));
       if (objectLevel && !publicKept) {
         sql.append("REVOKE ALL").append(on).append(" FROM PUBLIC;\n");
+      }
+      // An owner that revoked some of its own rights: the restoring role (the new owner) gets
+      // exactly the rights the source's owner kept.
+      Set<String> ownerKept = entries.stream().filter(g -> g.toOwner() && g.column() == null)
+          .map(Catalog.Grant::privilege).collect(Collectors.toCollection(java.util.TreeSet::new));
+      if (objectLevel && !ownerKept.equals(allPrivileges(first.objectType(), serverVersion))) {
+        sql.append("REVOKE ALL").append(on).append(" FROM CURRENT_USER;\n");
+        if (!ownerKept.isEmpty()) {
+          sql.append("GRANT ").append(String.join(", ", ownerKept)).append(on)
+              .append(" TO CURRENT_USER;\n");
+        }
       }
       record Grantee(String role, boolean grantable) {}
       Map<Grantee, List<String>> byGrantee = new LinkedHashMap<>();
@@ -338,17 +576,44 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     return out;
   }
 
+  /** Every privilege an owner has on an object of that ACL type, by default. */
+  private static Set<String> allPrivileges(String objectType, int serverVersion) {
+    return switch (objectType) {
+      case "TABLE" -> serverVersion >= 170000
+          ? Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER", "MAINTAIN")
+          : Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER");
+      case "SEQUENCE" -> Set.of("USAGE", "SELECT", "UPDATE");
+      case "SCHEMA" -> Set.of("USAGE", "CREATE");
+      case "FUNCTION", "PROCEDURE" -> Set.of("EXECUTE");
+      default -> Set.of("USAGE");
+    };
+  }
+
   private static void add(Map<String, SchemaObject> objects, Map<String, Set<String>> deps, SchemaObject o) {
     objects.put(o.key(), o);
     deps.computeIfAbsent(o.key(), k -> new HashSet<>()).addAll(o.dependsOn());
+  }
+
+  private static String viewDefaults(View v) {
+    StringBuilder sb = new StringBuilder();
+    for (Catalog.NamedDef d : v.columnDefaults()) {
+      sb.append("\nALTER VIEW ").append(qualified(v.schema(), v.name())).append(" ALTER COLUMN ")
+          .append(quote(d.name())).append(" SET DEFAULT ").append(d.definition()).append(';');
+    }
+    return sb.toString();
   }
 
   private static List<String> schemaDep(String schema) {
     return schema.equals("public") ? List.of() : List.of("SCHEMA ." + schema);
   }
 
-  /** Kahn's algorithm; ties by kind priority, schema, name; a cycle is broken at its first node. */
-  private static List<SchemaObject> sort(Map<String, SchemaObject> objects, Map<String, Set<String>> deps) {
+  /**
+   * Kahn's algorithm; ties by kind priority, schema, name. When only objects in (or behind) a
+   * dependency loop are left, their keys go to {@code stuck} and the loop is broken at its first
+   * node (the caller splits objects and sorts again).
+   */
+  private static List<SchemaObject> sort(Map<String, SchemaObject> objects,
+      Map<String, Set<String>> deps, Set<String> stuck) {
     Comparator<SchemaObject> order = Comparator
         .comparingInt((SchemaObject o) -> PRIORITY.getOrDefault(o.kind(), 8))
         .thenComparing(SchemaObject::schema).thenComparing(SchemaObject::name);
@@ -375,6 +640,9 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     while (out.size() < objects.size()) {
       SchemaObject next = ready.poll();
       if (next == null) {
+        if (stuck.isEmpty()) {
+          objects.keySet().stream().filter(k -> !done.contains(k)).forEach(stuck::add);
+        }
         next = objects.values().stream().filter(o -> !done.contains(o.key())).min(order).orElseThrow();
       }
       if (!done.add(next.key())) {
@@ -396,11 +664,6 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     return out;
   }
 
-  private static List<String> commentTargetDeps(String target, Map<String, SchemaObject> pre) {
-    // a comment needs its object; the sort puts comments last among ties anyway
-    return List.of();
-  }
-
   private static String typeSql(Type t) {
     String name = qualified(t.schema(), t.name());
     switch (t.kind()) {
@@ -419,7 +682,9 @@ public final class CatalogSchemaScripter implements SchemaScripter {
           sb.append(" NOT NULL");
         }
         for (Catalog.NamedDef c : t.checks()) {
-          sb.append("\n    CONSTRAINT ").append(quote(c.name())).append(' ').append(c.definition());
+          if (!isNotValid(c.definition())) {
+            sb.append("\n    CONSTRAINT ").append(quote(c.name())).append(' ').append(c.definition());
+          }
         }
         return sb.append(';').toString();
       }
@@ -437,6 +702,11 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             .map(a -> "\n    " + quote(a.name()) + " " + a.definition()).collect(Collectors.joining(","))
             + "\n);";
     }
+  }
+
+  /** A NOT VALID domain check cannot be part of CREATE DOMAIN: it is added after the rows. */
+  private static boolean isNotValid(String constraintDef) {
+    return constraintDef.endsWith(" NOT VALID");
   }
 
   private static String sequenceOptions(Sequence s) {
@@ -502,10 +772,27 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       sb.append(" PARTITION OF ").append(t.partitionOf());
       if (!t.columns().isEmpty()) {
         List<String> local = new ArrayList<>();
+        Table parent = byName.get(unquoteQualified(t.partitionOf()));
         for (Column c : t.columns()) {
+          StringBuilder col = new StringBuilder();
           if (c.defaultExpr() != null && c.local()) {
-            local.add(quote(c.name()) + " DEFAULT " + c.defaultExpr());
+            col.append(" DEFAULT ").append(c.defaultExpr());
           }
+          // PostgreSQL 18 names NOT NULL constraints: a partition attached with its own name
+          // keeps it (PARTITION OF would take the parent's)
+          String parentName = parent == null ? null : parent.columns().stream()
+              .filter(pc -> pc.name().equals(c.name())).map(Column::notNullName)
+              .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+          if (c.notNull() && c.notNullName() != null && parentName != null
+              && !parentName.equals(c.notNullName())) {
+            col.append(" CONSTRAINT ").append(quote(c.notNullName())).append(" NOT NULL");
+          }
+          if (col.length() > 0) {
+            local.add(quote(c.name()) + col);
+          }
+        }
+        for (Constraint c : checks) {
+          local.add("CONSTRAINT " + quote(c.name()) + " " + c.definition());
         }
         if (!local.isEmpty()) {
           sb.append(" (\n    ").append(String.join(",\n    ", local)).append("\n)");
@@ -521,6 +808,9 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     if (t.partitionKey() != null) {
       sb.append("\nPARTITION BY ").append(t.partitionKey());
     }
+    if (t.accessMethod() != null) {
+      sb.append("\nUSING ").append(quote(t.accessMethod()));
+    }
     if (!t.reloptions().isEmpty()) {
       sb.append("\nWITH (").append(String.join(", ", t.reloptions())).append(')');
     }
@@ -535,6 +825,14 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       if (c.storage() != null) {
         sb.append(alter).append(quote(c.name())).append(" SET STORAGE ").append(c.storage())
             .append(';');
+      }
+      if (c.compression() != null) {
+        sb.append(alter).append(quote(c.name())).append(" SET COMPRESSION ").append(c.compression())
+            .append(';');
+      }
+      if (!c.options().isEmpty()) {
+        sb.append(alter).append(quote(c.name())).append(" SET (")
+            .append(String.join(", ", c.options())).append(");");
       }
     }
     if (t.replicaIdentity() != null && !t.replicaIdentity().startsWith("USING")) {
@@ -588,6 +886,11 @@ public final class CatalogSchemaScripter implements SchemaScripter {
 
   /** Turns {@code "s"."t"} (as the catalog quotes it) back into {@code s.t} for object keys. */
   static String unquoteQualified(String quoted) {
+    return String.join(".", splitQuoted(quoted));
+  }
+
+  /** Splits {@code "a"."b.c"} (quoted as the catalog quotes) into its unquoted parts. */
+  static List<String> splitQuoted(String quoted) {
     List<String> parts = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean inQuotes = false;
@@ -608,6 +911,6 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     parts.add(cur.toString());
-    return String.join(".", parts);
+    return parts;
   }
 }

@@ -161,9 +161,13 @@ public record BackupManifest(
    * @param excludedTableData {@code schema.table} names whose rows were left out (definitions
    *     kept)
    * @param nullifiedColumns {@code schema.table.column} names written as NULL
+   * @param omittedObjects objects left out because the engine cannot script them and the user
+   *     asked to skip them ({@code --skip-unsupported}), as kind and identity; absent from the JSON
+   *     when empty
    */
-  @JsonPropertyOrder({"excludedTableData", "nullifiedColumns"})
-  public record Transforms(List<String> excludedTableData, List<String> nullifiedColumns) {
+  @JsonPropertyOrder({"excludedTableData", "nullifiedColumns", "omittedObjects"})
+  public record Transforms(List<String> excludedTableData, List<String> nullifiedColumns,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> omittedObjects) {
     /** No transforms. */
     public static final Transforms NONE = new Transforms(List.of(), List.of());
 
@@ -171,6 +175,12 @@ public record BackupManifest(
     public Transforms {
       excludedTableData = List.copyOf(excludedTableData == null ? List.of() : excludedTableData);
       nullifiedColumns = List.copyOf(nullifiedColumns == null ? List.of() : nullifiedColumns);
+      omittedObjects = List.copyOf(omittedObjects == null ? List.of() : omittedObjects);
+    }
+
+    /** Creates transforms that omit no object. */
+    public Transforms(List<String> excludedTableData, List<String> nullifiedColumns) {
+      this(excludedTableData, nullifiedColumns, List.of());
     }
   }
 }

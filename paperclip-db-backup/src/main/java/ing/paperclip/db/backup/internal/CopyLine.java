@@ -24,11 +24,15 @@ public record CopyLine(String schema, String table, List<String> columns) {
     columns = List.copyOf(columns);
   }
 
-  /** Returns {@code COPY "schema"."table" ("a", "b") FROM stdin;} without a line break. */
+  /**
+   * Returns {@code COPY "schema"."table" ("a", "b") FROM stdin;} without a line break: a name
+   * holding a control character (a newline) is written as a Unicode-escaped identifier
+   * ({@code U&"a\000ab"}), so that the line stays one line for line-based readers.
+   */
   public String format() {
-    StringBuilder sb = new StringBuilder(START).append(SqlIdentifiers.qualified(schema, table));
+    StringBuilder sb = new StringBuilder(START).append(quote(schema)).append('.').append(quote(table));
     if (!columns.isEmpty()) {
-      sb.append(" (").append(columns.stream().map(SqlIdentifiers::quote)
+      sb.append(" (").append(columns.stream().map(CopyLine::quote)
           .collect(Collectors.joining(", "))).append(')');
     }
     return sb.append(END).toString();
@@ -81,12 +85,36 @@ public record CopyLine(String schema, String table, List<String> columns) {
     return Optional.of(new CopyLine(schema, table, cols));
   }
 
+  private static String quote(String name) {
+    if (name.chars().noneMatch(Character::isISOControl)) {
+      return SqlIdentifiers.quote(name);
+    }
+    StringBuilder sb = new StringBuilder("U&\"");
+    for (char c : name.toCharArray()) {
+      if (c == '"') {
+        sb.append("\"\"");
+      } else if (c == '\\') {
+        sb.append("\\\\");
+      } else if (Character.isISOControl(c)) {
+        sb.append(String.format(java.util.Locale.ROOT, "\\%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.append('"').toString();
+  }
+
   private static String ident(String s, int[] pos) {
     int i = pos[0];
     if (i >= s.length()) {
       return null;
     }
     StringBuilder sb = new StringBuilder();
+    boolean unicode = s.startsWith("U&\"", i);
+    if (unicode) {
+      i++;
+      i++;
+    }
     if (s.charAt(i) == '"') {
       i++;
       while (true) {
@@ -102,6 +130,23 @@ public record CopyLine(String schema, String table, List<String> columns) {
           }
           i++;
           break;
+        }
+        if (unicode && c == '\\') {
+          if (i + 1 < s.length() && s.charAt(i + 1) == '\\') {
+            sb.append('\\');
+            i += 2;
+            continue;
+          }
+          if (i + 5 > s.length()) {
+            return null;
+          }
+          try {
+            sb.append((char) Integer.parseInt(s.substring(i + 1, i + 5), 16));
+          } catch (NumberFormatException e) {
+            return null;
+          }
+          i += 5;
+          continue;
         }
         sb.append(c);
         i++;

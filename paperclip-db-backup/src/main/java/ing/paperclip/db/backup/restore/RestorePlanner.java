@@ -7,6 +7,7 @@ import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.backup.file.VerificationReport;
 import ing.paperclip.db.backup.script.ScriptItem;
+import ing.paperclip.db.backup.internal.CopyLine;
 import ing.paperclip.db.backup.script.ScriptPolicy;
 import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
@@ -21,6 +22,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -121,8 +123,24 @@ public final class RestorePlanner {
     return plan(file, options.noOwner(), false, options.trustFile()).plan();
   }
 
+  /**
+   * The writer's own check of a file it has just written, before publishing it: verifies and
+   * plans it as {@link #plan(Path, RestoreOptions)} with the defaults, except that the event
+   * triggers it scripted from the source catalog are allowed (a restore of the file still needs
+   * {@code --trust-file} for them).
+   *
+   * @throws PaperclipException {@link ErrorCode#CORRUPT_FILE} as {@link #plan(Path, RestoreOptions)}
+   */
+  public RestorePlan writersCheck(Path file) {
+    return plan(file, false, false, false, true).plan();
+  }
+
   /** The allowlist for a file of this format, or null when the user vouches for the file. */
   static ScriptPolicy policy(String format, Path file, boolean trust) {
+    return policy(format, file, trust, false);
+  }
+
+  private static ScriptPolicy policy(String format, Path file, boolean trust, boolean eventTriggers) {
     if (trust) {
       return null;
     }
@@ -131,7 +149,7 @@ public final class RestorePlanner {
       case FORMAT_LEGACY -> ScriptPolicy.Kind.LEGACY;
       default -> ScriptPolicy.Kind.PG_DUMP;
     };
-    return new ScriptPolicy(kind, file.toString());
+    return new ScriptPolicy(kind, file.toString(), eventTriggers);
   }
 
   /**
@@ -145,6 +163,11 @@ public final class RestorePlanner {
    * separate threads, and a verification failure wins over a parse failure.
    */
   Planned plan(Path file, boolean noOwner, boolean collectScript, boolean trust) {
+    return plan(file, noOwner, collectScript, trust, false);
+  }
+
+  private Planned plan(Path file, boolean noOwner, boolean collectScript, boolean trust,
+      boolean eventTriggers) {
     if (!Files.isRegularFile(file)) {
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such backup file: " + file
           + "; check the path (list backups with 'paperclipai db backups list')");
@@ -152,7 +175,7 @@ public final class RestorePlanner {
     String format = detectFormat(file);
     List<String> warnings = new ArrayList<>();
     Collector c = new Collector(format, noOwner, collectScript && format.equals(FORMAT_OURS),
-        policy(format, file, trust));
+        policy(format, file, trust, eventTriggers));
     RuntimeException[] parseFailure = new RuntimeException[1];
     BackupVerifier.TextReader parse = in -> {
       try {
@@ -262,6 +285,11 @@ public final class RestorePlanner {
 
   /** Parses {@code schema.table} (either part quoted or not) out of a COPY statement. */
   static String[] copyTarget(String copySql) {
+    // our writer's line, whose names may be U&"..." escaped; pg_dump's and the original's forms below
+    Optional<CopyLine> ours = CopyLine.parse(copySql.strip());
+    if (ours.isPresent()) {
+      return new String[] {ours.get().schema(), ours.get().table()};
+    }
     Matcher m = COPY_TABLE.matcher(copySql);
     return m.matches() ? splitQualified(m.group(1)) : new String[] {"", "?"};
   }

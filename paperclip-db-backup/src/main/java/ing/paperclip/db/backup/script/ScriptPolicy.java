@@ -18,8 +18,12 @@ import java.util.regex.Pattern;
  * {@code --create}) produce, and the original Paperclip's, and nothing else. A backup file is
  * hostile input whose checksums anyone can recompute; this allowlist keeps a file from running
  * {@code COPY ... PROGRAM}, creating or altering roles, changing database or server settings,
- * committing in the middle of the restore's transaction, installing event triggers, foreign
- * servers or subscriptions, or smuggling psql meta-commands past {@code gunzip | psql}.
+ * committing in the middle of the restore's transaction, installing foreign servers or
+ * subscriptions, or smuggling psql meta-commands past {@code gunzip | psql}. Event triggers, which
+ * backups of databases that have them do hold, run their function on every later DDL statement of
+ * every user, superusers included: they are refused too, naming the trigger, unless the file is
+ * vouched for ({@code --trust-file}) or the policy is the writer's own check of a file it has just
+ * scripted from the catalog ({@link #ScriptPolicy(Kind, String, boolean)}).
  *
  * <p>Checks look at {@link ScriptItem.Statement#code()}, where the lexer has blanked strings,
  * quoted identifiers, dollar bodies and comments, so user text cannot pass for keywords or hide
@@ -58,13 +62,15 @@ public final class ScriptPolicy {
   private static final Pattern SET = Pattern.compile(
       "^SET (?:SESSION |LOCAL )?([A-Z_]+) ?(?:=|TO\\b).*");
   private static final Pattern GLOBAL_TARGET = Pattern.compile(
-      "^(?:DATABASE|TABLESPACE|FOREIGN DATA WRAPPER|FOREIGN SERVER|SERVER|PARAMETER|ROLE|GROUP|USER|SUBSCRIPTION|EVENT TRIGGER)\\b.*");
+      "^(?:DATABASE|TABLESPACE|FOREIGN DATA WRAPPER|FOREIGN SERVER|SERVER|PARAMETER|ROLE|GROUP|USER|SUBSCRIPTION)\\b.*");
+  private static final Pattern EVENT_TRIGGER = Pattern.compile("^EVENT TRIGGER\\b.*");
   private static final String LITERAL = "'(?:[^']|'')*'";
   private static final Pattern SET_CONFIG = Pattern.compile(
       "(?i)SELECT pg_catalog\\.set_config\\('([a-z_]+)', " + LITERAL + ", false\\);");
   private static final Pattern SETVAL = Pattern.compile(
       "(?i)SELECT (pg_catalog\\.)?setval\\(" + LITERAL + ", -?[0-9]+, (?:true|false)\\);");
-  private static final String IDENT = "(?:\"(?:[^\"]|\"\")+\"|[\\p{L}_][\\p{L}\\p{N}_$]*)";
+  // a U&"..." name is how our writer keeps a name with a line break on one COPY line
+  private static final String IDENT = "(?:(?:U&)?\"(?:[^\"]|\"\")+\"|[\\p{L}_][\\p{L}\\p{N}_$]*)";
   private static final Pattern COPY = Pattern.compile("(?s)COPY " + IDENT + "\\." + IDENT
       + "(?: \\(" + IDENT + "(?:, " + IDENT + ")*\\))? +FROM stdin;");
   private static final Pattern ACL_BLOCK = Pattern.compile("(?s)DO (\\$acl[0-9]*\\$) BEGIN IF EXISTS"
@@ -81,6 +87,7 @@ public final class ScriptPolicy {
 
   private final Kind kind;
   private final String source;
+  private final boolean eventTriggers;
   private boolean pastSettings;
   private boolean begun;
   private boolean committed;
@@ -92,8 +99,22 @@ public final class ScriptPolicy {
    * @param source names the file in messages
    */
   public ScriptPolicy(Kind kind, String source) {
+    this(kind, source, false);
+  }
+
+  /**
+   * Creates a policy for one read of a file, optionally allowing event triggers: only for the
+   * writer's check of the file it has just written, whose event triggers come from the source
+   * database's catalog, never for a file read from disk.
+   *
+   * @param kind the file's kind
+   * @param source names the file in messages
+   * @param eventTriggers whether {@code CREATE/ALTER/COMMENT ON EVENT TRIGGER} are allowed
+   */
+  public ScriptPolicy(Kind kind, String source, boolean eventTriggers) {
     this.kind = kind;
     this.source = source;
+    this.eventTriggers = eventTriggers;
   }
 
   /**
@@ -242,6 +263,11 @@ public final class ScriptPolicy {
   }
 
   private String objectKind(String rest, String verb) {
+    if (EVENT_TRIGGER.matcher(rest).matches()) {
+      return eventTriggers ? null : verb + " EVENT TRIGGER installs a function that runs on every later"
+          + " DDL statement of every user, superusers included (a backup holds one only when its"
+          + " database had it)";
+    }
     if (GLOBAL_TARGET.matcher(rest).matches()) {
       return verb + " " + rest.split(" ")[0] + " changes the server or the database itself, which a"
           + " backup of schemas never does";

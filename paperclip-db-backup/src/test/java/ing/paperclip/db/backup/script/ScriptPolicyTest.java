@@ -117,4 +117,22 @@ class ScriptPolicyTest {
     assertEquals(ErrorCode.CORRUPT_FILE, e.code());
     assertTrue(e.getMessage().contains("line 3 in the rows starting at line 1"), e.getMessage());
   }
+
+  @Test
+  void eventTriggersPassOnlyTheWritersOwnCheck() throws IOException {
+    String text = "BEGIN;\nCREATE EVENT TRIGGER \"et\" ON \"ddl_command_start\" EXECUTE FUNCTION \"public\".\"f\"();\n"
+        + "ALTER EVENT TRIGGER \"et\" DISABLE;\nCOMMENT ON EVENT TRIGGER \"et\" IS 'x';\nCOMMIT;\n";
+    for (ScriptPolicy.Kind kind : ScriptPolicy.Kind.values()) {
+      String body = kind == ScriptPolicy.Kind.PG_DUMP ? text.replace("BEGIN;\n", "").replace("COMMIT;\n", "") : text;
+      assertTrue(refused(kind, body).contains("CREATE EVENT TRIGGER installs a function"), kind.name());
+    }
+    read(text, new ScriptPolicy(ScriptPolicy.Kind.OURS, "f", true));
+    assertTrue(refused(ScriptPolicy.Kind.OURS, "BEGIN;\nDROP EVENT TRIGGER \"admins_audit\";\nCOMMIT;\n")
+        .contains("DROP EVENT TRIGGER"));
+  }
+
+  @Test
+  void aCopyLineMayNameTablesWithUnicodeEscapes() throws IOException {
+    allowed(ScriptPolicy.Kind.OURS, "BEGIN;\nCOPY \"public\".U&\"line\\000abreak\" (U&\"a\\000ab\") FROM stdin;\n1\n\\.\nCOMMIT;\n");
+  }
 }

@@ -130,4 +130,16 @@ class ScriptReaderTest {
       assertEquals(ErrorCode.CORRUPT_FILE, e.code(), sql);
     }
   }
+
+  @Test
+  void aCopyStatementWhoseNamesHoldNewlinesIsOneStatementInEitherForm() throws Exception {
+    // pg_dump writes the name as it is; our writer as U&"" escapes (CopyLine)
+    String sql = "COPY public.\"line\nbreak\" (\"a\nb\") FROM stdin;\n1\n\\.\n"
+        + "COPY \"s\".U&\"line\\000abreak\" (U&\"a\\000ab\") FROM stdin;\n2\n\\.\n";
+    Raw h = new Raw();
+    new ScriptReader(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8))).read(h);
+    assertEquals(List.of("COPY public.\"line\nbreak\" (\"a\nb\") FROM stdin;",
+        "COPY \"s\".U&\"line\\000abreak\" (U&\"a\\000ab\") FROM stdin;"), h.items);
+    assertEquals(List.of("1\n", "2\n"), h.blocks);
+  }
 }

@@ -29,16 +29,42 @@ import java.util.Optional;
  * @param policies row-level security policies
  * @param comments comments on every kind above
  * @param grants explicit ACL entries of schemas, relations, columns, routines and types
- * @param dependencies "A needs B" edges between the objects above, by {@link ObjectRef}
+ * @param dependencies "A needs B" edges between the objects above, by {@link ObjectRef}; a
+ *     column default's edges come from {@code DEFAULT schema."table"."column"} and a table CHECK's
+ *     from {@code CHECK schema."table"."constraint"} (quoted), so that a dump can split them from
+ *     their table to break a dependency loop
  * @param rules rewrite rules (not the {@code _RETURN} rules of views)
  * @param statistics extended statistics objects
+ * @param collations collations
+ * @param casts casts between types
+ * @param eventTriggers event triggers
+ * @param publications publications
+ * @param inventory every object of the database that a faithful dump must keep, whatever its
+ *     kind, whether or not the lists above model it: the yardstick of a completeness check
  */
 public record Catalog(
     int serverVersion, String database, List<Schema> schemas, List<Extension> extensions,
     List<Type> types, List<Function> functions, List<Sequence> sequences, List<Table> tables,
     List<Constraint> constraints, List<Index> indexes, List<View> views, List<Trigger> triggers,
     List<Policy> policies, List<Comment> comments, List<Grant> grants, List<Dependency> dependencies,
-    List<Rule> rules, List<Statistics> statistics) {
+    List<Rule> rules, List<Statistics> statistics, List<Collation> collations, List<Cast> casts,
+    List<EventTrigger> eventTriggers, List<Publication> publications,
+    List<InventoryItem> inventory) {
+
+  /**
+   * Creates a catalog without an inventory (hand-built catalogs in tests and tools; a
+   * completeness check then has nothing to compare against).
+   */
+  public Catalog(
+      int serverVersion, String database, List<Schema> schemas, List<Extension> extensions,
+      List<Type> types, List<Function> functions, List<Sequence> sequences, List<Table> tables,
+      List<Constraint> constraints, List<Index> indexes, List<View> views, List<Trigger> triggers,
+      List<Policy> policies, List<Comment> comments, List<Grant> grants,
+      List<Dependency> dependencies, List<Rule> rules, List<Statistics> statistics) {
+    this(serverVersion, database, schemas, extensions, types, functions, sequences, tables,
+        constraints, indexes, views, triggers, policies, comments, grants, dependencies, rules,
+        statistics, List.of(), List.of(), List.of(), List.of(), List.of());
+  }
 
   /** Copies every list. */
   public Catalog {
@@ -59,6 +85,11 @@ public record Catalog(
     dependencies = List.copyOf(dependencies);
     rules = List.copyOf(rules);
     statistics = List.copyOf(statistics);
+    collations = List.copyOf(collations);
+    casts = List.copyOf(casts);
+    eventTriggers = List.copyOf(eventTriggers);
+    publications = List.copyOf(publications);
+    inventory = List.copyOf(inventory);
   }
 
   /** Returns the table with that schema and name, if any. */
@@ -177,10 +208,11 @@ public record Catalog(
    * @param isCalled whether {@code nextval} has been called since the last reset
    * @param ownedByTable the table owning it (OWNED BY), or null
    * @param ownedByColumn the owning column, or null
+   * @param unlogged whether it is UNLOGGED
    */
   public record Sequence(String schema, String name, String dataType, long start, long increment,
       long min, long max, long cache, boolean cycle, long lastValue, boolean isCalled,
-      String ownedByTable, String ownedByColumn) {}
+      String ownedByTable, String ownedByColumn, boolean unlogged) {}
 
   /**
    * A table.
@@ -193,7 +225,8 @@ public record Catalog(
    * @param partitionBound {@code FOR VALUES ...} / {@code DEFAULT}, for partitions
    * @param partitionKey {@code PARTITION BY ...} text of a partitioned table, or null
    * @param inherits quoted parents of an inheritance child (not partitions), in order
-   * @param reloptions storage options such as {@code fillfactor=70}
+   * @param reloptions storage options such as {@code fillfactor=70}, its TOAST table's prefixed
+   *     with {@code toast.}
    * @param rowSecurity whether row-level security is enabled
    * @param forceRowSecurity whether it is forced for the owner too
    * @param columns its columns in order, dropped ones excluded
@@ -202,11 +235,13 @@ public record Catalog(
    * @param replicaIdentity {@code FULL}, {@code NOTHING} or {@code USING INDEX "name"}, or null
    *     for the default
    * @param clusterOn the (unquoted) name of the index it is clustered on, or null
+   * @param accessMethod its table access method when it is not {@code heap}, else null
    */
   public record Table(String schema, String name, boolean partitioned, boolean unlogged,
       String partitionOf, String partitionBound, String partitionKey, List<String> inherits,
       List<String> reloptions, boolean rowSecurity, boolean forceRowSecurity, List<Column> columns,
-      long estimatedRows, long estimatedBytes, String replicaIdentity, String clusterOn) {
+      long estimatedRows, long estimatedBytes, String replicaIdentity, String clusterOn,
+      String accessMethod) {
     /** Copies. */
     public Table {
       inherits = List.copyOf(inherits);
@@ -231,10 +266,19 @@ public record Catalog(
    * @param storage {@code PLAIN}, {@code EXTERNAL}, {@code MAIN} or {@code EXTENDED} when it
    *     differs from its type's default, else null
    * @param notNullName the name of its NOT NULL constraint (PostgreSQL 18+), else null
+   * @param compression its {@code COMPRESSION} method ({@code pglz}, {@code lz4}) when set, else
+   *     null
+   * @param options per-column options such as {@code n_distinct=-0.5}
    */
   public record Column(String name, String type, boolean notNull, String defaultExpr, String identity,
       Sequence identitySequence, String generatedExpr, String collation, boolean local,
-      int statisticsTarget, String storage, String notNullName) {}
+      int statisticsTarget, String storage, String notNullName, String compression,
+      List<String> options) {
+    /** Copies. */
+    public Column {
+      options = List.copyOf(options);
+    }
+  }
 
   /**
    * A rewrite rule other than a view's {@code _RETURN} rule.
@@ -252,8 +296,9 @@ public record Catalog(
    * @param schema its schema
    * @param name its name
    * @param definition {@code pg_get_statisticsobjdef}: {@code CREATE STATISTICS ...}
+   * @param target its {@code SET STATISTICS} target, or -1 for the default
    */
-  public record Statistics(String schema, String name, String definition) {}
+  public record Statistics(String schema, String name, String definition, int target) {}
 
   /**
    * A table constraint.
@@ -280,8 +325,16 @@ public record Catalog(
    * @param name its name
    * @param definition {@code pg_get_indexdef}
    * @param parentIndex the quoted partitioned index it is attached to, or null
+   * @param columnTargets {@code SET STATISTICS} targets of its expression columns: name is the
+   *     column number, definition the target
    */
-  public record Index(String schema, String table, String name, String definition, String parentIndex) {}
+  public record Index(String schema, String table, String name, String definition, String parentIndex,
+      List<NamedDef> columnTargets) {
+    /** Copies. */
+    public Index {
+      columnTargets = List.copyOf(columnTargets);
+    }
+  }
 
   /**
    * A view or materialized view.
@@ -292,12 +345,19 @@ public record Catalog(
    * @param populated whether a materialized view holds data
    * @param definition the SELECT ({@code pg_get_viewdef})
    * @param options reloptions such as {@code security_barrier=true}
+   * @param columnDefaults defaults of view columns ({@code ALTER VIEW ... SET DEFAULT}): column
+   *     name and expression
+   * @param columns its columns: name and type ({@code format_type}, with COLLATE when not the
+   *     type's default)
    */
   public record View(String schema, String name, boolean materialized, boolean populated,
-      String definition, List<String> options) {
+      String definition, List<String> options, List<NamedDef> columnDefaults,
+      List<NamedDef> columns) {
     /** Copies. */
     public View {
       options = List.copyOf(options);
+      columnDefaults = List.copyOf(columnDefaults);
+      columns = List.copyOf(columns);
     }
   }
 
@@ -307,7 +367,8 @@ public record Catalog(
    * @param schema the table's schema
    * @param table the table's name
    * @param name the trigger's name
-   * @param definition {@code pg_get_triggerdef}
+   * @param definition {@code pg_get_triggerdef}, or null for a partition's clone of its parent's
+   *     trigger whose enabled state differs from the parent's (only the state is scripted)
    * @param enabled {@code O} (origin), {@code D} (disabled), {@code R} (replica), {@code A} (always)
    */
   public record Trigger(String schema, String table, String name, String definition, String enabled) {}
@@ -377,4 +438,88 @@ public record Catalog(
    * @param to the object it needs
    */
   public record Dependency(ObjectRef from, ObjectRef to) {}
+
+  /**
+   * One object a dump must keep, as the database names it ({@code pg_identify_object}), or one
+   * property of an object that only some dumps can keep (a pseudo-kind such as {@code typed
+   * table}).
+   *
+   * @param kind a lower-case kind, e.g. {@code table}, {@code operator}, {@code cast},
+   *     {@code large object}, {@code privileges of an extension member}
+   * @param identity the object's schema-qualified, quoted identity, e.g.
+   *     {@code s.===(integer,integer)} or {@code (s.e AS integer)}
+   */
+  public record InventoryItem(String kind, String identity) {
+    /** Validates. */
+    public InventoryItem {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(identity, "identity");
+    }
+
+    @Override
+    public String toString() {
+      return kind + " " + identity;
+    }
+  }
+
+  /**
+   * A collation.
+   *
+   * @param schema its schema
+   * @param name its name
+   * @param options the options of {@code CREATE COLLATION}, e.g. {@code provider = icu, locale = 'de'}
+   */
+  public record Collation(String schema, String name, String options) {}
+
+  /**
+   * A cast.
+   *
+   * @param source the source type ({@code format_type})
+   * @param target the target type
+   * @param method {@code WITH FUNCTION f(args)}, {@code WITHOUT FUNCTION} or {@code WITH INOUT}
+   * @param context {@code " AS ASSIGNMENT"}, {@code " AS IMPLICIT"} or {@code ""}
+   * @param needs the objects it needs (its function, its types), as dependency targets
+   */
+  public record Cast(String source, String target, String method, String context,
+      List<ObjectRef> needs) {
+    /** Copies. */
+    public Cast {
+      needs = List.copyOf(needs);
+    }
+  }
+
+  /**
+   * An event trigger.
+   *
+   * @param name its name
+   * @param event e.g. {@code ddl_command_start}
+   * @param tags the {@code WHEN TAG IN} filter, empty for none
+   * @param function the function it executes, {@code schema.name()}
+   * @param enabled {@code O}, {@code D}, {@code R} or {@code A}, as for triggers
+   */
+  public record EventTrigger(String name, String event, List<String> tags, String function,
+      String enabled) {
+    /** Copies. */
+    public EventTrigger {
+      tags = List.copyOf(tags);
+    }
+  }
+
+  /**
+   * A publication for logical replication.
+   *
+   * @param name its name
+   * @param allTables whether it is {@code FOR ALL TABLES}
+   * @param publish the operations it publishes, e.g. {@code insert, update}
+   * @param viaRoot {@code publish_via_partition_root}
+   * @param members what {@code ALTER PUBLICATION ... ADD} adds, e.g.
+   *     {@code TABLE ONLY s.t (a, b) WHERE (a > 0)} or {@code TABLES IN SCHEMA s}
+   */
+  public record Publication(String name, boolean allTables, String publish, boolean viaRoot,
+      List<String> members) {
+    /** Copies. */
+    public Publication {
+      members = List.copyOf(members);
+    }
+  }
 }

@@ -35,7 +35,9 @@ import java.util.Map;
 /**
  * Reads a {@link Catalog} in a fixed number of bulk queries (never one per object), inside the
  * caller's transaction. It sets {@code search_path} to empty for the rest of that transaction
- * (like pg_dump), so that every name the server's deparsers print is schema-qualified.
+ * (like pg_dump), so that every name the server's deparsers print is schema-qualified, and
+ * {@code standard_conforming_strings} on, so that deparsed literals mean what a backup's header
+ * says.
  *
  * <p>Works on PostgreSQL 15 through 18. Stateless and thread-safe; the connection is the
  * caller's (neither committed nor closed).
@@ -63,6 +65,9 @@ public final class CatalogReader {
   public Catalog read(Connection c) {
     try (Statement st = c.createStatement()) {
       exec(st, "SELECT pg_catalog.set_config('search_path', '', " + !c.getAutoCommit() + ")");
+      // deparsed literals are read as a backup's header SETs them, whatever the session default
+      exec(st, "SELECT pg_catalog.set_config('standard_conforming_strings', 'on', "
+          + !c.getAutoCommit() + ")");
       int version;
       String database;
       try (ResultSet rs = st.executeQuery("SELECT pg_catalog.current_setting('server_version_num')::int, pg_catalog.current_database()")) {
@@ -101,21 +106,257 @@ public final class CatalogReader {
       }
       List<Catalog.Statistics> statistics = new ArrayList<>();
       try (ResultSet rs = st.executeQuery("SELECT n.nspname, s.stxname,"
-          + " pg_catalog.pg_get_statisticsobjdef(s.oid) FROM pg_catalog.pg_statistic_ext s"
+          + " pg_catalog.pg_get_statisticsobjdef(s.oid), COALESCE(s.stxstattarget, -1)::int"
+          + " FROM pg_catalog.pg_statistic_ext s"
           + " JOIN pg_catalog.pg_namespace n ON n.oid = s.stxnamespace WHERE " + USER_SCHEMA
           + " AND " + notExtensionMember("pg_statistic_ext", "s.oid") + " ORDER BY 1, 2")) {
         while (rs.next()) {
           statistics.add(new Catalog.Statistics(rs.getString(1), rs.getString(2),
-              rs.getString(3)));
+              rs.getString(3), rs.getInt(4)));
         }
       }
+      List<Catalog.Collation> collations = collations(st);
+      List<Catalog.Cast> casts = casts(st);
+      List<Catalog.EventTrigger> eventTriggers = eventTriggers(st);
+      List<Catalog.Publication> publications = publications(st);
+      List<Catalog.InventoryItem> inventory = inventory(st);
       return new Catalog(version, database, schemas, extensions, types, functions, sequences,
           tables, constraints, indexes, views, triggers, policies, comments, grants, deps, rules,
-          statistics);
+          statistics, collations, casts, eventTriggers, publications, inventory);
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.DATABASE, "cannot read the database catalog: "
           + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Lists every user object of the database a dump must keep, from every catalog pg_dump reads
+   * (one query): objects made by initdb (OIDs below 16384), extension members (except members
+   * whose privileges were changed after CREATE EXTENSION) and objects that exist only as part of
+   * another (array types, a view's rule, a constraint's index) are left out.
+   */
+  private static List<Catalog.InventoryItem> inventory(Statement st) throws SQLException {
+    String sql = """
+        WITH objs AS (
+          SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass AS classid, n.oid AS objid, 'schema' AS kind, false AS member FROM pg_catalog.pg_namespace n
+          UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table'
+              WHEN 'f' THEN 'foreign table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
+              WHEN 'i' THEN 'index' WHEN 'I' THEN 'index' WHEN 'c' THEN 'composite type' ELSE 'relation' END, false FROM pg_catalog.pg_class c
+            -- pg_dump leaves out invalid indexes (a failed CREATE INDEX CONCURRENTLY): so do we
+            WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index x WHERE x.indexrelid = c.oid AND NOT x.indisvalid)
+          UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid, CASE WHEN NOT t.typisdefined THEN 'shell type'
+              WHEN t.typtype = 'e' THEN 'enum type' WHEN t.typtype = 'd' THEN 'domain' WHEN t.typtype = 'r' THEN 'range type'
+              WHEN t.typtype = 'm' THEN 'multirange type' WHEN t.typtype = 'c' THEN 'composite type' WHEN t.typtype = 'p' THEN 'pseudo-type'
+              ELSE 'base type' END, false FROM pg_catalog.pg_type t
+          UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function'
+              WHEN 'p' THEN 'procedure' ELSE 'function' END, false FROM pg_catalog.pg_proc p
+          UNION ALL SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass, co.oid, CASE WHEN co.contypid <> 0 THEN 'domain constraint' ELSE 'table constraint' END, false FROM pg_catalog.pg_constraint co
+          UNION ALL SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid, CASE WHEN c.relkind IN ('r', 'p') THEN 'default value' WHEN c.relkind = 'v' THEN 'default value of a view column' ELSE 'default value of a foreign table column' END, false
+            FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid
+          UNION ALL SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass, oid, 'trigger', false FROM pg_catalog.pg_trigger
+          UNION ALL SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass, oid, 'policy', false FROM pg_catalog.pg_policy
+          UNION ALL SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass, oid, 'rule', false FROM pg_catalog.pg_rewrite
+          UNION ALL SELECT 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass, oid, 'statistics object', false FROM pg_catalog.pg_statistic_ext
+          UNION ALL SELECT 'pg_catalog.pg_collation'::pg_catalog.regclass, oid, 'collation', false FROM pg_catalog.pg_collation
+          UNION ALL SELECT 'pg_catalog.pg_conversion'::pg_catalog.regclass, oid, 'conversion', false FROM pg_catalog.pg_conversion
+          UNION ALL SELECT 'pg_catalog.pg_operator'::pg_catalog.regclass, oid, 'operator', false FROM pg_catalog.pg_operator
+          UNION ALL SELECT 'pg_catalog.pg_opclass'::pg_catalog.regclass, oid, 'operator class', false FROM pg_catalog.pg_opclass
+          UNION ALL SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass, oid, 'operator family', false FROM pg_catalog.pg_opfamily
+          UNION ALL SELECT 'pg_catalog.pg_ts_config'::pg_catalog.regclass, oid, 'text search configuration', false FROM pg_catalog.pg_ts_config
+          UNION ALL SELECT 'pg_catalog.pg_ts_dict'::pg_catalog.regclass, oid, 'text search dictionary', false FROM pg_catalog.pg_ts_dict
+          UNION ALL SELECT 'pg_catalog.pg_ts_parser'::pg_catalog.regclass, oid, 'text search parser', false FROM pg_catalog.pg_ts_parser
+          UNION ALL SELECT 'pg_catalog.pg_ts_template'::pg_catalog.regclass, oid, 'text search template', false FROM pg_catalog.pg_ts_template
+          UNION ALL SELECT 'pg_catalog.pg_cast'::pg_catalog.regclass, oid, 'cast', false FROM pg_catalog.pg_cast
+          UNION ALL SELECT 'pg_catalog.pg_transform'::pg_catalog.regclass, oid, 'transform', false FROM pg_catalog.pg_transform
+          UNION ALL SELECT 'pg_catalog.pg_language'::pg_catalog.regclass, oid, 'language', false FROM pg_catalog.pg_language
+          UNION ALL SELECT 'pg_catalog.pg_am'::pg_catalog.regclass, oid, 'access method', false FROM pg_catalog.pg_am
+          UNION ALL SELECT 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, oid, 'foreign-data wrapper', false FROM pg_catalog.pg_foreign_data_wrapper
+          UNION ALL SELECT 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, oid, 'server', false FROM pg_catalog.pg_foreign_server
+          UNION ALL SELECT 'pg_catalog.pg_user_mapping'::pg_catalog.regclass, umid, 'user mapping', false FROM pg_catalog.pg_user_mappings
+          UNION ALL SELECT 'pg_catalog.pg_event_trigger'::pg_catalog.regclass, oid, 'event trigger', false FROM pg_catalog.pg_event_trigger
+          UNION ALL SELECT 'pg_catalog.pg_publication'::pg_catalog.regclass, oid, 'publication', false FROM pg_catalog.pg_publication
+          UNION ALL SELECT 'pg_catalog.pg_publication_rel'::pg_catalog.regclass, oid, 'publication member', false FROM pg_catalog.pg_publication_rel
+          UNION ALL SELECT 'pg_catalog.pg_publication_namespace'::pg_catalog.regclass, oid, 'publication member', false FROM pg_catalog.pg_publication_namespace
+          UNION ALL SELECT 'pg_catalog.pg_subscription'::pg_catalog.regclass, oid, 'subscription', false FROM pg_catalog.pg_subscription WHERE subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+          UNION ALL SELECT 'pg_catalog.pg_largeobject'::pg_catalog.regclass, oid, 'large object', false FROM pg_catalog.pg_largeobject_metadata
+          UNION ALL SELECT 'pg_catalog.pg_default_acl'::pg_catalog.regclass, oid, 'default privileges', false FROM pg_catalog.pg_default_acl
+          UNION ALL SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass, oid, 'extension', false FROM pg_catalog.pg_extension
+          UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'typed table (OF type)', false FROM pg_catalog.pg_class c WHERE c.reloftype <> 0
+          UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'partition whose column order differs from its parent''s', false
+            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_inherits h ON h.inhrelid = c.oid WHERE c.relispartition
+              AND ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
+               <> ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = h.inhparent AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
+          UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'privileges of an extension member', true
+            FROM pg_catalog.pg_class c WHERE %1$s AND c.relacl IS DISTINCT FROM (SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
+              WHERE ip.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ip.objoid = c.oid AND ip.objsubid = 0)
+          UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, 'privileges of an extension member', true
+            FROM pg_catalog.pg_proc p WHERE %2$s AND p.proacl IS DISTINCT FROM (SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
+              WHERE ip.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ip.objoid = p.oid AND ip.objsubid = 0)
+          UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid, 'privileges of an extension member', true
+            FROM pg_catalog.pg_type t WHERE %3$s AND t.typacl IS DISTINCT FROM (SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
+              WHERE ip.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ip.objoid = t.oid AND ip.objsubid = 0)
+          UNION ALL SELECT classoid, objoid, 'security label', false FROM pg_catalog.pg_seclabel
+          -- a comment on an object whose comments the catalog does not read
+          UNION ALL SELECT classoid, objoid, 'comment on', false FROM pg_catalog.pg_description
+            WHERE classoid NOT IN ('pg_catalog.pg_namespace'::pg_catalog.regclass, 'pg_catalog.pg_class'::pg_catalog.regclass,
+              'pg_catalog.pg_type'::pg_catalog.regclass, 'pg_catalog.pg_proc'::pg_catalog.regclass,
+              'pg_catalog.pg_constraint'::pg_catalog.regclass, 'pg_catalog.pg_trigger'::pg_catalog.regclass,
+              'pg_catalog.pg_policy'::pg_catalog.regclass, 'pg_catalog.pg_rewrite'::pg_catalog.regclass,
+              'pg_catalog.pg_statistic_ext'::pg_catalog.regclass, 'pg_catalog.pg_extension'::pg_catalog.regclass,
+              'pg_catalog.pg_collation'::pg_catalog.regclass, 'pg_catalog.pg_cast'::pg_catalog.regclass,
+              'pg_catalog.pg_event_trigger'::pg_catalog.regclass)
+        )
+        SELECT DISTINCT CASE WHEN o.kind = 'comment on' THEN 'comment on ' || i.type ELSE o.kind END, i.identity
+        FROM objs o CROSS JOIN LATERAL pg_catalog.pg_identify_object(o.classid, o.objid, 0) i
+        WHERE o.objid >= 16384
+          AND (o.member OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.deptype IN ('e', 'i')))
+          AND (i.schema IS NULL OR (i.schema NOT IN ('pg_catalog', 'information_schema') AND i.schema NOT LIKE 'pg\\_toast%%' AND i.schema NOT LIKE 'pg\\_temp%%'))
+          AND NOT (o.kind = 'schema' AND (i.identity LIKE 'pg\\_toast%%' OR i.identity LIKE 'pg\\_temp%%'))
+        ORDER BY 1, 2
+        """.formatted(isMember("pg_class", "c.oid"), isMember("pg_proc", "p.oid"),
+        isMember("pg_type", "t.oid"));
+    List<Catalog.InventoryItem> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(new Catalog.InventoryItem(rs.getString(1), rs.getString(2)));
+      }
+    }
+    return out;
+  }
+
+  /** Columns differ between majors (colliculocale, colllocale, collicurules): read through jsonb. */
+  private static List<Catalog.Collation> collations(Statement st) throws SQLException {
+    List<Catalog.Collation> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT n.nspname, co.collname, j->>'collprovider', j->>'collcollate', j->>'collctype',
+          COALESCE(j->>'colllocale', j->>'colliculocale'), j->>'collicurules', co.collisdeterministic
+        FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace
+        CROSS JOIN LATERAL pg_catalog.to_jsonb(co) j
+        WHERE co.oid >= 16384 AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_collation", "co.oid")
+        + " ORDER BY 1, 2")) {
+      while (rs.next()) {
+        List<String> o = new ArrayList<>();
+        String provider = switch (rs.getString(3)) {
+          case "i" -> "icu";
+          case "b" -> "builtin";
+          default -> "libc";
+        };
+        o.add("provider = " + provider);
+        if (provider.equals("libc")) {
+          if (java.util.Objects.equals(rs.getString(4), rs.getString(5))) {
+            o.add("locale = " + SqlIdentifiers.literal(rs.getString(4)));
+          } else {
+            o.add("lc_collate = " + SqlIdentifiers.literal(rs.getString(4)));
+            o.add("lc_ctype = " + SqlIdentifiers.literal(rs.getString(5)));
+          }
+        } else {
+          o.add("locale = " + SqlIdentifiers.literal(rs.getString(6)));
+        }
+        if (rs.getString(7) != null) {
+          o.add("rules = " + SqlIdentifiers.literal(rs.getString(7)));
+        }
+        if (!rs.getBoolean(8)) {
+          o.add("deterministic = false");
+        }
+        out.add(new Catalog.Collation(rs.getString(1), rs.getString(2), String.join(", ", o)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Catalog.Cast> casts(Statement st) throws SQLException {
+    List<Catalog.Cast> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT pg_catalog.format_type(c.castsource, NULL), pg_catalog.format_type(c.casttarget, NULL),
+          c.castmethod, c.castcontext, c.castfunc::pg_catalog.regprocedure::text,
+          fn.nspname, p.proname || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
+          sn.nspname, s.typname, s.typtype, tn.nspname, t.typname, t.typtype
+        FROM pg_catalog.pg_cast c
+        JOIN pg_catalog.pg_type s ON s.oid = c.castsource JOIN pg_catalog.pg_namespace sn ON sn.oid = s.typnamespace
+        JOIN pg_catalog.pg_type t ON t.oid = c.casttarget JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
+        LEFT JOIN pg_catalog.pg_proc p ON p.oid = c.castfunc
+        LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = p.pronamespace
+        WHERE c.oid >= 16384 AND\s""" + notExtensionMember("pg_cast", "c.oid")
+        // a range's cast to its multirange belongs to CREATE TYPE
+        + " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend i WHERE i.classid ="
+        + " 'pg_catalog.pg_cast'::pg_catalog.regclass AND i.objid = c.oid AND i.deptype = 'i')"
+        + " ORDER BY 1, 2")) {
+      while (rs.next()) {
+        List<ObjectRef> needs = new ArrayList<>();
+        String method = switch (rs.getString(3)) {
+          case "i" -> "WITH INOUT";
+          case "b" -> "WITHOUT FUNCTION";
+          default -> "WITH FUNCTION " + rs.getString(5);
+        };
+        if ("f".equals(rs.getString(3))) {
+          needs.add(new ObjectRef("FUNCTION", rs.getString(6), rs.getString(7)));
+        }
+        for (int k : new int[] {8, 11}) {
+          if (!"b".equals(rs.getString(k + 2)) && !"p".equals(rs.getString(k + 2))) {
+            needs.add(new ObjectRef("TYPE", rs.getString(k), rs.getString(k + 1)));
+          }
+        }
+        String context = switch (rs.getString(4)) {
+          case "a" -> " AS ASSIGNMENT";
+          case "i" -> " AS IMPLICIT";
+          default -> "";
+        };
+        out.add(new Catalog.Cast(rs.getString(1), rs.getString(2), method, context, needs));
+      }
+    }
+    return out;
+  }
+
+  private static List<Catalog.EventTrigger> eventTriggers(Statement st) throws SQLException {
+    List<Catalog.EventTrigger> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("SELECT et.evtname, et.evtevent, et.evttags,"
+        + " pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) || '()',"
+        + " et.evtenabled FROM pg_catalog.pg_event_trigger et JOIN pg_catalog.pg_proc p ON p.oid = et.evtfoid"
+        + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE "
+        + notExtensionMember("pg_event_trigger", "et.oid") + " ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(new Catalog.EventTrigger(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
+            rs.getString(4), rs.getString(5)));
+      }
+    }
+    return out;
+  }
+
+  private static List<Catalog.Publication> publications(Statement st) throws SQLException {
+    Map<String, List<String>> members = new HashMap<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT p.pubname, 'TABLE ONLY ' || pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname)
+          || CASE WHEN r.prattrs IS NULL THEN '' ELSE ' (' || (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY a.attnum)
+               FROM pg_catalog.pg_attribute a WHERE a.attrelid = r.prrelid AND a.attnum = ANY (r.prattrs::pg_catalog.int2[])) || ')' END
+          || CASE WHEN r.prqual IS NULL THEN '' ELSE ' WHERE (' || pg_catalog.pg_get_expr(r.prqual, r.prrelid) || ')' END
+        FROM pg_catalog.pg_publication_rel r JOIN pg_catalog.pg_publication p ON p.oid = r.prpubid
+        JOIN pg_catalog.pg_class c ON c.oid = r.prrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        UNION ALL
+        SELECT p.pubname, 'TABLES IN SCHEMA ' || pg_catalog.quote_ident(n.nspname)
+        FROM pg_catalog.pg_publication_namespace pn JOIN pg_catalog.pg_publication p ON p.oid = pn.pnpubid
+        JOIN pg_catalog.pg_namespace n ON n.oid = pn.pnnspid
+        ORDER BY 1, 2""")) {
+      while (rs.next()) {
+        members.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+      }
+    }
+    List<Catalog.Publication> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("SELECT p.pubname, p.puballtables, pg_catalog.concat_ws(', ',"
+        + " CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,"
+        + " CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END),"
+        + " p.pubviaroot FROM pg_catalog.pg_publication p WHERE "
+        + notExtensionMember("pg_publication", "p.oid") + " ORDER BY 1")) {
+      while (rs.next()) {
+        out.add(new Catalog.Publication(rs.getString(1), rs.getBoolean(2), rs.getString(3),
+            rs.getBoolean(4), members.getOrDefault(rs.getString(1), List.of())));
+      }
+    }
+    return out;
+  }
+
+  private static String isMember(String catalog, String oid) {
+    return "EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog." + catalog
+        + "'::pg_catalog.regclass AND e.objid = " + oid + " AND e.deptype = 'e')";
   }
 
   private static List<Grant> grants(Statement st) throws SQLException {
@@ -298,7 +539,12 @@ public final class CatalogReader {
              FROM pg_catalog.pg_proc f JOIN pg_catalog.pg_namespace fn ON fn.oid = f.pronamespace WHERE f.oid = a.aggcombinefn),
           (SELECT 'OPERATOR(' || pg_catalog.quote_ident(on_.nspname) || '.' || o.oprname || ')'
              FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace on_ ON on_.oid = o.oprnamespace WHERE o.oid = a.aggsortop),
-          a.aggfinalextra, a.aggkind
+          a.aggfinalextra, a.aggkind, p.pronargs,
+          NULLIF(a.aggmtransfn, 0)::pg_catalog.regproc::text, NULLIF(a.aggminvtransfn, 0)::pg_catalog.regproc::text,
+          CASE WHEN a.aggmtranstype <> 0 THEN pg_catalog.format_type(a.aggmtranstype, NULL) END, a.aggminitval,
+          NULLIF(a.aggmfinalfn, 0)::pg_catalog.regproc::text, a.aggmfinalextra, a.aggfinalmodify, a.aggmfinalmodify,
+          p.proparallel, NULLIF(a.aggserialfn, 0)::pg_catalog.regproc::text,
+          NULLIF(a.aggdeserialfn, 0)::pg_catalog.regproc::text, a.aggtransspace, a.aggmtransspace
         FROM pg_catalog.pg_proc p
         JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
         LEFT JOIN pg_catalog.pg_aggregate a ON a.aggfnoid = p.oid
@@ -310,9 +556,11 @@ public final class CatalogReader {
         String kind = rs.getString(4);
         String def = rs.getString(5);
         if ("a".equals(kind)) {
+          // a zero-argument aggregate is agg(*), not agg()
+          String args = rs.getInt(15) == 0 ? "*" : rs.getString(6);
           StringBuilder sb = new StringBuilder("CREATE AGGREGATE ")
               .append(SqlIdentifiers.qualified(rs.getString(1), rs.getString(2)))
-              .append('(').append(rs.getString(6)).append(") (\n    SFUNC = ").append(rs.getString(7))
+              .append('(').append(args).append(") (\n    SFUNC = ").append(rs.getString(7))
               .append(",\n    STYPE = ").append(rs.getString(8));
           if (rs.getString(9) != null) {
             sb.append(",\n    FINALFUNC = ").append(rs.getString(9));
@@ -329,6 +577,7 @@ public final class CatalogReader {
           if (rs.getString(12) != null) {
             sb.append(",\n    SORTOP = ").append(rs.getString(12));
           }
+          aggregateOptions(rs, sb);
           def = sb.append("\n)").toString();
         } else {
           def = def.strip();
@@ -337,6 +586,60 @@ public final class CatalogReader {
       }
     }
     return out;
+  }
+
+  /** The options of CREATE AGGREGATE beyond the plain state function, from {@link #functions}. */
+  private static void aggregateOptions(ResultSet rs, StringBuilder sb) throws SQLException {
+    boolean orderedSet = !"n".equals(rs.getString(14));
+    String modifyDefault = orderedSet ? "w" : "r";
+    if (rs.getString(9) != null && !modifyDefault.equals(rs.getString(22))) {
+      sb.append(",\n    FINALFUNC_MODIFY = ").append(modify(rs.getString(22)));
+    }
+    if (rs.getString(25) != null) {
+      sb.append(",\n    SERIALFUNC = ").append(rs.getString(25));
+    }
+    if (rs.getString(26) != null) {
+      sb.append(",\n    DESERIALFUNC = ").append(rs.getString(26));
+    }
+    if (rs.getInt(27) != 0) {
+      sb.append(",\n    SSPACE = ").append(rs.getInt(27));
+    }
+    if (rs.getString(16) != null) {
+      sb.append(",\n    MSFUNC = ").append(rs.getString(16))
+          .append(",\n    MINVFUNC = ").append(rs.getString(17))
+          .append(",\n    MSTYPE = ").append(rs.getString(18));
+      if (rs.getInt(28) != 0) {
+        sb.append(",\n    MSSPACE = ").append(rs.getInt(28));
+      }
+      if (rs.getString(20) != null) {
+        sb.append(",\n    MFINALFUNC = ").append(rs.getString(20));
+        if (rs.getBoolean(21)) {
+          sb.append(",\n    MFINALFUNC_EXTRA");
+        }
+        if (!modifyDefault.equals(rs.getString(23))) {
+          sb.append(",\n    MFINALFUNC_MODIFY = ").append(modify(rs.getString(23)));
+        }
+      }
+      if (rs.getString(19) != null) {
+        sb.append(",\n    MINITCOND = ").append(SqlIdentifiers.literal(rs.getString(19)));
+      }
+    }
+    switch (rs.getString(24)) {
+      case "s" -> sb.append(",\n    PARALLEL = SAFE");
+      case "r" -> sb.append(",\n    PARALLEL = RESTRICTED");
+      default -> { }
+    }
+    if ("h".equals(rs.getString(14))) {
+      sb.append(",\n    HYPOTHETICAL");
+    }
+  }
+
+  private static String modify(String code) {
+    return switch (code) {
+      case "s" -> "SHAREABLE";
+      case "w" -> "READ_WRITE";
+      default -> "READ_ONLY";
+    };
   }
 
   /** Reads last_value and is_called of every sequence in one UNION ALL query. */
@@ -369,7 +672,7 @@ public final class CatalogReader {
     try (ResultSet rs = st.executeQuery("""
         SELECT c.oid, n.nspname, c.relname, pg_catalog.format_type(s.seqtypid, NULL), s.seqstart,
           s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
-          d.deptype, tn.nspname, t.relname, a.attname
+          d.deptype, tn.nspname, t.relname, a.attname, c.relpersistence = 'u'
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
@@ -387,7 +690,7 @@ public final class CatalogReader {
         Sequence seq = new Sequence(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
             rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9), rs.getBoolean(10), s[0], s[1] == 1,
             rs.getString(12) == null ? null : SqlIdentifiers.qualified(rs.getString(12), rs.getString(13)),
-            rs.getString(14));
+            rs.getString(14), rs.getBoolean(15));
         if (ident) {
           identity.put(rs.getString(12) + "\u0000" + rs.getString(13) + "\u0000" + rs.getString(14), seq);
         } else {
@@ -409,7 +712,10 @@ public final class CatalogReader {
           CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
                THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END,
           a.attislocal, a.attgenerated, COALESCE(a.attstattarget, -1)::int,
-          CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END, nn.conname
+          CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END, nn.conname,
+          CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END,
+          -- some server builds stamp pg_attver on every column themselves; pg_dump leaves it out
+          ARRAY(SELECT o FROM pg_catalog.unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_attver=%%')
         FROM pg_catalog.pg_attribute a
         JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -429,7 +735,8 @@ public final class CatalogReader {
         Sequence idSeq = identity.get(rs.getString(2) + "\u0000" + rs.getString(3) + "\u0000" + rs.getString(4));
         cols.computeIfAbsent(rs.getLong(1), k -> new ArrayList<>()).add(new Column(rs.getString(4),
             rs.getString(5), rs.getBoolean(6), rs.getString(7), rs.getString(8), idSeq, gen,
-            rs.getString(10), rs.getBoolean(11), rs.getInt(13), storage(rs.getString(14)), rs.getString(15)));
+            rs.getString(10), rs.getBoolean(11), rs.getInt(13), storage(rs.getString(14)), rs.getString(15),
+            rs.getString(16), strings(rs.getArray(17))));
       }
     }
     List<Table> out = new ArrayList<>();
@@ -443,14 +750,17 @@ public final class CatalogReader {
           CASE WHEN NOT c.relispartition THEN ARRAY(SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.relname)
              FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent
              JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhrelid = c.oid ORDER BY h.inhseqno) END,
-          c.reloptions, c.relrowsecurity, c.relforcerowsecurity, c.reltuples::bigint,
+          ARRAY(SELECT o FROM pg_catalog.unnest(c.reloptions) o UNION ALL
+            SELECT 'toast.' || o FROM pg_catalog.pg_class tc, pg_catalog.unnest(tc.reloptions) o
+            WHERE tc.oid = c.reltoastrelid), c.relrowsecurity, c.relforcerowsecurity, c.reltuples::bigint,
           pg_catalog.pg_relation_size(c.oid),
           CASE c.relreplident WHEN 'f' THEN 'FULL' WHEN 'n' THEN 'NOTHING'
             WHEN 'i' THEN (SELECT 'USING INDEX ' || pg_catalog.quote_ident(ic.relname)
               FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
               WHERE x.indrelid = c.oid AND x.indisreplident) END,
           (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic
-            ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisclustered)
+            ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisclustered),
+          (SELECT am.amname FROM pg_catalog.pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap')
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid")
         + " ORDER BY 2, 3")) {
@@ -458,7 +768,7 @@ public final class CatalogReader {
         out.add(new Table(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5),
             rs.getString(6), rs.getString(7), rs.getString(8), strings(rs.getArray(9)),
             strings(rs.getArray(10)), rs.getBoolean(11), rs.getBoolean(12), cols.getOrDefault(rs.getLong(1), List.of()),
-            rs.getLong(13), rs.getLong(14), rs.getString(15), rs.getString(16)));
+            rs.getLong(13), rs.getLong(14), rs.getString(15), rs.getString(16), rs.getString(17)));
       }
     }
     return out;
@@ -497,17 +807,25 @@ public final class CatalogReader {
         SELECT n.nspname, t.relname, i.relname, pg_catalog.pg_get_indexdef(i.oid),
           (SELECT pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(p.relname)
              FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class p ON p.oid = h.inhparent
-             JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhrelid = i.oid)
+             JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace WHERE h.inhrelid = i.oid),
+          ARRAY(SELECT a.attnum || '=' || a.attstattarget FROM pg_catalog.pg_attribute a
+             WHERE a.attrelid = i.oid AND a.attnum > 0 AND a.attstattarget >= 0 ORDER BY a.attnum)
         FROM pg_catalog.pg_index x
         JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid
         JOIN pg_catalog.pg_class t ON t.oid = x.indrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace
-        WHERE t.relkind IN ('r', 'p', 'm')
+        WHERE t.relkind IN ('r', 'p', 'm') AND x.indisvalid
           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = x.indexrelid
                           AND co.conrelid = x.indrelid AND co.contype IN ('p', 'u', 'x'))
           AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "t.oid") + " ORDER BY 1, 2, 3")) {
       while (rs.next()) {
-        out.add(new Index(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+        List<NamedDef> targets = new ArrayList<>();
+        for (String t : strings(rs.getArray(6))) {
+          int eq = t.indexOf('=');
+          targets.add(new NamedDef(t.substring(0, eq), t.substring(eq + 1)));
+        }
+        out.add(new Index(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+            targets));
       }
     }
     return out;
@@ -516,7 +834,20 @@ public final class CatalogReader {
   private static List<View> views(Statement st) throws SQLException {
     List<View> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, c.relkind = 'm', c.relispopulated, "
-        + "pg_catalog.pg_get_viewdef(c.oid), c.reloptions FROM pg_catalog.pg_class c "
+        + "pg_catalog.pg_get_viewdef(c.oid), c.reloptions, ARRAY(SELECT a.attname"
+        + " FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid"
+        + " AND a.attnum = ad.adnum WHERE ad.adrelid = c.oid ORDER BY ad.adnum),"
+        + " ARRAY(SELECT pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) FROM pg_catalog.pg_attrdef ad"
+        + " WHERE ad.adrelid = c.oid ORDER BY ad.adnum),"
+        + " ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid"
+        + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum),"
+        + " ARRAY(SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) || CASE WHEN a.attcollation"
+        + " <> t.typcollation AND a.attcollation <> 0 THEN ' COLLATE ' || pg_catalog.quote_ident(cn.nspname)"
+        + " || '.' || pg_catalog.quote_ident(co.collname) ELSE '' END FROM pg_catalog.pg_attribute a"
+        + " JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"
+        + " LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation"
+        + " LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE a.attrelid = c.oid"
+        + " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) FROM pg_catalog.pg_class c "
         + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND "
         + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY 1, 2")) {
       while (rs.next()) {
@@ -524,8 +855,20 @@ public final class CatalogReader {
         if (def.endsWith(";")) {
           def = def.substring(0, def.length() - 1);
         }
+        List<String> names = strings(rs.getArray(7));
+        List<String> exprs = strings(rs.getArray(8));
+        List<NamedDef> defaults = new ArrayList<>();
+        for (int k = 0; k < names.size(); k++) {
+          defaults.add(new NamedDef(names.get(k), exprs.get(k)));
+        }
+        List<String> colNames = strings(rs.getArray(9));
+        List<String> colTypes = strings(rs.getArray(10));
+        List<NamedDef> columns = new ArrayList<>();
+        for (int k = 0; k < colNames.size(); k++) {
+          columns.add(new NamedDef(colNames.get(k), colTypes.get(k)));
+        }
         out.add(new View(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getBoolean(4), def,
-            strings(rs.getArray(6))));
+            strings(rs.getArray(6)), defaults, columns));
       }
     }
     return out;
@@ -533,9 +876,11 @@ public final class CatalogReader {
 
   private static List<Trigger> triggers(Statement st) throws SQLException {
     List<Trigger> out = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, t.tgname, pg_catalog.pg_get_triggerdef(t.oid), "
+    try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, t.tgname, CASE WHEN t.tgparentid = 0"
+        + " THEN pg_catalog.pg_get_triggerdef(t.oid) END, "
         + "t.tgenabled FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid "
-        + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND "
+        + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND (t.tgparentid = 0"
+        + " OR t.tgenabled <> (SELECT pt.tgenabled FROM pg_catalog.pg_trigger pt WHERE pt.oid = t.tgparentid)) AND "
         + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY 1, 2, 3")) {
       while (rs.next()) {
         out.add(new Trigger(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
@@ -601,7 +946,7 @@ public final class CatalogReader {
         UNION ALL
         SELECT 'CONSTRAINT ' || %1$s(co.conname) || ' ON ' || CASE WHEN co.contypid <> 0 THEN 'DOMAIN ' ELSE '' END
                || %1$s(n.nspname) || '.' || %1$s(COALESCE(c.relname, t.typname)),
-               co.contypid = 0 AND co.contype <> 'c', d.description
+               NOT (co.contype = 'c' AND co.convalidated), d.description
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_constraint co ON d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objoid = co.oid
           LEFT JOIN pg_catalog.pg_class c ON c.oid = co.conrelid LEFT JOIN pg_catalog.pg_type t ON t.oid = co.contypid
           JOIN pg_catalog.pg_namespace n ON n.oid = COALESCE(c.relnamespace, t.typnamespace)
@@ -621,6 +966,20 @@ public final class CatalogReader {
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_rewrite r ON d.classoid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass AND d.objoid = r.oid
           JOIN pg_catalog.pg_class c ON c.oid = r.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
           WHERE %2$s AND r.rulename <> '_RETURN'
+        UNION ALL
+        SELECT 'COLLATION ' || %1$s(n.nspname) || '.' || %1$s(co.collname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_collation co ON d.classoid = 'pg_catalog.pg_collation'::pg_catalog.regclass AND d.objoid = co.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = co.collnamespace WHERE %2$s
+        UNION ALL
+        SELECT 'CAST (' || pg_catalog.format_type(ca.castsource, NULL) || ' AS ' || pg_catalog.format_type(ca.casttarget, NULL) || ')', false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_cast ca ON d.classoid = 'pg_catalog.pg_cast'::pg_catalog.regclass AND d.objoid = ca.oid
+        UNION ALL
+        SELECT 'EVENT TRIGGER ' || %1$s(et.evtname), true, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_event_trigger et ON d.classoid = 'pg_catalog.pg_event_trigger'::pg_catalog.regclass AND d.objoid = et.oid
+        UNION ALL
+        SELECT 'EXTENSION ' || %1$s(x.extname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_extension x ON d.classoid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.objoid = x.oid
+          WHERE x.extname <> 'plpgsql'
         UNION ALL
         SELECT 'STATISTICS ' || %1$s(n.nspname) || '.' || %1$s(sx.stxname), true, d.description
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_statistic_ext sx ON d.classoid = 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass AND d.objoid = sx.oid
@@ -664,12 +1023,17 @@ public final class CatalogReader {
             FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND %1$s
           UNION ALL
-          SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid, 'TABLE', n.nspname, c.relname
+          SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid,
+                 CASE WHEN c.relkind IN ('r', 'p') THEN 'DEFAULT' ELSE 'VIEW' END, n.nspname,
+                 CASE WHEN c.relkind IN ('r', 'p') THEN pg_catalog.quote_ident(c.relname) || '.' || pg_catalog.quote_ident(a.attname)
+                      ELSE c.relname END
             FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE %1$s
           UNION ALL
           SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass, co.oid,
-                 CASE WHEN co.contypid <> 0 THEN 'TYPE' ELSE 'TABLE' END, n.nspname, COALESCE(c.relname, t.typname)
+                 CASE WHEN co.contypid <> 0 THEN 'TYPE' ELSE 'CHECK' END, n.nspname,
+                 COALESCE(pg_catalog.quote_ident(c.relname) || '.' || pg_catalog.quote_ident(co.conname), t.typname)
             FROM pg_catalog.pg_constraint co LEFT JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
             LEFT JOIN pg_catalog.pg_type t ON t.oid = co.contypid
             JOIN pg_catalog.pg_namespace n ON n.oid = COALESCE(c.relnamespace, t.typnamespace)
@@ -723,6 +1087,6 @@ public final class CatalogReader {
   }
 
   /** For tests and diagnostics: the number of queries {@link #read} issues, whatever the size. */
-  public static final int QUERY_COUNT = 23;
+  public static final int QUERY_COUNT = 30;
 
 }

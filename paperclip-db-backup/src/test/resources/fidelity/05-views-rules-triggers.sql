@@ -1,0 +1,71 @@
+-- case: views_and_options
+CREATE TABLE vt (id int, secret text);
+CREATE VIEW v1 AS SELECT id FROM vt WHERE id > 0;
+CREATE VIEW v2 WITH (security_barrier = true) AS SELECT * FROM v1;
+CREATE VIEW v3 AS SELECT id FROM vt WITH CASCADED CHECK OPTION;
+CREATE VIEW v4 WITH (security_invoker = true) AS SELECT 1 AS one;
+CREATE RECURSIVE VIEW nums (n) AS VALUES (1) UNION ALL SELECT n + 1 FROM nums WHERE n < 5;
+
+-- case: materialized_views
+CREATE TABLE mt (v int);
+INSERT INTO mt VALUES (1), (2);
+CREATE MATERIALIZED VIEW mv AS SELECT sum(v) AS s FROM mt;
+CREATE UNIQUE INDEX mv_s ON mv (s);
+CREATE MATERIALIZED VIEW mv_empty AS SELECT v FROM mt WITH NO DATA;
+
+-- case: view_column_default
+CREATE TABLE vd (id int, v text);
+CREATE VIEW vdv AS SELECT * FROM vd;
+ALTER VIEW vdv ALTER COLUMN v SET DEFAULT 'dflt';
+
+-- case: view_chain_dependencies
+CREATE VIEW z_base AS SELECT 1 AS a;
+CREATE VIEW a_top AS SELECT a FROM z_base;
+CREATE VIEW m_mid AS SELECT a FROM a_top;
+
+-- case: triggers_every_shape
+CREATE TABLE tg (id int, v text);
+CREATE FUNCTION tg_f() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NEW; END';
+CREATE TRIGGER t_before BEFORE INSERT OR UPDATE OF v ON tg FOR EACH ROW WHEN (NEW.id > 0) EXECUTE FUNCTION tg_f();
+CREATE TRIGGER t_stmt AFTER TRUNCATE ON tg FOR EACH STATEMENT EXECUTE FUNCTION tg_f();
+CREATE TRIGGER t_disabled AFTER DELETE ON tg FOR EACH ROW EXECUTE FUNCTION tg_f();
+ALTER TABLE tg DISABLE TRIGGER t_disabled;
+CREATE TRIGGER t_replica AFTER DELETE ON tg FOR EACH ROW EXECUTE FUNCTION tg_f();
+ALTER TABLE tg ENABLE REPLICA TRIGGER t_replica;
+CREATE TRIGGER t_always AFTER DELETE ON tg FOR EACH ROW EXECUTE FUNCTION tg_f();
+ALTER TABLE tg ENABLE ALWAYS TRIGGER t_always;
+COMMENT ON TRIGGER t_before ON tg IS 'before';
+
+-- case: transition_table_trigger
+CREATE TABLE tt (v int);
+CREATE FUNCTION tt_f() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';
+CREATE TRIGGER tt_t AFTER INSERT ON tt REFERENCING NEW TABLE AS newrows FOR EACH STATEMENT EXECUTE FUNCTION tt_f();
+
+-- case: instead_of_trigger_on_view
+CREATE TABLE base (v int);
+CREATE VIEW bv AS SELECT v FROM base;
+CREATE FUNCTION bv_ins() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN INSERT INTO base VALUES (NEW.v); RETURN NEW; END';
+CREATE TRIGGER bv_t INSTEAD OF INSERT ON bv FOR EACH ROW EXECUTE FUNCTION bv_ins();
+
+-- case: rules
+CREATE TABLE ra (v int);
+CREATE TABLE rb (v int);
+CREATE RULE ra_ins AS ON INSERT TO ra DO ALSO INSERT INTO rb VALUES (NEW.v);
+COMMENT ON RULE ra_ins ON ra IS 'rule';
+
+-- case: multi_action_rule
+CREATE TABLE ma (v int);
+CREATE TABLE mb (v int);
+CREATE TABLE mc (v int);
+CREATE RULE ma_r AS ON INSERT TO ma DO INSTEAD (INSERT INTO mb VALUES (NEW.v); INSERT INTO mc VALUES (NEW.v));
+
+-- case: view_srf_mutual_dependency
+CREATE VIEW vs AS SELECT 1 AS a;
+CREATE FUNCTION vs_f() RETURNS SETOF vs LANGUAGE sql BEGIN ATOMIC SELECT * FROM vs; END;
+CREATE OR REPLACE VIEW vs AS SELECT a FROM vs_f() AS x(a) UNION ALL SELECT 1;
+
+-- case: begin_atomic_default_cycle
+CREATE TABLE bc (id int);
+CREATE FUNCTION bc_next() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT coalesce(max(id), 0) + 1 FROM bc; END;
+ALTER TABLE bc ALTER COLUMN id SET DEFAULT bc_next();
+INSERT INTO bc DEFAULT VALUES;

@@ -1,0 +1,47 @@
+-- case: table_and_column_grants
+DO $$ BEGIN CREATE ROLE fidelity_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE TABLE gt (id int, secret text);
+GRANT SELECT (id) ON gt TO fidelity_reader;
+GRANT INSERT, UPDATE ON gt TO fidelity_reader WITH GRANT OPTION;
+GRANT SELECT ON gt TO PUBLIC;
+
+-- case: schema_sequence_function_grants
+DO $$ BEGIN CREATE ROLE fidelity_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE SCHEMA g;
+GRANT USAGE ON SCHEMA g TO fidelity_reader;
+CREATE SEQUENCE g.s;
+GRANT USAGE ON SEQUENCE g.s TO fidelity_reader;
+CREATE FUNCTION g.f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+REVOKE ALL ON FUNCTION g.f() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION g.f() TO fidelity_reader;
+
+-- case: public_schema_revoked
+REVOKE CREATE ON SCHEMA public FROM PUBLIC;
+
+-- case: owner_revoked_own_privileges
+CREATE TABLE self_revoked (v int);
+REVOKE DELETE, TRUNCATE ON self_revoked FROM CURRENT_USER;
+
+-- case: default_privileges
+DO $$ BEGIN CREATE ROLE fidelity_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO fidelity_reader;
+-- refused: default privileges
+
+-- case: default_privileges_in_schema
+CREATE SCHEMA dp;
+DO $$ BEGIN CREATE ROLE fidelity_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+ALTER DEFAULT PRIVILEGES IN SCHEMA dp GRANT USAGE ON SEQUENCES TO fidelity_reader;
+-- refused: default privileges
+
+-- case: view_and_matview_grants
+DO $$ BEGIN CREATE ROLE fidelity_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE VIEW gv AS SELECT 1 AS a;
+GRANT SELECT ON gv TO fidelity_reader;
+CREATE MATERIALIZED VIEW gmv AS SELECT 1 AS a;
+GRANT SELECT ON gmv TO fidelity_reader;
+
+-- case: type_and_domain_grants
+DO $$ BEGIN CREATE ROLE fidelity_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE DOMAIN gd AS int;
+REVOKE USAGE ON DOMAIN gd FROM PUBLIC;
+GRANT USAGE ON DOMAIN gd TO fidelity_reader;
