@@ -43,8 +43,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "restore", mixinStandardHelpOptions = true,
     description = "Restore a backup (paperclip-db, plain pg_dump, or the original Paperclip's .sql/.sql.gz) "
         + "into the database after verifying the file. Our files restore in parallel (--jobs); a failure "
-        + "drops everything the restore created. --single-transaction, --jobs 1, --clean and other "
-        + "formats run in one transaction. A non-empty database is refused unless --clean (a new instance's "
+        + "drops everything the restore created. --single-transaction, --jobs 1 and other "
+        + "formats run in one transaction (the output says why when it was not asked for). A non-empty database is refused unless --clean (a new instance's "
         + "untouched core schema counts as empty and is replaced).")
 final class DbRestoreCommand implements Callable<Integer> {
   private final CliContext ctx;
@@ -52,8 +52,9 @@ final class DbRestoreCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "The backup file, or - for standard input "
       + "(spooled to a private temporary file and verified before the target is touched).")
   Path file;
-  @Option(names = "--clean", description = "Drop every schema of the target first (in the same transaction; "
-      + "implies --single-transaction so that a failure keeps the old content).")
+  @Option(names = "--clean", description = "Drop every schema of the target first. In parallel "
+      + "the drop is committed first (a failure leaves the target empty); with --single-transaction it is "
+      + "part of the transaction, so a failure keeps the old content.")
   boolean clean;
   @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Connections for a parallel restore "
       + "(default: processors, at most 4; 1 = one transaction).")

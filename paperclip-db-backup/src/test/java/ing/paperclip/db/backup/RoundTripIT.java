@@ -1,6 +1,7 @@
 package ing.paperclip.db.backup;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -177,6 +178,8 @@ class RoundTripIT {
       RestoreResult again = new RestoreService(target.dataSource()).restore(file,
           RestoreOptions.DEFAULTS.withClean(true), RestoreListener.NONE);
       assertTrue(again.cleaned());
+      assertFalse(again.singleTransaction(), "--clean runs in parallel");
+      assertTrue(again.warnings().isEmpty(), again.warnings().toString());
       DatabaseComparator.assertSameSchemaAndData(src, target);
     } finally {
       src.drop();
@@ -409,6 +412,9 @@ class RoundTripIT {
           RestoreResult r = new RestoreService(target.dataSource()).restore(
               Corpora.file(corpus), RestoreOptions.DEFAULTS, RestoreListener.NONE);
           assertEquals("paperclip-legacy", r.format());
+          assertTrue(r.singleTransaction());
+          assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("restored in one transaction instead of in"
+              + " parallel: a paperclip-legacy file is restored statement by statement")), r.warnings().toString());
           if (psql) {
             ItSupport.psqlRestore(Corpora.file(corpus), reference);
           } else {

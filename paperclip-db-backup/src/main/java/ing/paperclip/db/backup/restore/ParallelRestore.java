@@ -83,7 +83,10 @@ final class ParallelRestore {
   private final long t0;
   /** Why a non-empty target is not only a fresh core schema (which the restore replaces), or empty. */
   private final java.util.function.Supplier<java.util.Optional<String>> notFreshCoreSchema;
+  /** Whether the target held only a new instance's empty core schema, dropped first. */
   private boolean replaced;
+  /** Whether the target's objects were dropped first (a fresh core schema, or --clean). */
+  private boolean cleaned;
   private final List<Connection> connections = new ArrayList<>();
   private final List<Integer> pids = new ArrayList<>();
   private final AtomicLong statements = new AtomicLong();
@@ -148,13 +151,25 @@ final class ParallelRestore {
     this.t0 = t0;
   }
 
+  /** What {@link #run()} did: restored, or declined before changing anything. */
+  sealed interface Outcome {
+    /** The restore ran in parallel. */
+    record Restored(RestoreResult result) implements Outcome {}
+
+    /** Nothing was done; the restore must run in one transaction, for the reason given. */
+    record Declined(String reason) implements Outcome {}
+  }
+
+  /** Why a role that may not create schemas is restored in one transaction. */
+  static final String NO_MARKER = "the role may not create the marker schema a parallel restore needs";
+
   /**
    * Runs the restore.
    *
-   * @return the result, or null when the role may not create schemas (the marker needs one) and
-   *     nothing was done: the caller restores in one transaction instead
+   * @return the result, or the decision to restore in one transaction (when the role may not
+   *     create schemas: the marker needs one), taken before anything was changed
    */
-  RestoreResult run() {
+  Outcome run() {
     Connection main;
     try {
       main = target.open();
@@ -173,20 +188,21 @@ final class ParallelRestore {
         main.setAutoCommit(false);
         int objects = RestoreService.countUserObjects(main);
         if (objects > 0) {
-          java.util.Optional<String> notFresh = RestoreService.interruptedRestore(main).isPresent()
-              ? java.util.Optional.of("") : notFreshCoreSchema.get();
-          if (notFresh.isPresent()) {
-            throw RestoreService.notEmpty(main, objects, notFresh.get());
+          if (!options.clean()) {
+            java.util.Optional<String> notFresh = RestoreService.interruptedRestore(main).isPresent()
+                ? java.util.Optional.of("") : notFreshCoreSchema.get();
+            if (notFresh.isPresent()) {
+              throw RestoreService.notEmpty(main, objects, notFresh.get());
+            }
+            replaced = true;
           }
-          replaced = true;
+          cleaned = true;
         }
         if (!mayCreateSchemas(main)) {
-          LOG.info("restore of {} runs in one transaction: the role may not create the marker schema "
-              + "a parallel restore needs", file);
           main.rollback();
-          return null;
+          return new Outcome.Declined(NO_MARKER);
         }
-        if (replaced) {
+        if (cleaned) {
           // dropped in the transaction that marks the target: a kill leaves a marked, partial target
           RestoreService.clean(main);
         }
@@ -195,7 +211,7 @@ final class ParallelRestore {
         throw new PaperclipException(ErrorCode.RESTORE, "cannot start the restore of " + file + ": "
             + RestoreService.oneLine(e) + " (nothing was changed)", e);
       }
-      return load(main);
+      return new Outcome.Restored(load(main));
     } finally {
       closeAll();
     }
@@ -313,7 +329,7 @@ final class ParallelRestore {
       LOG.info("restored {} with {} connections ({} tables, {} rows; phases {} ms)", file, n,
           tablesDone.get(), rows.get(), phases);
       return new RestoreResult(file, plan.format(), statements.get(), tablesDone.get(), rows.get(),
-          replaced, took, RestoreService.withNote(plan.warnings(), replaced), n, phases);
+          cleaned, took, RestoreService.withNote(plan.warnings(), replaced), n, phases);
     } catch (SQLException | IOException | RuntimeException e) {
       if (pool != null) {
         pool.shutdownNow();
@@ -686,7 +702,8 @@ final class ParallelRestore {
       if (left == 0 && changed.isEmpty() && outside != null) {
         return "; the parallel restore was undone: everything it had created was dropped and the target "
             + "is empty again" + (replaced ? " (without the empty core schema it replaced: the instance's "
-            + "next start migrates it again)" : "");
+            + "next start migrates it again)" : cleaned ? " (without what --clean dropped first: restore that"
+            + " from a backup too)" : "");
       }
       if (left == 0 && changed.isEmpty()) {
         return "; the parallel restore was undone: the database's schemas are empty again (roles and other"

@@ -3,9 +3,10 @@ package ing.paperclip.db.backup.restore;
 /**
  * How to restore. Immutable.
  *
- * @param clean drop every non-system schema and non-default extension of the target first (in
- *     the restore's transaction); without it a non-empty target is refused. A clean restore always
- *     runs in one transaction, so that a failure keeps the target's previous content
+ * @param clean drop every non-system schema and non-default extension of the target first;
+ *     without it a non-empty target is refused. In one transaction the drop is part of it, so a
+ *     failure keeps the target's previous content; in parallel (like {@code pg_restore -j --clean})
+ *     it is committed with the in-progress marker, so a failure leaves the target empty
  * @param noOwner skip {@code ALTER ... OWNER TO} statements (pg_dump files name roles that may
  *     not exist on the target); our own files carry no ownership
  * @param jobs connections used by a parallel restore, 1 to {@link #MAX_JOBS}; 1 means one
@@ -32,7 +33,7 @@ public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean s
     }
   }
 
-  /** Creates options with {@link #defaultJobs()} jobs (one transaction when {@code clean}). */
+  /** Creates options with {@link #defaultJobs()} jobs. */
   public RestoreOptions(boolean clean, boolean noOwner) {
     this(clean, noOwner, defaultJobs(), false, false);
   }
@@ -70,8 +71,8 @@ public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean s
     return new RestoreOptions(clean, noOwner, jobs, singleTransaction, value);
   }
 
-  /** Tells whether these options ask for one transaction (jobs 1, --single-transaction or --clean). */
+  /** Tells whether these options ask for one transaction (jobs 1 or --single-transaction). */
   public boolean oneTransaction() {
-    return jobs == 1 || singleTransaction || clean;
+    return jobs == 1 || singleTransaction;
   }
 }

@@ -158,19 +158,33 @@ public final class RestoreService {
     phases.put("verify", millisSince(t0));
     LOG.debug("restore of {}: verified and planned in {} ms", file, phases.get("verify"));
     RestoreScript script = planned.script();
+    Optional<String> fallback = Optional.empty(); // why a restore that may run in parallel does not
     if (!options.oneTransaction()) {
       if (script != null && script.dataOnlyInBlocks()) {
-        RestoreResult r = new ParallelRestore(target, file, plan, script, options, listener, phases, t0,
+        ParallelRestore.Outcome o = new ParallelRestore(target, file, plan, script, options, listener, phases, t0,
             this::notFreshCoreSchema).run();
-        if (r != null) {
-          return r;
+        if (o instanceof ParallelRestore.Outcome.Restored r) {
+          return r.result();
         }
+        fallback = Optional.of(((ParallelRestore.Outcome.Declined) o).reason());
       } else {
-        LOG.info("restore of {} runs in one transaction: {}", file, script == null
-          ? "a " + plan.format() + " file is restored statement by statement" : "its data section is not COPY blocks only");
+        fallback = Optional.of(script == null ? "a " + plan.format() + " file is restored statement by statement"
+            : "its data section is not COPY blocks only");
       }
+      LOG.info("restore of {} runs in one transaction: {}", file, fallback.get());
     }
-    return singleTransaction(file, options, listener, plan, planned.manifest(), phases, t0);
+    RestoreResult r = singleTransaction(file, options, listener, plan, planned.manifest(), phases, t0);
+    return fallback.map(why -> withNote(r, ONE_TRANSACTION + why)).orElse(r);
+  }
+
+  /** The note a result carries when a restore asked to run in parallel ran in one transaction. */
+  static final String ONE_TRANSACTION = "restored in one transaction instead of in parallel: ";
+
+  private static RestoreResult withNote(RestoreResult r, String note) {
+    List<String> w = new ArrayList<>(r.warnings());
+    w.add(note);
+    return new RestoreResult(r.file(), r.format(), r.statements(), r.tables(), r.rows(), r.cleaned(), r.duration(),
+        w, r.jobs(), r.phaseMillis());
   }
 
   private RestoreResult singleTransaction(Path file, RestoreOptions options, RestoreListener listener,

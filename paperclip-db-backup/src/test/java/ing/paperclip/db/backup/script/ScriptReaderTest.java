@@ -29,7 +29,7 @@ class ScriptReaderTest {
   }
 
   /** Records what a raw-data handler sees. */
-  private static final class Raw implements ScriptReader.Handler {
+  private static class Raw implements ScriptReader.Handler {
     final List<String> items = new ArrayList<>();
     final List<String> blocks = new ArrayList<>();
     final List<Long> newlines = new ArrayList<>();
@@ -38,7 +38,8 @@ class ScriptReaderTest {
 
     @Override
     public void item(ScriptItem item) {
-      items.add(item instanceof ScriptItem.Statement s ? s.sql() : ((ScriptItem.CopyStart) item).sql());
+      items.add(item instanceof ScriptItem.Statement s ? s.sql() : item instanceof ScriptItem.CopyStart c ? c.sql()
+          : ((ScriptItem.MetaCommand) item).text());
     }
 
     @Override
@@ -88,5 +89,57 @@ class ScriptReaderTest {
     assertEquals(List.of("CREATE RULE r AS ON INSERT TO public.a DO INSTEAD (INSERT INTO public.b"
         + " VALUES (new.v);\n INSERT INTO public.c VALUES (new.v););", "SELECT ')';", "SELECT 2;"),
         h.items);
+  }
+
+  @Test
+  void labelsSectionsAndTheCodeShapeComeFromTheCommentsBeforeAStatement() throws Exception {
+    String sql = "-- section: pre-data\n-- entry: {\"kind\":\"TABLE\"}\nCREATE TABLE \"a;b\" (x text DEFAULT E'\\';' /* c */);\n"
+        + "-- data: {}\nCOPY \"s\".\"t\" FROM stdin;\n\\.\nSELECT U&'x', $q$ ; $q$ -- tail\n;\n";
+    List<ScriptItem> seen = new ArrayList<>();
+    List<String> comments = new ArrayList<>();
+    new ScriptReader(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8))).read(new Raw() {
+      @Override
+      public void item(ScriptItem item) {
+        seen.add(item);
+      }
+
+      @Override
+      public void comment(String line) {
+        comments.add(line);
+      }
+    });
+    ScriptItem.Statement create = (ScriptItem.Statement) seen.get(0);
+    assertEquals("-- entry: {\"kind\":\"TABLE\"}", create.label());
+    assertEquals("pre-data", create.section());
+    assertEquals(3, create.line());
+    assertEquals("CREATE TABLE \"\" (x text DEFAULT E''  );", create.code());
+    ScriptItem.CopyStart copy = (ScriptItem.CopyStart) seen.get(1);
+    assertEquals("-- data: {}", copy.label());
+    assertEquals(5, copy.line());
+    ScriptItem.Statement select = (ScriptItem.Statement) seen.get(2);
+    assertEquals("", select.label());
+    assertEquals("SELECT U&'', $$$$  ;", select.code());
+    assertEquals(List.of("-- section: pre-data", "-- entry: {\"kind\":\"TABLE\"}", "-- data: {}"), comments);
+  }
+
+  @Test
+  void aStatementCutByAMetaCommandOrTheEndIsRefused() {
+    for (String sql : new String[] {"SELECT 1\n\\connect x\n;", "SELECT 1", "SELECT 'x", "COPY t FROM stdin; SELECT 1;\n\\.\n"}) {
+      PaperclipException e = assertThrows(PaperclipException.class,
+          () -> new ScriptReader(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8))).read(new Raw()), sql);
+      assertEquals(ErrorCode.CORRUPT_FILE, e.code(), sql);
+    }
+  }
+
+  @Test
+  void aCopyStatementWhoseNamesHoldNewlinesIsOneStatementInEitherForm() throws Exception {
+    // pg_dump writes the name as it is; our writer as U&"" escapes (CopyLine)
+    String sql = "COPY public.\"line\nbreak\" (\"a\nb\") FROM stdin;\n1\n\\.\n"
+        + "COPY \"s\".U&\"line\\000abreak\" (U&\"a\\000ab\") FROM stdin;\n2\n\\.\n";
+    Raw h = new Raw();
+    new ScriptReader(new ByteArrayInputStream(sql.getBytes(StandardCharsets.UTF_8))).read(h);
+    assertEquals(List.of("COPY public.\"line\nbreak\" (\"a\nb\") FROM stdin;",
+        "COPY \"s\".U&\"line\\000abreak\" (U&\"a\\000ab\") FROM stdin;"), h.items);
+    assertEquals(List.of("1\n", "2\n"), h.blocks);
   }
 }

@@ -125,6 +125,36 @@ public final class SqlLexer {
     }
   }
 
+  /** The 1-based line of the next character. */
+  int line() {
+    return line;
+  }
+
+  /** The 1-based column of the next character. */
+  int column() {
+    return column;
+  }
+
+  /** Characters read from the reader and not yet consumed. */
+  int buffered() {
+    return limit - pos;
+  }
+
+  /**
+   * Counts text that was consumed from the underlying input behind the lexer's back (COPY data
+   * taken as bytes by {@link SqlScriptReader}): bytes and lines, not chars (it was never decoded);
+   * only valid when nothing is {@link #buffered()}.
+   */
+  void advance(long bytes, long lines, int columnAfter) {
+    if (buffered() != 0) {
+      throw new IllegalStateException("the lexer holds unread text");
+    }
+    byteOffset += bytes;
+    line = (int) Math.min(Integer.MAX_VALUE, line + lines);
+    column = lines > 0 ? columnAfter : columnAfter + column - 1;
+    pendingLowSurrogate = false;
+  }
+
   private SqlTokenKind scan(int c, StringBuilder text, int sl, int sc) {
     if (isSpace(c)) {
       int n = 1;

@@ -49,8 +49,13 @@ public record SqlStatement(int number, String text, List<SqlToken> tokens, boole
     if (s.isEmpty() || !s.get(0).isWord("copy")) {
       return false;
     }
+    int depth = 0; // COPY (SELECT ... FROM stdin) TO ... reads a table named stdin
     for (int i = 1; i + 1 < s.size(); i++) {
-      if (s.get(i).isWord("from") && s.get(i + 1).isWord("stdin")) {
+      if (s.get(i).isSymbol("(")) {
+        depth++;
+      } else if (s.get(i).isSymbol(")")) {
+        depth--;
+      } else if (depth == 0 && s.get(i).isWord("from") && s.get(i + 1).isWord("stdin")) {
         return true;
       }
     }

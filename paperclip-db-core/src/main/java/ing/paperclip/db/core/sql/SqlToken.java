@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * @param kind what it is
  * @param text the exact source text (joining every token's text gives back the input)
- * @param offset 0-based offset of its first character in the input, in chars (UTF-16 units)
+ * @param offset 0-based offset of its first character in the input, in chars (UTF-16 units) of
+ *     the text the lexer read (COPY data a {@link SqlScriptReader} passes on as bytes not counted)
  * @param byteOffset 0-based offset of its first character in the UTF-8 encoding of the input
  * @param line 1-based line of its first character
  * @param column 1-based column of its first character, in chars

@@ -1,4 +1,4 @@
-package ing.paperclip.db.backup.internal;
+package ing.paperclip.db.core.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
