@@ -92,9 +92,12 @@ class EmbeddedCliIT {
         file = files.filter(p -> p.toString().endsWith(".sql.gz")).findFirst().orElseThrow();
       }
       for (List<String> restore : List.of(List.of("db", "restore", "--clean", file.toString()),
+          List.of("db", "restore", "--clean", "--jobs", "2", file.toString()),
           List.of("db", "restore", "--clean", "--single-transaction", file.toString()))) {
         Run r = run(restore.toArray(String[]::new));
         assertEquals(0, r.code(), r.out() + r.err());
+        // --clean alone keeps the old content on failure (one transaction) and says so; with --jobs, parallel
+        assertEquals(restore.size() == 4, r.err().contains("--clean restored in one transaction"), r.err());
         assertEquals("1", psql(shown.out().strip(), "SELECT count(*) FROM plugin_acme_crm_" + "%s.deals"
             .formatted(pluginSuffix(shown.out().strip()))));
       }

@@ -52,9 +52,9 @@ final class DbRestoreCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "The backup file, or - for standard input "
       + "(spooled to a private temporary file and verified before the target is touched).")
   Path file;
-  @Option(names = "--clean", description = "Drop every schema of the target first. In parallel "
-      + "the drop is committed first (a failure leaves the target empty); with --single-transaction it is "
-      + "part of the transaction, so a failure keeps the old content.")
+  @Option(names = "--clean", description = "Drop every schema of the target first. Alone it runs in one "
+      + "transaction, so a failure keeps the old content; with --jobs N it runs in parallel and the drop is "
+      + "committed first (as pg_restore -j --clean: a failure leaves the target empty).")
   boolean clean;
   @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Connections for a parallel restore "
       + "(default: processors, at most 4; 1 = one transaction).")
@@ -101,7 +101,10 @@ final class DbRestoreCommand implements Callable<Integer> {
   }
 
   private Integer restore() {
-    int j = jobs == null ? RestoreOptions.defaultJobs() : jobs;
+    // --clean alone runs in one transaction, so that a failure keeps what the target held; a parallel
+    // --clean (asked for with --jobs) commits the drop first, as pg_restore -j --clean does
+    boolean cleanInOneTransaction = clean && jobs == null && !singleTransaction;
+    int j = cleanInOneTransaction ? 1 : jobs == null ? RestoreOptions.defaultJobs() : jobs;
     if (j < 1 || j > RestoreOptions.MAX_JOBS) {
       throw new ing.paperclip.db.core.PaperclipException(ing.paperclip.db.core.ErrorCode.INVALID_INPUT,
           "--jobs must be between 1 and " + RestoreOptions.MAX_JOBS + ", got " + j);
@@ -202,7 +205,7 @@ final class DbRestoreCommand implements Callable<Integer> {
       m.put("singleTransaction", r.singleTransaction());
       m.put("durationMillis", r.duration().toMillis());
       m.put("phaseMillis", r.phaseMillis());
-      m.put("warnings", r.warnings());
+      m.put("warnings", warnings(r, cleanInOneTransaction));
       m.put("pluginRolesRepaired", pluginRoles);
       m.put("verification", verified.map(v -> {
         Map<String, Object> vm = new LinkedHashMap<>();
@@ -217,7 +220,7 @@ final class DbRestoreCommand implements Callable<Integer> {
       ctx.out().printf(Locale.ROOT, "restored %s (%s): %d tables, %d rows, %d statements in %.1f s (%s)%n",
           r.file().getFileName(), r.format(), r.tables(), r.rows(), r.statements(), r.duration().toMillis() / 1000.0,
           r.singleTransaction() ? "one transaction" : r.jobs() + " connections");
-      r.warnings().forEach(w -> ctx.err().println("warning: " + w));
+      warnings(r, cleanInOneTransaction).forEach(w -> ctx.err().println("warning: " + w));
       if (!pluginRoles.isEmpty()) {
         ctx.out().println("repaired " + pluginRoles.size() + " plugin login role(s)");
       }
@@ -274,5 +277,15 @@ final class DbRestoreCommand implements Callable<Integer> {
       throw new PaperclipException(ErrorCode.CONNECTION, "restored " + backup.getFileName() + ", but cannot connect "
           + "to verify it: " + e.getMessage(), e);
     }
+  }
+
+  private static List<String> warnings(RestoreResult r, boolean cleanInOneTransaction) {
+    List<String> out = new java.util.ArrayList<>();
+    if (cleanInOneTransaction) {
+      out.add("--clean restored in one transaction so that a failure keeps what the database held; "
+          + "--clean --jobs N restores in parallel, leaving the database empty if it fails");
+    }
+    out.addAll(r.warnings());
+    return out;
   }
 }
