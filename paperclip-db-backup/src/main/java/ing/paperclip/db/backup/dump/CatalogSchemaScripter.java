@@ -51,7 +51,8 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "composite type", "enum type", "domain", "range type", "function", "aggregate",
       "window function", "procedure", "table constraint", "domain constraint", "default value",
       "trigger", "policy", "rule", "statistics object", "collation", "cast", "event trigger",
-      "default value of a view column", "publication", "publication member");
+      "default value of a view column", "publication", "publication member",
+      "default privileges");
 
   private final CatalogReader reader;
   private final Set<String> supportedKinds;
@@ -472,6 +473,8 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     post.addAll(acls(cat.grants(), cat.serverVersion()));
+    // after every object, like pg_dump: the restore's own CREATEs must not take them
+    post.addAll(defaultPrivileges(cat.defaultPrivileges()));
     for (Catalog.Publication p : cat.publications()) {
       StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(quote(p.name()))
           .append(p.allTables() ? " FOR ALL TABLES" : "").append(" WITH (publish = ")
@@ -572,6 +575,41 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             first.objectType() + " " + first.name(), Section.POST_DATA,
             sql.substring(0, sql.length() - 1), List.of()));
       }
+    }
+    return out;
+  }
+
+  /**
+   * Scripts {@code ALTER DEFAULT PRIVILEGES} like pg_dump: per role, schema and object type, the
+   * revokes from the built-in defaults, then the grants. {@code FOR ROLE} is always written (as
+   * pg_dump does), so the role, and every grantee, must exist on the target.
+   */
+  private static List<SchemaObject> defaultPrivileges(List<Catalog.DefaultPrivilege> privileges) {
+    record Scope(String role, String schema, String objectType) {}
+    record Grantee(boolean revoke, String role, boolean grantable) {}
+    Map<Scope, Map<Grantee, List<String>>> byScope = new LinkedHashMap<>();
+    for (Catalog.DefaultPrivilege d : privileges) {
+      byScope.computeIfAbsent(new Scope(d.role(), d.schema(), d.objectType()),
+          k -> new LinkedHashMap<>()).computeIfAbsent(new Grantee(d.revoke(), d.grantee(),
+          d.grantable()), k -> new ArrayList<>()).add(d.privilege());
+    }
+    List<SchemaObject> out = new ArrayList<>();
+    for (Map.Entry<Scope, Map<Grantee, List<String>>> e : byScope.entrySet()) {
+      Scope sc = e.getKey();
+      String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote(sc.role())
+          + (sc.schema() == null ? "" : " IN SCHEMA " + quote(sc.schema()));
+      StringBuilder sql = new StringBuilder();
+      for (Map.Entry<Grantee, List<String>> g : e.getValue().entrySet()) {
+        String role = g.getKey().role().equals("PUBLIC") ? "PUBLIC" : quote(g.getKey().role());
+        String privs = String.join(", ", g.getValue());
+        sql.append(prefix).append(g.getKey().revoke()
+            ? " REVOKE " + privs + " ON " + sc.objectType() + " FROM " + role
+            : " GRANT " + privs + " ON " + sc.objectType() + " TO " + role
+                + (g.getKey().grantable() ? " WITH GRANT OPTION" : "")).append(";\n");
+      }
+      out.add(new SchemaObject("DEFAULT ACL", sc.schema() == null ? "" : sc.schema(),
+          sc.role() + " " + sc.objectType(), Section.POST_DATA,
+          sql.substring(0, sql.length() - 1), List.of()));
     }
     return out;
   }

@@ -39,6 +39,8 @@ import java.util.Optional;
  * @param casts casts between types
  * @param eventTriggers event triggers
  * @param publications publications
+ * @param defaultPrivileges what {@code ALTER DEFAULT PRIVILEGES} changed, per role, schema and
+ *     object type, as differences from the built-in defaults
  * @param inventory every object of the database that a faithful dump must keep, whatever its
  *     kind, whether or not the lists above model it: the yardstick of a completeness check
  */
@@ -49,7 +51,21 @@ public record Catalog(
     List<Policy> policies, List<Comment> comments, List<Grant> grants, List<Dependency> dependencies,
     List<Rule> rules, List<Statistics> statistics, List<Collation> collations, List<Cast> casts,
     List<EventTrigger> eventTriggers, List<Publication> publications,
-    List<InventoryItem> inventory) {
+    List<DefaultPrivilege> defaultPrivileges, List<InventoryItem> inventory) {
+
+  /** Creates a catalog without default privileges. */
+  public Catalog(
+      int serverVersion, String database, List<Schema> schemas, List<Extension> extensions,
+      List<Type> types, List<Function> functions, List<Sequence> sequences, List<Table> tables,
+      List<Constraint> constraints, List<Index> indexes, List<View> views, List<Trigger> triggers,
+      List<Policy> policies, List<Comment> comments, List<Grant> grants,
+      List<Dependency> dependencies, List<Rule> rules, List<Statistics> statistics,
+      List<Collation> collations, List<Cast> casts, List<EventTrigger> eventTriggers,
+      List<Publication> publications, List<InventoryItem> inventory) {
+    this(serverVersion, database, schemas, extensions, types, functions, sequences, tables,
+        constraints, indexes, views, triggers, policies, comments, grants, dependencies, rules,
+        statistics, collations, casts, eventTriggers, publications, List.of(), inventory);
+  }
 
   /**
    * Creates a catalog without an inventory (hand-built catalogs in tests and tools; a
@@ -89,6 +105,7 @@ public record Catalog(
     casts = List.copyOf(casts);
     eventTriggers = List.copyOf(eventTriggers);
     publications = List.copyOf(publications);
+    defaultPrivileges = List.copyOf(defaultPrivileges);
     inventory = List.copyOf(inventory);
   }
 
@@ -520,6 +537,31 @@ public record Catalog(
     /** Copies. */
     public Publication {
       members = List.copyOf(members);
+    }
+  }
+
+  /**
+   * One change {@code ALTER DEFAULT PRIVILEGES} made: a privilege granted beyond, or revoked
+   * from, what objects the role creates get by default ({@code acldefault} for database-wide
+   * entries, nothing for per-schema entries, which only add).
+   *
+   * @param role the role whose new objects get these privileges ({@code FOR ROLE})
+   * @param schema the schema ({@code IN SCHEMA}), or null for the whole database
+   * @param objectType {@code TABLES}, {@code SEQUENCES}, {@code FUNCTIONS}, {@code TYPES},
+   *     {@code SCHEMAS} or {@code LARGE OBJECTS}
+   * @param revoke whether the privilege is revoked (else granted)
+   * @param privilege e.g. {@code SELECT}
+   * @param grantee the role name, or {@code PUBLIC}
+   * @param grantable whether WITH GRANT OPTION
+   */
+  public record DefaultPrivilege(String role, String schema, String objectType, boolean revoke,
+      String privilege, String grantee, boolean grantable) {
+    /** Validates. */
+    public DefaultPrivilege {
+      Objects.requireNonNull(role, "role");
+      Objects.requireNonNull(objectType, "objectType");
+      Objects.requireNonNull(privilege, "privilege");
+      Objects.requireNonNull(grantee, "grantee");
     }
   }
 }

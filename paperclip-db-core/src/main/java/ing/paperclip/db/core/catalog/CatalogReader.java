@@ -119,10 +119,12 @@ public final class CatalogReader {
       List<Catalog.Cast> casts = casts(st);
       List<Catalog.EventTrigger> eventTriggers = eventTriggers(st);
       List<Catalog.Publication> publications = publications(st);
+      List<Catalog.DefaultPrivilege> defaultPrivileges = defaultPrivileges(st);
       List<Catalog.InventoryItem> inventory = inventory(st);
       return new Catalog(version, database, schemas, extensions, types, functions, sequences,
           tables, constraints, indexes, views, triggers, policies, comments, grants, deps, rules,
-          statistics, collations, casts, eventTriggers, publications, inventory);
+          statistics, collations, casts, eventTriggers, publications, defaultPrivileges,
+          inventory);
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.DATABASE, "cannot read the database catalog: "
           + e.getMessage(), e);
@@ -317,6 +319,50 @@ public final class CatalogReader {
       while (rs.next()) {
         out.add(new Catalog.EventTrigger(rs.getString(1), rs.getString(2), strings(rs.getArray(3)),
             rs.getString(4), rs.getString(5)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code pg_default_acl} as differences: a database-wide entry against {@code acldefault} of
+   * its role (what pg_dump revokes and grants), a per-schema entry against nothing.
+   */
+  private static List<Catalog.DefaultPrivilege> defaultPrivileges(Statement st)
+      throws SQLException {
+    List<Catalog.DefaultPrivilege> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("""
+        WITH d AS (
+          SELECT d.defaclrole, d.defaclnamespace, d.defaclobjtype, d.defaclacl,
+            CASE WHEN d.defaclnamespace = 0 THEN pg_catalog.acldefault(CASE d.defaclobjtype
+              WHEN 'S' THEN 's'::"char" ELSE d.defaclobjtype END, d.defaclrole)
+              ELSE NULL END AS base
+          FROM pg_catalog.pg_default_acl d)
+        SELECT pg_catalog.pg_get_userbyid(d.defaclrole), n.nspname, d.defaclobjtype::text, x.revoke,
+          x.privilege_type, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee) END,
+          x.is_grantable
+        FROM d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
+        CROSS JOIN LATERAL (
+          (SELECT false AS revoke, e.grantee, e.privilege_type, e.is_grantable FROM pg_catalog.aclexplode(d.defaclacl) e
+           EXCEPT SELECT false, b.grantee, b.privilege_type, b.is_grantable FROM pg_catalog.aclexplode(d.base) b)
+          UNION ALL
+          (SELECT true, b.grantee, b.privilege_type, b.is_grantable FROM pg_catalog.aclexplode(d.base) b
+           EXCEPT SELECT true, e.grantee, e.privilege_type, e.is_grantable FROM pg_catalog.aclexplode(d.defaclacl) e)
+        ) x
+        WHERE d.defaclnamespace = 0 OR\s""" + "(" + USER_SCHEMA + ")"
+        + " ORDER BY 1, 2 NULLS FIRST, 3, 4 DESC, 6, 5, 7")) {
+      while (rs.next()) {
+        String type = switch (rs.getString(3)) {
+          case "r" -> "TABLES";
+          case "S" -> "SEQUENCES";
+          case "f" -> "FUNCTIONS";
+          case "T" -> "TYPES";
+          case "n" -> "SCHEMAS";
+          case "L" -> "LARGE OBJECTS";
+          default -> throw new SQLException("unknown default ACL object type " + rs.getString(3));
+        };
+        out.add(new Catalog.DefaultPrivilege(rs.getString(1), rs.getString(2), type,
+            rs.getBoolean(4), rs.getString(5), rs.getString(6), rs.getBoolean(7)));
       }
     }
     return out;
@@ -1087,6 +1133,6 @@ public final class CatalogReader {
   }
 
   /** For tests and diagnostics: the number of queries {@link #read} issues, whatever the size. */
-  public static final int QUERY_COUNT = 30;
+  public static final int QUERY_COUNT = 31;
 
 }
