@@ -216,7 +216,8 @@ class FidelityCorpusIT {
     List<Catalog.Table> tables = c.tables().stream().map(t -> new Catalog.Table(t.schema(),
         t.name(), t.partitioned(), t.unlogged(), t.partitionOf(), t.partitionBound(),
         t.partitionKey(), t.inherits(), t.reloptions(), t.rowSecurity(), t.forceRowSecurity(),
-        t.columns(), 0, 0, t.replicaIdentity(), t.clusterOn(), t.accessMethod())).toList();
+        t.columns(), 0, 0, t.replicaIdentity(), t.clusterOn(), t.accessMethod(), t.ofType()))
+        .toList();
     return new Catalog(c.serverVersion(), "", c.schemas(), c.extensions(), c.types(),
         c.functions(), c.sequences(), tables, c.constraints(), c.indexes(), c.views(),
         c.triggers(), c.policies(), c.comments(), c.grants(), c.dependencies(), c.rules(),

@@ -52,7 +52,8 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "window function", "procedure", "table constraint", "domain constraint", "default value",
       "trigger", "policy", "rule", "statistics object", "collation", "cast", "event trigger",
       "default value of a view column", "publication", "publication member",
-      "default privileges");
+      "default privileges", "typed table (OF type)",
+      "partition whose column order differs from its parent's");
 
   private final CatalogReader reader;
   private final Set<String> supportedKinds;
@@ -234,10 +235,21 @@ public final class CatalogSchemaScripter implements SchemaScripter {
               List.of("TABLE " + t.schema() + "." + t.name())));
         }
       }
-      add(pre, deps, new SchemaObject("TABLE", t.schema(), t.name(), Section.PRE_DATA,
-          tableSql(withoutDefaults(t, splitDefaults),
-              inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of()), byName),
-          d));
+      List<Constraint> checks = inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of());
+      boolean attach = attachedOutOfOrder(t, byName);
+      List<Constraint> ownAndInherited = new ArrayList<>(checks);
+      if (attach) {
+        // ATTACH PARTITION wants the parent's CHECKs on the table already (it marks them inherited)
+        cat.constraints().stream().filter(c -> c.schema().equals(t.schema())
+            && c.table().equals(t.name()) && c.type().equals("c") && !c.local())
+            .forEach(ownAndInherited::add);
+      }
+      String sql = attach
+          ? tableSql(withoutDefaults(standalone(t), splitDefaults), ownAndInherited, byName)
+              + "\nALTER TABLE ONLY " + t.partitionOf() + " ATTACH PARTITION "
+              + qualified(t.schema(), t.name()) + " " + t.partitionBound() + ";"
+          : tableSql(withoutDefaults(t, splitDefaults), checks, byName);
+      add(pre, deps, new SchemaObject("TABLE", t.schema(), t.name(), Section.PRE_DATA, sql, d));
     }
     for (Sequence s : cat.sequences()) {
       if (s.ownedByTable() != null) {
@@ -319,7 +331,28 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     return new Table(t.schema(), t.name(), t.partitioned(), t.unlogged(), t.partitionOf(),
         t.partitionBound(), t.partitionKey(), t.inherits(), t.reloptions(), t.rowSecurity(),
         t.forceRowSecurity(), cols, t.estimatedRows(), t.estimatedBytes(), t.replicaIdentity(),
-        t.clusterOn(), t.accessMethod());
+        t.clusterOn(), t.accessMethod(), t.ofType());
+  }
+
+  /**
+   * A partition whose columns are not in its parent's order (it was created on its own and
+   * attached): written like that, as a table of its own with its columns in its order, then
+   * attached, so that its column order and row text stay as they are.
+   */
+  private static boolean attachedOutOfOrder(Table t, Map<String, Table> byName) {
+    if (t.partitionOf() == null) {
+      return false;
+    }
+    Table parent = byName.get(unquoteQualified(t.partitionOf()));
+    return parent != null && !parent.columns().stream().map(Column::name).toList()
+        .equals(t.columns().stream().map(Column::name).toList());
+  }
+
+  private static Table standalone(Table t) {
+    return new Table(t.schema(), t.name(), t.partitioned(), t.unlogged(), null, null,
+        t.partitionKey(), t.inherits(), t.reloptions(), t.rowSecurity(), t.forceRowSecurity(),
+        t.columns(), t.estimatedRows(), t.estimatedBytes(), t.replicaIdentity(), t.clusterOn(),
+        t.accessMethod(), t.ofType());
   }
 
   private static List<SchemaObject> postData(Catalog cat, List<SchemaObject> preData) {
@@ -766,6 +799,9 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     sb.append("TABLE ").append(name);
     List<String> items = new ArrayList<>();
     boolean partition = t.partitionOf() != null;
+    if (t.ofType() != null && !partition) {
+      return typedTableSql(t, checks, name);
+    }
     for (Column c : t.columns()) {
       if (!c.local() && (partition || !t.inherits().isEmpty())) {
         continue; // comes from the parent
@@ -854,6 +890,57 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     }
     sb.append(';');
     sb.append(inheritedColumnOverrides(t, byName));
+    sb.append(columnAlters(t, name));
+    return sb.toString();
+  }
+
+  /**
+   * {@code CREATE TABLE ... OF type}: the columns come from the type; a column's own default and
+   * NOT NULL are written {@code WITH OPTIONS}, like pg_dump.
+   */
+  private static String typedTableSql(Table t, List<Constraint> checks, String name) {
+    StringBuilder sb = new StringBuilder("CREATE ").append(t.unlogged() ? "UNLOGGED " : "")
+        .append("TABLE ").append(name).append(" OF ").append(t.ofType());
+    List<String> items = new ArrayList<>();
+    for (Column c : t.columns()) {
+      StringBuilder col = new StringBuilder();
+      if (c.defaultExpr() != null && c.generatedExpr() == null) {
+        col.append(" DEFAULT ").append(c.defaultExpr());
+      }
+      if (c.notNull()) {
+        String defaultName = t.name() + "_" + c.name() + "_not_null";
+        if (c.notNullName() != null && !c.notNullName().equals(defaultName)) {
+          col.append(" CONSTRAINT ").append(quote(c.notNullName()));
+        }
+        col.append(" NOT NULL");
+      }
+      if (col.length() > 0) {
+        items.add(quote(c.name()) + " WITH OPTIONS" + col);
+      }
+    }
+    for (Constraint c : checks) {
+      items.add("CONSTRAINT " + quote(c.name()) + " " + c.definition());
+    }
+    if (!items.isEmpty()) {
+      sb.append(" (\n    ").append(String.join(",\n    ", items)).append("\n)");
+    }
+    if (t.partitionKey() != null) {
+      sb.append("\nPARTITION BY ").append(t.partitionKey());
+    }
+    if (t.accessMethod() != null) {
+      sb.append("\nUSING ").append(quote(t.accessMethod()));
+    }
+    if (!t.reloptions().isEmpty()) {
+      sb.append("\nWITH (").append(String.join(", ", t.reloptions())).append(')');
+    }
+    sb.append(';');
+    sb.append(columnAlters(t, name));
+    return sb.toString();
+  }
+
+  /** Per-column statistics, storage, compression and options, as ALTER TABLE statements. */
+  private static String columnAlters(Table t, String name) {
+    StringBuilder sb = new StringBuilder();
     String alter = "\nALTER TABLE ONLY " + name + " ALTER COLUMN ";
     for (Column c : t.columns()) {
       if (c.statisticsTarget() >= 0) {

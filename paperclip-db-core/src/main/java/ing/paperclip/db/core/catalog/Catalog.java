@@ -253,12 +253,25 @@ public record Catalog(
    *     for the default
    * @param clusterOn the (unquoted) name of the index it is clustered on, or null
    * @param accessMethod its table access method when it is not {@code heap}, else null
+   * @param ofType the composite type of a typed table ({@code CREATE TABLE ... OF type}), as
+   *     {@code format_type} prints it, else null
    */
   public record Table(String schema, String name, boolean partitioned, boolean unlogged,
       String partitionOf, String partitionBound, String partitionKey, List<String> inherits,
       List<String> reloptions, boolean rowSecurity, boolean forceRowSecurity, List<Column> columns,
       long estimatedRows, long estimatedBytes, String replicaIdentity, String clusterOn,
-      String accessMethod) {
+      String accessMethod, String ofType) {
+    /** Creates a table that is not a typed table. */
+    public Table(String schema, String name, boolean partitioned, boolean unlogged,
+        String partitionOf, String partitionBound, String partitionKey, List<String> inherits,
+        List<String> reloptions, boolean rowSecurity, boolean forceRowSecurity,
+        List<Column> columns, long estimatedRows, long estimatedBytes, String replicaIdentity,
+        String clusterOn, String accessMethod) {
+      this(schema, name, partitioned, unlogged, partitionOf, partitionBound, partitionKey,
+          inherits, reloptions, rowSecurity, forceRowSecurity, columns, estimatedRows,
+          estimatedBytes, replicaIdentity, clusterOn, accessMethod, null);
+    }
+
     /** Copies. */
     public Table {
       inherits = List.copyOf(inherits);

@@ -806,7 +806,8 @@ public final class CatalogReader {
               WHERE x.indrelid = c.oid AND x.indisreplident) END,
           (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic
             ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisclustered),
-          (SELECT am.amname FROM pg_catalog.pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap')
+          (SELECT am.amname FROM pg_catalog.pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap'),
+          CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid")
         + " ORDER BY 2, 3")) {
@@ -814,7 +815,8 @@ public final class CatalogReader {
         out.add(new Table(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5),
             rs.getString(6), rs.getString(7), rs.getString(8), strings(rs.getArray(9)),
             strings(rs.getArray(10)), rs.getBoolean(11), rs.getBoolean(12), cols.getOrDefault(rs.getLong(1), List.of()),
-            rs.getLong(13), rs.getLong(14), rs.getString(15), rs.getString(16), rs.getString(17)));
+            rs.getLong(13), rs.getLong(14), rs.getString(15), rs.getString(16), rs.getString(17),
+            rs.getString(18)));
       }
     }
     return out;
