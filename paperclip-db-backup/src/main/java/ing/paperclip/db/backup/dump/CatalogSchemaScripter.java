@@ -38,6 +38,8 @@ public final class CatalogSchemaScripter implements SchemaScripter {
   private static final Map<String, Integer> PRIORITY = Map.ofEntries(
       Map.entry("SCHEMA", 0), Map.entry("EXTENSION", 1), Map.entry("COLLATION", 1),
       Map.entry("TYPE", 2), Map.entry("FUNCTION", 3), Map.entry("CAST", 4), Map.entry("SEQUENCE", 4),
+      Map.entry("OPERATOR", 4), Map.entry("TEXT SEARCH DICTIONARY", 4),
+      Map.entry("TEXT SEARCH CONFIGURATION", 4),
       Map.entry("TABLE", 5), Map.entry("SEQUENCE OWNED BY", 6), Map.entry("VIEW", 7),
       Map.entry("MATERIALIZED VIEW", 7), Map.entry("COMMENT", 9));
 
@@ -53,7 +55,8 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "trigger", "policy", "rule", "statistics object", "collation", "cast", "event trigger",
       "default value of a view column", "publication", "publication member",
       "default privileges", "typed table (OF type)",
-      "partition whose column order differs from its parent's");
+      "partition whose column order differs from its parent's", "operator",
+      "text search dictionary", "text search configuration");
 
   private final CatalogReader reader;
   private final Set<String> supportedKinds;
@@ -279,6 +282,12 @@ public final class CatalogSchemaScripter implements SchemaScripter {
           "CREATE " + kind + " " + name + with + " AS\n" + v.definition()
               + (v.materialized() ? "\n  WITH NO DATA;" : ";") + viewDefaults(v),
           schemaDep(v.schema())));
+    }
+    for (Catalog.Definition d : cat.definitions()) {
+      // like a cast: after what it needs, before what uses it (its kind sorts before tables)
+      add(pre, deps, new SchemaObject(d.kind(), d.schema(), d.name(), Section.PRE_DATA, d.sql(),
+          java.util.stream.Stream.concat(schemaDep(d.schema()).stream(), d.needs().stream()
+              .map(Catalog.ObjectRef::toString).filter(pre::containsKey)).toList()));
     }
     for (Catalog.Cast c : cat.casts()) {
       String name = "(" + c.source() + " AS " + c.target() + ")";

@@ -41,6 +41,8 @@ import java.util.Optional;
  * @param publications publications
  * @param defaultPrivileges what {@code ALTER DEFAULT PRIVILEGES} changed, per role, schema and
  *     object type, as differences from the built-in defaults
+ * @param definitions objects read as their complete {@code CREATE} statements (operators, text
+ *     search dictionaries and configurations)
  * @param inventory every object of the database that a faithful dump must keep, whatever its
  *     kind, whether or not the lists above model it: the yardstick of a completeness check
  */
@@ -51,7 +53,24 @@ public record Catalog(
     List<Policy> policies, List<Comment> comments, List<Grant> grants, List<Dependency> dependencies,
     List<Rule> rules, List<Statistics> statistics, List<Collation> collations, List<Cast> casts,
     List<EventTrigger> eventTriggers, List<Publication> publications,
-    List<DefaultPrivilege> defaultPrivileges, List<InventoryItem> inventory) {
+    List<DefaultPrivilege> defaultPrivileges, List<Definition> definitions,
+    List<InventoryItem> inventory) {
+
+  /** Creates a catalog without {@link #definitions()}. */
+  public Catalog(
+      int serverVersion, String database, List<Schema> schemas, List<Extension> extensions,
+      List<Type> types, List<Function> functions, List<Sequence> sequences, List<Table> tables,
+      List<Constraint> constraints, List<Index> indexes, List<View> views, List<Trigger> triggers,
+      List<Policy> policies, List<Comment> comments, List<Grant> grants,
+      List<Dependency> dependencies, List<Rule> rules, List<Statistics> statistics,
+      List<Collation> collations, List<Cast> casts, List<EventTrigger> eventTriggers,
+      List<Publication> publications, List<DefaultPrivilege> defaultPrivileges,
+      List<InventoryItem> inventory) {
+    this(serverVersion, database, schemas, extensions, types, functions, sequences, tables,
+        constraints, indexes, views, triggers, policies, comments, grants, dependencies, rules,
+        statistics, collations, casts, eventTriggers, publications, defaultPrivileges, List.of(),
+        inventory);
+  }
 
   /** Creates a catalog without default privileges. */
   public Catalog(
@@ -64,7 +83,8 @@ public record Catalog(
       List<Publication> publications, List<InventoryItem> inventory) {
     this(serverVersion, database, schemas, extensions, types, functions, sequences, tables,
         constraints, indexes, views, triggers, policies, comments, grants, dependencies, rules,
-        statistics, collations, casts, eventTriggers, publications, List.of(), inventory);
+        statistics, collations, casts, eventTriggers, publications, List.of(), List.of(),
+        inventory);
   }
 
   /**
@@ -106,6 +126,7 @@ public record Catalog(
     eventTriggers = List.copyOf(eventTriggers);
     publications = List.copyOf(publications);
     defaultPrivileges = List.copyOf(defaultPrivileges);
+    definitions = List.copyOf(definitions);
     inventory = List.copyOf(inventory);
   }
 
@@ -575,6 +596,28 @@ public record Catalog(
       Objects.requireNonNull(objectType, "objectType");
       Objects.requireNonNull(privilege, "privilege");
       Objects.requireNonNull(grantee, "grantee");
+    }
+  }
+
+  /**
+   * An object whose {@code CREATE} statement the catalog reader composes whole from the catalog
+   * (no server deparser exists for it).
+   *
+   * @param kind upper-case kind, e.g. {@code OPERATOR}, {@code TEXT SEARCH DICTIONARY}
+   * @param schema its schema
+   * @param name its name (operators: {@code name(left,right)})
+   * @param sql its complete statements, each ending with {@code ;}, every name qualified
+   * @param needs the objects it needs first, as dependency targets
+   */
+  public record Definition(String kind, String schema, String name, String sql,
+      List<ObjectRef> needs) {
+    /** Validates and copies. */
+    public Definition {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(schema, "schema");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(sql, "sql");
+      needs = List.copyOf(needs);
     }
   }
 }

@@ -120,11 +120,12 @@ public final class CatalogReader {
       List<Catalog.EventTrigger> eventTriggers = eventTriggers(st);
       List<Catalog.Publication> publications = publications(st);
       List<Catalog.DefaultPrivilege> defaultPrivileges = defaultPrivileges(st);
+      List<Catalog.Definition> definitions = definitions(st);
       List<Catalog.InventoryItem> inventory = inventory(st);
       return new Catalog(version, database, schemas, extensions, types, functions, sequences,
           tables, constraints, indexes, views, triggers, policies, comments, grants, deps, rules,
           statistics, collations, casts, eventTriggers, publications, defaultPrivileges,
-          inventory);
+          definitions, inventory);
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.DATABASE, "cannot read the database catalog: "
           + e.getMessage(), e);
@@ -206,7 +207,8 @@ public final class CatalogReader {
               'pg_catalog.pg_policy'::pg_catalog.regclass, 'pg_catalog.pg_rewrite'::pg_catalog.regclass,
               'pg_catalog.pg_statistic_ext'::pg_catalog.regclass, 'pg_catalog.pg_extension'::pg_catalog.regclass,
               'pg_catalog.pg_collation'::pg_catalog.regclass, 'pg_catalog.pg_cast'::pg_catalog.regclass,
-              'pg_catalog.pg_event_trigger'::pg_catalog.regclass)
+              'pg_catalog.pg_event_trigger'::pg_catalog.regclass, 'pg_catalog.pg_operator'::pg_catalog.regclass,
+              'pg_catalog.pg_ts_dict'::pg_catalog.regclass, 'pg_catalog.pg_ts_config'::pg_catalog.regclass)
         )
         SELECT DISTINCT CASE WHEN o.kind = 'comment on' THEN 'comment on ' || i.type ELSE o.kind END, i.identity
         FROM objs o CROSS JOIN LATERAL pg_catalog.pg_identify_object(o.classid, o.objid, 0) i
@@ -363,6 +365,86 @@ public final class CatalogReader {
         };
         out.add(new Catalog.DefaultPrivilege(rs.getString(1), rs.getString(2), type,
             rs.getBoolean(4), rs.getString(5), rs.getString(6), rs.getBoolean(7)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Operators, text search dictionaries and configurations as whole statements (one query), like
+   * pg_dump composes them. Shell operators (only named as another's commutator or negator) are
+   * left out: the operator naming them creates them again.
+   */
+  private static List<Catalog.Definition> definitions(Statement st) throws SQLException {
+    String q = "pg_catalog.quote_ident";
+    String proc = "(SELECT %1$s(pn.nspname) || '.' || %1$s(p.proname) FROM pg_catalog.pg_proc p"
+        + " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace WHERE p.oid = %2$s)";
+    String procNeed = "(SELECT 'FUNCTION' || E'\\t' || pn.nspname || E'\\t' || p.proname || '('"
+        + " || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' FROM pg_catalog.pg_proc p"
+        + " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace WHERE p.oid = %1$s AND p.oid >= 16384)";
+    String typeNeed = "(SELECT 'TYPE' || E'\\t' || tn.nspname || E'\\t' || t.typname FROM pg_catalog.pg_type t"
+        + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace WHERE t.oid = %1$s"
+        + " AND t.typtype IN ('e', 'd', 'r', 'c') AND t.oid >= 16384)";
+    String oper = "(SELECT 'OPERATOR(' || %1$s(cn.nspname) || '.' || c.oprname || ')' FROM pg_catalog.pg_operator c"
+        + " JOIN pg_catalog.pg_namespace cn ON cn.oid = c.oprnamespace WHERE c.oid = %2$s)";
+    String sql = """
+        SELECT 'OPERATOR', n.nspname, o.oprname || '(' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE')
+            || ',' || pg_catalog.format_type(o.oprright, NULL) || ')',
+          'CREATE OPERATOR ' || %1$s(n.nspname) || '.' || o.oprname || ' (' || pg_catalog.concat_ws(', ',
+            'FUNCTION = ' || %2$s,
+            CASE WHEN o.oprleft <> 0 THEN 'LEFTARG = ' || pg_catalog.format_type(o.oprleft, NULL) END,
+            CASE WHEN o.oprright <> 0 THEN 'RIGHTARG = ' || pg_catalog.format_type(o.oprright, NULL) END,
+            CASE WHEN o.oprcom <> 0 THEN 'COMMUTATOR = ' || %3$s END,
+            CASE WHEN o.oprnegate <> 0 THEN 'NEGATOR = ' || %4$s END,
+            CASE WHEN o.oprrest <> 0 THEN 'RESTRICT = ' || %5$s END,
+            CASE WHEN o.oprjoin <> 0 THEN 'JOIN = ' || %6$s END,
+            CASE WHEN o.oprcanhash THEN 'HASHES' END,
+            CASE WHEN o.oprcanmerge THEN 'MERGES' END) || ');',
+          ARRAY[%7$s, %8$s, %9$s, %10$s, %11$s]
+        FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+        WHERE o.oid >= 16384 AND o.oprcode <> 0 AND %12$s AND %13$s
+        UNION ALL
+        SELECT 'TEXT SEARCH DICTIONARY', n.nspname, d.dictname,
+          'CREATE TEXT SEARCH DICTIONARY ' || %1$s(n.nspname) || '.' || %1$s(d.dictname) || ' (TEMPLATE = '
+            || %1$s(tn.nspname) || '.' || %1$s(t.tmplname) || COALESCE(', ' || d.dictinitoption, '') || ');',
+          ARRAY[CASE WHEN t.oid >= 16384 THEN 'TEXT SEARCH TEMPLATE' || E'\\t' || tn.nspname || E'\\t' || t.tmplname END]
+        FROM pg_catalog.pg_ts_dict d JOIN pg_catalog.pg_namespace n ON n.oid = d.dictnamespace
+        JOIN pg_catalog.pg_ts_template t ON t.oid = d.dicttemplate JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace
+        WHERE d.oid >= 16384 AND %12$s AND %14$s
+        UNION ALL
+        SELECT 'TEXT SEARCH CONFIGURATION', n.nspname, c.cfgname,
+          'CREATE TEXT SEARCH CONFIGURATION ' || %1$s(n.nspname) || '.' || %1$s(c.cfgname) || ' (PARSER = '
+            || %1$s(pn.nspname) || '.' || %1$s(p.prsname) || ');' || COALESCE((SELECT pg_catalog.string_agg(E'\n'
+              || 'ALTER TEXT SEARCH CONFIGURATION ' || %1$s(n.nspname) || '.' || %1$s(c.cfgname) || ' ADD MAPPING FOR '
+              || m.alias || ' WITH ' || m.dicts || ';', '' ORDER BY m.tokid)
+            FROM (SELECT tt.tokid, tt.alias, pg_catalog.string_agg(cm.mapdict::pg_catalog.regdictionary::text, ', ' ORDER BY cm.mapseqno) AS dicts
+              FROM pg_catalog.pg_ts_config_map cm JOIN pg_catalog.ts_token_type(c.cfgparser) tt ON tt.tokid = cm.maptokentype
+              WHERE cm.mapcfg = c.oid GROUP BY tt.tokid, tt.alias) m), ''),
+          ARRAY(SELECT 'TEXT SEARCH DICTIONARY' || E'\\t' || dn.nspname || E'\\t' || d.dictname FROM pg_catalog.pg_ts_config_map cm
+              JOIN pg_catalog.pg_ts_dict d ON d.oid = cm.mapdict JOIN pg_catalog.pg_namespace dn ON dn.oid = d.dictnamespace
+              WHERE cm.mapcfg = c.oid AND d.oid >= 16384
+            UNION SELECT 'TEXT SEARCH PARSER' || E'\\t' || pn.nspname || E'\\t' || p.prsname WHERE p.oid >= 16384)
+        FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace
+        JOIN pg_catalog.pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace
+        WHERE c.oid >= 16384 AND %12$s AND %15$s
+        ORDER BY 1, 2, 3
+        """.formatted(q, proc.formatted(q, "o.oprcode"), oper.formatted(q, "o.oprcom"),
+        oper.formatted(q, "o.oprnegate"), proc.formatted(q, "o.oprrest"),
+        proc.formatted(q, "o.oprjoin"), procNeed.formatted("o.oprcode"),
+        procNeed.formatted("o.oprrest"), procNeed.formatted("o.oprjoin"),
+        typeNeed.formatted("o.oprleft"), typeNeed.formatted("o.oprright"), USER_SCHEMA,
+        notExtensionMember("pg_operator", "o.oid"), notExtensionMember("pg_ts_dict", "d.oid"),
+        notExtensionMember("pg_ts_config", "c.oid"));
+    List<Catalog.Definition> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        List<ObjectRef> needs = new ArrayList<>();
+        for (String n : strings(rs.getArray(5))) {
+          String[] p = n.split("\t", 3);
+          needs.add(new ObjectRef(p[0], p[1], p[2]));
+        }
+        out.add(new Catalog.Definition(rs.getString(1), rs.getString(2), rs.getString(3),
+            rs.getString(4), needs));
       }
     }
     return out;
@@ -1029,6 +1111,22 @@ public final class CatalogReader {
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_extension x ON d.classoid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.objoid = x.oid
           WHERE x.extname <> 'plpgsql'
         UNION ALL
+        SELECT 'OPERATOR ' || %1$s(n.nspname) || '.' || o.oprname || ' (' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE')
+               || ', ' || pg_catalog.format_type(o.oprright, NULL) || ')', false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_operator o ON d.classoid = 'pg_catalog.pg_operator'::pg_catalog.regclass AND d.objoid = o.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_operator'::pg_catalog.regclass AND e.objid = o.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'TEXT SEARCH DICTIONARY ' || %1$s(n.nspname) || '.' || %1$s(td.dictname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_ts_dict td ON d.classoid = 'pg_catalog.pg_ts_dict'::pg_catalog.regclass AND d.objoid = td.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = td.dictnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_ts_dict'::pg_catalog.regclass AND e.objid = td.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'TEXT SEARCH CONFIGURATION ' || %1$s(n.nspname) || '.' || %1$s(tc.cfgname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_ts_config tc ON d.classoid = 'pg_catalog.pg_ts_config'::pg_catalog.regclass AND d.objoid = tc.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = tc.cfgnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_ts_config'::pg_catalog.regclass AND e.objid = tc.oid AND e.deptype = 'e')
+        UNION ALL
         SELECT 'STATISTICS ' || %1$s(n.nspname) || '.' || %1$s(sx.stxname), true, d.description
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_statistic_ext sx ON d.classoid = 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass AND d.objoid = sx.oid
           JOIN pg_catalog.pg_namespace n ON n.oid = sx.stxnamespace
@@ -1135,6 +1233,6 @@ public final class CatalogReader {
   }
 
   /** For tests and diagnostics: the number of queries {@link #read} issues, whatever the size. */
-  public static final int QUERY_COUNT = 31;
+  public static final int QUERY_COUNT = 32;
 
 }
