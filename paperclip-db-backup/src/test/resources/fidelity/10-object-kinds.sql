@@ -48,12 +48,18 @@ ALTER TEXT SEARCH CONFIGURATION tsx.mine ADD MAPPING FOR asciiword, word WITH pu
 
 -- case: text_search_template_parser
 CREATE TEXT SEARCH TEMPLATE my_tmpl (LEXIZE = dsimple_lexize, INIT = dsimple_init);
-CREATE TEXT SEARCH PARSER my_parser (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype);
--- refused: text search template
+CREATE TEXT SEARCH PARSER my_parser (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end, LEXTYPES = prsd_lextype, HEADLINE = prsd_headline);
+CREATE TEXT SEARCH DICTIONARY my_tdict (TEMPLATE = my_tmpl, STOPWORDS = english);
+CREATE TEXT SEARCH CONFIGURATION my_pcfg (PARSER = my_parser);
+ALTER TEXT SEARCH CONFIGURATION my_pcfg ADD MAPPING FOR word WITH my_tdict;
+COMMENT ON TEXT SEARCH PARSER my_parser IS 'the default parser again';
+COMMENT ON TEXT SEARCH TEMPLATE my_tmpl IS 'simple again';
 
 -- case: conversion
 CREATE CONVERSION my_conv FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
--- refused: conversion
+CREATE SCHEMA cv;
+CREATE DEFAULT CONVERSION cv.my_default_conv FOR 'LATIN1' TO 'UTF8' FROM iso8859_1_to_utf8;
+COMMENT ON CONVERSION my_conv IS 'latin1 to utf8';
 
 -- case: transform
 CREATE TYPE tr_e AS ENUM ('a');

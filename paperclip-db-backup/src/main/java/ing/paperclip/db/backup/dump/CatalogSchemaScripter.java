@@ -39,7 +39,8 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       Map.entry("SCHEMA", 0), Map.entry("EXTENSION", 1), Map.entry("COLLATION", 1),
       Map.entry("TYPE", 2), Map.entry("FUNCTION", 3), Map.entry("CAST", 4), Map.entry("SEQUENCE", 4),
       Map.entry("OPERATOR", 4), Map.entry("TEXT SEARCH DICTIONARY", 4),
-      Map.entry("TEXT SEARCH CONFIGURATION", 4),
+      Map.entry("TEXT SEARCH CONFIGURATION", 4), Map.entry("TEXT SEARCH TEMPLATE", 4),
+      Map.entry("TEXT SEARCH PARSER", 4), Map.entry("CONVERSION", 4),
       Map.entry("TABLE", 5), Map.entry("SEQUENCE OWNED BY", 6), Map.entry("VIEW", 7),
       Map.entry("MATERIALIZED VIEW", 7), Map.entry("COMMENT", 9));
 
@@ -56,7 +57,8 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "default value of a view column", "publication", "publication member",
       "default privileges", "typed table (OF type)",
       "partition whose column order differs from its parent's", "operator",
-      "text search dictionary", "text search configuration");
+      "text search dictionary", "text search configuration", "text search template",
+      "text search parser", "conversion");
 
   private final CatalogReader reader;
   private final Set<String> supportedKinds;
@@ -286,8 +288,12 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     for (Catalog.Definition d : cat.definitions()) {
       // like a cast: after what it needs, before what uses it (its kind sorts before tables)
       add(pre, deps, new SchemaObject(d.kind(), d.schema(), d.name(), Section.PRE_DATA, d.sql(),
-          java.util.stream.Stream.concat(schemaDep(d.schema()).stream(), d.needs().stream()
-              .map(Catalog.ObjectRef::toString).filter(pre::containsKey)).toList()));
+          schemaDep(d.schema())));
+    }
+    for (Catalog.Definition d : cat.definitions()) {
+      // after all of them are known: a configuration needs dictionaries listed after it
+      d.needs().stream().map(Catalog.ObjectRef::toString).filter(pre::containsKey)
+          .forEach(deps.get(d.kind() + " " + d.schema() + "." + d.name())::add);
     }
     for (Catalog.Cast c : cat.casts()) {
       String name = "(" + c.source() + " AS " + c.target() + ")";

@@ -141,13 +141,13 @@ class CatalogSchemaScripterTest {
         new Catalog.InventoryItem("table", "public.t"),
         new Catalog.InventoryItem("operator class", "public.abs_ops USING btree"),
         new Catalog.InventoryItem("large object", "16400"),
-        new Catalog.InventoryItem("text search template", "public.\"new\nline\"")));
+        new Catalog.InventoryItem("transform", "public.\"new\nline\"")));
     DumpScript script = new CatalogSchemaScripter().script(cat);
     assertEquals(List.of("operator class public.abs_ops USING btree", "large object 16400",
-        "text search template public.\"new\nline\""), script.unscripted());
+        "transform public.\"new\nline\""), script.unscripted());
     String refusal = script.refusal();
     assertTrue(refusal.startsWith("the java engine cannot back up operator class public.abs_ops"
-        + " USING btree (and 2 more: large object 16400, text search template"
+        + " USING btree (and 2 more: large object 16400, transform"
         + " public.\"new?line\");"), refusal);
     assertTrue(refusal.contains("--engine pg_dump") && refusal.contains("--skip-unsupported"), refusal);
     assertFalse(refusal.contains("\n"), refusal);

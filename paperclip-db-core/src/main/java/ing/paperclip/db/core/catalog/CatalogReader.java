@@ -208,7 +208,9 @@ public final class CatalogReader {
               'pg_catalog.pg_statistic_ext'::pg_catalog.regclass, 'pg_catalog.pg_extension'::pg_catalog.regclass,
               'pg_catalog.pg_collation'::pg_catalog.regclass, 'pg_catalog.pg_cast'::pg_catalog.regclass,
               'pg_catalog.pg_event_trigger'::pg_catalog.regclass, 'pg_catalog.pg_operator'::pg_catalog.regclass,
-              'pg_catalog.pg_ts_dict'::pg_catalog.regclass, 'pg_catalog.pg_ts_config'::pg_catalog.regclass)
+              'pg_catalog.pg_ts_dict'::pg_catalog.regclass, 'pg_catalog.pg_ts_config'::pg_catalog.regclass,
+              'pg_catalog.pg_ts_template'::pg_catalog.regclass, 'pg_catalog.pg_ts_parser'::pg_catalog.regclass,
+              'pg_catalog.pg_conversion'::pg_catalog.regclass)
         )
         SELECT DISTINCT CASE WHEN o.kind = 'comment on' THEN 'comment on ' || i.type ELSE o.kind END, i.identity
         FROM objs o CROSS JOIN LATERAL pg_catalog.pg_identify_object(o.classid, o.objid, 0) i
@@ -371,7 +373,8 @@ public final class CatalogReader {
   }
 
   /**
-   * Operators, text search dictionaries and configurations as whole statements (one query), like
+   * Operators, text search dictionaries, configurations, templates and parsers, and conversions
+   * as whole statements (one query), like
    * pg_dump composes them. Shell operators (only named as another's commutator or negator) are
    * left out: the operator naming them creates them again.
    */
@@ -427,6 +430,30 @@ public final class CatalogReader {
         FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace
         JOIN pg_catalog.pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace
         WHERE c.oid >= 16384 AND %12$s AND %15$s
+        UNION ALL
+        SELECT 'TEXT SEARCH TEMPLATE', n.nspname, t.tmplname,
+          'CREATE TEXT SEARCH TEMPLATE ' || %1$s(n.nspname) || '.' || %1$s(t.tmplname) || ' ('
+            || pg_catalog.concat_ws(', ', CASE WHEN t.tmplinit <> 0 THEN 'INIT = ' || %16$s END,
+               'LEXIZE = ' || %17$s) || ');',
+          ARRAY[%18$s, %19$s]
+        FROM pg_catalog.pg_ts_template t JOIN pg_catalog.pg_namespace n ON n.oid = t.tmplnamespace
+        WHERE t.oid >= 16384 AND %12$s AND %20$s
+        UNION ALL
+        SELECT 'TEXT SEARCH PARSER', n.nspname, pr.prsname,
+          'CREATE TEXT SEARCH PARSER ' || %1$s(n.nspname) || '.' || %1$s(pr.prsname) || ' ('
+            || pg_catalog.concat_ws(', ', 'START = ' || %21$s, 'GETTOKEN = ' || %22$s, 'END = ' || %23$s,
+               CASE WHEN pr.prsheadline <> 0 THEN 'HEADLINE = ' || %24$s END, 'LEXTYPES = ' || %25$s) || ');',
+          ARRAY[%26$s, %27$s, %28$s, %29$s, %30$s]
+        FROM pg_catalog.pg_ts_parser pr JOIN pg_catalog.pg_namespace n ON n.oid = pr.prsnamespace
+        WHERE pr.oid >= 16384 AND %12$s AND %31$s
+        UNION ALL
+        SELECT 'CONVERSION', n.nspname, c.conname,
+          'CREATE ' || CASE WHEN c.condefault THEN 'DEFAULT ' ELSE '' END || 'CONVERSION ' || %1$s(n.nspname) || '.'
+            || %1$s(c.conname) || ' FOR ' || pg_catalog.quote_literal(pg_catalog.pg_encoding_to_char(c.conforencoding))
+            || ' TO ' || pg_catalog.quote_literal(pg_catalog.pg_encoding_to_char(c.contoencoding)) || ' FROM ' || %32$s || ';',
+          ARRAY[%33$s]
+        FROM pg_catalog.pg_conversion c JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace
+        WHERE c.oid >= 16384 AND %12$s AND %34$s
         ORDER BY 1, 2, 3
         """.formatted(q, proc.formatted(q, "o.oprcode"), oper.formatted(q, "o.oprcom"),
         oper.formatted(q, "o.oprnegate"), proc.formatted(q, "o.oprrest"),
@@ -434,7 +461,18 @@ public final class CatalogReader {
         procNeed.formatted("o.oprrest"), procNeed.formatted("o.oprjoin"),
         typeNeed.formatted("o.oprleft"), typeNeed.formatted("o.oprright"), USER_SCHEMA,
         notExtensionMember("pg_operator", "o.oid"), notExtensionMember("pg_ts_dict", "d.oid"),
-        notExtensionMember("pg_ts_config", "c.oid"));
+        notExtensionMember("pg_ts_config", "c.oid"),
+        proc.formatted(q, "t.tmplinit"), proc.formatted(q, "t.tmpllexize"),
+        procNeed.formatted("t.tmplinit"), procNeed.formatted("t.tmpllexize"),
+        notExtensionMember("pg_ts_template", "t.oid"),
+        proc.formatted(q, "pr.prsstart"), proc.formatted(q, "pr.prstoken"),
+        proc.formatted(q, "pr.prsend"), proc.formatted(q, "pr.prsheadline"),
+        proc.formatted(q, "pr.prslextype"), procNeed.formatted("pr.prsstart"),
+        procNeed.formatted("pr.prstoken"), procNeed.formatted("pr.prsend"),
+        procNeed.formatted("pr.prsheadline"), procNeed.formatted("pr.prslextype"),
+        notExtensionMember("pg_ts_parser", "pr.oid"),
+        proc.formatted(q, "c.conproc"), procNeed.formatted("c.conproc"),
+        notExtensionMember("pg_conversion", "c.oid"));
     List<Catalog.Definition> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
@@ -1126,6 +1164,21 @@ public final class CatalogReader {
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_ts_config tc ON d.classoid = 'pg_catalog.pg_ts_config'::pg_catalog.regclass AND d.objoid = tc.oid
           JOIN pg_catalog.pg_namespace n ON n.oid = tc.cfgnamespace
           WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_ts_config'::pg_catalog.regclass AND e.objid = tc.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'TEXT SEARCH TEMPLATE ' || %1$s(n.nspname) || '.' || %1$s(tt.tmplname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_ts_template tt ON d.classoid = 'pg_catalog.pg_ts_template'::pg_catalog.regclass AND d.objoid = tt.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = tt.tmplnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_ts_template'::pg_catalog.regclass AND e.objid = tt.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'TEXT SEARCH PARSER ' || %1$s(n.nspname) || '.' || %1$s(tp.prsname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_ts_parser tp ON d.classoid = 'pg_catalog.pg_ts_parser'::pg_catalog.regclass AND d.objoid = tp.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = tp.prsnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_ts_parser'::pg_catalog.regclass AND e.objid = tp.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'CONVERSION ' || %1$s(n.nspname) || '.' || %1$s(cv.conname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_conversion cv ON d.classoid = 'pg_catalog.pg_conversion'::pg_catalog.regclass AND d.objoid = cv.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = cv.connamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_conversion'::pg_catalog.regclass AND e.objid = cv.oid AND e.deptype = 'e')
         UNION ALL
         SELECT 'STATISTICS ' || %1$s(n.nspname) || '.' || %1$s(sx.stxname), true, d.description
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_statistic_ext sx ON d.classoid = 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass AND d.objoid = sx.oid
