@@ -40,7 +40,8 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       Map.entry("TYPE", 2), Map.entry("FUNCTION", 3), Map.entry("CAST", 4), Map.entry("SEQUENCE", 4),
       Map.entry("OPERATOR", 4), Map.entry("TEXT SEARCH DICTIONARY", 4),
       Map.entry("TEXT SEARCH CONFIGURATION", 4), Map.entry("TEXT SEARCH TEMPLATE", 4),
-      Map.entry("TEXT SEARCH PARSER", 4), Map.entry("CONVERSION", 4),
+      Map.entry("TEXT SEARCH PARSER", 4), Map.entry("CONVERSION", 4), Map.entry("SHELL TYPE", 2),
+      Map.entry("BASE TYPE", 4),
       Map.entry("TABLE", 5), Map.entry("SEQUENCE OWNED BY", 6), Map.entry("VIEW", 7),
       Map.entry("MATERIALIZED VIEW", 7), Map.entry("COMMENT", 9));
 
@@ -58,7 +59,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "default privileges", "typed table (OF type)",
       "partition whose column order differs from its parent's", "operator",
       "text search dictionary", "text search configuration", "text search template",
-      "text search parser", "conversion");
+      "text search parser", "conversion", "base type", "shell type");
 
   private final CatalogReader reader;
   private final Set<String> supportedKinds;

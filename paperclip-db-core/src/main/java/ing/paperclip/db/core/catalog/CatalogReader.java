@@ -373,8 +373,9 @@ public final class CatalogReader {
   }
 
   /**
-   * Operators, text search dictionaries, configurations, templates and parsers, and conversions
-   * as whole statements (one query), like
+   * Operators, text search dictionaries, configurations, templates and parsers, conversions,
+   * base types (with their shells, created before their I/O functions) and shell types as whole
+   * statements (one query), like
    * pg_dump composes them. Shell operators (only named as another's commutator or negator) are
    * left out: the operator naming them creates them again.
    */
@@ -454,6 +455,37 @@ public final class CatalogReader {
           ARRAY[%33$s]
         FROM pg_catalog.pg_conversion c JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace
         WHERE c.oid >= 16384 AND %12$s AND %34$s
+        UNION ALL
+        SELECT 'BASE TYPE', n.nspname, t.typname,
+          'CREATE TYPE ' || %1$s(n.nspname) || '.' || %1$s(t.typname) || ' (' || pg_catalog.concat_ws(E',\n    ',
+            'INPUT = ' || %35$s, 'OUTPUT = ' || %36$s,
+            CASE WHEN t.typreceive <> 0 THEN 'RECEIVE = ' || %37$s END,
+            CASE WHEN t.typsend <> 0 THEN 'SEND = ' || %38$s END,
+            CASE WHEN t.typmodin <> 0 THEN 'TYPMOD_IN = ' || %39$s END,
+            CASE WHEN t.typmodout <> 0 THEN 'TYPMOD_OUT = ' || %40$s END,
+            CASE WHEN t.typanalyze <> 0 THEN 'ANALYZE = ' || %41$s END,
+            CASE WHEN t.typsubscript <> 0 THEN 'SUBSCRIPT = ' || %42$s END,
+            'INTERNALLENGTH = ' || CASE WHEN t.typlen = -1 THEN 'variable' ELSE t.typlen::text END,
+            CASE WHEN t.typbyval THEN 'PASSEDBYVALUE' END,
+            'ALIGNMENT = ' || CASE t.typalign WHEN 'c' THEN 'char' WHEN 's' THEN 'int2' WHEN 'i' THEN 'int4' ELSE 'double' END,
+            'STORAGE = ' || CASE t.typstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END,
+            CASE WHEN t.typcategory <> 'U' THEN 'CATEGORY = ' || pg_catalog.quote_literal(t.typcategory::text) END,
+            CASE WHEN t.typispreferred THEN 'PREFERRED = true' END,
+            CASE WHEN t.typdefault IS NOT NULL THEN 'DEFAULT = ' || pg_catalog.quote_literal(t.typdefault) END,
+            CASE WHEN t.typelem <> 0 THEN 'ELEMENT = ' || pg_catalog.format_type(t.typelem, NULL) END,
+            CASE WHEN t.typdelim <> ',' THEN 'DELIMITER = ' || pg_catalog.quote_literal(t.typdelim::text) END,
+            CASE WHEN t.typcollation <> 0 THEN 'COLLATABLE = true' END) || E'\n);',
+          ARRAY['SHELL TYPE' || E'\\t' || n.nspname || E'\\t' || t.typname, %43$s, %44$s, %45$s, %46$s, %47$s, %48$s, %49$s, %50$s]
+        FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        WHERE t.typtype = 'b' AND t.typisdefined AND t.oid >= 16384 AND %12$s AND %51$s
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)
+        UNION ALL
+        -- a base type's shell, created before its I/O functions; or a shell type of its own
+        SELECT 'SHELL TYPE', n.nspname, t.typname, 'CREATE TYPE ' || %1$s(n.nspname) || '.' || %1$s(t.typname) || ';',
+          ARRAY[]::text[]
+        FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        WHERE ((t.typtype = 'b' AND t.typisdefined AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
+            OR (t.typtype = 'p' AND NOT t.typisdefined)) AND t.oid >= 16384 AND %12$s AND %51$s
         ORDER BY 1, 2, 3
         """.formatted(q, proc.formatted(q, "o.oprcode"), oper.formatted(q, "o.oprcom"),
         oper.formatted(q, "o.oprnegate"), proc.formatted(q, "o.oprrest"),
@@ -472,7 +504,16 @@ public final class CatalogReader {
         procNeed.formatted("pr.prsheadline"), procNeed.formatted("pr.prslextype"),
         notExtensionMember("pg_ts_parser", "pr.oid"),
         proc.formatted(q, "c.conproc"), procNeed.formatted("c.conproc"),
-        notExtensionMember("pg_conversion", "c.oid"));
+        notExtensionMember("pg_conversion", "c.oid"),
+        proc.formatted(q, "t.typinput"), proc.formatted(q, "t.typoutput"),
+        proc.formatted(q, "t.typreceive"), proc.formatted(q, "t.typsend"),
+        proc.formatted(q, "t.typmodin"), proc.formatted(q, "t.typmodout"),
+        proc.formatted(q, "t.typanalyze"), proc.formatted(q, "t.typsubscript"),
+        procNeed.formatted("t.typinput"), procNeed.formatted("t.typoutput"),
+        procNeed.formatted("t.typreceive"), procNeed.formatted("t.typsend"),
+        procNeed.formatted("t.typmodin"), procNeed.formatted("t.typmodout"),
+        procNeed.formatted("t.typanalyze"), procNeed.formatted("t.typsubscript"),
+        notExtensionMember("pg_type", "t.oid"));
     List<Catalog.Definition> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
