@@ -59,7 +59,11 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "default privileges", "typed table (OF type)",
       "partition whose column order differs from its parent's", "operator",
       "text search dictionary", "text search configuration", "text search template",
-      "text search parser", "conversion", "base type", "shell type");
+      "text search parser", "conversion", "base type", "shell type",
+      "privileges of an extension member");
+
+  /** Privileges changed on extension members: written with the other privileges. */
+  private static final String MEMBER_ACL = "EXTENSION MEMBER ACL";
 
   private final CatalogReader reader;
   private final Set<String> supportedKinds;
@@ -287,11 +291,17 @@ public final class CatalogSchemaScripter implements SchemaScripter {
           schemaDep(v.schema())));
     }
     for (Catalog.Definition d : cat.definitions()) {
+      if (d.kind().equals(MEMBER_ACL)) {
+        continue; // post-data
+      }
       // like a cast: after what it needs, before what uses it (its kind sorts before tables)
       add(pre, deps, new SchemaObject(d.kind(), d.schema(), d.name(), Section.PRE_DATA, d.sql(),
           schemaDep(d.schema())));
     }
     for (Catalog.Definition d : cat.definitions()) {
+      if (d.kind().equals(MEMBER_ACL)) {
+        continue;
+      }
       // after all of them are known: a configuration needs dictionaries listed after it
       d.needs().stream().map(Catalog.ObjectRef::toString).filter(pre::containsKey)
           .forEach(deps.get(d.kind() + " " + d.schema() + "." + d.name())::add);
@@ -522,6 +532,12 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     post.addAll(acls(cat.grants(), cat.serverVersion()));
+    for (Catalog.Definition d : cat.definitions()) {
+      if (d.kind().equals(MEMBER_ACL)) {
+        post.add(new SchemaObject("ACL", d.schema(), d.name(), Section.POST_DATA, d.sql(),
+            List.of()));
+      }
+    }
     // after every object, like pg_dump: the restore's own CREATEs must not take them
     post.addAll(defaultPrivileges(cat.defaultPrivileges()));
     for (Catalog.Publication p : cat.publications()) {

@@ -515,6 +515,7 @@ public final class CatalogReader {
         procNeed.formatted("t.typanalyze"), procNeed.formatted("t.typsubscript"),
         notExtensionMember("pg_type", "t.oid"));
     List<Catalog.Definition> out = new ArrayList<>();
+    memberPrivileges(st, out);
     try (ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
         List<ObjectRef> needs = new ArrayList<>();
@@ -527,6 +528,78 @@ public final class CatalogReader {
       }
     }
     return out;
+  }
+
+  /**
+   * Privileges changed on extension members after {@code CREATE EXTENSION} (their ACL differs from
+   * {@code pg_init_privs}), as pg_dump writes them: the revokes and grants that turn the
+   * extension's initial privileges into the current ones, after the extension exists. The owner's
+   * entries are the restoring role's ({@code CURRENT_USER}); grants to other roles run only where
+   * the role exists, like every other grant of a backup.
+   */
+  private static void memberPrivileges(Statement st, List<Catalog.Definition> out)
+      throws SQLException {
+    String sql = """
+        WITH m AS (
+          SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS otype, n.nspname AS sch,
+            pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS target, c.relowner AS owner,
+            COALESCE(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl,
+            COALESCE(ip.initprivs, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS base
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ip.objoid = c.oid AND ip.objsubid = 0
+          WHERE %1$s AND c.relacl IS DISTINCT FROM ip.initprivs
+          UNION ALL
+          SELECT CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, n.nspname,
+            pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
+            p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner)), COALESCE(ip.initprivs, pg_catalog.acldefault('f', p.proowner))
+          FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+          LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ip.objoid = p.oid AND ip.objsubid = 0
+          WHERE %2$s AND p.proacl IS DISTINCT FROM ip.initprivs
+          UNION ALL
+          SELECT 'TYPE', n.nspname, pg_catalog.format_type(t.oid, NULL), t.typowner,
+            COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner)), COALESCE(ip.initprivs, pg_catalog.acldefault('T', t.typowner))
+          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+          LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ip.objoid = t.oid AND ip.objsubid = 0
+          WHERE %3$s AND t.typacl IS DISTINCT FROM ip.initprivs
+        )
+        SELECT m.otype, m.sch, m.target, x.revoke, x.privilege_type,
+          CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee) END, x.is_grantable, x.grantee = m.owner
+        FROM m CROSS JOIN LATERAL (
+          (SELECT true AS revoke, b.grantee, b.privilege_type, b.is_grantable FROM pg_catalog.aclexplode(m.base) b
+           EXCEPT SELECT true, e.grantee, e.privilege_type, e.is_grantable FROM pg_catalog.aclexplode(m.acl) e)
+          UNION ALL
+          (SELECT false, e.grantee, e.privilege_type, e.is_grantable FROM pg_catalog.aclexplode(m.acl) e
+           EXCEPT SELECT false, b.grantee, b.privilege_type, b.is_grantable FROM pg_catalog.aclexplode(m.base) b)
+        ) x
+        ORDER BY 1, 2, 3, 4 DESC, 6, 5
+        """.formatted(isMember("pg_class", "c.oid"), isMember("pg_proc", "p.oid"),
+        isMember("pg_type", "t.oid"));
+    Map<String, StringBuilder> byObject = new java.util.LinkedHashMap<>();
+    Map<String, String> schemaOf = new HashMap<>();
+    try (ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        String on = " ON " + rs.getString(1) + " " + rs.getString(3);
+        String grantee = rs.getString(6);
+        String role = rs.getBoolean(8) ? "CURRENT_USER" : grantee.equals("PUBLIC") ? "PUBLIC"
+            : SqlIdentifiers.quote(grantee);
+        StringBuilder sb = byObject.computeIfAbsent(on.substring(4), k -> new StringBuilder());
+        schemaOf.put(on.substring(4), rs.getString(2));
+        String stmt = rs.getBoolean(4) ? "REVOKE " + rs.getString(5) + on + " FROM " + role + ";"
+            : "GRANT " + rs.getString(5) + on + " TO " + role
+                + (rs.getBoolean(7) ? " WITH GRANT OPTION" : "") + ";";
+        if (!rs.getBoolean(4) && !role.equals("PUBLIC") && !role.equals("CURRENT_USER")) {
+          String tag = "$acl$";
+          for (int k = 1; stmt.contains(tag); k++) {
+            tag = "$acl" + k + "$";
+          }
+          stmt = "DO " + tag + " BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = "
+              + SqlIdentifiers.literal(grantee) + ") THEN " + stmt + " END IF; END " + tag + ";";
+        }
+        sb.append(sb.length() == 0 ? "" : "\n").append(stmt);
+      }
+    }
+    byObject.forEach((k, v) -> out.add(new Catalog.Definition("EXTENSION MEMBER ACL",
+        schemaOf.get(k), k, v.toString(), List.of())));
   }
 
   private static List<Catalog.Publication> publications(Statement st) throws SQLException {
@@ -1327,6 +1400,6 @@ public final class CatalogReader {
   }
 
   /** For tests and diagnostics: the number of queries {@link #read} issues, whatever the size. */
-  public static final int QUERY_COUNT = 32;
+  public static final int QUERY_COUNT = 33;
 
 }
