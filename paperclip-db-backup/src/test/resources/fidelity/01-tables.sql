@@ -119,7 +119,14 @@ ALTER TABLE dc DROP COLUMN b;
 CREATE TYPE person AS (name text, age int);
 CREATE TABLE people OF person (PRIMARY KEY (name), age WITH OPTIONS DEFAULT 0);
 INSERT INTO people VALUES ('a', 1);
--- refused: typed table
+
+-- case: typed_table_options_and_check
+CREATE SCHEMA tt;
+CREATE TYPE tt.item AS (id int, label text COLLATE "C", qty int);
+CREATE TABLE tt.items OF tt.item (id WITH OPTIONS NOT NULL, qty WITH OPTIONS DEFAULT 1, CONSTRAINT qty_pos CHECK (qty > 0));
+CREATE TABLE tt.bare OF tt.item;
+INSERT INTO tt.items (id, label) VALUES (1, 'x');
+INSERT INTO tt.bare VALUES (2, 'y', 3);
 
 -- case: collated_column
 CREATE TABLE col (a text COLLATE "C", b text COLLATE "POSIX");

@@ -44,14 +44,28 @@ CREATE TYPE textrange_c AS RANGE (subtype = text, collation = "C");
 
 -- case: shell_type
 CREATE TYPE shell;
--- refused: shell type
 
 -- case: base_type
 CREATE TYPE mytext;
 CREATE FUNCTION mytext_in(cstring) RETURNS mytext LANGUAGE internal IMMUTABLE STRICT AS 'textin';
 CREATE FUNCTION mytext_out(mytext) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'textout';
 CREATE TYPE mytext (INPUT = mytext_in, OUTPUT = mytext_out, LIKE = text);
--- refused: base type
+CREATE TABLE uses_mytext (v mytext);
+INSERT INTO uses_mytext VALUES ('hello');
+COMMENT ON TYPE mytext IS 'text again';
+
+-- case: base_type_all_options
+CREATE SCHEMA bt;
+CREATE TYPE bt.num;
+CREATE FUNCTION bt.num_in(cstring) RETURNS bt.num LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+CREATE FUNCTION bt.num_out(bt.num) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+CREATE FUNCTION bt.num_recv(internal) RETURNS bt.num LANGUAGE internal IMMUTABLE STRICT AS 'int4recv';
+CREATE FUNCTION bt.num_send(bt.num) RETURNS bytea LANGUAGE internal IMMUTABLE STRICT AS 'int4send';
+CREATE TYPE bt.num (INPUT = bt.num_in, OUTPUT = bt.num_out, RECEIVE = bt.num_recv, SEND = bt.num_send,
+  INTERNALLENGTH = 4, PASSEDBYVALUE, ALIGNMENT = int4, STORAGE = plain, CATEGORY = 'N', PREFERRED = false,
+  DEFAULT = '7', DELIMITER = ';');
+CREATE TABLE bt.t (v bt.num, vs bt.num[]);
+INSERT INTO bt.t VALUES ('42', '{1;2}');
 
 -- case: type_comment_and_grant
 CREATE TYPE gt AS ENUM ('a');

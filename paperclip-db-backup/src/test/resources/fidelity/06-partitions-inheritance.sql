@@ -33,7 +33,14 @@ CREATE TABLE po (a int, b text) PARTITION BY LIST (a);
 CREATE TABLE po_1 (b text, a int);
 ALTER TABLE po ATTACH PARTITION po_1 FOR VALUES IN (1);
 INSERT INTO po VALUES (1, 'x');
--- refused: partition whose column order differs
+
+-- case: partition_column_order_with_constraints
+CREATE TABLE pon (a int NOT NULL, b text, c date DEFAULT '2020-01-01', CHECK (a > 0)) PARTITION BY RANGE (a);
+CREATE TABLE pon_1 (c date DEFAULT '1999-12-31', b text, a int NOT NULL, CONSTRAINT pon_a_check CHECK (a > 0));
+ALTER TABLE pon ATTACH PARTITION pon_1 FOR VALUES FROM (1) TO (10);
+CREATE TABLE pon_2 PARTITION OF pon FOR VALUES FROM (10) TO (20);
+CREATE INDEX ON pon (b);
+INSERT INTO pon (a, b) VALUES (1, 'x'), (11, 'y');
 
 -- case: partition_trigger_disabled
 CREATE TABLE ptd (v int) PARTITION BY LIST (v);

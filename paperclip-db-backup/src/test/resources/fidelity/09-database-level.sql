@@ -56,7 +56,13 @@ DO $$ BEGIN CREATE ROLE fidelity_reader NOLOGIN; EXCEPTION WHEN duplicate_object
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 GRANT EXECUTE ON FUNCTION similarity(text, text) TO fidelity_reader;
 REVOKE EXECUTE ON FUNCTION show_trgm(text) FROM PUBLIC;
--- refused: privileges of an extension member
+
+-- case: extension_member_privileges_type_and_owner
+DO $$ BEGIN CREATE ROLE fidelity_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+CREATE EXTENSION IF NOT EXISTS citext;
+REVOKE USAGE ON TYPE citext FROM PUBLIC;
+GRANT USAGE ON TYPE citext TO fidelity_reader WITH GRANT OPTION;
+REVOKE EXECUTE ON FUNCTION citext_eq(citext, citext) FROM CURRENT_USER;
 
 -- case: extension_with_dependent_objects
 CREATE EXTENSION IF NOT EXISTS citext;

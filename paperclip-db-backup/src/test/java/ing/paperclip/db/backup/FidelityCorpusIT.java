@@ -216,11 +216,13 @@ class FidelityCorpusIT {
     List<Catalog.Table> tables = c.tables().stream().map(t -> new Catalog.Table(t.schema(),
         t.name(), t.partitioned(), t.unlogged(), t.partitionOf(), t.partitionBound(),
         t.partitionKey(), t.inherits(), t.reloptions(), t.rowSecurity(), t.forceRowSecurity(),
-        t.columns(), 0, 0, t.replicaIdentity(), t.clusterOn(), t.accessMethod())).toList();
+        t.columns(), 0, 0, t.replicaIdentity(), t.clusterOn(), t.accessMethod(), t.ofType()))
+        .toList();
     return new Catalog(c.serverVersion(), "", c.schemas(), c.extensions(), c.types(),
         c.functions(), c.sequences(), tables, c.constraints(), c.indexes(), c.views(),
         c.triggers(), c.policies(), c.comments(), c.grants(), c.dependencies(), c.rules(),
-        c.statistics(), c.collations(), c.casts(), c.eventTriggers(), c.publications(), c.inventory());
+        c.statistics(), c.collations(), c.casts(), c.eventTriggers(), c.publications(),
+        c.defaultPrivileges(), c.definitions(), c.inventory());
   }
 
   private static String firstDifference(Catalog a, Catalog b) {
@@ -229,7 +231,7 @@ class FidelityCorpusIT {
     String[] names = {"schemas", "extensions", "types", "functions", "sequences", "tables",
         "constraints", "indexes", "views", "triggers", "policies", "comments", "grants",
         "dependencies", "rules", "statistics", "collations", "casts", "event triggers",
-        "publications", "inventory"};
+        "publications", "default privileges", "definitions", "inventory"};
     for (int i = 0; i < la.size(); i++) {
       if (!la.get(i).equals(lb.get(i))) {
         List<Object> onlyA = new ArrayList<>(la.get(i));
@@ -246,6 +248,7 @@ class FidelityCorpusIT {
     return List.of(c.schemas(), c.extensions(), c.types(), c.functions(), c.sequences(),
         c.tables(), c.constraints(), c.indexes(), c.views(), c.triggers(), c.policies(),
         c.comments(), c.grants(), c.dependencies(), c.rules(), c.statistics(), c.collations(),
-        c.casts(), c.eventTriggers(), c.publications(), c.inventory());
+        c.casts(), c.eventTriggers(), c.publications(), c.defaultPrivileges(), c.definitions(),
+        c.inventory());
   }
 }

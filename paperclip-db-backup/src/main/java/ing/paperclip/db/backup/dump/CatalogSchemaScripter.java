@@ -38,6 +38,10 @@ public final class CatalogSchemaScripter implements SchemaScripter {
   private static final Map<String, Integer> PRIORITY = Map.ofEntries(
       Map.entry("SCHEMA", 0), Map.entry("EXTENSION", 1), Map.entry("COLLATION", 1),
       Map.entry("TYPE", 2), Map.entry("FUNCTION", 3), Map.entry("CAST", 4), Map.entry("SEQUENCE", 4),
+      Map.entry("OPERATOR", 4), Map.entry("TEXT SEARCH DICTIONARY", 4),
+      Map.entry("TEXT SEARCH CONFIGURATION", 4), Map.entry("TEXT SEARCH TEMPLATE", 4),
+      Map.entry("TEXT SEARCH PARSER", 4), Map.entry("CONVERSION", 4), Map.entry("SHELL TYPE", 2),
+      Map.entry("BASE TYPE", 4),
       Map.entry("TABLE", 5), Map.entry("SEQUENCE OWNED BY", 6), Map.entry("VIEW", 7),
       Map.entry("MATERIALIZED VIEW", 7), Map.entry("COMMENT", 9));
 
@@ -51,7 +55,15 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "composite type", "enum type", "domain", "range type", "function", "aggregate",
       "window function", "procedure", "table constraint", "domain constraint", "default value",
       "trigger", "policy", "rule", "statistics object", "collation", "cast", "event trigger",
-      "default value of a view column", "publication", "publication member");
+      "default value of a view column", "publication", "publication member",
+      "default privileges", "typed table (OF type)",
+      "partition whose column order differs from its parent's", "operator",
+      "text search dictionary", "text search configuration", "text search template",
+      "text search parser", "conversion", "base type", "shell type",
+      "privileges of an extension member");
+
+  /** Privileges changed on extension members: written with the other privileges. */
+  private static final String MEMBER_ACL = "EXTENSION MEMBER ACL";
 
   private final CatalogReader reader;
   private final Set<String> supportedKinds;
@@ -233,10 +245,21 @@ public final class CatalogSchemaScripter implements SchemaScripter {
               List.of("TABLE " + t.schema() + "." + t.name())));
         }
       }
-      add(pre, deps, new SchemaObject("TABLE", t.schema(), t.name(), Section.PRE_DATA,
-          tableSql(withoutDefaults(t, splitDefaults),
-              inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of()), byName),
-          d));
+      List<Constraint> checks = inlineChecks.getOrDefault(t.schema() + "." + t.name(), List.of());
+      boolean attach = attachedOutOfOrder(t, byName);
+      List<Constraint> ownAndInherited = new ArrayList<>(checks);
+      if (attach) {
+        // ATTACH PARTITION wants the parent's CHECKs on the table already (it marks them inherited)
+        cat.constraints().stream().filter(c -> c.schema().equals(t.schema())
+            && c.table().equals(t.name()) && c.type().equals("c") && !c.local())
+            .forEach(ownAndInherited::add);
+      }
+      String sql = attach
+          ? tableSql(withoutDefaults(standalone(t), splitDefaults), ownAndInherited, byName)
+              + "\nALTER TABLE ONLY " + t.partitionOf() + " ATTACH PARTITION "
+              + qualified(t.schema(), t.name()) + " " + t.partitionBound() + ";"
+          : tableSql(withoutDefaults(t, splitDefaults), checks, byName);
+      add(pre, deps, new SchemaObject("TABLE", t.schema(), t.name(), Section.PRE_DATA, sql, d));
     }
     for (Sequence s : cat.sequences()) {
       if (s.ownedByTable() != null) {
@@ -266,6 +289,22 @@ public final class CatalogSchemaScripter implements SchemaScripter {
           "CREATE " + kind + " " + name + with + " AS\n" + v.definition()
               + (v.materialized() ? "\n  WITH NO DATA;" : ";") + viewDefaults(v),
           schemaDep(v.schema())));
+    }
+    for (Catalog.Definition d : cat.definitions()) {
+      if (d.kind().equals(MEMBER_ACL)) {
+        continue; // post-data
+      }
+      // like a cast: after what it needs, before what uses it (its kind sorts before tables)
+      add(pre, deps, new SchemaObject(d.kind(), d.schema(), d.name(), Section.PRE_DATA, d.sql(),
+          schemaDep(d.schema())));
+    }
+    for (Catalog.Definition d : cat.definitions()) {
+      if (d.kind().equals(MEMBER_ACL)) {
+        continue;
+      }
+      // after all of them are known: a configuration needs dictionaries listed after it
+      d.needs().stream().map(Catalog.ObjectRef::toString).filter(pre::containsKey)
+          .forEach(deps.get(d.kind() + " " + d.schema() + "." + d.name())::add);
     }
     for (Catalog.Cast c : cat.casts()) {
       String name = "(" + c.source() + " AS " + c.target() + ")";
@@ -318,7 +357,28 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     return new Table(t.schema(), t.name(), t.partitioned(), t.unlogged(), t.partitionOf(),
         t.partitionBound(), t.partitionKey(), t.inherits(), t.reloptions(), t.rowSecurity(),
         t.forceRowSecurity(), cols, t.estimatedRows(), t.estimatedBytes(), t.replicaIdentity(),
-        t.clusterOn(), t.accessMethod());
+        t.clusterOn(), t.accessMethod(), t.ofType());
+  }
+
+  /**
+   * A partition whose columns are not in its parent's order (it was created on its own and
+   * attached): written like that, as a table of its own with its columns in its order, then
+   * attached, so that its column order and row text stay as they are.
+   */
+  private static boolean attachedOutOfOrder(Table t, Map<String, Table> byName) {
+    if (t.partitionOf() == null) {
+      return false;
+    }
+    Table parent = byName.get(unquoteQualified(t.partitionOf()));
+    return parent != null && !parent.columns().stream().map(Column::name).toList()
+        .equals(t.columns().stream().map(Column::name).toList());
+  }
+
+  private static Table standalone(Table t) {
+    return new Table(t.schema(), t.name(), t.partitioned(), t.unlogged(), null, null,
+        t.partitionKey(), t.inherits(), t.reloptions(), t.rowSecurity(), t.forceRowSecurity(),
+        t.columns(), t.estimatedRows(), t.estimatedBytes(), t.replicaIdentity(), t.clusterOn(),
+        t.accessMethod(), t.ofType());
   }
 
   private static List<SchemaObject> postData(Catalog cat, List<SchemaObject> preData) {
@@ -472,6 +532,14 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     post.addAll(acls(cat.grants(), cat.serverVersion()));
+    for (Catalog.Definition d : cat.definitions()) {
+      if (d.kind().equals(MEMBER_ACL)) {
+        post.add(new SchemaObject("ACL", d.schema(), d.name(), Section.POST_DATA, d.sql(),
+            List.of()));
+      }
+    }
+    // after every object, like pg_dump: the restore's own CREATEs must not take them
+    post.addAll(defaultPrivileges(cat.defaultPrivileges()));
     for (Catalog.Publication p : cat.publications()) {
       StringBuilder sql = new StringBuilder("CREATE PUBLICATION ").append(quote(p.name()))
           .append(p.allTables() ? " FOR ALL TABLES" : "").append(" WITH (publish = ")
@@ -572,6 +640,41 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             first.objectType() + " " + first.name(), Section.POST_DATA,
             sql.substring(0, sql.length() - 1), List.of()));
       }
+    }
+    return out;
+  }
+
+  /**
+   * Scripts {@code ALTER DEFAULT PRIVILEGES} like pg_dump: per role, schema and object type, the
+   * revokes from the built-in defaults, then the grants. {@code FOR ROLE} is always written (as
+   * pg_dump does), so the role, and every grantee, must exist on the target.
+   */
+  private static List<SchemaObject> defaultPrivileges(List<Catalog.DefaultPrivilege> privileges) {
+    record Scope(String role, String schema, String objectType) {}
+    record Grantee(boolean revoke, String role, boolean grantable) {}
+    Map<Scope, Map<Grantee, List<String>>> byScope = new LinkedHashMap<>();
+    for (Catalog.DefaultPrivilege d : privileges) {
+      byScope.computeIfAbsent(new Scope(d.role(), d.schema(), d.objectType()),
+          k -> new LinkedHashMap<>()).computeIfAbsent(new Grantee(d.revoke(), d.grantee(),
+          d.grantable()), k -> new ArrayList<>()).add(d.privilege());
+    }
+    List<SchemaObject> out = new ArrayList<>();
+    for (Map.Entry<Scope, Map<Grantee, List<String>>> e : byScope.entrySet()) {
+      Scope sc = e.getKey();
+      String prefix = "ALTER DEFAULT PRIVILEGES FOR ROLE " + quote(sc.role())
+          + (sc.schema() == null ? "" : " IN SCHEMA " + quote(sc.schema()));
+      StringBuilder sql = new StringBuilder();
+      for (Map.Entry<Grantee, List<String>> g : e.getValue().entrySet()) {
+        String role = g.getKey().role().equals("PUBLIC") ? "PUBLIC" : quote(g.getKey().role());
+        String privs = String.join(", ", g.getValue());
+        sql.append(prefix).append(g.getKey().revoke()
+            ? " REVOKE " + privs + " ON " + sc.objectType() + " FROM " + role
+            : " GRANT " + privs + " ON " + sc.objectType() + " TO " + role
+                + (g.getKey().grantable() ? " WITH GRANT OPTION" : "")).append(";\n");
+      }
+      out.add(new SchemaObject("DEFAULT ACL", sc.schema() == null ? "" : sc.schema(),
+          sc.role() + " " + sc.objectType(), Section.POST_DATA,
+          sql.substring(0, sql.length() - 1), List.of()));
     }
     return out;
   }
@@ -728,6 +831,9 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     sb.append("TABLE ").append(name);
     List<String> items = new ArrayList<>();
     boolean partition = t.partitionOf() != null;
+    if (t.ofType() != null && !partition) {
+      return typedTableSql(t, checks, name);
+    }
     for (Column c : t.columns()) {
       if (!c.local() && (partition || !t.inherits().isEmpty())) {
         continue; // comes from the parent
@@ -816,6 +922,57 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     }
     sb.append(';');
     sb.append(inheritedColumnOverrides(t, byName));
+    sb.append(columnAlters(t, name));
+    return sb.toString();
+  }
+
+  /**
+   * {@code CREATE TABLE ... OF type}: the columns come from the type; a column's own default and
+   * NOT NULL are written {@code WITH OPTIONS}, like pg_dump.
+   */
+  private static String typedTableSql(Table t, List<Constraint> checks, String name) {
+    StringBuilder sb = new StringBuilder("CREATE ").append(t.unlogged() ? "UNLOGGED " : "")
+        .append("TABLE ").append(name).append(" OF ").append(t.ofType());
+    List<String> items = new ArrayList<>();
+    for (Column c : t.columns()) {
+      StringBuilder col = new StringBuilder();
+      if (c.defaultExpr() != null && c.generatedExpr() == null) {
+        col.append(" DEFAULT ").append(c.defaultExpr());
+      }
+      if (c.notNull()) {
+        String defaultName = t.name() + "_" + c.name() + "_not_null";
+        if (c.notNullName() != null && !c.notNullName().equals(defaultName)) {
+          col.append(" CONSTRAINT ").append(quote(c.notNullName()));
+        }
+        col.append(" NOT NULL");
+      }
+      if (col.length() > 0) {
+        items.add(quote(c.name()) + " WITH OPTIONS" + col);
+      }
+    }
+    for (Constraint c : checks) {
+      items.add("CONSTRAINT " + quote(c.name()) + " " + c.definition());
+    }
+    if (!items.isEmpty()) {
+      sb.append(" (\n    ").append(String.join(",\n    ", items)).append("\n)");
+    }
+    if (t.partitionKey() != null) {
+      sb.append("\nPARTITION BY ").append(t.partitionKey());
+    }
+    if (t.accessMethod() != null) {
+      sb.append("\nUSING ").append(quote(t.accessMethod()));
+    }
+    if (!t.reloptions().isEmpty()) {
+      sb.append("\nWITH (").append(String.join(", ", t.reloptions())).append(')');
+    }
+    sb.append(';');
+    sb.append(columnAlters(t, name));
+    return sb.toString();
+  }
+
+  /** Per-column statistics, storage, compression and options, as ALTER TABLE statements. */
+  private static String columnAlters(Table t, String name) {
+    StringBuilder sb = new StringBuilder();
     String alter = "\nALTER TABLE ONLY " + name + " ALTER COLUMN ";
     for (Column c : t.columns()) {
       if (c.statisticsTarget() >= 0) {

@@ -139,21 +139,22 @@ class CatalogSchemaScripterTest {
   void inventoriedKindsTheScripterDoesNotWriteAreReportedInOneLine() {
     Catalog cat = catalog(List.of(), List.of(), List.of(), List.of(), List.of(
         new Catalog.InventoryItem("table", "public.t"),
-        new Catalog.InventoryItem("operator", "public.===(integer,integer)"),
+        new Catalog.InventoryItem("operator class", "public.abs_ops USING btree"),
         new Catalog.InventoryItem("large object", "16400"),
-        new Catalog.InventoryItem("text search dictionary", "public.\"new\nline\"")));
+        new Catalog.InventoryItem("transform", "public.\"new\nline\"")));
     DumpScript script = new CatalogSchemaScripter().script(cat);
-    assertEquals(List.of("operator public.===(integer,integer)", "large object 16400",
-        "text search dictionary public.\"new\nline\""), script.unscripted());
+    assertEquals(List.of("operator class public.abs_ops USING btree", "large object 16400",
+        "transform public.\"new\nline\""), script.unscripted());
     String refusal = script.refusal();
-    assertTrue(refusal.startsWith("the java engine cannot back up operator public.===(integer,integer)"
-        + " (and 2 more: large object 16400, text search dictionary public.\"new?line\");"), refusal);
+    assertTrue(refusal.startsWith("the java engine cannot back up operator class public.abs_ops"
+        + " USING btree (and 2 more: large object 16400, transform"
+        + " public.\"new?line\");"), refusal);
     assertTrue(refusal.contains("--engine pg_dump") && refusal.contains("--skip-unsupported"), refusal);
     assertFalse(refusal.contains("\n"), refusal);
     assertTrue(new CatalogSchemaScripter(new ing.paperclip.db.core.catalog.CatalogReader(),
         java.util.Set.of("schema")).script(cat).unscripted().contains("table public.t"));
     assertThrows(IllegalArgumentException.class, () -> new CatalogSchemaScripter(
-        new ing.paperclip.db.core.catalog.CatalogReader(), java.util.Set.of("operator")));
+        new ing.paperclip.db.core.catalog.CatalogReader(), java.util.Set.of("operator class")));
   }
 
   @Test

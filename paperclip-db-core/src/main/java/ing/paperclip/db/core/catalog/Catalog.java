@@ -39,6 +39,10 @@ import java.util.Optional;
  * @param casts casts between types
  * @param eventTriggers event triggers
  * @param publications publications
+ * @param defaultPrivileges what {@code ALTER DEFAULT PRIVILEGES} changed, per role, schema and
+ *     object type, as differences from the built-in defaults
+ * @param definitions objects read as their complete {@code CREATE} statements (operators, text
+ *     search dictionaries and configurations)
  * @param inventory every object of the database that a faithful dump must keep, whatever its
  *     kind, whether or not the lists above model it: the yardstick of a completeness check
  */
@@ -49,7 +53,39 @@ public record Catalog(
     List<Policy> policies, List<Comment> comments, List<Grant> grants, List<Dependency> dependencies,
     List<Rule> rules, List<Statistics> statistics, List<Collation> collations, List<Cast> casts,
     List<EventTrigger> eventTriggers, List<Publication> publications,
+    List<DefaultPrivilege> defaultPrivileges, List<Definition> definitions,
     List<InventoryItem> inventory) {
+
+  /** Creates a catalog without {@link #definitions()}. */
+  public Catalog(
+      int serverVersion, String database, List<Schema> schemas, List<Extension> extensions,
+      List<Type> types, List<Function> functions, List<Sequence> sequences, List<Table> tables,
+      List<Constraint> constraints, List<Index> indexes, List<View> views, List<Trigger> triggers,
+      List<Policy> policies, List<Comment> comments, List<Grant> grants,
+      List<Dependency> dependencies, List<Rule> rules, List<Statistics> statistics,
+      List<Collation> collations, List<Cast> casts, List<EventTrigger> eventTriggers,
+      List<Publication> publications, List<DefaultPrivilege> defaultPrivileges,
+      List<InventoryItem> inventory) {
+    this(serverVersion, database, schemas, extensions, types, functions, sequences, tables,
+        constraints, indexes, views, triggers, policies, comments, grants, dependencies, rules,
+        statistics, collations, casts, eventTriggers, publications, defaultPrivileges, List.of(),
+        inventory);
+  }
+
+  /** Creates a catalog without default privileges. */
+  public Catalog(
+      int serverVersion, String database, List<Schema> schemas, List<Extension> extensions,
+      List<Type> types, List<Function> functions, List<Sequence> sequences, List<Table> tables,
+      List<Constraint> constraints, List<Index> indexes, List<View> views, List<Trigger> triggers,
+      List<Policy> policies, List<Comment> comments, List<Grant> grants,
+      List<Dependency> dependencies, List<Rule> rules, List<Statistics> statistics,
+      List<Collation> collations, List<Cast> casts, List<EventTrigger> eventTriggers,
+      List<Publication> publications, List<InventoryItem> inventory) {
+    this(serverVersion, database, schemas, extensions, types, functions, sequences, tables,
+        constraints, indexes, views, triggers, policies, comments, grants, dependencies, rules,
+        statistics, collations, casts, eventTriggers, publications, List.of(), List.of(),
+        inventory);
+  }
 
   /**
    * Creates a catalog without an inventory (hand-built catalogs in tests and tools; a
@@ -89,6 +125,8 @@ public record Catalog(
     casts = List.copyOf(casts);
     eventTriggers = List.copyOf(eventTriggers);
     publications = List.copyOf(publications);
+    defaultPrivileges = List.copyOf(defaultPrivileges);
+    definitions = List.copyOf(definitions);
     inventory = List.copyOf(inventory);
   }
 
@@ -236,12 +274,25 @@ public record Catalog(
    *     for the default
    * @param clusterOn the (unquoted) name of the index it is clustered on, or null
    * @param accessMethod its table access method when it is not {@code heap}, else null
+   * @param ofType the composite type of a typed table ({@code CREATE TABLE ... OF type}), as
+   *     {@code format_type} prints it, else null
    */
   public record Table(String schema, String name, boolean partitioned, boolean unlogged,
       String partitionOf, String partitionBound, String partitionKey, List<String> inherits,
       List<String> reloptions, boolean rowSecurity, boolean forceRowSecurity, List<Column> columns,
       long estimatedRows, long estimatedBytes, String replicaIdentity, String clusterOn,
-      String accessMethod) {
+      String accessMethod, String ofType) {
+    /** Creates a table that is not a typed table. */
+    public Table(String schema, String name, boolean partitioned, boolean unlogged,
+        String partitionOf, String partitionBound, String partitionKey, List<String> inherits,
+        List<String> reloptions, boolean rowSecurity, boolean forceRowSecurity,
+        List<Column> columns, long estimatedRows, long estimatedBytes, String replicaIdentity,
+        String clusterOn, String accessMethod) {
+      this(schema, name, partitioned, unlogged, partitionOf, partitionBound, partitionKey,
+          inherits, reloptions, rowSecurity, forceRowSecurity, columns, estimatedRows,
+          estimatedBytes, replicaIdentity, clusterOn, accessMethod, null);
+    }
+
     /** Copies. */
     public Table {
       inherits = List.copyOf(inherits);
@@ -520,6 +571,53 @@ public record Catalog(
     /** Copies. */
     public Publication {
       members = List.copyOf(members);
+    }
+  }
+
+  /**
+   * One change {@code ALTER DEFAULT PRIVILEGES} made: a privilege granted beyond, or revoked
+   * from, what objects the role creates get by default ({@code acldefault} for database-wide
+   * entries, nothing for per-schema entries, which only add).
+   *
+   * @param role the role whose new objects get these privileges ({@code FOR ROLE})
+   * @param schema the schema ({@code IN SCHEMA}), or null for the whole database
+   * @param objectType {@code TABLES}, {@code SEQUENCES}, {@code FUNCTIONS}, {@code TYPES},
+   *     {@code SCHEMAS} or {@code LARGE OBJECTS}
+   * @param revoke whether the privilege is revoked (else granted)
+   * @param privilege e.g. {@code SELECT}
+   * @param grantee the role name, or {@code PUBLIC}
+   * @param grantable whether WITH GRANT OPTION
+   */
+  public record DefaultPrivilege(String role, String schema, String objectType, boolean revoke,
+      String privilege, String grantee, boolean grantable) {
+    /** Validates. */
+    public DefaultPrivilege {
+      Objects.requireNonNull(role, "role");
+      Objects.requireNonNull(objectType, "objectType");
+      Objects.requireNonNull(privilege, "privilege");
+      Objects.requireNonNull(grantee, "grantee");
+    }
+  }
+
+  /**
+   * An object whose {@code CREATE} statement the catalog reader composes whole from the catalog
+   * (no server deparser exists for it).
+   *
+   * @param kind upper-case kind, e.g. {@code OPERATOR}, {@code TEXT SEARCH DICTIONARY}
+   * @param schema its schema
+   * @param name its name (operators: {@code name(left,right)})
+   * @param sql its complete statements, each ending with {@code ;}, every name qualified
+   * @param needs the objects it needs first, as dependency targets
+   */
+  public record Definition(String kind, String schema, String name, String sql,
+      List<ObjectRef> needs) {
+    /** Validates and copies. */
+    public Definition {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(schema, "schema");
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(sql, "sql");
+      needs = List.copyOf(needs);
     }
   }
 }

@@ -119,10 +119,13 @@ public final class CatalogReader {
       List<Catalog.Cast> casts = casts(st);
       List<Catalog.EventTrigger> eventTriggers = eventTriggers(st);
       List<Catalog.Publication> publications = publications(st);
+      List<Catalog.DefaultPrivilege> defaultPrivileges = defaultPrivileges(st);
+      List<Catalog.Definition> definitions = definitions(st);
       List<Catalog.InventoryItem> inventory = inventory(st);
       return new Catalog(version, database, schemas, extensions, types, functions, sequences,
           tables, constraints, indexes, views, triggers, policies, comments, grants, deps, rules,
-          statistics, collations, casts, eventTriggers, publications, inventory);
+          statistics, collations, casts, eventTriggers, publications, defaultPrivileges,
+          definitions, inventory);
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.DATABASE, "cannot read the database catalog: "
           + e.getMessage(), e);
@@ -204,7 +207,10 @@ public final class CatalogReader {
               'pg_catalog.pg_policy'::pg_catalog.regclass, 'pg_catalog.pg_rewrite'::pg_catalog.regclass,
               'pg_catalog.pg_statistic_ext'::pg_catalog.regclass, 'pg_catalog.pg_extension'::pg_catalog.regclass,
               'pg_catalog.pg_collation'::pg_catalog.regclass, 'pg_catalog.pg_cast'::pg_catalog.regclass,
-              'pg_catalog.pg_event_trigger'::pg_catalog.regclass)
+              'pg_catalog.pg_event_trigger'::pg_catalog.regclass, 'pg_catalog.pg_operator'::pg_catalog.regclass,
+              'pg_catalog.pg_ts_dict'::pg_catalog.regclass, 'pg_catalog.pg_ts_config'::pg_catalog.regclass,
+              'pg_catalog.pg_ts_template'::pg_catalog.regclass, 'pg_catalog.pg_ts_parser'::pg_catalog.regclass,
+              'pg_catalog.pg_conversion'::pg_catalog.regclass)
         )
         SELECT DISTINCT CASE WHEN o.kind = 'comment on' THEN 'comment on ' || i.type ELSE o.kind END, i.identity
         FROM objs o CROSS JOIN LATERAL pg_catalog.pg_identify_object(o.classid, o.objid, 0) i
@@ -323,6 +329,280 @@ public final class CatalogReader {
       }
     }
     return out;
+  }
+
+  /**
+   * {@code pg_default_acl} as differences: a database-wide entry against {@code acldefault} of
+   * its role (what pg_dump revokes and grants), a per-schema entry against nothing.
+   */
+  private static List<Catalog.DefaultPrivilege> defaultPrivileges(Statement st)
+      throws SQLException {
+    List<Catalog.DefaultPrivilege> out = new ArrayList<>();
+    try (ResultSet rs = st.executeQuery("""
+        WITH d AS (
+          SELECT d.defaclrole, d.defaclnamespace, d.defaclobjtype, d.defaclacl,
+            CASE WHEN d.defaclnamespace = 0 THEN pg_catalog.acldefault(CASE d.defaclobjtype
+              WHEN 'S' THEN 's'::"char" ELSE d.defaclobjtype END, d.defaclrole)
+              ELSE NULL END AS base
+          FROM pg_catalog.pg_default_acl d)
+        SELECT pg_catalog.pg_get_userbyid(d.defaclrole), n.nspname, d.defaclobjtype::text, x.revoke,
+          x.privilege_type, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee) END,
+          x.is_grantable
+        FROM d LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
+        CROSS JOIN LATERAL (
+          (SELECT false AS revoke, e.grantee, e.privilege_type, e.is_grantable FROM pg_catalog.aclexplode(d.defaclacl) e
+           EXCEPT SELECT false, b.grantee, b.privilege_type, b.is_grantable FROM pg_catalog.aclexplode(d.base) b)
+          UNION ALL
+          (SELECT true, b.grantee, b.privilege_type, b.is_grantable FROM pg_catalog.aclexplode(d.base) b
+           EXCEPT SELECT true, e.grantee, e.privilege_type, e.is_grantable FROM pg_catalog.aclexplode(d.defaclacl) e)
+        ) x
+        WHERE d.defaclnamespace = 0 OR\s""" + "(" + USER_SCHEMA + ")"
+        + " ORDER BY 1, 2 NULLS FIRST, 3, 4 DESC, 6, 5, 7")) {
+      while (rs.next()) {
+        String type = switch (rs.getString(3)) {
+          case "r" -> "TABLES";
+          case "S" -> "SEQUENCES";
+          case "f" -> "FUNCTIONS";
+          case "T" -> "TYPES";
+          case "n" -> "SCHEMAS";
+          case "L" -> "LARGE OBJECTS";
+          default -> throw new SQLException("unknown default ACL object type " + rs.getString(3));
+        };
+        out.add(new Catalog.DefaultPrivilege(rs.getString(1), rs.getString(2), type,
+            rs.getBoolean(4), rs.getString(5), rs.getString(6), rs.getBoolean(7)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Operators, text search dictionaries, configurations, templates and parsers, conversions,
+   * base types (with their shells, created before their I/O functions) and shell types as whole
+   * statements (one query), like
+   * pg_dump composes them. Shell operators (only named as another's commutator or negator) are
+   * left out: the operator naming them creates them again.
+   */
+  private static List<Catalog.Definition> definitions(Statement st) throws SQLException {
+    String q = "pg_catalog.quote_ident";
+    String proc = "(SELECT %1$s(pn.nspname) || '.' || %1$s(p.proname) FROM pg_catalog.pg_proc p"
+        + " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace WHERE p.oid = %2$s)";
+    String procNeed = "(SELECT 'FUNCTION' || E'\\t' || pn.nspname || E'\\t' || p.proname || '('"
+        + " || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')' FROM pg_catalog.pg_proc p"
+        + " JOIN pg_catalog.pg_namespace pn ON pn.oid = p.pronamespace WHERE p.oid = %1$s AND p.oid >= 16384)";
+    String typeNeed = "(SELECT 'TYPE' || E'\\t' || tn.nspname || E'\\t' || t.typname FROM pg_catalog.pg_type t"
+        + " JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace WHERE t.oid = %1$s"
+        + " AND t.typtype IN ('e', 'd', 'r', 'c') AND t.oid >= 16384)";
+    String oper = "(SELECT 'OPERATOR(' || %1$s(cn.nspname) || '.' || c.oprname || ')' FROM pg_catalog.pg_operator c"
+        + " JOIN pg_catalog.pg_namespace cn ON cn.oid = c.oprnamespace WHERE c.oid = %2$s)";
+    String sql = """
+        SELECT 'OPERATOR', n.nspname, o.oprname || '(' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE')
+            || ',' || pg_catalog.format_type(o.oprright, NULL) || ')',
+          'CREATE OPERATOR ' || %1$s(n.nspname) || '.' || o.oprname || ' (' || pg_catalog.concat_ws(', ',
+            'FUNCTION = ' || %2$s,
+            CASE WHEN o.oprleft <> 0 THEN 'LEFTARG = ' || pg_catalog.format_type(o.oprleft, NULL) END,
+            CASE WHEN o.oprright <> 0 THEN 'RIGHTARG = ' || pg_catalog.format_type(o.oprright, NULL) END,
+            CASE WHEN o.oprcom <> 0 THEN 'COMMUTATOR = ' || %3$s END,
+            CASE WHEN o.oprnegate <> 0 THEN 'NEGATOR = ' || %4$s END,
+            CASE WHEN o.oprrest <> 0 THEN 'RESTRICT = ' || %5$s END,
+            CASE WHEN o.oprjoin <> 0 THEN 'JOIN = ' || %6$s END,
+            CASE WHEN o.oprcanhash THEN 'HASHES' END,
+            CASE WHEN o.oprcanmerge THEN 'MERGES' END) || ');',
+          ARRAY[%7$s, %8$s, %9$s, %10$s, %11$s]
+        FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+        WHERE o.oid >= 16384 AND o.oprcode <> 0 AND %12$s AND %13$s
+        UNION ALL
+        SELECT 'TEXT SEARCH DICTIONARY', n.nspname, d.dictname,
+          'CREATE TEXT SEARCH DICTIONARY ' || %1$s(n.nspname) || '.' || %1$s(d.dictname) || ' (TEMPLATE = '
+            || %1$s(tn.nspname) || '.' || %1$s(t.tmplname) || COALESCE(', ' || d.dictinitoption, '') || ');',
+          ARRAY[CASE WHEN t.oid >= 16384 THEN 'TEXT SEARCH TEMPLATE' || E'\\t' || tn.nspname || E'\\t' || t.tmplname END]
+        FROM pg_catalog.pg_ts_dict d JOIN pg_catalog.pg_namespace n ON n.oid = d.dictnamespace
+        JOIN pg_catalog.pg_ts_template t ON t.oid = d.dicttemplate JOIN pg_catalog.pg_namespace tn ON tn.oid = t.tmplnamespace
+        WHERE d.oid >= 16384 AND %12$s AND %14$s
+        UNION ALL
+        SELECT 'TEXT SEARCH CONFIGURATION', n.nspname, c.cfgname,
+          'CREATE TEXT SEARCH CONFIGURATION ' || %1$s(n.nspname) || '.' || %1$s(c.cfgname) || ' (PARSER = '
+            || %1$s(pn.nspname) || '.' || %1$s(p.prsname) || ');' || COALESCE((SELECT pg_catalog.string_agg(E'\n'
+              || 'ALTER TEXT SEARCH CONFIGURATION ' || %1$s(n.nspname) || '.' || %1$s(c.cfgname) || ' ADD MAPPING FOR '
+              || m.alias || ' WITH ' || m.dicts || ';', '' ORDER BY m.tokid)
+            FROM (SELECT tt.tokid, tt.alias, pg_catalog.string_agg(cm.mapdict::pg_catalog.regdictionary::text, ', ' ORDER BY cm.mapseqno) AS dicts
+              FROM pg_catalog.pg_ts_config_map cm JOIN pg_catalog.ts_token_type(c.cfgparser) tt ON tt.tokid = cm.maptokentype
+              WHERE cm.mapcfg = c.oid GROUP BY tt.tokid, tt.alias) m), ''),
+          ARRAY(SELECT 'TEXT SEARCH DICTIONARY' || E'\\t' || dn.nspname || E'\\t' || d.dictname FROM pg_catalog.pg_ts_config_map cm
+              JOIN pg_catalog.pg_ts_dict d ON d.oid = cm.mapdict JOIN pg_catalog.pg_namespace dn ON dn.oid = d.dictnamespace
+              WHERE cm.mapcfg = c.oid AND d.oid >= 16384
+            UNION SELECT 'TEXT SEARCH PARSER' || E'\\t' || pn.nspname || E'\\t' || p.prsname WHERE p.oid >= 16384)
+        FROM pg_catalog.pg_ts_config c JOIN pg_catalog.pg_namespace n ON n.oid = c.cfgnamespace
+        JOIN pg_catalog.pg_ts_parser p ON p.oid = c.cfgparser JOIN pg_catalog.pg_namespace pn ON pn.oid = p.prsnamespace
+        WHERE c.oid >= 16384 AND %12$s AND %15$s
+        UNION ALL
+        SELECT 'TEXT SEARCH TEMPLATE', n.nspname, t.tmplname,
+          'CREATE TEXT SEARCH TEMPLATE ' || %1$s(n.nspname) || '.' || %1$s(t.tmplname) || ' ('
+            || pg_catalog.concat_ws(', ', CASE WHEN t.tmplinit <> 0 THEN 'INIT = ' || %16$s END,
+               'LEXIZE = ' || %17$s) || ');',
+          ARRAY[%18$s, %19$s]
+        FROM pg_catalog.pg_ts_template t JOIN pg_catalog.pg_namespace n ON n.oid = t.tmplnamespace
+        WHERE t.oid >= 16384 AND %12$s AND %20$s
+        UNION ALL
+        SELECT 'TEXT SEARCH PARSER', n.nspname, pr.prsname,
+          'CREATE TEXT SEARCH PARSER ' || %1$s(n.nspname) || '.' || %1$s(pr.prsname) || ' ('
+            || pg_catalog.concat_ws(', ', 'START = ' || %21$s, 'GETTOKEN = ' || %22$s, 'END = ' || %23$s,
+               CASE WHEN pr.prsheadline <> 0 THEN 'HEADLINE = ' || %24$s END, 'LEXTYPES = ' || %25$s) || ');',
+          ARRAY[%26$s, %27$s, %28$s, %29$s, %30$s]
+        FROM pg_catalog.pg_ts_parser pr JOIN pg_catalog.pg_namespace n ON n.oid = pr.prsnamespace
+        WHERE pr.oid >= 16384 AND %12$s AND %31$s
+        UNION ALL
+        SELECT 'CONVERSION', n.nspname, c.conname,
+          'CREATE ' || CASE WHEN c.condefault THEN 'DEFAULT ' ELSE '' END || 'CONVERSION ' || %1$s(n.nspname) || '.'
+            || %1$s(c.conname) || ' FOR ' || pg_catalog.quote_literal(pg_catalog.pg_encoding_to_char(c.conforencoding))
+            || ' TO ' || pg_catalog.quote_literal(pg_catalog.pg_encoding_to_char(c.contoencoding)) || ' FROM ' || %32$s || ';',
+          ARRAY[%33$s]
+        FROM pg_catalog.pg_conversion c JOIN pg_catalog.pg_namespace n ON n.oid = c.connamespace
+        WHERE c.oid >= 16384 AND %12$s AND %34$s
+        UNION ALL
+        SELECT 'BASE TYPE', n.nspname, t.typname,
+          'CREATE TYPE ' || %1$s(n.nspname) || '.' || %1$s(t.typname) || ' (' || pg_catalog.concat_ws(E',\n    ',
+            'INPUT = ' || %35$s, 'OUTPUT = ' || %36$s,
+            CASE WHEN t.typreceive <> 0 THEN 'RECEIVE = ' || %37$s END,
+            CASE WHEN t.typsend <> 0 THEN 'SEND = ' || %38$s END,
+            CASE WHEN t.typmodin <> 0 THEN 'TYPMOD_IN = ' || %39$s END,
+            CASE WHEN t.typmodout <> 0 THEN 'TYPMOD_OUT = ' || %40$s END,
+            CASE WHEN t.typanalyze <> 0 THEN 'ANALYZE = ' || %41$s END,
+            CASE WHEN t.typsubscript <> 0 THEN 'SUBSCRIPT = ' || %42$s END,
+            'INTERNALLENGTH = ' || CASE WHEN t.typlen = -1 THEN 'variable' ELSE t.typlen::text END,
+            CASE WHEN t.typbyval THEN 'PASSEDBYVALUE' END,
+            'ALIGNMENT = ' || CASE t.typalign WHEN 'c' THEN 'char' WHEN 's' THEN 'int2' WHEN 'i' THEN 'int4' ELSE 'double' END,
+            'STORAGE = ' || CASE t.typstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external' WHEN 'm' THEN 'main' ELSE 'extended' END,
+            CASE WHEN t.typcategory <> 'U' THEN 'CATEGORY = ' || pg_catalog.quote_literal(t.typcategory::text) END,
+            CASE WHEN t.typispreferred THEN 'PREFERRED = true' END,
+            CASE WHEN t.typdefault IS NOT NULL THEN 'DEFAULT = ' || pg_catalog.quote_literal(t.typdefault) END,
+            CASE WHEN t.typelem <> 0 THEN 'ELEMENT = ' || pg_catalog.format_type(t.typelem, NULL) END,
+            CASE WHEN t.typdelim <> ',' THEN 'DELIMITER = ' || pg_catalog.quote_literal(t.typdelim::text) END,
+            CASE WHEN t.typcollation <> 0 THEN 'COLLATABLE = true' END) || E'\n);',
+          ARRAY['SHELL TYPE' || E'\\t' || n.nspname || E'\\t' || t.typname, %43$s, %44$s, %45$s, %46$s, %47$s, %48$s, %49$s, %50$s]
+        FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        WHERE t.typtype = 'b' AND t.typisdefined AND t.oid >= 16384 AND %12$s AND %51$s
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid)
+        UNION ALL
+        -- a base type's shell, created before its I/O functions; or a shell type of its own
+        SELECT 'SHELL TYPE', n.nspname, t.typname, 'CREATE TYPE ' || %1$s(n.nspname) || '.' || %1$s(t.typname) || ';',
+          ARRAY[]::text[]
+        FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+        WHERE ((t.typtype = 'b' AND t.typisdefined AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
+            OR (t.typtype = 'p' AND NOT t.typisdefined)) AND t.oid >= 16384 AND %12$s AND %51$s
+        ORDER BY 1, 2, 3
+        """.formatted(q, proc.formatted(q, "o.oprcode"), oper.formatted(q, "o.oprcom"),
+        oper.formatted(q, "o.oprnegate"), proc.formatted(q, "o.oprrest"),
+        proc.formatted(q, "o.oprjoin"), procNeed.formatted("o.oprcode"),
+        procNeed.formatted("o.oprrest"), procNeed.formatted("o.oprjoin"),
+        typeNeed.formatted("o.oprleft"), typeNeed.formatted("o.oprright"), USER_SCHEMA,
+        notExtensionMember("pg_operator", "o.oid"), notExtensionMember("pg_ts_dict", "d.oid"),
+        notExtensionMember("pg_ts_config", "c.oid"),
+        proc.formatted(q, "t.tmplinit"), proc.formatted(q, "t.tmpllexize"),
+        procNeed.formatted("t.tmplinit"), procNeed.formatted("t.tmpllexize"),
+        notExtensionMember("pg_ts_template", "t.oid"),
+        proc.formatted(q, "pr.prsstart"), proc.formatted(q, "pr.prstoken"),
+        proc.formatted(q, "pr.prsend"), proc.formatted(q, "pr.prsheadline"),
+        proc.formatted(q, "pr.prslextype"), procNeed.formatted("pr.prsstart"),
+        procNeed.formatted("pr.prstoken"), procNeed.formatted("pr.prsend"),
+        procNeed.formatted("pr.prsheadline"), procNeed.formatted("pr.prslextype"),
+        notExtensionMember("pg_ts_parser", "pr.oid"),
+        proc.formatted(q, "c.conproc"), procNeed.formatted("c.conproc"),
+        notExtensionMember("pg_conversion", "c.oid"),
+        proc.formatted(q, "t.typinput"), proc.formatted(q, "t.typoutput"),
+        proc.formatted(q, "t.typreceive"), proc.formatted(q, "t.typsend"),
+        proc.formatted(q, "t.typmodin"), proc.formatted(q, "t.typmodout"),
+        proc.formatted(q, "t.typanalyze"), proc.formatted(q, "t.typsubscript"),
+        procNeed.formatted("t.typinput"), procNeed.formatted("t.typoutput"),
+        procNeed.formatted("t.typreceive"), procNeed.formatted("t.typsend"),
+        procNeed.formatted("t.typmodin"), procNeed.formatted("t.typmodout"),
+        procNeed.formatted("t.typanalyze"), procNeed.formatted("t.typsubscript"),
+        notExtensionMember("pg_type", "t.oid"));
+    List<Catalog.Definition> out = new ArrayList<>();
+    memberPrivileges(st, out);
+    try (ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        List<ObjectRef> needs = new ArrayList<>();
+        for (String n : strings(rs.getArray(5))) {
+          String[] p = n.split("\t", 3);
+          needs.add(new ObjectRef(p[0], p[1], p[2]));
+        }
+        out.add(new Catalog.Definition(rs.getString(1), rs.getString(2), rs.getString(3),
+            rs.getString(4), needs));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Privileges changed on extension members after {@code CREATE EXTENSION} (their ACL differs from
+   * {@code pg_init_privs}), as pg_dump writes them: the revokes and grants that turn the
+   * extension's initial privileges into the current ones, after the extension exists. The owner's
+   * entries are the restoring role's ({@code CURRENT_USER}); grants to other roles run only where
+   * the role exists, like every other grant of a backup.
+   */
+  private static void memberPrivileges(Statement st, List<Catalog.Definition> out)
+      throws SQLException {
+    String sql = """
+        WITH m AS (
+          SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS otype, n.nspname AS sch,
+            pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS target, c.relowner AS owner,
+            COALESCE(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS acl,
+            COALESCE(ip.initprivs, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)) AS base
+          FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ip.objoid = c.oid AND ip.objsubid = 0
+          WHERE %1$s AND c.relacl IS DISTINCT FROM ip.initprivs
+          UNION ALL
+          SELECT CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, n.nspname,
+            pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(p.proname) || '(' || pg_catalog.pg_get_function_identity_arguments(p.oid) || ')',
+            p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner)), COALESCE(ip.initprivs, pg_catalog.acldefault('f', p.proowner))
+          FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+          LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ip.objoid = p.oid AND ip.objsubid = 0
+          WHERE %2$s AND p.proacl IS DISTINCT FROM ip.initprivs
+          UNION ALL
+          SELECT 'TYPE', n.nspname, pg_catalog.format_type(t.oid, NULL), t.typowner,
+            COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner)), COALESCE(ip.initprivs, pg_catalog.acldefault('T', t.typowner))
+          FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+          LEFT JOIN pg_catalog.pg_init_privs ip ON ip.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ip.objoid = t.oid AND ip.objsubid = 0
+          WHERE %3$s AND t.typacl IS DISTINCT FROM ip.initprivs
+        )
+        SELECT m.otype, m.sch, m.target, x.revoke, x.privilege_type,
+          CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(x.grantee) END, x.is_grantable, x.grantee = m.owner
+        FROM m CROSS JOIN LATERAL (
+          (SELECT true AS revoke, b.grantee, b.privilege_type, b.is_grantable FROM pg_catalog.aclexplode(m.base) b
+           EXCEPT SELECT true, e.grantee, e.privilege_type, e.is_grantable FROM pg_catalog.aclexplode(m.acl) e)
+          UNION ALL
+          (SELECT false, e.grantee, e.privilege_type, e.is_grantable FROM pg_catalog.aclexplode(m.acl) e
+           EXCEPT SELECT false, b.grantee, b.privilege_type, b.is_grantable FROM pg_catalog.aclexplode(m.base) b)
+        ) x
+        ORDER BY 1, 2, 3, 4 DESC, 6, 5
+        """.formatted(isMember("pg_class", "c.oid"), isMember("pg_proc", "p.oid"),
+        isMember("pg_type", "t.oid"));
+    Map<String, StringBuilder> byObject = new java.util.LinkedHashMap<>();
+    Map<String, String> schemaOf = new HashMap<>();
+    try (ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        String on = " ON " + rs.getString(1) + " " + rs.getString(3);
+        String grantee = rs.getString(6);
+        String role = rs.getBoolean(8) ? "CURRENT_USER" : grantee.equals("PUBLIC") ? "PUBLIC"
+            : SqlIdentifiers.quote(grantee);
+        StringBuilder sb = byObject.computeIfAbsent(on.substring(4), k -> new StringBuilder());
+        schemaOf.put(on.substring(4), rs.getString(2));
+        String stmt = rs.getBoolean(4) ? "REVOKE " + rs.getString(5) + on + " FROM " + role + ";"
+            : "GRANT " + rs.getString(5) + on + " TO " + role
+                + (rs.getBoolean(7) ? " WITH GRANT OPTION" : "") + ";";
+        if (!rs.getBoolean(4) && !role.equals("PUBLIC") && !role.equals("CURRENT_USER")) {
+          String tag = "$acl$";
+          for (int k = 1; stmt.contains(tag); k++) {
+            tag = "$acl" + k + "$";
+          }
+          stmt = "DO " + tag + " BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = "
+              + SqlIdentifiers.literal(grantee) + ") THEN " + stmt + " END IF; END " + tag + ";";
+        }
+        sb.append(sb.length() == 0 ? "" : "\n").append(stmt);
+      }
+    }
+    byObject.forEach((k, v) -> out.add(new Catalog.Definition("EXTENSION MEMBER ACL",
+        schemaOf.get(k), k, v.toString(), List.of())));
   }
 
   private static List<Catalog.Publication> publications(Statement st) throws SQLException {
@@ -763,7 +1043,8 @@ public final class CatalogReader {
               WHERE x.indrelid = c.oid AND x.indisreplident) END,
           (SELECT ic.relname FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic
             ON ic.oid = x.indexrelid WHERE x.indrelid = c.oid AND x.indisclustered),
-          (SELECT am.amname FROM pg_catalog.pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap')
+          (SELECT am.amname FROM pg_catalog.pg_am am WHERE am.oid = c.relam AND am.amname <> 'heap'),
+          CASE WHEN c.reloftype <> 0 THEN pg_catalog.format_type(c.reloftype, NULL) END
         FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
         WHERE c.relkind IN ('r', 'p') AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid")
         + " ORDER BY 2, 3")) {
@@ -771,7 +1052,8 @@ public final class CatalogReader {
         out.add(new Table(rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getBoolean(5),
             rs.getString(6), rs.getString(7), rs.getString(8), strings(rs.getArray(9)),
             strings(rs.getArray(10)), rs.getBoolean(11), rs.getBoolean(12), cols.getOrDefault(rs.getLong(1), List.of()),
-            rs.getLong(13), rs.getLong(14), rs.getString(15), rs.getString(16), rs.getString(17)));
+            rs.getLong(13), rs.getLong(14), rs.getString(15), rs.getString(16), rs.getString(17),
+            rs.getString(18)));
       }
     }
     return out;
@@ -984,6 +1266,37 @@ public final class CatalogReader {
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_extension x ON d.classoid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.objoid = x.oid
           WHERE x.extname <> 'plpgsql'
         UNION ALL
+        SELECT 'OPERATOR ' || %1$s(n.nspname) || '.' || o.oprname || ' (' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE')
+               || ', ' || pg_catalog.format_type(o.oprright, NULL) || ')', false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_operator o ON d.classoid = 'pg_catalog.pg_operator'::pg_catalog.regclass AND d.objoid = o.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_operator'::pg_catalog.regclass AND e.objid = o.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'TEXT SEARCH DICTIONARY ' || %1$s(n.nspname) || '.' || %1$s(td.dictname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_ts_dict td ON d.classoid = 'pg_catalog.pg_ts_dict'::pg_catalog.regclass AND d.objoid = td.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = td.dictnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_ts_dict'::pg_catalog.regclass AND e.objid = td.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'TEXT SEARCH CONFIGURATION ' || %1$s(n.nspname) || '.' || %1$s(tc.cfgname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_ts_config tc ON d.classoid = 'pg_catalog.pg_ts_config'::pg_catalog.regclass AND d.objoid = tc.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = tc.cfgnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_ts_config'::pg_catalog.regclass AND e.objid = tc.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'TEXT SEARCH TEMPLATE ' || %1$s(n.nspname) || '.' || %1$s(tt.tmplname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_ts_template tt ON d.classoid = 'pg_catalog.pg_ts_template'::pg_catalog.regclass AND d.objoid = tt.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = tt.tmplnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_ts_template'::pg_catalog.regclass AND e.objid = tt.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'TEXT SEARCH PARSER ' || %1$s(n.nspname) || '.' || %1$s(tp.prsname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_ts_parser tp ON d.classoid = 'pg_catalog.pg_ts_parser'::pg_catalog.regclass AND d.objoid = tp.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = tp.prsnamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_ts_parser'::pg_catalog.regclass AND e.objid = tp.oid AND e.deptype = 'e')
+        UNION ALL
+        SELECT 'CONVERSION ' || %1$s(n.nspname) || '.' || %1$s(cv.conname), false, d.description
+          FROM pg_catalog.pg_description d JOIN pg_catalog.pg_conversion cv ON d.classoid = 'pg_catalog.pg_conversion'::pg_catalog.regclass AND d.objoid = cv.oid
+          JOIN pg_catalog.pg_namespace n ON n.oid = cv.connamespace
+          WHERE %2$s AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = 'pg_catalog.pg_conversion'::pg_catalog.regclass AND e.objid = cv.oid AND e.deptype = 'e')
+        UNION ALL
         SELECT 'STATISTICS ' || %1$s(n.nspname) || '.' || %1$s(sx.stxname), true, d.description
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_statistic_ext sx ON d.classoid = 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass AND d.objoid = sx.oid
           JOIN pg_catalog.pg_namespace n ON n.oid = sx.stxnamespace
@@ -1090,6 +1403,6 @@ public final class CatalogReader {
   }
 
   /** For tests and diagnostics: the number of queries {@link #read} issues, whatever the size. */
-  public static final int QUERY_COUNT = 30;
+  public static final int QUERY_COUNT = 33;
 
 }
