@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -14,10 +15,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -67,12 +72,23 @@ public final class BinaryInstaller {
   private BinaryInstaller() {}
 
   /**
-   * Resolves the binaries.
+   * Resolves the binaries: the newest bundled major when several are on the classpath.
    *
    * @param installDir a system installation to use, if configured
    * @param cacheDir where to extract the bundled build
    */
   public static Binaries resolve(Optional<Path> installDir, Path cacheDir) {
+    return resolve(installDir, cacheDir, OptionalInt.empty());
+  }
+
+  /**
+   * Resolves the binaries.
+   *
+   * @param installDir a system installation to use, if configured
+   * @param cacheDir where to extract the bundled build
+   * @param major the bundled PostgreSQL major to use (e.g. 16), else the newest on the classpath
+   */
+  public static Binaries resolve(Optional<Path> installDir, Path cacheDir, OptionalInt major) {
     if (installDir.isPresent()) {
       Path home = installDir.get();
       for (String p : new String[] {"initdb", "pg_ctl", "postgres"}) {
@@ -84,7 +100,7 @@ public final class BinaryInstaller {
       return new Binaries(home, versionOf(home));
     }
     ClassLoader loader = BinaryInstaller.class.getClassLoader();
-    Properties props = descriptor(loader);
+    Properties props = descriptor(loader, major);
     String version = props.getProperty("version");
     // The embedded artifact ships the linux-x86_64 archive repacked as .tar.gz (fast to inflate);
     // for other platforms, zonky's .txz from the classpath.
@@ -121,36 +137,64 @@ public final class BinaryInstaller {
   /**
    * Checks that the bundled binaries are on the classpath, without extracting them.
    *
-   * @throws PaperclipException naming {@value #ARTIFACT} when they are not
+   * @param major the major asked for, else any
+   * @throws PaperclipException naming the artifact to add when they are not
    */
-  public static void requireBundled() {
-    descriptor(BinaryInstaller.class.getClassLoader());
+  public static void requireBundled(OptionalInt major) {
+    descriptor(BinaryInstaller.class.getClassLoader(), major);
   }
 
   /**
-   * Reads the descriptor of the binaries artifact.
+   * Picks the descriptor of a binaries artifact: of the given major, else the newest.
    *
-   * @param loader where to look for it
-   * @throws PaperclipException naming {@value #ARTIFACT} when it is not on the classpath
+   * @param loader where to look for them ({@value #DESCRIPTOR}, one per artifact)
+   * @param major the major asked for, if any
+   * @throws PaperclipException naming the artifact to add when none (or none of that major) is
+   *     on the classpath
    */
-  static Properties descriptor(ClassLoader loader) {
-    Properties props = new Properties();
-    try (InputStream in = loader.getResourceAsStream(DESCRIPTOR)) {
-      if (in == null) {
-        throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL needs its binaries: "
-            + "add the dependency " + ARTIFACT + ", or set the embedded installDir to a system "
-            + "PostgreSQL, or use an external server (DATABASE_URL)");
+  static Properties descriptor(ClassLoader loader, OptionalInt major) {
+    List<Properties> found = descriptors(loader);
+    if (found.isEmpty()) {
+      throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL needs its binaries: "
+          + "add the dependency " + ARTIFACT + ", or set the embedded installDir to a system "
+          + "PostgreSQL, or use an external server (DATABASE_URL)");
+    }
+    if (major.isEmpty()) {
+      return found.stream().max(Comparator.comparingInt(BinaryInstaller::majorOf)).orElseThrow();
+    }
+    int m = major.getAsInt();
+    return found.stream().filter(p -> majorOf(p) == m).findFirst().orElseThrow(() ->
+        new PaperclipException(ErrorCode.CONFIGURATION, "no embedded PostgreSQL " + m + " binaries on "
+            + "the classpath (found " + found.stream().map(p -> p.getProperty("version") + " from "
+                + p.getProperty("artifact", ARTIFACT)).toList() + "): add the dependency " + ARTIFACT
+            + " (18) or " + ARTIFACT + "-16 (16), or set the embedded installDir to a system PostgreSQL " + m));
+  }
+
+  private static List<Properties> descriptors(ClassLoader loader) {
+    List<Properties> out = new ArrayList<>();
+    try {
+      Enumeration<URL> urls = loader.getResources(DESCRIPTOR);
+      while (urls.hasMoreElements()) {
+        URL url = urls.nextElement();
+        Properties props = new Properties();
+        try (InputStream in = url.openStream()) {
+          props.load(in);
+        }
+        if (props.getProperty("version") == null || !props.getProperty("version").matches("\\d+\\.\\d+.*")) {
+          throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, url + " has no valid version; rebuild "
+              + "or re-download the artifact holding it");
+        }
+        out.add(props);
       }
-      props.load(in);
     } catch (IOException e) {
       throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot read " + DESCRIPTOR + " of "
           + ARTIFACT + ": " + e.getMessage(), e);
     }
-    if (props.getProperty("version") == null) {
-      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, DESCRIPTOR + " of " + ARTIFACT
-          + " has no version; rebuild or re-download that artifact");
-    }
-    return props;
+    return out;
+  }
+
+  private static int majorOf(Properties descriptor) {
+    return Integer.parseInt(descriptor.getProperty("version").split("\\.")[0]);
   }
 
   /** Returns the archive name of the bundled build for this platform. */
