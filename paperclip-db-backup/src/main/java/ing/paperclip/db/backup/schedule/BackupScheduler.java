@@ -52,7 +52,7 @@ public final class BackupScheduler implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * Creates a scheduler; call {@link #start()} to begin.
+   * Creates a scheduler; call {@link #start(Duration)} to begin.
    *
    * @param job the backup to run
    * @param interval time between the starts of runs, at least 1 second (hosts use 60 minutes)

@@ -88,10 +88,14 @@ public final class EmbeddedPostgres {
    *
    * @return how the server came up
    * @throws PaperclipException {@link ErrorCode#EMBEDDED_SERVER} with the last log lines when it
-   *     cannot start
+   *     cannot start; {@link ErrorCode#CONFIGURATION} naming {@code paperclip-db-embedded}, before
+   *     anything is written, when no installation is configured and that artifact is missing
    */
   public synchronized EmbeddedServer start() {
     long t0 = System.nanoTime();
+    if (config.installDir().isEmpty()) {
+      BinaryInstaller.requireBundled(config.postgresMajor());
+    }
     Path dataDir = config.dataDir();
     try {
       Files.createDirectories(dataDir.getParent());
@@ -116,7 +120,7 @@ public final class EmbeddedPostgres {
 
   private EmbeddedServer startLocked(long t0) {
     Path dataDir = config.dataDir();
-    Binaries bin = BinaryInstaller.resolve(config.installDir(), config.cacheDir());
+    Binaries bin = BinaryInstaller.resolve(config.installDir(), config.cacheDir(), config.postgresMajor());
     boolean initialized = false;
     int major = bin.major();
     if (!Files.isRegularFile(dataDir.resolve("PG_VERSION"))) {
@@ -190,7 +194,7 @@ public final class EmbeddedPostgres {
     if (pid.isEmpty() || !pid.get().isLivePostgres()) {
       return false;
     }
-    Binaries bin = BinaryInstaller.resolve(config.installDir(), config.cacheDir());
+    Binaries bin = BinaryInstaller.resolve(config.installDir(), config.cacheDir(), config.postgresMajor());
     ProcessRunner.Result r = runner.run(List.of(bin.bin("pg_ctl").toString(), "stop", "-D",
         config.dataDir().toString(), "-m", "fast", "-w", "-t", "60"), 75);
     if (r.exitCode() != 0) {

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * How to run an embedded PostgreSQL server. Build with {@link #builder(Path, Path)}.
@@ -21,9 +22,11 @@ import java.util.Optional;
  * @param installDir a system PostgreSQL installation holding {@code bin/initdb},
  *     {@code bin/pg_ctl} and {@code bin/postgres}, used instead of the bundled binaries
  * @param startTimeout how long to wait for the server to accept connections (default 60 s)
+ * @param postgresMajor the PostgreSQL major of the bundled binaries to run (16 needs
+ *     {@code ing.paperclip:paperclip-db-embedded-16} on the classpath); empty: the newest bundled
  */
 public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String user, String runtimeUser,
-    String database, Path cacheDir, Optional<Path> installDir, Duration startTimeout) {
+    String database, Path cacheDir, Optional<Path> installDir, Duration startTimeout, OptionalInt postgresMajor) {
 
   /** The default port. */
   public static final int DEFAULT_PORT = 54329;
@@ -36,6 +39,11 @@ public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String use
     cacheDir = cacheDir.toAbsolutePath().normalize();
     Objects.requireNonNull(installDir, "installDir");
     Objects.requireNonNull(startTimeout, "startTimeout");
+    Objects.requireNonNull(postgresMajor, "postgresMajor");
+    if (postgresMajor.isPresent() && (postgresMajor.getAsInt() < 10 || postgresMajor.getAsInt() > 99)) {
+      throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL major "
+          + postgresMajor.getAsInt() + " is not a PostgreSQL major version: use e.g. 16 or 18");
+    }
     if (preferredPort < 1 || preferredPort > 65535) {
       throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL port "
           + preferredPort + " is out of range: use 1..65535");
@@ -61,7 +69,7 @@ public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String use
   public String toString() {
     return "EmbeddedPostgresConfig[dataDir=" + dataDir + ", preferredPort=" + preferredPort
         + ", user=" + user + ", runtimeUser=" + runtimeUser + ", database=" + database
-        + ", installDir=" + installDir + "]";
+        + ", installDir=" + installDir + ", postgresMajor=" + postgresMajor + "]";
   }
 
   /** Builds an {@link EmbeddedPostgresConfig}. Not thread-safe. */
@@ -74,6 +82,7 @@ public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String use
     private String database = "paperclip";
     private Path installDir;
     private Duration startTimeout = Duration.ofSeconds(60);
+    private OptionalInt postgresMajor = OptionalInt.empty();
 
     private Builder(Path dataDir, Path cacheDir) {
       this.dataDir = dataDir;
@@ -111,10 +120,16 @@ public record EmbeddedPostgresConfig(Path dataDir, int preferredPort, String use
       return this;
     }
 
+    /** Runs the bundled binaries of this PostgreSQL major (their artifact must be on the classpath). */
+    public Builder postgresMajor(int value) {
+      this.postgresMajor = OptionalInt.of(value);
+      return this;
+    }
+
     /** Builds the config. */
     public EmbeddedPostgresConfig build() {
       return new EmbeddedPostgresConfig(dataDir, port, user, runtimeUser, database, cacheDir,
-          Optional.ofNullable(installDir), startTimeout);
+          Optional.ofNullable(installDir), startTimeout, postgresMajor);
     }
   }
 }

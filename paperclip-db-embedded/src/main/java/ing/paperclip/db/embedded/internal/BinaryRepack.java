@@ -1,4 +1,4 @@
-package ing.paperclip.db.core.embedded.internal;
+package ing.paperclip.db.embedded.internal;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -12,8 +12,9 @@ import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * Build-time tool: transcodes the zonky {@code .txz} on the classpath into a {@code .tar.gz}
- * shipped in the core jar. The first start of a new installation extracts the binaries; inflating
+ * Build-time tool of {@code paperclip-db-embedded}: transcodes the zonky {@code .txz} on the build
+ * classpath into the {@code .tar.gz} this artifact ships (core's {@code BinaryInstaller} finds it at
+ * run time). The first start of a new installation extracts the binaries; inflating
  * 60 MB of tar takes ~0.2 s with the JDK's zlib against ~1.1 s for pure-Java xz, for an archive
  * 23 MB instead of 15 MB. Run by the build ({@code exec-maven-plugin}, {@code process-classes}).
  */
