@@ -35,6 +35,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
 
 /**
  * The instance archive format: a POSIX tar whose first member is {@code manifest.json} (format,
@@ -256,7 +257,7 @@ final class InstanceArchive {
       Optional<String> mac = Optional.empty();
       for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
         String name = e.getName();
-        if (!e.isFile()) {
+        if (!regular(e)) {
           throw damaged(archive, "member '" + printable(name) + "' is not a regular file");
         }
         if (name.equals(MANIFEST_MAC) && mac.isEmpty() && files.isEmpty()) {
@@ -276,7 +277,8 @@ final class InstanceArchive {
         long n = 0;
         try (OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           byte[] buf = new byte[64 * 1024];
-          for (int r; (r = tar.read(buf)) > 0; n += r) {
+          for (int r; (r = tar.read(buf)) > 0 && n <= want.bytes(); n += r) {
+            // a member larger than the manifest says is refused without being copied to its end
             d.update(buf, 0, r);
             o.write(buf, 0, r);
           }
@@ -297,9 +299,14 @@ final class InstanceArchive {
     }
   }
 
+  /** Only plain files: {@link TarArchiveEntry#isFile()} is also true of links and devices. */
+  private static boolean regular(TarArchiveEntry e) {
+    return e.getLinkFlag() == TarConstants.LF_NORMAL || e.getLinkFlag() == TarConstants.LF_OLDNORM;
+  }
+
   private static byte[] readManifest(Path archive, TarArchiveInputStream tar) throws IOException {
     TarArchiveEntry first = tar.getNextEntry();
-    if (first == null || !first.isFile() || !MANIFEST.equals(first.getName())) {
+    if (first == null || !regular(first) || !MANIFEST.equals(first.getName())) {
       throw damaged(archive, "its first member is not " + MANIFEST + " (not an instance archive?)");
     }
     if (first.getSize() > MAX_MANIFEST) {
