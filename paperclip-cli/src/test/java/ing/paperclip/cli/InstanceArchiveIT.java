@@ -186,6 +186,7 @@ class InstanceArchiveIT {
 
     TestDatabase target = source.sibling("archive_target");
     TestDatabase other = source.sibling("archive_other");
+    TestDatabase third = source.sibling("archive_keyless");
     try {
       Path homeB = Files.createDirectories(tmp.resolve("b"));
       Map<String, String> before = tree(homeB);
@@ -236,6 +237,14 @@ class InstanceArchiveIT {
       assertEquals(0, check.code(), check.all());
       assertTrue(check.out().contains(versions + " of " + versions + " secret versions decrypt"), check.out());
 
+      // a database restore that fails (the target database is no longer empty) takes back the key it installed
+      Path homeD = Files.createDirectories(tmp.resolve("d"));
+      Run full = run(homeD, target, pass, "instance", "restore", archive.toString());
+      assertEquals(8, full.code(), full.all());
+      assertTrue(full.err().contains("not empty"), full.err());
+      assertFalse(Files.exists(homeD.resolve("instances/default/secrets/master.key")), "the key was taken back");
+      assertFalse(Files.exists(homeD.resolve("instances/default/config.json")), "no file was placed");
+
       // a home with another key: refused unless --replace-key, which keeps the old key beside it
       Path homeC = Files.createDirectories(tmp.resolve("c/instances/default/secrets")).getParent().getParent().getParent();
       Path keyC = homeC.resolve("instances/default/secrets/master.key");
@@ -259,9 +268,22 @@ class InstanceArchiveIT {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(old)));
       assertEquals(keyA, MasterKey.decode(Files.readString(keyC), "test"));
       assertNothingSecretIn(replace, keyAText, "ab".repeat(32));
+
+      // an archive without its key: everything restored and placed, then the key check names the key it needs
+      Run keyless = run(homeA, source, Map.of(), "instance", "backup", "--dir", tmp.resolve("keyless").toString());
+      assertEquals(0, keyless.code(), keyless.all());
+      Path homeE = Files.createDirectories(tmp.resolve("e"));
+      Run noKey = run(homeE, third, Map.of(), "instance", "restore", keyless.out().strip());
+      assertEquals(10, noKey.code(), noKey.all());
+      assertTrue(noKey.err().contains("has no master key") && noKey.err().contains(keyA.fingerprint()), noKey.err());
+      assertTrue(Files.exists(homeE.resolve("instances/default/config.json")), "the files are placed");
+      assertFalse(Files.exists(homeE.resolve("instances/default/secrets/master.key")), "no key was made up");
+      DatabaseComparator.assertSameData(source, third);
+      assertNothingSecretIn(noKey, keyAText);
     } finally {
       target.drop();
       other.drop();
+      third.drop();
     }
   }
 }

@@ -74,11 +74,10 @@ public final class DatabaseArchives {
       args.add("--accept-unsigned");
     }
     args.add(file.toString());
-    CommandLine cl = new CommandLine(new DbRestoreCommand(ctx));
-    cl.setExecutionExceptionHandler((ex, c, parsed) -> {
-      throw ex;
-    });
-    int code = cl.execute(args.toArray(String[]::new));
+    // parsed by picocli, then called directly: its errors reach the caller as they are
+    DbRestoreCommand command = new DbRestoreCommand(ctx);
+    new CommandLine(command).parseArgs(args.toArray(String[]::new));
+    int code = command.call();
     ctx.out().flush();
     if (code != 0) {
       throw new PaperclipException(ErrorCode.RESTORE, "the database restore of " + file.getFileName()
