@@ -166,7 +166,9 @@ final class InstanceArchive {
    */
   static void write(Path target, byte[] manifest, Optional<String> mac, Map<String, Path> files) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+    // the backup module's temporary-file convention (.NAME.tmp-PID-...): a prune of the directory sees
+    // the writer is alive and leaves the file alone
+    Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
     try {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
