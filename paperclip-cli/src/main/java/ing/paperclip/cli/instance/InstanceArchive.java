@@ -166,9 +166,7 @@ final class InstanceArchive {
    */
   static void write(Path target, byte[] manifest, Optional<String> mac, Map<String, Path> files) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
-    // the backup module's temporary-file convention (.NAME.tmp-PID-...): a prune of the directory sees
-    // the writer is alive and leaves the file alone
-    Path tmp = dir.resolve("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID());
+    Path tmp = temporary(target);
     try {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
@@ -212,6 +210,15 @@ final class InstanceArchive {
     } finally {
       Files.deleteIfExists(tmp);
     }
+  }
+
+  /**
+   * The temporary name an archive is written under: the backup module's convention
+   * ({@code .NAME.tmp-PID-...}), so a prune of the directory sees its writer is alive and leaves it.
+   */
+  static Path temporary(Path target) {
+    return target.toAbsolutePath().resolveSibling("." + target.getFileName() + ".tmp-" + ProcessHandle.current().pid()
+        + "-" + UUID.randomUUID());
   }
 
   private static void bytes(TarArchiveOutputStream tar, String name, byte[] data) throws IOException {

@@ -81,6 +81,14 @@ class InstanceArchiveTest {
   }
 
   @Test
+  void aPruneOfTheDirectoryLeavesAnArchiveBeingWrittenAlone() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("backups"));
+    Path tmpFile = Files.createFile(InstanceArchive.temporary(dir.resolve("paperclip-instance-20260101-000000.tar")));
+    assertTrue(ing.paperclip.db.backup.file.BackupFile.isTemporary(tmpFile.getFileName().toString()));
+    assertEquals(List.of(), ing.paperclip.db.backup.retention.BackupPruner.abandonedTemporaryFiles(dir));
+  }
+
+  @Test
   void namesOutsideTheFormatAreRefused() {
     for (String bad : List.of("/etc/passwd", "storage/../x", "storage/./x", "storage/", "storage//x", "db/PG_VERSION",
         "database/a/b", "secrets/master.key", "storage/a\nb")) {
