@@ -79,8 +79,13 @@ final class InstanceRestoreCommand implements Callable<Integer> {
           key.undo(replaced);
           throw e;
         }
-        // the database is restored; the key check is run again below, after the files are placed
-        db = null;
+        // the database is restored (its report was printed before the key check failed); the key
+        // check is run again below, after the files are placed
+        db = report.toString().isBlank() ? null : ctx.json().readTree(report.toString());
+        if (db == null) {
+          // failed after loading, before its report (e.g. the plugin login roles need the key)
+          ctx.err().println("warning: the database was loaded, but its restore stopped: " + e.getMessage());
+        }
         keyCheckPending = true;
       }
       Map<String, Object> files = new LinkedHashMap<>();
