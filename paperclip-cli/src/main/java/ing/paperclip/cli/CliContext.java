@@ -90,6 +90,14 @@ public final class CliContext implements AutoCloseable {
     return layout;
   }
 
+  /**
+   * Returns a context for another Paperclip home (same instance id, environment and options),
+   * writing standard output to {@code out}; the caller closes it.
+   */
+  public CliContext forHome(Path home, PrintWriter out) {
+    return new CliContext(env, options.withHome(home), out, err, interactive, userHome);
+  }
+
   /** Reads the instance's {@code config.json} (fresh on every call). */
   public ConfigFile config() {
     return ConfigFile.read(layout().configFile());

@@ -30,6 +30,7 @@ public final class Commands {
     root.addSubcommand(ing.paperclip.cli.secrets.SecretsCommands.configure(ctx));
     root.addSubcommand(ing.paperclip.cli.references.IssueReferencesCommands.create(ctx));
     root.addSubcommand(ing.paperclip.cli.plugins.PluginsCommands.create(ctx));
+    root.addSubcommand(ing.paperclip.cli.instance.InstanceCommands.create(ctx));
     root.addSubcommand(new CommandLine(new HelpCommand(ctx)));
     root.addSubcommand(new CommandLine(new CompletionCommand(ctx)));
     Map<String, String> exitCodes = exitCodes();

@@ -33,6 +33,17 @@ public final class GlobalOptions {
    */
   boolean json;
 
+  /** A copy naming another home directory (and the instance id resolved from this one's). */
+  GlobalOptions withHome(Path home) {
+    GlobalOptions o = new GlobalOptions();
+    o.databaseUrl = databaseUrl;
+    o.instance = instance;
+    o.dataDir = home;
+    o.verbose = verbose;
+    o.json = json;
+    return o;
+  }
+
   /** Returns the database URL given on the command line, if any. */
   public Optional<String> databaseUrl() {
     return Optional.ofNullable(databaseUrl).filter(s -> !s.isBlank());

@@ -146,6 +146,19 @@ class JsonEverywhereIT {
       succeeded.add(commandOf(w, paths));
     }
 
+    // An instance archive, so instance verify and instance restore succeed too.
+    Run archived = run(db, List.of("instance", "backup", "--dir", home.resolve("a").toString(), "--json"));
+    assertEquals(0, archived.code(), archived.err());
+    String archive = assertJson(archived, List.of("instance", "backup")).path("file").asText();
+    for (List<String> w : List.of(List.of("instance", "verify", archive), List.of("instance", "restore", "--clean", archive))) {
+      List<String> args = new ArrayList<>(w);
+      args.add("--json");
+      Run r = run(db, args);
+      assertEquals(0, r.code(), args + ": " + r.out() + r.err());
+      assertJson(r, args);
+      succeeded.add(commandOf(w, paths));
+    }
+
     // Groups only fail (they need a subcommand); db start/stop need the embedded server
     // (EmbeddedCliIT covers them with --json).
     Set<String> groups = new TreeSet<>();

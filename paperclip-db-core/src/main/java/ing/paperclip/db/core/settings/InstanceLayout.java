@@ -93,6 +93,11 @@ public record InstanceLayout(Path home, String instanceId) {
     return dataDir().resolve("backups");
   }
 
+  /** Returns {@code <instance>/data/storage}, the instance's uploaded files. */
+  public Path storageDir() {
+    return dataDir().resolve("storage");
+  }
+
   /** Returns {@code <instance>/secrets}. */
   public Path secretsDir() {
     return instanceDir().resolve("secrets");
