@@ -177,17 +177,21 @@ class JsonEverywhereIT {
   @Test
   void autoAppliedMigrationsSayWhichInOneLineOnStderr(TestDatabase shared) throws Exception {
     TestDatabase db = shared.sibling("announce");
-    Run r = run(db, List.of("secrets", "migrate-inline-env", "--json"));
-    assertEquals(0, r.code(), r.err());
-    assertJson(r, List.of("secrets", "migrate-inline-env"));
-    List<String> notes = r.err().lines().filter(l -> l.startsWith("note: applied ")).toList();
-    assertEquals(1, notes.size(), r.err());
-    assertTrue(notes.get(0).contains("because PAPERCLIP_MIGRATION_AUTO_APPLY=true: "), notes.get(0));
-    int count = Integer.parseInt(notes.get(0).split(" ")[2]);
-    assertEquals(count, notes.get(0).substring(notes.get(0).indexOf(": ", 14) + 2).split(", ").length, notes.get(0));
-    assertTrue(r.err().contains("note: created the master key"), "the new key says so: " + r.err());
-    Run again = run(db, List.of("secrets", "migrate-inline-env", "--json"));
-    assertFalse(again.err().contains("note: applied") || again.err().contains("created the master key"), again.err());
+    try {
+      Run r = run(db, List.of("secrets", "migrate-inline-env", "--json"));
+      assertEquals(0, r.code(), r.err());
+      assertJson(r, List.of("secrets", "migrate-inline-env"));
+      List<String> notes = r.err().lines().filter(l -> l.startsWith("note: applied ")).toList();
+      assertEquals(1, notes.size(), r.err());
+      assertTrue(notes.get(0).contains("because PAPERCLIP_MIGRATION_AUTO_APPLY=true: "), notes.get(0));
+      int count = Integer.parseInt(notes.get(0).split(" ")[2]);
+      assertEquals(count, notes.get(0).substring(notes.get(0).indexOf(": ", 14) + 2).split(", ").length, notes.get(0));
+      assertTrue(r.err().contains("note: created the master key"), "the new key says so: " + r.err());
+      Run again = run(db, List.of("secrets", "migrate-inline-env", "--json"));
+      assertFalse(again.err().contains("note: applied") || again.err().contains("created the master key"), again.err());
+    } finally {
+      db.drop();
+    }
   }
 
   @Test
