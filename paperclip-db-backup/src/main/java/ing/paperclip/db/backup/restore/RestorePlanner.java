@@ -207,8 +207,8 @@ public final class RestorePlanner {
         ing.paperclip.db.backup.file.VerificationReport report = verifier.verifyOrThrow(file, parse);
         manifest = report.manifest();
         if (verifier.checksSignatures() && !report.authenticity().byThisInstance()) {
-          warnings.add("the file is " + report.authenticity().describe() + ": restored as accepted (--accept-unsigned"
-              + " or --trust-file)");
+          warnings.add("the file is " + report.authenticity().describe() + ": its origin is not checked (accepted"
+              + " by --accept-unsigned or --trust-file, or this instance has no master key to check it with)");
         }
         if (manifest != null && manifest.transforms() != null) {
           if (!manifest.transforms().excludedTableData().isEmpty()) {
