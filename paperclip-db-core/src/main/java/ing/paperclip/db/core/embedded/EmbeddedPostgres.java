@@ -208,10 +208,11 @@ public final class EmbeddedPostgres {
   /**
    * Tells whether a server runs on the data directory, and where.
    *
-   * @return the live server's lock file contents, or empty
+   * @return the live server's pid and port, or empty
    */
-  public Optional<PostmasterPid> running() {
-    return PostmasterPid.read(config.dataDir()).filter(PostmasterPid::isLivePostgres);
+  public Optional<RunningServer> running() {
+    return PostmasterPid.read(config.dataDir()).filter(PostmasterPid::isLivePostgres)
+        .map(p -> new RunningServer(p.pid(), p.port()));
   }
 
   private void initdb(Binaries bin) {

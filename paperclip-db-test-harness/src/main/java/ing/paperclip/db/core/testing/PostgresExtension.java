@@ -27,6 +27,9 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
 
   private static TestServer server;
 
+  /** Created by JUnit for {@link WithPostgres}. */
+  public PostgresExtension() {}
+
   /** Returns the JVM-wide test server, starting the embedded one on first use if needed. */
   public static TestServer server() {
     return server(() -> null);
