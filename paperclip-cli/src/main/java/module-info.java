@@ -7,6 +7,8 @@ module ing.paperclip.cli {
   requires ing.paperclip.db.backup;
   requires ing.paperclip.db.secrets;
   requires ing.paperclip.db.plugins;
+  // The PostgreSQL binaries of the embedded mode (resources only): in the module graph for core.
+  requires ing.paperclip.db.embedded;
   requires com.zaxxer.hikari;
   requires info.picocli;
   requires org.apache.commons.compress;
