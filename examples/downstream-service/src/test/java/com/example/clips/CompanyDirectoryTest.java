@@ -4,14 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ing.paperclip.db.testkit.PaperclipDatabase;
+import ing.paperclip.db.testkit.WithPaperclipDatabase;
 import java.sql.SQLException;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
 /** Each method gets its own migrated Paperclip database, so the prefixes never collide. */
-@PaperclipDatabase(isolation = PaperclipDatabase.Isolation.PER_METHOD)
+@WithPaperclipDatabase(isolation = WithPaperclipDatabase.Isolation.PER_METHOD)
 class CompanyDirectoryTest {
   @Test
   void issuesAreNumberedPerCompany(DataSource ds) throws SQLException {

@@ -3,7 +3,7 @@ package com.example.clips;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import ing.paperclip.db.testkit.PaperclipDatabase;
+import ing.paperclip.db.testkit.WithPaperclipDatabase;
 import ing.paperclip.db.testkit.PaperclipTestServers;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * This project pins the kit's embedded fallback to PostgreSQL 16 (pom.xml: the system property
  * paperclip.test.postgres.major and the test dependency paperclip-db-embedded-16).
  */
-@PaperclipDatabase
+@WithPaperclipDatabase
 class PostgresMajorTest {
   @Test
   void theEmbeddedFallbackRunsTheMajorThisProjectPicked(DataSource ds) throws SQLException {

@@ -2,14 +2,14 @@ package com.example.clips;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ing.paperclip.db.testkit.PaperclipDatabase;
+import ing.paperclip.db.testkit.WithPaperclipDatabase;
 import ing.paperclip.db.testkit.PaperclipTestDatabase;
 import java.sql.SQLException;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Runs against a backup made by `paperclipai db backup` (src/test/resources/fixtures/acme.sql.gz). */
-@PaperclipDatabase(fixture = "classpath:fixtures/acme.sql.gz")
+@WithPaperclipDatabase(fixture = "classpath:fixtures/acme.sql.gz")
 class ProductionShapedDataTest {
   @Test
   void newIssuesContinueTheBackupsNumbering(PaperclipTestDatabase db) throws SQLException {

@@ -1,5 +1,6 @@
 package ing.paperclip.db.testkit;
 
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * The JUnit 5 extension behind {@link PaperclipDatabase}: makes a fresh copy of the migrated
+ * The JUnit 5 extension behind {@link WithPaperclipDatabase} (and its deprecated former name): makes a fresh copy of the migrated
  * template before the class (or each method), drops it after, and resolves
  * {@link PaperclipTestDatabase} and {@link DataSource} parameters. Stateless; safe under JUnit's
  * parallel execution.
@@ -23,21 +24,21 @@ public final class PaperclipDatabaseExtension
   private static final ExtensionContext.Namespace NS =
       ExtensionContext.Namespace.create(PaperclipDatabaseExtension.class);
 
-  /** Created by JUnit through {@link PaperclipDatabase}. */
+  /** Created by JUnit through {@link WithPaperclipDatabase}. */
   public PaperclipDatabaseExtension() {}
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    PaperclipDatabase config = config(context);
-    if (config.isolation() == PaperclipDatabase.Isolation.PER_CLASS) {
+    Config config = config(context);
+    if (config.isolation() == WithPaperclipDatabase.Isolation.PER_CLASS) {
       create(context, config, context.getRequiredTestClass().getSimpleName());
     }
   }
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    PaperclipDatabase config = config(context);
-    if (config.isolation() == PaperclipDatabase.Isolation.PER_METHOD) {
+    Config config = config(context);
+    if (config.isolation() == WithPaperclipDatabase.Isolation.PER_METHOD) {
       create(context, config, context.getRequiredTestClass().getSimpleName() + "_"
           + context.getRequiredTestMethod().getName());
     }
@@ -67,9 +68,8 @@ public final class PaperclipDatabaseExtension
     return pc.getParameter().getType() == DataSource.class ? db.dataSource() : db;
   }
 
-  private static void create(ExtensionContext context, PaperclipDatabase config, String hint) {
-    PaperclipTestDatabase db = PaperclipTestServers.newDatabase(hint, config.fixture(),
-        java.util.List.of(config.changelogs()));
+  private static void create(ExtensionContext context, Config config, String hint) {
+    PaperclipTestDatabase db = PaperclipTestServers.newDatabase(hint, config.fixture(), config.changelogs());
     context.getStore(NS).put(PaperclipTestDatabase.class, db);
   }
 
@@ -92,9 +92,21 @@ public final class PaperclipDatabaseExtension
     return Optional.empty();
   }
 
-  private static PaperclipDatabase config(ExtensionContext context) {
-    return AnnotationSupport.findAnnotation(context.getRequiredTestClass(), PaperclipDatabase.class)
+  /** The annotation's attributes, from {@link WithPaperclipDatabase} or else its deprecated former name. */
+  @SuppressWarnings("deprecation")
+  private static Config config(ExtensionContext context) {
+    Class<?> test = context.getRequiredTestClass();
+    Optional<WithPaperclipDatabase> with = AnnotationSupport.findAnnotation(test, WithPaperclipDatabase.class);
+    if (with.isPresent()) {
+      WithPaperclipDatabase a = with.get();
+      return new Config(a.isolation(), a.fixture(), List.of(a.changelogs()));
+    }
+    PaperclipDatabase old = AnnotationSupport.findAnnotation(test, PaperclipDatabase.class)
         .orElseThrow(() -> new IllegalStateException("register this extension through "
-            + "@PaperclipDatabase on " + context.getRequiredTestClass().getName()));
+            + "@WithPaperclipDatabase on " + test.getName()));
+    return new Config(WithPaperclipDatabase.Isolation.valueOf(old.isolation().name()), old.fixture(),
+        List.of(old.changelogs()));
   }
+
+  private record Config(WithPaperclipDatabase.Isolation isolation, String fixture, List<String> changelogs) {}
 }

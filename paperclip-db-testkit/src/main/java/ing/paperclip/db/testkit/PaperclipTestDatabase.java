@@ -14,7 +14,7 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * One database given to a test by {@link PaperclipDatabase} or {@link PaperclipTestServers}: the
+ * One database given to a test by {@link WithPaperclipDatabase} or {@link PaperclipTestServers}: the
  * migrated Paperclip schema (plus its fixture, if any), owned by the test and dropped after it.
  *
  * <p>Immutable and thread-safe; {@link #toString()} never shows the password.

@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The JVM-wide server and template databases behind {@link PaperclipDatabase}; usable directly
+ * The JVM-wide server and template databases behind {@link WithPaperclipDatabase}; usable directly
  * when a test needs a database outside the extension (e.g. in a {@code static} factory).
  *
  * <p>Server choice, made once per JVM and logged in one line: {@value #ENV_URL} when set (a
@@ -79,7 +79,7 @@ public final class PaperclipTestServers {
 
   /**
    * Returns a new database holding the migrated Paperclip schema and, when {@code fixture} is not
-   * empty, the contents of that backup (see {@link PaperclipDatabase#fixture()}).
+   * empty, the contents of that backup (see {@link WithPaperclipDatabase#fixture()}).
    *
    * @throws IllegalStateException when the server cannot be reached, the migration fails or the
    *     fixture cannot be found or loaded
@@ -91,7 +91,7 @@ public final class PaperclipTestServers {
   /**
    * Returns a new database as {@link #newDatabase(String, String)} does, with the test project's
    * own changelogs applied after the core schema and the fixture (see
-   * {@link PaperclipDatabase#changelogs()}).
+   * {@link WithPaperclipDatabase#changelogs()}).
    *
    * @throws IllegalStateException as {@link #newDatabase(String, String)}; a template that failed
    *     to build is dropped, so a failing fixture or changelog leaves no database behind

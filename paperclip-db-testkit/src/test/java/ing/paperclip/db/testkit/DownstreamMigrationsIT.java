@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * A downstream project adds its own changelog to the template and gets a pooled data source; a
  * broken fixture fails every test that asks for it but leaves no database behind.
  */
-@PaperclipDatabase(changelogs = "testkit/app-changelog.xml")
+@WithPaperclipDatabase(changelogs = "testkit/app-changelog.xml")
 class DownstreamMigrationsIT {
   @Test
   void theProjectsChangelogRunsAfterTheCoreSchemaAndThePoolWorks(PaperclipTestDatabase db) throws SQLException {

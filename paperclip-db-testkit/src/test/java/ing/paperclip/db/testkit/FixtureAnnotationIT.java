@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
  * {@code fixtures/acme.sql.gz} was written by {@code paperclipai db backup} (see
  * src/test/resources/fixtures/README.md); every copy starts with its rows.
  */
-@PaperclipDatabase(isolation = PaperclipDatabase.Isolation.PER_METHOD, fixture = "classpath:fixtures/acme.sql.gz")
+@WithPaperclipDatabase(isolation = WithPaperclipDatabase.Isolation.PER_METHOD, fixture = "classpath:fixtures/acme.sql.gz")
 class FixtureAnnotationIT {
   @Test
   void theFixtureRowsAreThere(PaperclipTestDatabase db) throws SQLException {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-@PaperclipDatabase
+@WithPaperclipDatabase
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PaperclipDatabaseIT {
   private final PaperclipTestDatabase db;

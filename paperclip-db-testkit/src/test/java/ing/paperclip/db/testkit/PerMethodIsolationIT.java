@@ -10,7 +10,7 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.RepeatedTest;
 
-@PaperclipDatabase(isolation = PaperclipDatabase.Isolation.PER_METHOD)
+@WithPaperclipDatabase(isolation = WithPaperclipDatabase.Isolation.PER_METHOD)
 class PerMethodIsolationIT {
   private static final Set<String> NAMES = new HashSet<>();
 
