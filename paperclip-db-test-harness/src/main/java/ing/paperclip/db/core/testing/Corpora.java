@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
 /**
- * The test corpora and vectors, carried by the repository in the core test resources
- * ({@code src/test/resources/corpora/}, {@code vectors/}; see {@code corpora/README.md}) and
- * published with the harness in the core test-jar, so every module's tests find them on the
+ * The test corpora and vectors, carried by the repository in the harness module's resources
+ * ({@code paperclip-db-test-harness/src/main/resources/corpora/}, {@code vectors/}; see
+ * {@code corpora/README.md}) and published in its jar, so every module's tests find them on the
  * classpath: hostile SQL corpora, Pagila (PostgreSQL licence), backups in the original
  * Paperclip's format ({@code paperclip-legacy/}), the original's Drizzle-built schema
  * ({@code paperclip-drizzle/}) and the {@code local_encrypted_v1} secret vectors. Corpora load
@@ -62,7 +62,7 @@ public final class Corpora {
   public static synchronized Path file(String name) {
     URL url = Corpora.class.getResource("/" + name);
     if (url == null) {
-      throw new IllegalStateException(name + " is not on the test classpath (core test resources)");
+      throw new IllegalStateException(name + " is not on the test classpath (resources of paperclip-db-test-harness)");
     }
     try {
       if ("file".equals(url.getProtocol())) {
@@ -128,7 +128,7 @@ public final class Corpora {
   private static InputStream open(String name) {
     InputStream in = Corpora.class.getResourceAsStream("/" + name);
     if (in == null) {
-      throw new IllegalStateException(name + " is not on the test classpath (core test resources)");
+      throw new IllegalStateException(name + " is not on the test classpath (resources of paperclip-db-test-harness)");
     }
     return in;
   }
