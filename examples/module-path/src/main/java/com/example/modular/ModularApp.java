@@ -6,13 +6,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Map;
 
 /**
  * Run on the module path by this example's build ({@code java --module-path ... --module
  * com.example.modular/com.example.modular.ModularApp}): checks what paperclip-db's modules export
  * and hide, then starts an embedded instance in a temporary home through the facade (Liquibase
- * reads core's changelogs through the module's {@code opens}), queries it and closes it. Any
- * failed check ends the JVM with exit status 1 and one line naming it.
+ * reads core's changelogs through the module's {@code opens}; an empty environment, so an exported
+ * DATABASE_URL or PGHOST cannot pick another server), queries it and closes it. Any failed check
+ * ends the JVM with exit status 1 and one line naming it.
  */
 public final class ModularApp {
   private ModularApp() {}
@@ -21,7 +23,9 @@ public final class ModularApp {
     try {
       ModuleChecks.run();
       Path home = Files.createTempDirectory("paperclip-module-path-");
-      try (PaperclipDatabase db = PaperclipDatabase.builder().instance(home, "default").start();
+      try (PaperclipDatabase db = PaperclipDatabase.builder().instance(home, "default")
+               // an empty environment: embedded even where DATABASE_URL or PGHOST is exported
+               .env(Map.of()).start();
            Connection c = db.dataSource().getConnection();
            Statement st = c.createStatement();
            ResultSet rs = st.executeQuery("SELECT count(*) FROM databasechangelog")) {
