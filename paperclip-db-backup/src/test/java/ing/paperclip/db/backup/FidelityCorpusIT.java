@@ -27,8 +27,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
@@ -47,10 +52,18 @@ import org.slf4j.LoggerFactory;
  * {@code -- refused: KIND} must instead be refused by the completeness guard with a message naming
  * an object of that kind, and back up with {@code skipUnsupported} listing the omission in the
  * manifest. A case that is neither equal nor refused fails.
+ *
+ * <p>One backup of a case serves both restores, and the source's schema dump and catalog are read
+ * once for both comparisons (the source does not change). Cases run concurrently, each in its own
+ * databases ({@code -Dfidelity.threads=N}, default {@value #DEFAULT_THREADS}; 1 runs them in
+ * order); their loads are serialized (see {@link #load}).
  */
 @WithPostgres
 class FidelityCorpusIT {
   private static final Logger LOG = LoggerFactory.getLogger(FidelityCorpusIT.class);
+  /** Cases run at once, unless {@code -Dfidelity.threads=N}. */
+  private static final int DEFAULT_THREADS = 3;
+  private static final Object LOAD_LOCK = new Object();
   static final List<String> FILES = List.of("01-tables.sql", "02-types.sql", "03-functions.sql",
       "04-constraints-indexes.sql", "05-views-rules-triggers.sql",
       "06-partitions-inheritance.sql", "07-privileges.sql", "08-data.sql",
@@ -107,36 +120,72 @@ class FidelityCorpusIT {
     AtomicInteger equal = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
     Set<String> failing = new ConcurrentSkipListSet<>();
-    List<DynamicTest> tests = new ArrayList<>();
+    // The cases are independent (one database each), so they run concurrently; each dynamic test
+    // reports its own case's outcome. Most of a case's time is server round trips and client
+    // processes (psql, pg_dump), so a few more threads than cores pays.
+    int threads = Integer.getInteger("fidelity.threads", DEFAULT_THREADS);
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+      Thread t = new Thread(r, "fidelity-case");
+      t.setDaemon(true);
+      return t;
+    });
+    List<Future<?>> outcomes = new ArrayList<>();
     for (int i = 0; i < cases.size(); i++) {
       Case c = cases.get(i);
       boolean oneTx = i % 2 == 1;
+      outcomes.add(pool.submit(() -> {
+        run(db, c, oneTx);
+        return null;
+      }));
+    }
+    pool.shutdown();
+    List<DynamicTest> tests = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      Case c = cases.get(i);
+      Future<?> outcome = outcomes.get(i);
       tests.add(DynamicTest.dynamicTest(c.file() + " " + c.name(), () -> {
         try {
-          run(db, c, oneTx);
+          outcome.get();
           (c.refusedKind() == null ? equal : refused).incrementAndGet();
-        } catch (Throwable t) {
+        } catch (ExecutionException e) {
           failing.add(c.name());
-          throw t;
+          throw e.getCause();
         }
       }));
     }
     tests.add(DynamicTest.dynamicTest("summary", () -> {
       LOG.info("fidelity corpus on PostgreSQL {}: {} cases, {} equal, {} refused by name, {}"
-          + " failing {}", db.server().majorVersion(), cases.size(), equal.get(), refused.get(),
-          failing.size(), failing);
+          + " failing {} ({} threads)", db.server().majorVersion(), cases.size(), equal.get(),
+          refused.get(), failing.size(), failing, threads);
       assertTrue(all.size() >= 100, "corpus size " + all.size());
     }));
     return tests.stream();
   }
 
-  private void run(TestDatabase db, Case c, boolean oneTx) throws Exception {
+  /**
+   * Loads a case into a fresh database. Loads run one at a time: cases share cluster-wide objects
+   * (roles such as {@code fidelity_reader}, created if missing), whose concurrent creation would
+   * race; everything else a case does stays inside its own databases.
+   */
+  static TestDatabase load(TestDatabase db, Case c, Path dir) throws Exception {
     TestDatabase src = db.sibling("fid_" + c.name());
-    List<TestDatabase> targets = new ArrayList<>();
     try {
       Path sql = dir.resolve(c.name() + ".sql");
       Files.writeString(sql, c.sql(), StandardCharsets.UTF_8);
-      ItSupport.psqlFile(sql, src);
+      synchronized (LOAD_LOCK) {
+        ItSupport.psqlFile(sql, src);
+      }
+      return src;
+    } catch (Exception | Error e) {
+      src.drop();
+      throw e;
+    }
+  }
+
+  private void run(TestDatabase db, Case c, boolean oneTx) throws Exception {
+    TestDatabase src = load(db, c, dir);
+    List<TestDatabase> targets = new ArrayList<>();
+    try {
       Path backups = dir.resolve("b_" + c.name());
       if (c.refusedKind() != null) {
         PaperclipException e = assertThrows(PaperclipException.class, () -> backup(src, backups,
@@ -155,8 +204,12 @@ class FidelityCorpusIT {
             skipped.manifest().transforms().omittedObjects().toString());
         return;
       }
-      Path file = backup(src, backups, false).file();
-      assertTrue(backup(src, backups, false).manifest().transforms().omittedObjects().isEmpty());
+      // One backup serves both restores; the source is read once (it does not change).
+      BackupResult backup = backup(src, backups, false);
+      assertTrue(backup.manifest().transforms().omittedObjects().isEmpty(),
+          backup.manifest().transforms().omittedObjects().toString());
+      Path file = backup.file();
+      Snapshot expected = Snapshot.of(src);
       TestDatabase target = src.sibling("fid_t");
       targets.add(target);
       RestoreOptions options = RestoreOptions.DEFAULTS.withJobs(2).withSingleTransaction(oneTx);
@@ -169,11 +222,11 @@ class FidelityCorpusIT {
         options = options.withTrustFile(true);
       }
       new RestoreService(target.dataSource()).restore(file, options, RestoreListener.NONE);
-      assertSame(src, target);
+      expected.assertSame(target);
       TestDatabase viaPsql = src.sibling("fid_p");
       targets.add(viaPsql);
       ItSupport.psqlRestore(file, viaPsql);
-      assertSame(src, viaPsql);
+      expected.assertSame(viaPsql);
     } finally {
       for (TestDatabase t : targets) {
         t.drop();
@@ -182,27 +235,58 @@ class FidelityCorpusIT {
     }
   }
 
-  private static BackupResult backup(TestDatabase src, Path dir, boolean skipUnsupported) {
+  static BackupResult backup(TestDatabase src, Path dir, boolean skipUnsupported) {
     return new BackupService(src.spec(), dir, new CatalogSchemaScripter(), BackupOptions.builder()
         .jobs(2).skipUnsupported(skipUnsupported).build()).backup();
   }
 
   /** pg_dump (where it fits), the catalog fingerprint and every row. */
   static void assertSame(TestDatabase expected, TestDatabase actual) throws Exception {
-    DatabaseComparator.assertSameSchema(expected, actual);
-    assertSameCatalogAndData(expected, actual);
+    Snapshot.of(expected).assertSame(actual);
   }
 
   /** The catalog fingerprint and every row. */
   static void assertSameCatalogAndData(TestDatabase expected, TestDatabase actual)
       throws Exception {
-    Catalog a = fingerprint(expected);
-    Catalog b = fingerprint(actual);
-    if (!a.equals(b)) {
-      fail("catalog differs between " + expected.name() + " and " + actual.name() + ": "
-          + firstDifference(a, b));
+    Snapshot.catalogOnly(expected).assertSame(actual);
+  }
+
+  /**
+   * What a source database is compared by, its schema dump and catalog read once and compared
+   * with every restore of it (rows are digested again each time: one query per table).
+   *
+   * @param source the source database
+   * @param schema its normalised {@code pg_dump --schema-only}, when a pg_dump fits the server
+   *     (else empty: the comparison is reported as skipped, see {@link DatabaseComparator})
+   * @param catalog its {@link #fingerprint catalog fingerprint}
+   */
+  record Snapshot(TestDatabase source, Optional<String> schema, Catalog catalog) {
+    /** Reads a database's schema dump (where pg_dump fits) and catalog. */
+    static Snapshot of(TestDatabase db) throws Exception {
+      return new Snapshot(db, DatabaseComparator.schemaDump(db), fingerprint(db));
     }
-    DatabaseComparator.assertSameData(expected, actual);
+
+    /** Reads a database's catalog only. */
+    static Snapshot catalogOnly(TestDatabase db) throws Exception {
+      return new Snapshot(db, Optional.empty(), fingerprint(db));
+    }
+
+    /** Asserts that {@code actual} reads the same: pg_dump (if read), catalog, rows. */
+    void assertSame(TestDatabase actual) throws Exception {
+      if (schema.isPresent()) {
+        String b = DatabaseComparator.schemaDump(actual).orElseThrow();
+        if (!schema.get().equals(b)) {
+          fail("pg_dump --schema-only differs between " + source.name() + " (-) and "
+              + actual.name() + " (+):\n" + DatabaseComparator.diff(schema.get(), b));
+        }
+      }
+      Catalog b = fingerprint(actual);
+      if (!catalog.equals(b)) {
+        fail("catalog differs between " + source.name() + " and " + actual.name() + ": "
+            + firstDifference(catalog, b));
+      }
+      DatabaseComparator.assertSameData(source, actual);
+    }
   }
 
   /** The catalog without what a restore legitimately changes (name, size estimates). */
