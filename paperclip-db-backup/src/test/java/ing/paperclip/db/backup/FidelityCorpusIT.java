@@ -63,7 +63,8 @@ class FidelityCorpusIT {
   private static final Logger LOG = LoggerFactory.getLogger(FidelityCorpusIT.class);
   /** Cases run at once, unless {@code -Dfidelity.threads=N}. */
   private static final int DEFAULT_THREADS = 3;
-  private static final Object LOAD_LOCK = new Object();
+  /** Held while a case loads, and by anything else that creates roles (cluster-wide). */
+  static final Object LOAD_LOCK = new Object();
   static final List<String> FILES = List.of("01-tables.sql", "02-types.sql", "03-functions.sql",
       "04-constraints-indexes.sql", "05-views-rules-triggers.sql",
       "06-partitions-inheritance.sql", "07-privileges.sql", "08-data.sql",
@@ -170,7 +171,7 @@ class FidelityCorpusIT {
   static TestDatabase load(TestDatabase db, Case c, Path dir) throws Exception {
     TestDatabase src = db.sibling("fid_" + c.name());
     try {
-      Path sql = dir.resolve(c.name() + ".sql");
+      Path sql = Files.createTempFile(dir, src.name(), ".sql");
       Files.writeString(sql, c.sql(), StandardCharsets.UTF_8);
       synchronized (LOAD_LOCK) {
         ItSupport.psqlFile(sql, src);
@@ -309,7 +310,7 @@ class FidelityCorpusIT {
         c.defaultPrivileges(), c.definitions(), c.inventory());
   }
 
-  private static String firstDifference(Catalog a, Catalog b) {
+  static String firstDifference(Catalog a, Catalog b) {
     List<List<?>> la = lists(a);
     List<List<?>> lb = lists(b);
     String[] names = {"schemas", "extensions", "types", "functions", "sequences", "tables",
