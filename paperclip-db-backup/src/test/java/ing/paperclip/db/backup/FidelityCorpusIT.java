@@ -26,16 +26,22 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * <p>One backup of a case serves both restores, and the source's schema dump and catalog are read
  * once for both comparisons (the source does not change). Cases run concurrently, each in its own
  * databases ({@code -Dfidelity.threads=N}, default {@value #DEFAULT_THREADS}; 1 runs them in
- * order); their loads are serialized (see {@link #load}).
+ * order); their loads are serialized (see {@link #load}), their databases dropped in the
+ * background, and the summary logs the time per phase.
  */
 @WithPostgres
 class FidelityCorpusIT {
@@ -65,6 +72,8 @@ class FidelityCorpusIT {
   private static final int DEFAULT_THREADS = 3;
   /** Held while a case loads, and by anything else that creates roles (cluster-wide). */
   static final Object LOAD_LOCK = new Object();
+  /** Time spent per phase of the round-tripping cases (nanoseconds, summed over threads). */
+  private static final Map<String, LongAdder> PHASES = new ConcurrentSkipListMap<>();
   static final List<String> FILES = List.of("01-tables.sql", "02-types.sql", "03-functions.sql",
       "04-constraints-indexes.sql", "05-views-rules-triggers.sql",
       "06-partitions-inheritance.sql", "07-privileges.sql", "08-data.sql",
@@ -72,6 +81,35 @@ class FidelityCorpusIT {
 
   @TempDir
   Path dir;
+
+  /**
+   * Drops the cases' databases off the cases' path: a {@code DROP DATABASE} waits for a
+   * checkpoint (~1 s here), which the cases need not wait for, and drops running together share
+   * one. Drained by the summary and after all.
+   */
+  private final ExecutorService dropper = Executors.newFixedThreadPool(4, r -> {
+    Thread t = new Thread(r, "fidelity-drop");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<Future<?>> drops = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void drainDrops() throws Exception {
+    dropper.shutdown();
+    awaitDrops();
+  }
+
+  private void awaitDrops() throws Exception {
+    for (Future<?> f : drops) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a case's database was not dropped: " + e.getCause().getMessage(),
+            e.getCause());
+      }
+    }
+  }
 
   /**
    * One corpus case: its name, SQL, the kind the guard must refuse (or null), and what the restore
@@ -155,9 +193,13 @@ class FidelityCorpusIT {
       }));
     }
     tests.add(DynamicTest.dynamicTest("summary", () -> {
+      awaitDrops();
       LOG.info("fidelity corpus on PostgreSQL {}: {} cases, {} equal, {} refused by name, {}"
           + " failing {} ({} threads)", db.server().majorVersion(), cases.size(), equal.get(),
           refused.get(), failing.size(), failing, threads);
+      StringBuilder phases = new StringBuilder();
+      PHASES.forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1f s;", k, v.sum() / 1e9)));
+      LOG.info("fidelity corpus time per phase, summed over the cases:{}", phases);
       assertTrue(all.size() >= 100, "corpus size " + all.size());
     }));
     return tests.stream();
@@ -184,7 +226,7 @@ class FidelityCorpusIT {
   }
 
   private void run(TestDatabase db, Case c, boolean oneTx) throws Exception {
-    TestDatabase src = load(db, c, dir);
+    TestDatabase src = timed("create and load", () -> load(db, c, dir));
     List<TestDatabase> targets = new ArrayList<>();
     try {
       Path backups = dir.resolve("b_" + c.name());
@@ -206,12 +248,12 @@ class FidelityCorpusIT {
         return;
       }
       // One backup serves both restores; the source is read once (it does not change).
-      BackupResult backup = backup(src, backups, false);
+      BackupResult backup = timed("backup", () -> backup(src, backups, false));
       assertTrue(backup.manifest().transforms().omittedObjects().isEmpty(),
           backup.manifest().transforms().omittedObjects().toString());
       Path file = backup.file();
-      Snapshot expected = Snapshot.of(src);
-      TestDatabase target = src.sibling("fid_t");
+      Snapshot expected = timed("read source", () -> Snapshot.of(src));
+      TestDatabase target = timed("create", () -> src.sibling("fid_t"));
       targets.add(target);
       RestoreOptions options = RestoreOptions.DEFAULTS.withJobs(2).withSingleTransaction(oneTx);
       if (c.needsTrust() != null) {
@@ -222,17 +264,41 @@ class FidelityCorpusIT {
             e.getMessage());
         options = options.withTrustFile(true);
       }
-      new RestoreService(target.dataSource()).restore(file, options, RestoreListener.NONE);
-      expected.assertSame(target);
-      TestDatabase viaPsql = src.sibling("fid_p");
+      RestoreOptions restore = options;
+      timed("restore", () -> new RestoreService(target.dataSource()).restore(file, restore,
+          RestoreListener.NONE));
+      timed("compare", () -> {
+        expected.assertSame(target);
+        return null;
+      });
+      TestDatabase viaPsql = timed("create", () -> src.sibling("fid_p"));
       targets.add(viaPsql);
-      ItSupport.psqlRestore(file, viaPsql);
-      expected.assertSame(viaPsql);
+      timed("psql restore", () -> {
+        ItSupport.psqlRestore(file, viaPsql);
+        return null;
+      });
+      timed("compare", () -> {
+        expected.assertSame(viaPsql);
+        return null;
+      });
     } finally {
+      targets.add(src);
       for (TestDatabase t : targets) {
-        t.drop();
+        drops.add(dropper.submit(() -> timed("drop (in the background)", () -> {
+          t.drop();
+          return null;
+        })));
       }
-      src.drop();
+    }
+  }
+
+  /** Runs one phase of a case, adding its time to {@link #PHASES} (logged by the summary). */
+  private static <T> T timed(String phase, Callable<T> work) throws Exception {
+    long t0 = System.nanoTime();
+    try {
+      return work.call();
+    } finally {
+      PHASES.computeIfAbsent(phase, k -> new LongAdder()).add(System.nanoTime() - t0);
     }
   }
 
