@@ -85,9 +85,10 @@ class FidelityCorpusIT {
   /**
    * Drops the cases' databases off the cases' path: a {@code DROP DATABASE} waits for a
    * checkpoint (~1 s here), which the cases need not wait for, and drops running together share
-   * one. Drained by the summary and after all.
+   * one (with 4 at once the drops still took as long as the cases; 8 share more). Drained by the
+   * summary and after all.
    */
-  private final ExecutorService dropper = Executors.newFixedThreadPool(4, r -> {
+  private final ExecutorService dropper = Executors.newFixedThreadPool(8, r -> {
     Thread t = new Thread(r, "fidelity-drop");
     t.setDaemon(true);
     return t;
