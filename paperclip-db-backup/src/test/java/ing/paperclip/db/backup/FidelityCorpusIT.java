@@ -26,11 +26,22 @@ import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +58,22 @@ import org.slf4j.LoggerFactory;
  * {@code -- refused: KIND} must instead be refused by the completeness guard with a message naming
  * an object of that kind, and back up with {@code skipUnsupported} listing the omission in the
  * manifest. A case that is neither equal nor refused fails.
+ *
+ * <p>One backup of a case serves both restores, and the source's schema dump and catalog are read
+ * once for both comparisons (the source does not change). Cases run concurrently, each in its own
+ * databases ({@code -Dfidelity.threads=N}, default {@value #DEFAULT_THREADS}; 1 runs them in
+ * order); their loads are serialized (see {@link #load}), their databases dropped in the
+ * background, and the summary logs the time per phase.
  */
 @WithPostgres
 class FidelityCorpusIT {
   private static final Logger LOG = LoggerFactory.getLogger(FidelityCorpusIT.class);
+  /** Cases run at once, unless {@code -Dfidelity.threads=N}. */
+  private static final int DEFAULT_THREADS = 3;
+  /** Held while a case loads, and by anything else that creates roles (cluster-wide). */
+  static final Object LOAD_LOCK = new Object();
+  /** Time spent per phase of the round-tripping cases (nanoseconds, summed over threads). */
+  private static final Map<String, LongAdder> PHASES = new ConcurrentSkipListMap<>();
   static final List<String> FILES = List.of("01-tables.sql", "02-types.sql", "03-functions.sql",
       "04-constraints-indexes.sql", "05-views-rules-triggers.sql",
       "06-partitions-inheritance.sql", "07-privileges.sql", "08-data.sql",
@@ -58,6 +81,36 @@ class FidelityCorpusIT {
 
   @TempDir
   Path dir;
+
+  /**
+   * Drops the cases' databases off the cases' path: a {@code DROP DATABASE} waits for a
+   * checkpoint (~1 s here), which the cases need not wait for, and drops running together share
+   * one (with 4 at once the drops still took as long as the cases; 8 share more). Drained by the
+   * summary and after all.
+   */
+  private final ExecutorService dropper = Executors.newFixedThreadPool(8, r -> {
+    Thread t = new Thread(r, "fidelity-drop");
+    t.setDaemon(true);
+    return t;
+  });
+  private final List<Future<?>> drops = new CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void drainDrops() throws Exception {
+    dropper.shutdown();
+    awaitDrops();
+  }
+
+  private void awaitDrops() throws Exception {
+    for (Future<?> f : drops) {
+      try {
+        f.get();
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a case's database was not dropped: " + e.getCause().getMessage(),
+            e.getCause());
+      }
+    }
+  }
 
   /**
    * One corpus case: its name, SQL, the kind the guard must refuse (or null), and what the restore
@@ -107,36 +160,76 @@ class FidelityCorpusIT {
     AtomicInteger equal = new AtomicInteger();
     AtomicInteger refused = new AtomicInteger();
     Set<String> failing = new ConcurrentSkipListSet<>();
-    List<DynamicTest> tests = new ArrayList<>();
+    // The cases are independent (one database each), so they run concurrently; each dynamic test
+    // reports its own case's outcome. Most of a case's time is server round trips and client
+    // processes (psql, pg_dump), so a few more threads than cores pays.
+    int threads = Integer.getInteger("fidelity.threads", DEFAULT_THREADS);
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads), r -> {
+      Thread t = new Thread(r, "fidelity-case");
+      t.setDaemon(true);
+      return t;
+    });
+    List<Future<?>> outcomes = new ArrayList<>();
     for (int i = 0; i < cases.size(); i++) {
       Case c = cases.get(i);
       boolean oneTx = i % 2 == 1;
+      outcomes.add(pool.submit(() -> {
+        run(db, c, oneTx);
+        return null;
+      }));
+    }
+    pool.shutdown();
+    List<DynamicTest> tests = new ArrayList<>();
+    for (int i = 0; i < cases.size(); i++) {
+      Case c = cases.get(i);
+      Future<?> outcome = outcomes.get(i);
       tests.add(DynamicTest.dynamicTest(c.file() + " " + c.name(), () -> {
         try {
-          run(db, c, oneTx);
+          outcome.get();
           (c.refusedKind() == null ? equal : refused).incrementAndGet();
-        } catch (Throwable t) {
+        } catch (ExecutionException e) {
           failing.add(c.name());
-          throw t;
+          throw e.getCause();
         }
       }));
     }
     tests.add(DynamicTest.dynamicTest("summary", () -> {
+      awaitDrops();
       LOG.info("fidelity corpus on PostgreSQL {}: {} cases, {} equal, {} refused by name, {}"
-          + " failing {}", db.server().majorVersion(), cases.size(), equal.get(), refused.get(),
-          failing.size(), failing);
+          + " failing {} ({} threads)", db.server().majorVersion(), cases.size(), equal.get(),
+          refused.get(), failing.size(), failing, threads);
+      StringBuilder phases = new StringBuilder();
+      PHASES.forEach((k, v) -> phases.append(String.format(Locale.ROOT, " %s %.1f s;", k, v.sum() / 1e9)));
+      LOG.info("fidelity corpus time per phase, summed over the cases:{}", phases);
       assertTrue(all.size() >= 100, "corpus size " + all.size());
     }));
     return tests.stream();
   }
 
-  private void run(TestDatabase db, Case c, boolean oneTx) throws Exception {
+  /**
+   * Loads a case into a fresh database. Loads run one at a time: cases share cluster-wide objects
+   * (roles such as {@code fidelity_reader}, created if missing), whose concurrent creation would
+   * race; everything else a case does stays inside its own databases.
+   */
+  static TestDatabase load(TestDatabase db, Case c, Path dir) throws Exception {
     TestDatabase src = db.sibling("fid_" + c.name());
+    try {
+      Path sql = Files.createTempFile(dir, src.name(), ".sql");
+      Files.writeString(sql, c.sql(), StandardCharsets.UTF_8);
+      synchronized (LOAD_LOCK) {
+        ItSupport.psqlFile(sql, src);
+      }
+      return src;
+    } catch (Exception | Error e) {
+      src.drop();
+      throw e;
+    }
+  }
+
+  private void run(TestDatabase db, Case c, boolean oneTx) throws Exception {
+    TestDatabase src = timed("create and load", () -> load(db, c, dir));
     List<TestDatabase> targets = new ArrayList<>();
     try {
-      Path sql = dir.resolve(c.name() + ".sql");
-      Files.writeString(sql, c.sql(), StandardCharsets.UTF_8);
-      ItSupport.psqlFile(sql, src);
       Path backups = dir.resolve("b_" + c.name());
       if (c.refusedKind() != null) {
         PaperclipException e = assertThrows(PaperclipException.class, () -> backup(src, backups,
@@ -155,9 +248,13 @@ class FidelityCorpusIT {
             skipped.manifest().transforms().omittedObjects().toString());
         return;
       }
-      Path file = backup(src, backups, false).file();
-      assertTrue(backup(src, backups, false).manifest().transforms().omittedObjects().isEmpty());
-      TestDatabase target = src.sibling("fid_t");
+      // One backup serves both restores; the source is read once (it does not change).
+      BackupResult backup = timed("backup", () -> backup(src, backups, false));
+      assertTrue(backup.manifest().transforms().omittedObjects().isEmpty(),
+          backup.manifest().transforms().omittedObjects().toString());
+      Path file = backup.file();
+      Snapshot expected = timed("read source", () -> Snapshot.of(src));
+      TestDatabase target = timed("create", () -> src.sibling("fid_t"));
       targets.add(target);
       RestoreOptions options = RestoreOptions.DEFAULTS.withJobs(2).withSingleTransaction(oneTx);
       if (c.needsTrust() != null) {
@@ -168,41 +265,96 @@ class FidelityCorpusIT {
             e.getMessage());
         options = options.withTrustFile(true);
       }
-      new RestoreService(target.dataSource()).restore(file, options, RestoreListener.NONE);
-      assertSame(src, target);
-      TestDatabase viaPsql = src.sibling("fid_p");
+      RestoreOptions restore = options;
+      timed("restore", () -> new RestoreService(target.dataSource()).restore(file, restore,
+          RestoreListener.NONE));
+      timed("compare", () -> {
+        expected.assertSame(target);
+        return null;
+      });
+      TestDatabase viaPsql = timed("create", () -> src.sibling("fid_p"));
       targets.add(viaPsql);
-      ItSupport.psqlRestore(file, viaPsql);
-      assertSame(src, viaPsql);
+      timed("psql restore", () -> {
+        ItSupport.psqlRestore(file, viaPsql);
+        return null;
+      });
+      timed("compare", () -> {
+        expected.assertSame(viaPsql);
+        return null;
+      });
     } finally {
+      targets.add(src);
       for (TestDatabase t : targets) {
-        t.drop();
+        drops.add(dropper.submit(() -> timed("drop (in the background)", () -> {
+          t.drop();
+          return null;
+        })));
       }
-      src.drop();
     }
   }
 
-  private static BackupResult backup(TestDatabase src, Path dir, boolean skipUnsupported) {
+  /** Runs one phase of a case, adding its time to {@link #PHASES} (logged by the summary). */
+  private static <T> T timed(String phase, Callable<T> work) throws Exception {
+    long t0 = System.nanoTime();
+    try {
+      return work.call();
+    } finally {
+      PHASES.computeIfAbsent(phase, k -> new LongAdder()).add(System.nanoTime() - t0);
+    }
+  }
+
+  static BackupResult backup(TestDatabase src, Path dir, boolean skipUnsupported) {
     return new BackupService(src.spec(), dir, new CatalogSchemaScripter(), BackupOptions.builder()
         .jobs(2).skipUnsupported(skipUnsupported).build()).backup();
   }
 
   /** pg_dump (where it fits), the catalog fingerprint and every row. */
   static void assertSame(TestDatabase expected, TestDatabase actual) throws Exception {
-    DatabaseComparator.assertSameSchema(expected, actual);
-    assertSameCatalogAndData(expected, actual);
+    Snapshot.of(expected).assertSame(actual);
   }
 
   /** The catalog fingerprint and every row. */
   static void assertSameCatalogAndData(TestDatabase expected, TestDatabase actual)
       throws Exception {
-    Catalog a = fingerprint(expected);
-    Catalog b = fingerprint(actual);
-    if (!a.equals(b)) {
-      fail("catalog differs between " + expected.name() + " and " + actual.name() + ": "
-          + firstDifference(a, b));
+    Snapshot.catalogOnly(expected).assertSame(actual);
+  }
+
+  /**
+   * What a source database is compared by, its schema dump and catalog read once and compared
+   * with every restore of it (rows are digested again each time: one query per table).
+   *
+   * @param source the source database
+   * @param schema its normalised {@code pg_dump --schema-only}, when a pg_dump fits the server
+   *     (else empty: the comparison is reported as skipped, see {@link DatabaseComparator})
+   * @param catalog its {@link #fingerprint catalog fingerprint}
+   */
+  record Snapshot(TestDatabase source, Optional<String> schema, Catalog catalog) {
+    /** Reads a database's schema dump (where pg_dump fits) and catalog. */
+    static Snapshot of(TestDatabase db) throws Exception {
+      return new Snapshot(db, DatabaseComparator.schemaDump(db), fingerprint(db));
     }
-    DatabaseComparator.assertSameData(expected, actual);
+
+    /** Reads a database's catalog only. */
+    static Snapshot catalogOnly(TestDatabase db) throws Exception {
+      return new Snapshot(db, Optional.empty(), fingerprint(db));
+    }
+
+    /** Asserts that {@code actual} reads the same: pg_dump (if read), catalog, rows. */
+    void assertSame(TestDatabase actual) throws Exception {
+      if (schema.isPresent()) {
+        String b = DatabaseComparator.schemaDump(actual).orElseThrow();
+        if (!schema.get().equals(b)) {
+          fail("pg_dump --schema-only differs between " + source.name() + " (-) and "
+              + actual.name() + " (+):\n" + DatabaseComparator.diff(schema.get(), b));
+        }
+      }
+      Catalog b = fingerprint(actual);
+      if (!catalog.equals(b)) {
+        fail("catalog differs between " + source.name() + " and " + actual.name() + ": "
+            + firstDifference(catalog, b));
+      }
+      DatabaseComparator.assertSameData(source, actual);
+    }
   }
 
   /** The catalog without what a restore legitimately changes (name, size estimates). */
@@ -225,7 +377,7 @@ class FidelityCorpusIT {
         c.defaultPrivileges(), c.definitions(), c.inventory());
   }
 
-  private static String firstDifference(Catalog a, Catalog b) {
+  static String firstDifference(Catalog a, Catalog b) {
     List<List<?>> la = lists(a);
     List<List<?>> lb = lists(b);
     String[] names = {"schemas", "extensions", "types", "functions", "sequences", "tables",

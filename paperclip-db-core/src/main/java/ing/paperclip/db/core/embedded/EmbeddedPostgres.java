@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.SortedSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -81,6 +82,19 @@ public final class EmbeddedPostgres {
   public Path logFile() {
     Path dir = config.dataDir();
     return dir.getParent().resolve("logs").resolve("postgres-" + dir.getFileName() + ".log");
+  }
+
+  /**
+   * Returns the PostgreSQL majors this process can run from bundled binaries: one per
+   * {@code paperclip-db-embedded} artifact on the classpath ({@code paperclip-db-embedded} for 18,
+   * {@code paperclip-db-embedded-15}, {@code -16}, {@code -17}), ascending. Without
+   * {@link EmbeddedPostgresConfig.Builder#postgresMajor} a server runs the last (newest).
+   *
+   * @throws PaperclipException {@link ErrorCode#CONFIGURATION} when two builds of one major are
+   *     on the classpath
+   */
+  public static SortedSet<Integer> bundledMajors() {
+    return BinaryInstaller.bundledMajors();
   }
 
   /**

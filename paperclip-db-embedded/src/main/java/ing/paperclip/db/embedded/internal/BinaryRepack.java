@@ -7,6 +7,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Properties;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
@@ -24,13 +25,18 @@ public final class BinaryRepack {
   /**
    * Writes the archive.
    *
-   * @param args the output {@code .tar.gz} and the classpath resource of the {@code .txz};
-   *     an existing output is kept (its name carries the binaries' version)
+   * @param args the output {@code .tar.gz}, the classpath resource of the {@code .txz}, and the
+   *     built {@code postgres-binaries.properties}, copied beside itself as
+   *     {@code postgres-binaries-<major>.properties} (core reads both: a jar merging several
+   *     binaries artifacts keeps only one file of the shared name); an existing output is kept
+   *     (its name carries the binaries' version)
    */
   public static void main(String[] args) throws IOException {
-    if (args.length != 2) {
-      throw new IllegalArgumentException("usage: BinaryRepack <out.tar.gz> </classpath/resource.txz>");
+    if (args.length != 3) {
+      throw new IllegalArgumentException("usage: BinaryRepack <out.tar.gz> </classpath/resource.txz>"
+          + " <postgres-binaries.properties>");
     }
+    copyPerMajor(Path.of(args[2]));
     Path out = Path.of(args[0]);
     if (Files.isRegularFile(out)) {
       return;
@@ -56,5 +62,19 @@ public final class BinaryRepack {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  private static void copyPerMajor(Path descriptor) throws IOException {
+    Properties p = new Properties();
+    try (InputStream in = Files.newInputStream(descriptor)) {
+      p.load(in);
+    }
+    String version = p.getProperty("version", "");
+    if (!version.matches("\\d+\\..*")) {
+      throw new IOException(descriptor + " has no version");
+    }
+    String major = version.substring(0, version.indexOf('.'));
+    Files.copy(descriptor, descriptor.resolveSibling("postgres-binaries-" + major + ".properties"),
+        StandardCopyOption.REPLACE_EXISTING);
   }
 }

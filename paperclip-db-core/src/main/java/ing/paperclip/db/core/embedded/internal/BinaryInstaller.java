@@ -16,15 +16,21 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -55,6 +61,11 @@ public final class BinaryInstaller {
   /** The classpath resource describing the binaries of {@value #ARTIFACT} (outside any package). */
   static final String DESCRIPTOR = "META-INF/paperclip-db/postgres-binaries.properties";
   private static final String DIRECTORY = "META-INF/paperclip-db/";
+  /** The major {@value #ARTIFACT} carries; the others come as {@code paperclip-db-embedded-N}. */
+  static final int NEWEST_MAJOR = 18;
+  /** The range of {@link #majorDescriptor per-major descriptors} looked for. */
+  private static final int LOWEST_PROBED_MAJOR = 10;
+  private static final int HIGHEST_PROBED_MAJOR = 40;
 
   /** PostgreSQL programs found or installed. */
   public record Binaries(Path home, String version) {
@@ -145,6 +156,19 @@ public final class BinaryInstaller {
   }
 
   /**
+   * Returns the PostgreSQL majors whose bundled binaries are on the classpath, ascending.
+   *
+   * @throws PaperclipException when a descriptor is unreadable or two builds of one major are found
+   */
+  public static SortedSet<Integer> bundledMajors() {
+    SortedSet<Integer> out = new TreeSet<>();
+    for (Properties p : descriptors(BinaryInstaller.class.getClassLoader())) {
+      out.add(majorOf(p));
+    }
+    return Collections.unmodifiableSortedSet(out);
+  }
+
+  /**
    * Picks the descriptor of a binaries artifact: of the given major, else the newest.
    *
    * @param loader where to look for them ({@value #DESCRIPTOR}, one per artifact)
@@ -165,32 +189,70 @@ public final class BinaryInstaller {
     int m = major.getAsInt();
     return found.stream().filter(p -> majorOf(p) == m).findFirst().orElseThrow(() ->
         new PaperclipException(ErrorCode.CONFIGURATION, "no embedded PostgreSQL " + m + " binaries on "
-            + "the classpath (found " + found.stream().map(p -> p.getProperty("version") + " from "
-                + p.getProperty("artifact", ARTIFACT)).toList() + "): add the dependency " + ARTIFACT
-            + " (18) or " + ARTIFACT + "-16 (16), or set the embedded installDir to a system PostgreSQL " + m));
+            + "the classpath (found " + found.stream().map(BinaryInstaller::describe).toList()
+            + "): add the dependency " + artifactOf(m) + ", or set the embedded installDir to a system"
+            + " PostgreSQL " + m));
   }
 
+  /** Returns the artifact carrying a major's binaries: {@value #ARTIFACT} for 18, else {@code -N}. */
+  static String artifactOf(int major) {
+    return major == NEWEST_MAJOR ? ARTIFACT : ARTIFACT + "-" + major;
+  }
+
+  /** Returns the classpath resource naming one major's binaries, next to {@value #DESCRIPTOR}. */
+  static String majorDescriptor(int major) {
+    return DIRECTORY + "postgres-binaries-" + major + ".properties";
+  }
+
+  /**
+   * Reads every descriptor on the classpath, one per build: each artifact writes
+   * {@value #DESCRIPTOR} and the same text as {@link #majorDescriptor postgres-binaries-N.properties},
+   * so a jar merging several artifacts (shaded), which keeps one {@value #DESCRIPTOR}, still shows
+   * every major it holds.
+   *
+   * @throws PaperclipException when one major comes in two builds (which would run is not clear)
+   */
   private static List<Properties> descriptors(ClassLoader loader) {
-    List<Properties> out = new ArrayList<>();
-    try {
-      Enumeration<URL> urls = loader.getResources(DESCRIPTOR);
-      while (urls.hasMoreElements()) {
-        URL url = urls.nextElement();
-        Properties props = new Properties();
-        try (InputStream in = url.openStream()) {
-          props.load(in);
-        }
-        if (props.getProperty("version") == null || !props.getProperty("version").matches("\\d+\\.\\d+.*")) {
-          throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, url + " has no valid version; rebuild "
-              + "or re-download the artifact holding it");
-        }
-        out.add(props);
-      }
-    } catch (IOException e) {
-      throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot read " + DESCRIPTOR + " of "
-          + ARTIFACT + ": " + e.getMessage(), e);
+    Map<String, Properties> builds = new LinkedHashMap<>();
+    List<String> names = new ArrayList<>();
+    names.add(DESCRIPTOR);
+    for (int m = LOWEST_PROBED_MAJOR; m <= HIGHEST_PROBED_MAJOR; m++) {
+      names.add(majorDescriptor(m));
     }
-    return out;
+    for (String name : names) {
+      try {
+        Enumeration<URL> urls = loader.getResources(name);
+        while (urls.hasMoreElements()) {
+          URL url = urls.nextElement();
+          Properties props = new Properties();
+          try (InputStream in = url.openStream()) {
+            props.load(in);
+          }
+          if (props.getProperty("version") == null || !props.getProperty("version").matches("\\d+\\.\\d+.*")) {
+            throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, url + " has no valid version; rebuild "
+                + "or re-download the artifact holding it");
+          }
+          builds.putIfAbsent(describe(props), props);
+        }
+      } catch (IOException e) {
+        throw new PaperclipException(ErrorCode.EMBEDDED_SERVER, "cannot read " + name + " of "
+            + ARTIFACT + ": " + e.getMessage(), e);
+      }
+    }
+    Map<Integer, Properties> byMajor = new TreeMap<>();
+    for (Properties p : builds.values()) {
+      Properties other = byMajor.putIfAbsent(majorOf(p), p);
+      if (other != null) {
+        throw new PaperclipException(ErrorCode.CONFIGURATION, "two builds of embedded PostgreSQL "
+            + majorOf(p) + " on the classpath (" + describe(other) + ", " + describe(p)
+            + "): keep one of them");
+      }
+    }
+    return new ArrayList<>(byMajor.values());
+  }
+
+  private static String describe(Properties descriptor) {
+    return descriptor.getProperty("version") + " from " + descriptor.getProperty("artifact", ARTIFACT);
   }
 
   private static int majorOf(Properties descriptor) {

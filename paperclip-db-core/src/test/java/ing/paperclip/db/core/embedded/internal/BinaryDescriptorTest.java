@@ -56,9 +56,57 @@ class BinaryDescriptorTest {
       PaperclipException e = assertThrows(PaperclipException.class,
           () -> BinaryInstaller.descriptor(both, OptionalInt.of(17)));
       assertEquals(ErrorCode.CONFIGURATION, e.code());
-      assertTrue(e.getMessage().startsWith("no embedded PostgreSQL 17 binaries on the classpath (found [18.3.0 from "
-          + "ing.paperclip:paperclip-db-embedded, 16.4.0 from ing.paperclip:paperclip-db-embedded-16])"), e.getMessage());
+      assertEquals("no embedded PostgreSQL 17 binaries on the classpath (found [16.4.0 from "
+          + "ing.paperclip:paperclip-db-embedded-16, 18.3.0 from ing.paperclip:paperclip-db-embedded]): add the "
+          + "dependency ing.paperclip:paperclip-db-embedded-17, or set the embedded installDir to a system "
+          + "PostgreSQL 17", e.getMessage());
     }
+  }
+
+  @Test
+  void aJarMergingTwoArtifactsStillShowsBothMajors(@TempDir Path dir) throws Exception {
+    // A shaded jar keeps one postgres-binaries.properties; the per-major copies survive.
+    URL merged = artifact(dir.resolve("m"), "ing.paperclip:paperclip-db-embedded", "18.3.0");
+    perMajor(dir.resolve("m"), "ing.paperclip:paperclip-db-embedded", "18.3.0");
+    perMajor(dir.resolve("m"), "ing.paperclip:paperclip-db-embedded-16", "16.10.0");
+    try (URLClassLoader jar = new URLClassLoader(new URL[] {merged}, ClassLoader.getPlatformClassLoader())) {
+      assertEquals("18.3.0", BinaryInstaller.descriptor(jar, OptionalInt.empty()).getProperty("version"), "newest");
+      assertEquals("16.10.0", BinaryInstaller.descriptor(jar, OptionalInt.of(16)).getProperty("version"));
+    }
+  }
+
+  @Test
+  void twoBuildsOfOneMajorAreRefusedNamingBoth(@TempDir Path dir) throws Exception {
+    URL a = artifact(dir.resolve("a"), "ing.paperclip:paperclip-db-embedded-16", "16.4.0");
+    URL b = artifact(dir.resolve("b"), "ing.paperclip:paperclip-db-embedded-16", "16.10.0");
+    URL c = artifact(dir.resolve("c"), "ing.paperclip:paperclip-db-embedded", "18.3.0");
+    try (URLClassLoader both = new URLClassLoader(new URL[] {a, b, c}, ClassLoader.getPlatformClassLoader())) {
+      PaperclipException e = assertThrows(PaperclipException.class,
+          () -> BinaryInstaller.descriptor(both, OptionalInt.empty()));
+      assertEquals(ErrorCode.CONFIGURATION, e.code());
+      assertEquals("two builds of embedded PostgreSQL 16 on the classpath (16.4.0 from "
+          + "ing.paperclip:paperclip-db-embedded-16, 16.10.0 from ing.paperclip:paperclip-db-embedded-16): keep one"
+          + " of them", e.getMessage());
+    }
+  }
+
+  @Test
+  void theEmbeddedArtifactAlsoWritesItsPerMajorDescriptor() throws Exception {
+    Properties p = BinaryInstaller.descriptor(BinaryInstaller.class.getClassLoader(), OptionalInt.empty());
+    int major = Integer.parseInt(p.getProperty("version").split("\\.")[0]);
+    URL perMajor = BinaryInstaller.class.getClassLoader().getResource(BinaryInstaller.majorDescriptor(major));
+    assertTrue(perMajor != null, BinaryInstaller.majorDescriptor(major) + " on the classpath");
+    Properties q = new Properties();
+    try (var in = perMajor.openStream()) {
+      q.load(in);
+    }
+    assertEquals(p, q);
+  }
+
+  private static void perMajor(Path root, String artifact, String version) throws Exception {
+    Path d = Files.createDirectories(root.resolve("META-INF/paperclip-db"));
+    Files.writeString(d.resolve("postgres-binaries-" + version.split("\\.")[0] + ".properties"), "artifact="
+        + artifact + "\nversion=" + version + "\narchive.linux-x86_64=postgres-linux-x86_64-" + version + ".tar.gz\n");
   }
 
   private static URL artifact(Path root, String artifact, String version) throws Exception {
