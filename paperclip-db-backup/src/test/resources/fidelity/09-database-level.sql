@@ -33,12 +33,10 @@ CREATE CAST (caste AS text) WITH INOUT AS IMPLICIT;
 -- case: access_method
 CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
 CREATE TABLE uses_am (v int) USING heap2;
--- refused: access method
 
 -- case: procedural_language
 CREATE FUNCTION plpgsql_call_handler2() RETURNS language_handler LANGUAGE c AS '$libdir/plpgsql', 'plpgsql_call_handler';
 CREATE LANGUAGE mypl HANDLER plpgsql_call_handler2;
--- refused: language
 
 -- case: security_label_free_case_extension_comment
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
