@@ -16,7 +16,7 @@ CREATE SERVER srv FOREIGN DATA WRAPPER fdw OPTIONS (host 'x');
 CREATE USER MAPPING FOR CURRENT_USER SERVER srv OPTIONS (user 'u');
 CREATE FOREIGN TABLE ft (a int) SERVER srv;
 COMMENT ON FOREIGN TABLE ft IS 'foreign';
--- refused: foreign-data wrapper
+-- needs --trust-file: FOREIGN DATA WRAPPER
 
 -- case: cast
 CREATE TYPE castme AS ENUM ('a');

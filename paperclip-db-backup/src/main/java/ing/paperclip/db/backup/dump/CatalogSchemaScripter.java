@@ -43,6 +43,8 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       Map.entry("TEXT SEARCH PARSER", 4), Map.entry("CONVERSION", 4), Map.entry("SHELL TYPE", 2),
       Map.entry("BASE TYPE", 4), Map.entry("ACCESS METHOD", 4), Map.entry("LANGUAGE", 4),
       Map.entry("TRANSFORM", 4), Map.entry("OPERATOR FAMILY", 4), Map.entry("OPERATOR CLASS", 4),
+      Map.entry("FOREIGN DATA WRAPPER", 4), Map.entry("SERVER", 4), Map.entry("USER MAPPING", 4),
+      Map.entry("FOREIGN TABLE", 5),
       Map.entry("TABLE", 5), Map.entry("SEQUENCE OWNED BY", 6), Map.entry("VIEW", 7),
       Map.entry("MATERIALIZED VIEW", 7), Map.entry("COMMENT", 9));
 
@@ -62,7 +64,8 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "text search dictionary", "text search configuration", "text search template",
       "text search parser", "conversion", "base type", "shell type",
       "privileges of an extension member", "operator class", "operator family", "access method",
-      "language", "transform");
+      "language", "transform", "foreign-data wrapper", "server", "user mapping",
+      "foreign table", "default value of a foreign table column");
 
   /** Privileges changed on extension members: written with the other privileges. */
   private static final String MEMBER_ACL = "EXTENSION MEMBER ACL";
