@@ -65,7 +65,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "text search parser", "conversion", "base type", "shell type",
       "privileges of an extension member", "operator class", "operator family", "access method",
       "language", "transform", "foreign-data wrapper", "server", "user mapping",
-      "foreign table", "default value of a foreign table column");
+      "foreign table", "default value of a foreign table column", "large object");
 
   /** Privileges changed on extension members: written with the other privileges. */
   private static final String MEMBER_ACL = "EXTENSION MEMBER ACL";
@@ -693,6 +693,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       case "SEQUENCE" -> Set.of("USAGE", "SELECT", "UPDATE");
       case "SCHEMA" -> Set.of("USAGE", "CREATE");
       case "FUNCTION", "PROCEDURE" -> Set.of("EXECUTE");
+      case "LARGE OBJECT" -> Set.of("SELECT", "UPDATE");
       default -> Set.of("USAGE");
     };
   }

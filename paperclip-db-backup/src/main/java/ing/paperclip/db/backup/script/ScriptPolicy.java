@@ -71,6 +71,11 @@ public final class ScriptPolicy {
   private static final String LITERAL = "'(?:[^']|'')*'";
   private static final Pattern SET_CONFIG = Pattern.compile(
       "(?i)SELECT pg_catalog\\.set_config\\('([a-z_]+)', " + LITERAL + ", false\\);");
+  // a large object of ours: created in the pre-data, its data written in chunks in the post-data
+  private static final Pattern LO_CREATE = Pattern.compile(
+      "SELECT pg_catalog\\.lo_create\\('[0-9]+'\\);");
+  private static final Pattern LO_PUT = Pattern.compile(
+      "SELECT pg_catalog\\.lo_put\\('[0-9]+', [0-9]+, '\\\\x(?:[0-9a-f]{2})+'\\);");
   private static final Pattern SETVAL = Pattern.compile(
       "(?i)SELECT (pg_catalog\\.)?setval\\(" + LITERAL + ", -?[0-9]+, (?:true|false)\\);");
   // a U&"..." name is how our writer keeps a name with a line break on one COPY line
@@ -193,7 +198,12 @@ public final class ScriptPolicy {
         if (v.matches() && (v.group(1) != null || kind == Kind.LEGACY)) {
           return null;
         }
-        return "the only queries a backup holds set a sequence (pg_catalog.setval) or a setting";
+        if (kind != Kind.LEGACY && (LO_CREATE.matcher(s.sql()).matches()
+            || LO_PUT.matcher(s.sql()).matches())) {
+          return null;
+        }
+        return "the only queries a backup holds set a sequence (pg_catalog.setval) or a setting,"
+            + " or create a large object and write its data (pg_catalog.lo_create, lo_put)";
       }
       case "CREATE" -> {
         String rest = CREATE_MODIFIERS.matcher(k).replaceFirst("");

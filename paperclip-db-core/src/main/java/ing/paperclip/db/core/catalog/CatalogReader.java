@@ -52,7 +52,7 @@ public final class CatalogReader {
       + " 'pg_catalog.pg_opclass'::pg_catalog.regclass, 'pg_catalog.pg_am'::pg_catalog.regclass,"
       + " 'pg_catalog.pg_language'::pg_catalog.regclass, 'pg_catalog.pg_transform'::pg_catalog.regclass,"
       + " 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass,"
-      + " 'pg_catalog.pg_foreign_server'::pg_catalog.regclass";
+      + " 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, 'pg_catalog.pg_largeobject'::pg_catalog.regclass";
 
   private static String notExtensionMember(String catalog, String oid) {
     return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '" + catalog
@@ -708,6 +708,8 @@ public final class CatalogReader {
         + " UNION ALL SELECT 'FOREIGN SERVER', NULL, s.srvname, pg_catalog.quote_ident(s.srvname), NULL,"
         + " s.srvacl, s.srvowner FROM pg_catalog.pg_foreign_server s WHERE s.srvacl IS NOT NULL"
         + " AND " + notExtensionMember("pg_foreign_server", "s.oid")
+        + " UNION ALL SELECT 'LARGE OBJECT', NULL, m.oid::text, m.oid::text, NULL, m.lomacl, m.lomowner"
+        + " FROM pg_catalog.pg_largeobject_metadata m WHERE m.lomacl IS NOT NULL"
         + ") SELECT a.otype, a.sch, a.oname, a.target, a.col, e.privilege_type,"
         + " CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(e.grantee) END,"
         + " e.is_grantable, e.grantee = a.owner"
@@ -1438,6 +1440,9 @@ public final class CatalogReader {
                  CASE WHEN u.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(u.umuser)) END
                    || ' SERVER ' || pg_catalog.quote_ident(s.srvname)
             FROM pg_catalog.pg_user_mapping u JOIN pg_catalog.pg_foreign_server s ON s.oid = u.umserver
+          UNION ALL
+          SELECT 'pg_catalog.pg_largeobject'::pg_catalog.regclass, m.oid, 'LARGE OBJECT', '', m.oid::text
+            FROM pg_catalog.pg_largeobject_metadata m
         """.formatted(USER_SCHEMA);
 
   /**
@@ -1529,6 +1534,8 @@ public final class CatalogReader {
                  || pg_catalog.pg_get_expr(fc.relpartbound, fc.oid) || ';' FROM pg_catalog.pg_inherits i
                  JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
                  WHERE i.inhrelid = fc.oid AND fc.relispartition), '')
+          -- its data follows the tables' (the writer reads it in chunks)
+          WHEN 'LARGE OBJECT' THEN 'SELECT pg_catalog.lo_create(' || pg_catalog.quote_literal(k.name) || ');'
           -- options as pg_dump keeps them (they may hold a password: see BACKUPS.md)
           WHEN 'USER MAPPING' THEN 'CREATE USER MAPPING FOR ' || k.name
             || COALESCE(' OPTIONS (' || (SELECT %1$s FROM pg_catalog.pg_options_to_table(um.umoptions) o) || ')', '') || ';'
@@ -1551,7 +1558,7 @@ public final class CatalogReader {
         LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
         LEFT JOIN pg_catalog.pg_user_mappings um ON k.classid = 'pg_catalog.pg_user_mapping'::pg_catalog.regclass AND um.umid = k.objid
         WHERE k.kind IN ('OPERATOR FAMILY', 'OPERATOR CLASS', 'ACCESS METHOD', 'LANGUAGE', 'TRANSFORM', 'FOREIGN DATA WRAPPER',
-          'SERVER', 'USER MAPPING', 'FOREIGN TABLE')
+          'SERVER', 'USER MAPPING', 'FOREIGN TABLE', 'LARGE OBJECT')
           -- a foreign table's row type, defaults and checks are keyed as the table: its pg_class row makes it
           AND (k.kind <> 'FOREIGN TABLE' OR k.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)
       )
