@@ -285,7 +285,7 @@ public final class ScriptPolicy {
           + " database had it)";
     }
     if (FOREIGN.matcher(rest).matches() && !rest.startsWith("FOREIGN SERVER")) {
-      return trusted ? null : foreign(verb + " " + rest);
+      return trusted ? null : foreign(verb.split(" ")[0], rest);
     }
     if (GLOBAL_TARGET.matcher(rest).matches()) {
       return verb + " " + rest.split(" ")[0] + " changes the server or the database itself, which a"
@@ -305,11 +305,11 @@ public final class ScriptPolicy {
    * Foreign-data wrappers, servers and user mappings: a hostile file could make a restore create a
    * server pointing anywhere, and a mapping with credentials for it, without the user noticing.
    */
-  private static String foreign(String what) {
-    String[] w = what.split(" ");
-    String name = what.contains("USER MAPPING") ? "USER MAPPING" : what.contains("DATA WRAPPER")
-        ? "FOREIGN DATA WRAPPER" : what.contains("FOREIGN TABLE") ? "FOREIGN TABLE" : "SERVER";
-    return w[0] + " " + name + " makes the database connect to another server, with the mapping's"
+  private static String foreign(String verb, String target) {
+    String name = target.startsWith("FOREIGN DATA WRAPPER") ? "FOREIGN DATA WRAPPER"
+        : target.startsWith("FOREIGN TABLE") ? "FOREIGN TABLE"
+        : target.startsWith("USER MAPPING") ? "USER MAPPING" : "SERVER";
+    return verb + " " + name + " makes the database connect to another server, with the mapping's"
         + " credentials (a backup holds one only when its database had it)";
   }
 
@@ -320,7 +320,7 @@ public final class ScriptPolicy {
     }
     String target = k.substring(on + 4);
     if (FOREIGN.matcher(target).matches()) {
-      return trusted ? null : foreign("GRANT ON " + target);
+      return trusted ? null : foreign(k.split(" ")[0], target);
     }
     if (GLOBAL_TARGET.matcher(target).matches()) {
       return "privileges on " + target.split(" ")[0] + " belong to the server or the database itself";
