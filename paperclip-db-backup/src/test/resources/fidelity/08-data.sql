@@ -48,7 +48,18 @@ INSERT INTO crv VALUES (ROW(1, 'a,"b'), '[1,5)', '{[1,2),[4,6)}', 'empty', '(,1.
 
 -- case: large_object
 SELECT lo_from_bytea(0, 'hello large object');
--- refused: large object
+
+-- case: large_objects_chunks_empty_comment_grant
+DO $$ BEGIN CREATE ROLE fidelity_reader NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$;
+SELECT lo_from_bytea(424242, '');
+-- bigger than one chunk of the writer, every byte value
+SELECT lo_from_bytea(424243, (SELECT string_agg(decode(lpad(to_hex(g % 256), 2, '0'), 'hex'), ''::bytea) FROM generate_series(1, 600000) g));
+SELECT lo_from_bytea(424244, E'\\x00ff'::bytea);
+COMMENT ON LARGE OBJECT 424243 IS 'every byte';
+GRANT SELECT ON LARGE OBJECT 424243 TO fidelity_reader;
+GRANT SELECT, UPDATE ON LARGE OBJECT 424244 TO PUBLIC;
+CREATE TABLE lo_refs (name text, lo oid);
+INSERT INTO lo_refs VALUES ('big', 424243);
 
 -- case: rows_with_null_bytes_escape_sequences
 CREATE TABLE esc (v text);

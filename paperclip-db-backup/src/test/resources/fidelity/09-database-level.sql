@@ -16,7 +16,7 @@ CREATE SERVER srv FOREIGN DATA WRAPPER fdw OPTIONS (host 'x');
 CREATE USER MAPPING FOR CURRENT_USER SERVER srv OPTIONS (user 'u');
 CREATE FOREIGN TABLE ft (a int) SERVER srv;
 COMMENT ON FOREIGN TABLE ft IS 'foreign';
--- refused: foreign-data wrapper
+-- needs --trust-file: FOREIGN DATA WRAPPER
 
 -- case: cast
 CREATE TYPE castme AS ENUM ('a');
@@ -33,12 +33,10 @@ CREATE CAST (caste AS text) WITH INOUT AS IMPLICIT;
 -- case: access_method
 CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;
 CREATE TABLE uses_am (v int) USING heap2;
--- refused: access method
 
 -- case: procedural_language
 CREATE FUNCTION plpgsql_call_handler2() RETURNS language_handler LANGUAGE c AS '$libdir/plpgsql', 'plpgsql_call_handler';
 CREATE LANGUAGE mypl HANDLER plpgsql_call_handler2;
--- refused: language
 
 -- case: security_label_free_case_extension_comment
 CREATE EXTENSION IF NOT EXISTS pg_trgm;

@@ -31,7 +31,6 @@ COMMENT ON OPERATOR ops.- (NONE, ops.money2) IS 'negation';
 CREATE FUNCTION abs_cmp(int, int) RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT btint4cmp(abs($1), abs($2))';
 CREATE OPERATOR FAMILY abs_fam USING btree;
 CREATE OPERATOR CLASS abs_ops FOR TYPE int USING btree FAMILY abs_fam AS FUNCTION 1 abs_cmp(int, int);
--- refused: operator class
 
 -- case: text_search_configuration
 CREATE TEXT SEARCH CONFIGURATION my_ts (COPY = english);
@@ -65,7 +64,6 @@ COMMENT ON CONVERSION my_conv IS 'latin1 to utf8';
 CREATE TYPE tr_e AS ENUM ('a');
 CREATE FUNCTION tr_from(internal) RETURNS internal LANGUAGE internal IMMUTABLE AS 'int4recv';
 CREATE TRANSFORM FOR tr_e LANGUAGE sql (FROM SQL WITH FUNCTION tr_from(internal));
--- refused: transform
 
 -- case: comment_on_unscripted_kind
 CREATE TEXT SEARCH DICTIONARY cdict (TEMPLATE = simple);

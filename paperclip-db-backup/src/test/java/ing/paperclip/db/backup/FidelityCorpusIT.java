@@ -77,7 +77,8 @@ class FidelityCorpusIT {
   static final List<String> FILES = List.of("01-tables.sql", "02-types.sql", "03-functions.sql",
       "04-constraints-indexes.sql", "05-views-rules-triggers.sql",
       "06-partitions-inheritance.sql", "07-privileges.sql", "08-data.sql",
-      "09-database-level.sql", "10-object-kinds.sql");
+      "09-database-level.sql", "10-object-kinds.sql",
+      "11-operator-classes-languages.sql", "12-foreign-data.sql");
 
   @TempDir
   Path dir;

@@ -41,7 +41,10 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       Map.entry("OPERATOR", 4), Map.entry("TEXT SEARCH DICTIONARY", 4),
       Map.entry("TEXT SEARCH CONFIGURATION", 4), Map.entry("TEXT SEARCH TEMPLATE", 4),
       Map.entry("TEXT SEARCH PARSER", 4), Map.entry("CONVERSION", 4), Map.entry("SHELL TYPE", 2),
-      Map.entry("BASE TYPE", 4),
+      Map.entry("BASE TYPE", 4), Map.entry("ACCESS METHOD", 4), Map.entry("LANGUAGE", 4),
+      Map.entry("TRANSFORM", 4), Map.entry("OPERATOR FAMILY", 4), Map.entry("OPERATOR CLASS", 4),
+      Map.entry("FOREIGN DATA WRAPPER", 4), Map.entry("SERVER", 4), Map.entry("USER MAPPING", 4),
+      Map.entry("FOREIGN TABLE", 5),
       Map.entry("TABLE", 5), Map.entry("SEQUENCE OWNED BY", 6), Map.entry("VIEW", 7),
       Map.entry("MATERIALIZED VIEW", 7), Map.entry("COMMENT", 9));
 
@@ -60,7 +63,9 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       "partition whose column order differs from its parent's", "operator",
       "text search dictionary", "text search configuration", "text search template",
       "text search parser", "conversion", "base type", "shell type",
-      "privileges of an extension member");
+      "privileges of an extension member", "operator class", "operator family", "access method",
+      "language", "transform", "foreign-data wrapper", "server", "user mapping",
+      "foreign table", "default value of a foreign table column", "large object");
 
   /** Privileges changed on extension members: written with the other privileges. */
   private static final String MEMBER_ACL = "EXTENSION MEMBER ACL";
@@ -688,6 +693,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       case "SEQUENCE" -> Set.of("USAGE", "SELECT", "UPDATE");
       case "SCHEMA" -> Set.of("USAGE", "CREATE");
       case "FUNCTION", "PROCEDURE" -> Set.of("EXECUTE");
+      case "LARGE OBJECT" -> Set.of("SELECT", "UPDATE");
       default -> Set.of("USAGE");
     };
   }

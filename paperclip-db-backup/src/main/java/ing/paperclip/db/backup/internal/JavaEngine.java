@@ -5,6 +5,7 @@ import ing.paperclip.db.backup.BackupListener;
 import ing.paperclip.db.backup.dump.DumpScript;
 import ing.paperclip.db.backup.dump.SchemaObject;
 import ing.paperclip.db.backup.dump.SchemaScripter;
+import ing.paperclip.db.backup.dump.Section;
 import ing.paperclip.db.backup.dump.TableData;
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
@@ -17,11 +18,14 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,6 +63,8 @@ public final class JavaEngine {
   private static final Logger LOG = LoggerFactory.getLogger(JavaEngine.class);
   /** Bytes of compressed table data kept in memory per worker before spilling to a temp file. */
   private static final int SPOOL_MEMORY = 8 * 1024 * 1024;
+  /** Bytes of a large object per {@code lo_put} statement. */
+  private static final int LO_CHUNK = 256 * 1024;
 
   private final SchemaScripter scripter;
   private final int jobs;
@@ -140,10 +146,48 @@ public final class JavaEngine {
       tables = parallel(main, workers, data, nulls, body, file);
     }
     body.line(BackupFormat.SECTION_PREFIX + "post-data");
+    largeObjects(main, script, body);
     for (SchemaObject o : script.postData()) {
       entry(body, o);
     }
     return new Outcome(script.schemas(), tables);
+  }
+
+  /**
+   * The data of the large objects the pre-data creates ({@code lo_create}), like pg_dump's BLOBS:
+   * read from the snapshot in chunks of {@link #LO_CHUNK} bytes, each written as one
+   * {@code lo_put}, first in the post-data (before the privileges, which may take the owner's
+   * right to write).
+   */
+  private static void largeObjects(Connection c, DumpScript script, BackupBody body)
+      throws SQLException, IOException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "SELECT pg_catalog.lo_get(?::pg_catalog.oid, ?, ?)")) {
+      for (SchemaObject o : script.preData()) {
+        if (!o.kind().equals("LARGE OBJECT")) {
+          continue;
+        }
+        for (long offset = 0; ; offset += LO_CHUNK) {
+          ps.setString(1, o.name());
+          ps.setLong(2, offset);
+          ps.setInt(3, LO_CHUNK);
+          byte[] chunk;
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            chunk = rs.getBytes(1);
+          }
+          if (chunk.length > 0) {
+            entry(body, new SchemaObject("LARGE OBJECT DATA", "", o.name() + " " + offset,
+                Section.POST_DATA, "SELECT pg_catalog.lo_put(" + SqlIdentifiers.literal(o.name())
+                    + ", " + offset + ", '\\x" + HexFormat.of().formatHex(chunk) + "');",
+                List.of(o.key())));
+          }
+          if (chunk.length < LO_CHUNK) {
+            break;
+          }
+        }
+      }
+    }
   }
 
   private List<TableData> selectData(List<TableData> all) {

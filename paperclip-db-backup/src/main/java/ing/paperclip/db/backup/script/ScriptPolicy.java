@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * hostile input whose checksums anyone can recompute; this allowlist keeps a file from running
  * {@code COPY ... PROGRAM}, creating or altering roles, changing database or server settings,
  * committing in the middle of the restore's transaction, installing foreign servers or
- * subscriptions, or smuggling psql meta-commands past {@code gunzip | psql}. Event triggers, which
+ * subscriptions, or smuggling psql meta-commands past {@code gunzip | psql}. Foreign-data wrappers,
+ * servers and user mappings (a connection to another server, with credentials) and event triggers, which
  * backups of databases that have them do hold, run their function on every later DDL statement of
  * every user, superusers included: they are refused too, naming the trigger, unless the file is
  * vouched for ({@code --trust-file}) or the policy is the writer's own check of a file it has just
@@ -64,9 +65,17 @@ public final class ScriptPolicy {
   private static final Pattern GLOBAL_TARGET = Pattern.compile(
       "^(?:DATABASE|TABLESPACE|FOREIGN DATA WRAPPER|FOREIGN SERVER|SERVER|PARAMETER|ROLE|GROUP|USER|SUBSCRIPTION)\\b.*");
   private static final Pattern EVENT_TRIGGER = Pattern.compile("^EVENT TRIGGER\\b.*");
+  /** What reaches outside the database: a foreign server's address, a user mapping's credentials. */
+  private static final Pattern FOREIGN = Pattern.compile(
+      "^(?:FOREIGN DATA WRAPPER|SERVER|USER MAPPING|FOREIGN SERVER|FOREIGN TABLE)\\b.*");
   private static final String LITERAL = "'(?:[^']|'')*'";
   private static final Pattern SET_CONFIG = Pattern.compile(
       "(?i)SELECT pg_catalog\\.set_config\\('([a-z_]+)', " + LITERAL + ", false\\);");
+  // a large object of ours: created in the pre-data, its data written in chunks in the post-data
+  private static final Pattern LO_CREATE = Pattern.compile(
+      "SELECT pg_catalog\\.lo_create\\('[0-9]+'\\);");
+  private static final Pattern LO_PUT = Pattern.compile(
+      "SELECT pg_catalog\\.lo_put\\('[0-9]+', [0-9]+, '\\\\x(?:[0-9a-f]{2})+'\\);");
   private static final Pattern SETVAL = Pattern.compile(
       "(?i)SELECT (pg_catalog\\.)?setval\\(" + LITERAL + ", -?[0-9]+, (?:true|false)\\);");
   // a U&"..." name is how our writer keeps a name with a line break on one COPY line
@@ -87,7 +96,7 @@ public final class ScriptPolicy {
 
   private final Kind kind;
   private final String source;
-  private final boolean eventTriggers;
+  private final boolean trusted;
   private boolean pastSettings;
   private boolean begun;
   private boolean committed;
@@ -103,18 +112,20 @@ public final class ScriptPolicy {
   }
 
   /**
-   * Creates a policy for one read of a file, optionally allowing event triggers: only for the
-   * writer's check of the file it has just written, whose event triggers come from the source
-   * database's catalog, never for a file read from disk.
+   * Creates a policy for one read of a file, optionally allowing event triggers, foreign-data
+   * wrappers, servers and user mappings: only for the writer's check of the file it has just
+   * written, whose objects come from the source database's catalog, never for a file read from
+   * disk.
    *
    * @param kind the file's kind
    * @param source names the file in messages
-   * @param eventTriggers whether {@code CREATE/ALTER/COMMENT ON EVENT TRIGGER} are allowed
+   * @param eventTriggers whether {@code CREATE/ALTER/COMMENT ON EVENT TRIGGER}, and statements on
+   *     foreign-data wrappers, servers and user mappings, are allowed
    */
   public ScriptPolicy(Kind kind, String source, boolean eventTriggers) {
     this.kind = kind;
     this.source = source;
-    this.eventTriggers = eventTriggers;
+    this.trusted = eventTriggers;
   }
 
   /**
@@ -187,7 +198,12 @@ public final class ScriptPolicy {
         if (v.matches() && (v.group(1) != null || kind == Kind.LEGACY)) {
           return null;
         }
-        return "the only queries a backup holds set a sequence (pg_catalog.setval) or a setting";
+        if (kind != Kind.LEGACY && (LO_CREATE.matcher(s.sql()).matches()
+            || LO_PUT.matcher(s.sql()).matches())) {
+          return null;
+        }
+        return "the only queries a backup holds set a sequence (pg_catalog.setval) or a setting,"
+            + " or create a large object and write its data (pg_catalog.lo_create, lo_put)";
       }
       case "CREATE" -> {
         String rest = CREATE_MODIFIERS.matcher(k).replaceFirst("");
@@ -264,9 +280,12 @@ public final class ScriptPolicy {
 
   private String objectKind(String rest, String verb) {
     if (EVENT_TRIGGER.matcher(rest).matches()) {
-      return eventTriggers ? null : verb + " EVENT TRIGGER installs a function that runs on every later"
+      return trusted ? null : verb + " EVENT TRIGGER installs a function that runs on every later"
           + " DDL statement of every user, superusers included (a backup holds one only when its"
           + " database had it)";
+    }
+    if (FOREIGN.matcher(rest).matches() && !rest.startsWith("FOREIGN SERVER")) {
+      return trusted ? null : foreign(verb.split(" ")[0], rest);
     }
     if (GLOBAL_TARGET.matcher(rest).matches()) {
       return verb + " " + rest.split(" ")[0] + " changes the server or the database itself, which a"
@@ -282,12 +301,27 @@ public final class ScriptPolicy {
     return verb + " " + word + " is not something a backup of schemas contains";
   }
 
+  /**
+   * Foreign-data wrappers, servers and user mappings: a hostile file could make a restore create a
+   * server pointing anywhere, and a mapping with credentials for it, without the user noticing.
+   */
+  private static String foreign(String verb, String target) {
+    String name = target.startsWith("FOREIGN DATA WRAPPER") ? "FOREIGN DATA WRAPPER"
+        : target.startsWith("FOREIGN TABLE") ? "FOREIGN TABLE"
+        : target.startsWith("USER MAPPING") ? "USER MAPPING" : "SERVER";
+    return verb + " " + name + " makes the database connect to another server, with the mapping's"
+        + " credentials (a backup holds one only when its database had it)";
+  }
+
   private String grant(String k) {
     int on = k.indexOf(" ON ");
     if (on < 0) {
       return "granting roles to roles changes the server's roles, not the database";
     }
     String target = k.substring(on + 4);
+    if (FOREIGN.matcher(target).matches()) {
+      return trusted ? null : foreign(k.split(" ")[0], target);
+    }
     if (GLOBAL_TARGET.matcher(target).matches()) {
       return "privileges on " + target.split(" ")[0] + " belong to the server or the database itself";
     }

@@ -139,22 +139,24 @@ class CatalogSchemaScripterTest {
   void inventoriedKindsTheScripterDoesNotWriteAreReportedInOneLine() {
     Catalog cat = catalog(List.of(), List.of(), List.of(), List.of(), List.of(
         new Catalog.InventoryItem("table", "public.t"),
-        new Catalog.InventoryItem("operator class", "public.abs_ops USING btree"),
-        new Catalog.InventoryItem("large object", "16400"),
-        new Catalog.InventoryItem("transform", "public.\"new\nline\"")));
+        new Catalog.InventoryItem("subscription", "sub1"),
+        new Catalog.InventoryItem("security label", "table public.t"),
+        new Catalog.InventoryItem("user mapping whose options this role cannot read",
+            "\"new\nline\" on server srv")));
     DumpScript script = new CatalogSchemaScripter().script(cat);
-    assertEquals(List.of("operator class public.abs_ops USING btree", "large object 16400",
-        "transform public.\"new\nline\""), script.unscripted());
+    assertEquals(List.of("subscription sub1", "security label table public.t",
+        "user mapping whose options this role cannot read \"new\nline\" on server srv"),
+        script.unscripted());
     String refusal = script.refusal();
-    assertTrue(refusal.startsWith("the java engine cannot back up operator class public.abs_ops"
-        + " USING btree (and 2 more: large object 16400, transform"
-        + " public.\"new?line\");"), refusal);
+    assertTrue(refusal.startsWith("the java engine cannot back up subscription sub1"
+        + " (and 2 more: security label table public.t, user mapping whose options this role"
+        + " cannot read \"new?line\" on server srv);"), refusal);
     assertTrue(refusal.contains("--engine pg_dump") && refusal.contains("--skip-unsupported"), refusal);
     assertFalse(refusal.contains("\n"), refusal);
     assertTrue(new CatalogSchemaScripter(new ing.paperclip.db.core.catalog.CatalogReader(),
         java.util.Set.of("schema")).script(cat).unscripted().contains("table public.t"));
     assertThrows(IllegalArgumentException.class, () -> new CatalogSchemaScripter(
-        new ing.paperclip.db.core.catalog.CatalogReader(), java.util.Set.of("operator class")));
+        new ing.paperclip.db.core.catalog.CatalogReader(), java.util.Set.of("subscription")));
   }
 
   @Test

