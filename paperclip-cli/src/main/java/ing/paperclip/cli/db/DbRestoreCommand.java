@@ -211,7 +211,9 @@ final class DbRestoreCommand implements Callable<Integer> {
         Map<String, Object> vm = new LinkedHashMap<>();
         vm.put("tables", v.tables());
         vm.put("rows", v.rows());
+        vm.put("sequences", v.sequences() < 0 ? null : v.sequences());
         vm.put("problems", v.problems());
+        vm.put("notes", v.notes());
         return (Object) vm;
       }).orElse("skipped: the file has no manifest"));
       m.put("secrets", keys.toJson());
@@ -225,13 +227,14 @@ final class DbRestoreCommand implements Callable<Integer> {
         ctx.out().println("repaired " + pluginRoles.size() + " plugin login role(s)");
       }
       verified.filter(RestoreVerification.Result::ok).ifPresent(v -> ctx.out().println(v.summary()));
+      verified.ifPresent(v -> v.notes().forEach(n -> ctx.err().println("note: " + n)));
       if (keys.versions() > 0 && keys.failure().isEmpty()) {
         ctx.out().println(keys.line());
       }
     }
     if (verified.isPresent() && !verified.get().ok()) {
       throw new PaperclipException(ErrorCode.RESTORE, "restored " + r.file().getFileName() + ", but "
-          + verified.get().problems().size() + " table(s) differ from the backup's manifest: "
+          + verified.get().problems().size() + " table(s) or sequence(s) differ from the backup's manifest: "
           + String.join("; ", verified.get().problems()) + "; check for triggers, rules or sessions that wrote "
           + "to the database during the restore, and restore again with --clean");
     }
