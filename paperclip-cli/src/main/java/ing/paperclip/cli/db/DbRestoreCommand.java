@@ -6,7 +6,6 @@ import ing.paperclip.cli.plugins.PluginsCommands;
 import ing.paperclip.cli.secrets.SecretsKeyCheck;
 import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.backup.file.BackupVerifier;
-import ing.paperclip.db.backup.restore.RestoreListener;
 import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestorePlan;
 import ing.paperclip.db.backup.restore.RestorePreflight;
@@ -140,16 +139,6 @@ final class DbRestoreCommand implements Callable<Integer> {
     // A new instance's core schema is recognised through the cluster's superuser (a scratch database).
     RestoreService service = new RestoreService(ctx.database().migrationSpec(), ctx.database().embedded() == null
         ? ctx.database().migrationSpec() : ctx.database().embedded().adminSpec()).withVerifier(verifier);
-    long start = System.nanoTime();
-    RestoreListener listener = json || !ctx.interactive() ? RestoreListener.NONE : new RestoreListener() {
-      private long rows;
-
-      @Override
-      public void tableDone(String name, long tableRows, int done, int total, long bytes) {
-        rows += tableRows;
-        Progress.draw(ctx.err(), "restore", done, total, rows, bytes, start);
-      }
-    };
     RestoreResult r;
     List<String> pluginRoles;
     SecretsKeyCheck.Outcome keys;
@@ -184,7 +173,9 @@ final class DbRestoreCommand implements Callable<Integer> {
       if (check) {
         return 0;
       }
-      r = service.restore(file, options, listener);
+      try (Progress.Restore progress = Progress.forRestore(ctx, json)) {
+        r = service.restore(file, options, progress);
+      }
       verified = verify(file);
       // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
       pluginRoles = PluginsCommands.repairAfterRestore(ctx);
