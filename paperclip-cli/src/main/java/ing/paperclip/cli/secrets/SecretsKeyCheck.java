@@ -81,7 +81,7 @@ public final class SecretsKeyCheck {
       }
       return new Outcome(r.versions(), null, Optional.of(context + " the instance has no master key (none at "
           + loader.defaultKeyFile() + ", none configured) and the database holds " + r.versions()
-          + " secret versions needing " + needs(r, false) + "; " + fix));
+          + " secret versions needing " + needs(r) + "; " + fix));
     }
     SecretsProbeResult r = new SecretsKeyProbe(new LocalEncryptedProvider(key.get().key(), false)).probe(database);
     if (r.allOpen()) {
@@ -89,14 +89,15 @@ public final class SecretsKeyCheck {
     }
     return new Outcome(r.versions(), r, Optional.of(context + " only " + r.opened() + " of " + r.versions()
         + " secret versions decrypt with the current master key (fingerprint " + r.currentFingerprint() + ", from "
-        + key.get().source() + "): they need " + needs(r, true) + "; " + fix));
+        + key.get().source() + "); " + String.join("; ", r.needs()) + "; " + fix));
   }
 
-  private static String needs(SecretsProbeResult r, boolean failedOnly) {
-    return r.byKey().stream().filter(k -> !failedOnly || k.opened() < k.versions())
+  /** What versions need when no key is there to try: every key they name, with its count. */
+  private static String needs(SecretsProbeResult r) {
+    return r.byKey().stream()
         .map(k -> (SecretsProbeResult.UNRECORDED.equals(k.fingerprint())
             ? "a key whose fingerprint was not recorded" : "the key with fingerprint " + k.fingerprint())
-            + " (" + (failedOnly ? k.versions() - k.opened() : k.versions()) + " version(s))")
+            + " (" + k.versions() + " version(s))")
         .collect(Collectors.joining(", "));
   }
 }
