@@ -362,6 +362,8 @@ public final class BackupsCommands extends GroupCommand {
       r.put("latestVerification", h.latestVerification().map(v -> (v.ok() ? "ok" : "FAILED") + " at "
           + v.verifiedAt() + " (" + v.detail() + ")").orElse("none recorded for its current content; run"
           + " 'paperclipai db backups verify' on it"));
+      h.lastError().ifPresent(e -> r.put("lastError", e));
+      h.lastSkipped().ifPresent(e -> r.put("lastSkipped", e));
       if (opts.json) {
         ctx.printJson(r);
       } else {
