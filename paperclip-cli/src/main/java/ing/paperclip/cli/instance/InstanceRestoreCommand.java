@@ -18,8 +18,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +35,6 @@ import picocli.CommandLine.Parameters;
         + "the database (as 'db restore' does), place config.json, .env and data/storage, and check that every "
         + "secret version decrypts. A different existing master key is refused unless --replace-key.")
 final class InstanceRestoreCommand implements Callable<Integer> {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
   private final CliContext ctx;
 
   @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive 'instance backup' wrote.")
@@ -89,7 +85,7 @@ final class InstanceRestoreCommand implements Callable<Integer> {
         keyCheckPending = true;
       }
       Map<String, Object> files = new LinkedHashMap<>();
-      String stamp = STAMP.format(java.time.Instant.now());
+      String stamp = InstanceArchive.STAMP.format(java.time.Instant.now());
       files.put("config", place(c.file(InstanceArchive.CONFIG), layout.configFile(), stamp));
       files.put("env", place(c.file(InstanceArchive.ENV), layout.envFile(), stamp));
       long storage = 0;
@@ -201,7 +197,7 @@ final class InstanceRestoreCommand implements Callable<Integer> {
       }
       Optional<Path> aside = Optional.empty();
       if (replaces) {
-        Path old = file.resolveSibling(file.getFileName() + ".replaced-" + STAMP.format(java.time.Instant.now()));
+        Path old = file.resolveSibling(file.getFileName() + ".replaced-" + InstanceArchive.STAMP.format(java.time.Instant.now()));
         Files.move(file, old, StandardCopyOption.ATOMIC_MOVE);
         Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rw-------"));
         aside = Optional.of(old);
