@@ -125,11 +125,28 @@ public final class RestoreVerification {
    * @throws PaperclipException {@link ErrorCode#RESTORE} when a table cannot be counted (it is missing)
    */
   public static Result verify(Connection c, BackupManifest manifest) {
+    return verify(c, manifest, (schema, name) -> true);
+  }
+
+  /**
+   * Compares the part of the manifest a selective restore loaded.
+   *
+   * @param c a connection to the restored database
+   * @param manifest the backup's manifest
+   * @param restored tells whether a table or sequence ({@code schema}, {@code name}) was restored;
+   *     the others are not looked at
+   * @return the outcome
+   */
+  public static Result verify(Connection c, BackupManifest manifest, java.util.function.BiPredicate<String, String> restored) {
     Objects.requireNonNull(c, "c");
+    Objects.requireNonNull(restored, "restored");
     long tables = 0;
     long rows = 0;
     List<String> problems = new ArrayList<>();
     for (BackupManifest.TableEntry t : manifest.tables()) {
+      if (!restored.test(t.schema(), t.table())) {
+        continue;
+      }
       long found;
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY "
           + SqlIdentifiers.quote(t.schema()) + "." + SqlIdentifiers.quote(t.table()))) {
@@ -158,6 +175,9 @@ public final class RestoreVerification {
     }
     long sequences = 0;
     for (BackupManifest.SequenceEntry e : recorded.values()) {
+      if (!restored.test(e.schema(), e.name())) {
+        continue;
+      }
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_value, is_called FROM "
           + SqlIdentifiers.quote(e.schema()) + "." + SqlIdentifiers.quote(e.name()))) {
         rs.next();
