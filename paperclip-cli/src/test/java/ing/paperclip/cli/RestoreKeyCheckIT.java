@@ -146,6 +146,13 @@ class RestoreKeyCheckIT {
       assertTrue(mixed.err().contains("only " + (n - 1) + " of " + n + " secret versions decrypt with the current master key "
           + "(fingerprint " + fpA) && mixed.err().contains("; 1 needs the key with fingerprint " + fpB + ";"), mixed.err());
       assertNoSecretIn(mixed, KEY_B, keyAText);
+      assertFalse(mixed.err().contains(":  only"), "secrets check's error starts with the count: " + mixed.err());
+      Run mixedJson = run(homeB, right, Map.of("PAPERCLIP_SECRETS_MASTER_KEY_FILE", keyA.toString()), "secrets", "check",
+          "--json");
+      assertEquals(10, mixedJson.code(), mixedJson.all());
+      com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mixedJson.out());
+      assertEquals("[\"1 needs the key with fingerprint " + fpB + "\"]", j.path("needs").toString(), mixedJson.out());
+      assertNoSecretIn(mixedJson, KEY_B, keyAText);
     } finally {
       wrong.drop();
       none.drop();
