@@ -205,6 +205,7 @@ final class DbRestoreCommand implements Callable<Integer> {
         vm.put("sequences", v.sequences() < 0 ? null : v.sequences());
         vm.put("problems", v.problems());
         vm.put("notes", v.notes());
+        vm.put("summary", v.summary());
         return (Object) vm;
       }).orElse("skipped: the file has no manifest"));
       m.put("secrets", keys.toJson());

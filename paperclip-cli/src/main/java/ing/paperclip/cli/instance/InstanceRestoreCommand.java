@@ -126,6 +126,10 @@ final class InstanceRestoreCommand implements Callable<Integer> {
           ctx.out().printf(Locale.ROOT, "restored the database of %s: %d tables, %d rows%n", archive.getFileName(),
               db.path("tables").asInt(), db.path("rows").asLong());
           db.path("warnings").forEach(w -> ctx.err().println("warning: " + w.asText()));
+          if (db.path("verification").path("summary").isTextual()) {
+            ctx.out().println(db.path("verification").path("summary").asText());
+          }
+          db.path("verification").path("notes").forEach(n -> ctx.err().println("note: " + n.asText()));
         }
         ctx.out().printf(Locale.ROOT, "placed %s%s%d storage file(s) in %s%n",
             files.get("config") != null ? "config.json, " : "", files.get("env") != null ? ".env, " : "", storage,
