@@ -147,8 +147,16 @@ class RestoreVerificationIT {
             "sequence public.s_id_seq: last_value 18 in the database, last_value 17 in the backup"),
             bad.problems().stream().sorted().toList());
         target.execute("DROP SEQUENCE public.far");
-        assertTrue(RestoreVerification.verify(c, m).problems().stream()
-            .anyMatch(p -> p.startsWith("sequence public.far: cannot be read")));
+        RestoreVerification.Result dropped = RestoreVerification.verify(c, m);
+        assertTrue(dropped.problems().stream().anyMatch(p -> p.startsWith("sequence public.far: cannot be read")));
+        assertEquals(3, dropped.sequences(), "the other sequences are still read: " + dropped.problems());
+        // inside a transaction too: a missing sequence does not abort the reads of the others
+        c.setAutoCommit(false);
+        RestoreVerification.Result inTx = RestoreVerification.verify(c, m);
+        assertEquals(dropped.problems().size(), inTx.problems().size(), inTx.problems().toString());
+        assertEquals(3, inTx.sequences());
+        c.rollback();
+        c.setAutoCommit(true);
 
         // a manifest written before sequences were recorded: compared tables only, with a note
         BackupManifest old = new BackupManifest(m.formatVersion(), m.tool(), m.toolVersion(), m.createdAt(),

@@ -173,26 +173,79 @@ public final class RestoreVerification {
       notes.add(recorded.unknown() + " sequence(s) not compared: the backup's setval statements for them are not "
           + "of the simple form the manifest records");
     }
+    List<BackupManifest.SequenceEntry> selected = recorded.values().stream()
+        .filter(e -> restored.test(e.schema(), e.name())).toList();
     long sequences = 0;
-    for (BackupManifest.SequenceEntry e : recorded.values()) {
-      if (!restored.test(e.schema(), e.name())) {
-        continue;
+    for (int from = 0; from < selected.size(); from += SEQUENCE_BATCH) {
+      List<BackupManifest.SequenceEntry> batch = selected.subList(from, Math.min(selected.size(), from + SEQUENCE_BATCH));
+      long[][] found;
+      try {
+        found = read(c, batch);
+      } catch (SQLException oneIsMissing) {
+        found = null; // one query per sequence then: a batch fails as a whole when one of them is missing
       }
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT last_value, is_called FROM "
-          + SqlIdentifiers.quote(e.schema()) + "." + SqlIdentifiers.quote(e.name()))) {
-        rs.next();
-        long value = rs.getLong(1);
-        boolean called = rs.getBoolean(2);
+      for (int i = 0; i < batch.size(); i++) {
+        BackupManifest.SequenceEntry e = batch.get(i);
+        long[] state = found != null ? found[i] : null;
+        String unreadable = null;
+        if (state == null) {
+          try {
+            state = read(c, List.of(e))[0];
+          } catch (SQLException x) {
+            unreadable = x.getMessage();
+          }
+        }
+        if (unreadable != null) {
+          problems.add("sequence " + e.qualifiedName() + ": cannot be read (" + unreadable + ")");
+          continue;
+        }
         sequences++;
-        if (value != e.lastValue() || called != e.isCalled()) {
-          problems.add("sequence " + e.qualifiedName() + ": " + state(value, called) + " in the database, "
+        boolean called = state[1] == 1;
+        if (state[0] != e.lastValue() || called != e.isCalled()) {
+          problems.add("sequence " + e.qualifiedName() + ": " + state(state[0], called) + " in the database, "
               + state(e.lastValue(), e.isCalled()) + " in the backup");
         }
-      } catch (SQLException x) {
-        problems.add("sequence " + e.qualifiedName() + ": cannot be read (" + x.getMessage() + ")");
       }
     }
     return new Result(tables, rows, sequences, problems, notes);
+  }
+
+  /** Sequences read in one round trip. */
+  private static final int SEQUENCE_BATCH = 500;
+
+  private static String readSql(BackupManifest.SequenceEntry e, int index) {
+    return "SELECT " + index + ", last_value, is_called FROM " + SqlIdentifiers.quote(e.schema()) + "."
+        + SqlIdentifiers.quote(e.name());
+  }
+
+  /**
+   * Reads sequences in one statement: per entry {@code {last_value, is_called ? 1 : 0}} in their
+   * order. A failure (a sequence is missing) leaves the connection usable: outside autocommit the
+   * statement runs under a savepoint that is rolled back.
+   */
+  private static long[][] read(Connection c, List<BackupManifest.SequenceEntry> batch) throws SQLException {
+    StringBuilder sql = new StringBuilder();
+    for (int i = 0; i < batch.size(); i++) {
+      sql.append(i == 0 ? "" : " UNION ALL ").append(readSql(batch.get(i), i));
+    }
+    java.sql.Savepoint sp = c.getAutoCommit() ? null : c.setSavepoint();
+    try {
+      long[][] out = new long[batch.size()][];
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
+        while (rs.next()) {
+          out[rs.getInt(1)] = new long[] {rs.getLong(2), rs.getBoolean(3) ? 1 : 0};
+        }
+      }
+      if (sp != null) {
+        c.releaseSavepoint(sp);
+      }
+      return out;
+    } catch (SQLException e) {
+      if (sp != null) {
+        c.rollback(sp);
+      }
+      throw e;
+    }
   }
 
   private static String state(long value, boolean called) {
