@@ -1,52 +1,111 @@
 package ing.paperclip.cli;
 
 import ing.paperclip.db.backup.BackupListener;
-import java.io.PrintWriter;
-import java.util.Locale;
+import ing.paperclip.db.backup.restore.RestoreListener;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * A one-line progress display on standard error for long work: tables done / total, rows, bytes,
- * throughput and ETA. Silent when no person is at a terminal or JSON output was asked for.
+ * Progress of long work drawn as one {@link ProgressLine} on standard error. Silent when no person
+ * is at a terminal, when standard error is not a terminal (redirected to a file or a pipe), or
+ * when JSON output was asked for. Close the returned listener when the work ends, also on failure,
+ * so that what follows starts on a line of its own.
  */
 public final class Progress {
   private Progress() {}
 
+  /** A backup listener that draws progress (or nothing); close it when the backup ends. */
+  public interface Backup extends BackupListener, AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** A restore listener that draws progress (or nothing); close it when the restore ends. */
+  public interface Restore extends RestoreListener, AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** Tells whether progress is drawn: a person at a terminal that standard error also goes to, and no JSON. */
+  public static boolean shown(CliContext ctx, boolean json) {
+    return !json && ctx.interactive() && stderrIsTerminal();
+  }
+
   /** Returns a backup listener that draws progress, or one that does nothing. */
-  public static BackupListener forBackup(CliContext ctx, boolean json) {
-    if (json || !ctx.interactive()) {
-      return BackupListener.NONE;
+  public static Backup forBackup(CliContext ctx, boolean json) {
+    if (!shown(ctx, json)) {
+      return () -> { };
     }
-    return new BackupListener() {
-      private final long start = System.nanoTime();
-      private int total = -1;
+    return backup(new ProgressLine(ctx.err(), "backup", System::nanoTime));
+  }
+
+  /** Returns a restore listener that draws progress, or one that does nothing. */
+  public static Restore forRestore(CliContext ctx, boolean json) {
+    if (!shown(ctx, json)) {
+      return () -> { };
+    }
+    return restore(new ProgressLine(ctx.err(), "restore", System::nanoTime));
+  }
+
+  /** A backup listener drawing on {@code line}: a bar by tables (a backup's size is not known in advance). */
+  static Backup backup(ProgressLine line) {
+    return new Backup() {
       private int done;
-      private long rows;
+      private int total = -1;
 
       @Override
       public void started(String engine, int tables) {
         total = tables;
+        line.tablesTotal(tables);
       }
 
       @Override
-      public void tableDone(String qualifiedName, long tableRows, long bodyBytes) {
-        done++;
-        rows += tableRows;
-        draw(ctx.err(), "backup", done, total, rows, bodyBytes, start);
+      public void tableDone(String qualifiedName, long rows, long bodyBytes) {
+        line.tableDone(++done, total, rows, bodyBytes);
+      }
+
+      @Override
+      public void close() {
+        line.close();
       }
     };
   }
 
-  /** Draws one progress line (carriage return, no newline) and a newline when finished. */
-  public static void draw(PrintWriter err, String what, int done, int total, long rows, long bytes, long startNanos) {
-    double secs = Math.max(0.001, (System.nanoTime() - startNanos) / 1e9);
-    double mbps = bytes / 1e6 / secs;
-    String eta = total > 0 && done > 0 && done < total
-        ? String.format(Locale.ROOT, ", ETA %.0f s", secs / done * (total - done)) : "";
-    err.printf(Locale.ROOT, "\r%s: %d/%s tables, %,d rows, %.1f MB, %.1f MB/s%s   ", what, done,
-        total < 0 ? "?" : Integer.toString(total), rows, bytes / 1e6, mbps, eta);
-    if (total > 0 && done >= total) {
-      err.println();
+  /** A restore listener drawing on {@code line}: a bar by bytes of the file's data once they are reported. */
+  static Restore restore(ProgressLine line) {
+    return new Restore() {
+      @Override
+      public void tableDone(String name, long rows, int done, int total, long bytes) {
+        line.tableDone(done, total, rows, bytes);
+      }
+
+      @Override
+      public void dataProgress(long bytesDone, long bytesTotal) {
+        line.bytes(bytesDone, bytesTotal);
+      }
+
+      @Override
+      public void close() {
+        line.close();
+      }
+    };
+  }
+
+  /**
+   * Tells whether standard error is a terminal, where the system says (Linux: what file descriptor
+   * 2 refers to); elsewhere assumed when a console is attached.
+   */
+  static boolean stderrIsTerminal() {
+    Path fd = Path.of("/proc/self/fd/2");
+    if (!Files.exists(fd, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return true;
     }
-    err.flush();
+    try {
+      String target = Files.readSymbolicLink(fd).toString();
+      return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+    } catch (IOException | UnsupportedOperationException e) {
+      return true;
+    }
   }
 }

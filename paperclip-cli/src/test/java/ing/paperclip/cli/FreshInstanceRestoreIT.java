@@ -99,6 +99,9 @@ class FreshInstanceRestoreIT {
       assertEquals(2, r.get("jobs").asInt(), restore.out());
       assertTrue(r.get("warnings").toString().contains("the backup replaced it"), restore.out());
       assertTrue(r.get("warnings").toString().contains("the file is not signed"), restore.out());
+      JsonNode v = r.path("verification");
+      assertTrue(v.path("sequences").isIntegralNumber() && v.path("problems").isEmpty() && v.path("notes").isEmpty(),
+          "the JSON reports the sequences compared: " + v);
 
       DatabaseComparator.assertSameData(src, dst);
       assertEquals(catalog(src), catalog(dst));

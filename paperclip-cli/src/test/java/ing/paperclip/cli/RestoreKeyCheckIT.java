@@ -124,6 +124,35 @@ class RestoreKeyCheckIT {
       assertTrue(withA.out().contains(n + " of " + n + " secret versions decrypt with the current key (fingerprint " + fpA + ")"),
           withA.out());
       assertNoSecretIn(withA, keyAText);
+
+      // a mixed-key database: one version moved to key B (v2, naming its key); the check reports per key
+      try (var c = right.connect(); var st = c.createStatement(); var rs = st.executeQuery(
+          "SELECT secret_id, version FROM company_secret_versions ORDER BY secret_id, version LIMIT 1")) {
+        rs.next();
+        java.util.UUID id = rs.getObject(1, java.util.UUID.class);
+        int version = rs.getInt(2);
+        var m = new ing.paperclip.db.secrets.LocalEncryptedProvider(MasterKey.decode(KEY_B, "test"), true)
+            .encrypt(CANARY, id, version);
+        try (var ps = c.prepareStatement("UPDATE company_secret_versions SET material = ?::jsonb, "
+            + "provider_version_ref = NULL WHERE secret_id = ? AND version = ?")) {
+          ps.setString(1, m.toJson());
+          ps.setObject(2, id);
+          ps.setInt(3, version);
+          assertEquals(1, ps.executeUpdate());
+        }
+      }
+      Run mixed = run(homeB, right, Map.of("PAPERCLIP_SECRETS_MASTER_KEY_FILE", keyA.toString()), "secrets", "check");
+      assertEquals(10, mixed.code(), mixed.all());
+      assertTrue(mixed.err().contains("only " + (n - 1) + " of " + n + " secret versions decrypt with the current master key "
+          + "(fingerprint " + fpA) && mixed.err().contains("; 1 needs the key with fingerprint " + fpB + ";"), mixed.err());
+      assertNoSecretIn(mixed, KEY_B, keyAText);
+      assertFalse(mixed.err().contains(":  only"), "secrets check's error starts with the count: " + mixed.err());
+      Run mixedJson = run(homeB, right, Map.of("PAPERCLIP_SECRETS_MASTER_KEY_FILE", keyA.toString()), "secrets", "check",
+          "--json");
+      assertEquals(10, mixedJson.code(), mixedJson.all());
+      com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mixedJson.out());
+      assertEquals("[\"1 needs the key with fingerprint " + fpB + "\"]", j.path("needs").toString(), mixedJson.out());
+      assertNoSecretIn(mixedJson, KEY_B, keyAText);
     } finally {
       wrong.drop();
       none.drop();

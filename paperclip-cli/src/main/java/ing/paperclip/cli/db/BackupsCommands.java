@@ -62,7 +62,8 @@ public final class BackupsCommands extends GroupCommand {
   }
 
   /** Options shared by every {@code db backups} command. */
-  static class DirOption {
+  /** {@code --dir} and {@code --json} of the commands that work on the backup directory (also instance archives'). */
+  public static class DirOption {
     @Option(names = "--dir", paramLabel = "DIR",
         description = "Backup directory (default: database.backup.dir, PAPERCLIP_DB_BACKUP_DIR, "
             + "or <instance>/data/backups).")
@@ -71,8 +72,64 @@ public final class BackupsCommands extends GroupCommand {
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    Path resolve(CliContext ctx) {
+    /** Returns the directory: {@code --dir}, else the backup settings'. */
+    public Path resolve(CliContext ctx) {
       return dir != null ? dir : BackupSettings.resolve(ctx.layout(), ctx.env()).dir();
+    }
+
+    /** Tells whether {@code --json} was given. */
+    public boolean json() {
+      return json;
+    }
+  }
+
+  /** The retention policy options of every prune ({@code db backups prune}, {@code instance prune}). */
+  public static class RetentionOptions {
+    @Option(names = "--dry-run", description = "Explain, delete nothing.")
+    boolean dryRun;
+    @Option(names = "--retention-days", paramLabel = "N", description = "Daily window (default: settings, 7).")
+    Integer days;
+    @Option(names = "--retention-weeks", paramLabel = "W", defaultValue = "4", description = "Weekly tier (default 4).")
+    int weeks;
+    @Option(names = "--retention-months", paramLabel = "M", defaultValue = "1", description = "Monthly tier (default 1).")
+    int months;
+    @Option(names = "--retention-hours", paramLabel = "H", description = "Hourly tier: newest per hour for H hours, then newest per day.")
+    Integer hours;
+    @Option(names = "--max-total-bytes", paramLabel = "BYTES", description = "Cap on the total size of kept files.")
+    Long maxBytes;
+
+    /** Returns the policy the options and the settings give. */
+    public RetentionPolicy policy(CliContext ctx) {
+      BackupSettings s = BackupSettings.resolve(ctx.layout(), ctx.env());
+      return new RetentionPolicy(days != null ? days : s.retentionDays(), weeks,
+          months, Optional.ofNullable(hours), maxBytes == null ? OptionalLong.empty() : OptionalLong.of(maxBytes));
+    }
+
+    /** Tells whether {@code --dry-run} was given. */
+    public boolean dryRun() {
+      return dryRun;
+    }
+  }
+
+  /** Prints what a prune decided, as text or JSON (one form for backups and archives). */
+  public static void print(CliContext ctx, Path dir, PruneResult r, boolean json) {
+    if (json) {
+      List<Map<String, Object>> decisions = new ArrayList<>();
+      for (RetentionDecision d : r.decisions()) {
+        decisions.add(Map.of("file", d.candidate().file().toString(),
+            "action", d.keep() ? "keep" : "delete", "reason", d.reason()));
+      }
+      ctx.printJson(Map.of("dir", dir.toString(), "dryRun", r.dryRun(), "decisions", decisions,
+          "removedTemporaryFiles", r.removedTemporaryFiles().stream().map(Path::toString).toList(),
+          "bytesFreed", r.bytesFreed()));
+    } else {
+      for (RetentionDecision d : r.decisions()) {
+        ctx.out().printf("%-7s %s  (%s)%n", d.keep() ? "keep" : (r.dryRun() ? "would delete" : "deleted"),
+            d.candidate().file().getFileName(), d.reason());
+      }
+      r.removedTemporaryFiles().forEach(t -> ctx.out().println((r.dryRun() ? "would remove " : "removed ")
+          + "abandoned temporary file " + t.getFileName()));
+      ctx.out().println((r.dryRun() ? "would free " : "freed ") + r.bytesFreed() + " bytes");
     }
   }
 
@@ -288,18 +345,8 @@ public final class BackupsCommands extends GroupCommand {
     private final CliContext ctx;
     @CommandLine.Mixin
     DirOption opts = new DirOption();
-    @Option(names = "--dry-run", description = "Explain, delete nothing.")
-    boolean dryRun;
-    @Option(names = "--retention-days", paramLabel = "N", description = "Daily window (default: settings, 7).")
-    Integer days;
-    @Option(names = "--retention-weeks", paramLabel = "W", defaultValue = "4", description = "Weekly tier (default 4).")
-    int weeks;
-    @Option(names = "--retention-months", paramLabel = "M", defaultValue = "1", description = "Monthly tier (default 1).")
-    int months;
-    @Option(names = "--retention-hours", paramLabel = "H", description = "Hourly tier: newest per hour for H hours, then newest per day.")
-    Integer hours;
-    @Option(names = "--max-total-bytes", paramLabel = "BYTES", description = "Cap on the total size of kept backups.")
-    Long maxBytes;
+    @CommandLine.Mixin
+    RetentionOptions retention = new RetentionOptions();
 
     PruneCommand(CliContext ctx) {
       this.ctx = ctx;
@@ -307,29 +354,10 @@ public final class BackupsCommands extends GroupCommand {
 
     @Override
     public Integer call() {
-      BackupSettings s = BackupSettings.resolve(ctx.layout(), ctx.env());
-      RetentionPolicy policy = new RetentionPolicy(days != null ? days : s.retentionDays(), weeks,
-          months, Optional.ofNullable(hours), maxBytes == null ? OptionalLong.empty() : OptionalLong.of(maxBytes));
       Path dir = opts.resolve(ctx);
-      PruneResult r = new BackupPruner(policy, new BackupVerifier(), Clock.systemDefaultZone()).prune(dir, dryRun);
-      if (opts.json) {
-        List<Map<String, Object>> decisions = new ArrayList<>();
-        for (RetentionDecision d : r.decisions()) {
-          decisions.add(Map.of("file", d.candidate().file().toString(),
-              "action", d.keep() ? "keep" : "delete", "reason", d.reason()));
-        }
-        ctx.printJson(Map.of("dir", dir.toString(), "dryRun", r.dryRun(), "decisions", decisions,
-            "removedTemporaryFiles", r.removedTemporaryFiles().stream().map(Path::toString).toList(),
-            "bytesFreed", r.bytesFreed()));
-      } else {
-        for (RetentionDecision d : r.decisions()) {
-          ctx.out().printf("%-7s %s  (%s)%n", d.keep() ? "keep" : (dryRun ? "would delete" : "deleted"),
-              d.candidate().file().getFileName(), d.reason());
-        }
-        r.removedTemporaryFiles().forEach(t -> ctx.out().println((dryRun ? "would remove " : "removed ")
-            + "abandoned temporary file " + t.getFileName()));
-        ctx.out().println((dryRun ? "would free " : "freed ") + r.bytesFreed() + " bytes");
-      }
+      PruneResult r = new BackupPruner(retention.policy(ctx), new BackupVerifier(), Clock.systemDefaultZone())
+          .prune(dir, retention.dryRun());
+      print(ctx, dir, r, opts.json);
       return 0;
     }
   }
@@ -362,6 +390,8 @@ public final class BackupsCommands extends GroupCommand {
       r.put("latestVerification", h.latestVerification().map(v -> (v.ok() ? "ok" : "FAILED") + " at "
           + v.verifiedAt() + " (" + v.detail() + ")").orElse("none recorded for its current content; run"
           + " 'paperclipai db backups verify' on it"));
+      h.lastError().ifPresent(e -> r.put("lastError", e));
+      h.lastSkipped().ifPresent(e -> r.put("lastSkipped", e));
       if (opts.json) {
         ctx.printJson(r);
       } else {

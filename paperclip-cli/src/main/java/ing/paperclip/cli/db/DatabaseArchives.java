@@ -47,8 +47,8 @@ public final class DatabaseArchives {
     InstanceLock.Lease lease = lock.tryBackup().orElseThrow(() -> new PaperclipException(ErrorCode.CONFLICT,
         "refusing to archive the instance: " + lock.holder().orElse("a restore") + " holds the instance lock; "
             + "nothing was written. Run it again when the restore has finished"));
-    try {
-      return service.backup(Progress.forBackup(ctx, json));
+    try (Progress.Backup progress = Progress.forBackup(ctx, json)) {
+      return service.backup(progress);
     } finally {
       lease.close();
     }

@@ -134,8 +134,8 @@ final class DbBackupCommand implements Callable<Integer> {
       InstanceLock.Lease lease = lock.tryBackup().orElseThrow(() -> new PaperclipException(ErrorCode.CONFLICT,
           "refusing to back up: " + lock.holder().orElse("a restore") + " holds the instance lock; no file was "
               + "written. Run the backup again when the restore has finished"));
-      try {
-        r = service.backup(Progress.forBackup(ctx, json));
+      try (Progress.Backup progress = Progress.forBackup(ctx, json)) {
+        r = service.backup(progress);
       } finally {
         lease.close();
       }

@@ -6,7 +6,6 @@ import ing.paperclip.cli.plugins.PluginsCommands;
 import ing.paperclip.cli.secrets.SecretsKeyCheck;
 import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.backup.file.BackupVerifier;
-import ing.paperclip.db.backup.restore.RestoreListener;
 import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestorePlan;
 import ing.paperclip.db.backup.restore.RestorePreflight;
@@ -140,16 +139,6 @@ final class DbRestoreCommand implements Callable<Integer> {
     // A new instance's core schema is recognised through the cluster's superuser (a scratch database).
     RestoreService service = new RestoreService(ctx.database().migrationSpec(), ctx.database().embedded() == null
         ? ctx.database().migrationSpec() : ctx.database().embedded().adminSpec()).withVerifier(verifier);
-    long start = System.nanoTime();
-    RestoreListener listener = json || !ctx.interactive() ? RestoreListener.NONE : new RestoreListener() {
-      private long rows;
-
-      @Override
-      public void tableDone(String name, long tableRows, int done, int total, long bytes) {
-        rows += tableRows;
-        Progress.draw(ctx.err(), "restore", done, total, rows, bytes, start);
-      }
-    };
     RestoreResult r;
     List<String> pluginRoles;
     SecretsKeyCheck.Outcome keys;
@@ -184,7 +173,9 @@ final class DbRestoreCommand implements Callable<Integer> {
       if (check) {
         return 0;
       }
-      r = service.restore(file, options, listener);
+      try (Progress.Restore progress = Progress.forRestore(ctx, json)) {
+        r = service.restore(file, options, progress);
+      }
       verified = verify(file);
       // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
       pluginRoles = PluginsCommands.repairAfterRestore(ctx);
@@ -211,7 +202,10 @@ final class DbRestoreCommand implements Callable<Integer> {
         Map<String, Object> vm = new LinkedHashMap<>();
         vm.put("tables", v.tables());
         vm.put("rows", v.rows());
+        vm.put("sequences", v.sequences() < 0 ? null : v.sequences());
         vm.put("problems", v.problems());
+        vm.put("notes", v.notes());
+        vm.put("summary", v.summary());
         return (Object) vm;
       }).orElse("skipped: the file has no manifest"));
       m.put("secrets", keys.toJson());
@@ -225,13 +219,14 @@ final class DbRestoreCommand implements Callable<Integer> {
         ctx.out().println("repaired " + pluginRoles.size() + " plugin login role(s)");
       }
       verified.filter(RestoreVerification.Result::ok).ifPresent(v -> ctx.out().println(v.summary()));
+      verified.ifPresent(v -> v.notes().forEach(n -> ctx.err().println("note: " + n)));
       if (keys.versions() > 0 && keys.failure().isEmpty()) {
         ctx.out().println(keys.line());
       }
     }
     if (verified.isPresent() && !verified.get().ok()) {
       throw new PaperclipException(ErrorCode.RESTORE, "restored " + r.file().getFileName() + ", but "
-          + verified.get().problems().size() + " table(s) differ from the backup's manifest: "
+          + verified.get().problems().size() + " table(s) or sequence(s) differ from the backup's manifest: "
           + String.join("; ", verified.get().problems()) + "; check for triggers, rules or sessions that wrote "
           + "to the database during the restore, and restore again with --clean");
     }

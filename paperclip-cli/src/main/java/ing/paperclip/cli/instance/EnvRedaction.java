@@ -10,16 +10,10 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code .env} as archived: every line kept but those whose variable looks sensitive
- * ({@link SensitiveKeys}, or a token or key name) or whose value is a URL with a password in it, which become a comment
- * naming the variable only. Stateless.
+ * ({@link SensitiveKeys}, the definition strict mode uses too) or whose value is a URL with a password in it, which
+ * become a comment naming the variable only. Stateless.
  */
 final class EnvRedaction {
-  /**
-   * Names an archive also treats as secret beyond {@link SensitiveKeys} (which leaves out, for
-   * example, {@code GITHUB_TOKEN}): an archive leaves the machine, so a setting too many is removed
-   * rather than a token kept.
-   */
-  private static final Pattern ALSO_SECRET = Pattern.compile("(?i)token|(^|_)key$|(^|_)pat$|private");
   private static final Pattern URL_PASSWORD = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://[^/@\\s]*:[^/@\\s]*@");
 
   private EnvRedaction() {}
@@ -49,7 +43,7 @@ final class EnvRedaction {
         continue;
       }
       Map.Entry<String, String> e = one.entrySet().iterator().next();
-      if (SensitiveKeys.isSensitive(e.getKey()) || ALSO_SECRET.matcher(e.getKey()).find() || URL_PASSWORD.matcher(e.getValue()).find()) {
+      if (SensitiveKeys.isSensitive(e.getKey()) || URL_PASSWORD.matcher(e.getValue()).find()) {
         removed.add(e.getKey());
         out.append("# ").append(e.getKey()).append("=  (secret value removed by 'paperclipai instance backup'; "
             + "set it again)\n");

@@ -50,6 +50,9 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
  * <p>Stateless; thread-safe.
  */
 final class InstanceArchive {
+  /** The UTC time stamp of archive names and of files a restore keeps beside the ones it replaces. */
+  static final java.time.format.DateTimeFormatter STAMP = java.time.format.DateTimeFormatter
+      .ofPattern("yyyyMMdd-HHmmss", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
   static final String FORMAT = "paperclip-instance-archive-v1";
   static final String MANIFEST = "manifest.json";
   static final String MANIFEST_MAC = "manifest.hmac";
@@ -241,8 +244,9 @@ final class InstanceArchive {
 
   /**
    * Reads and checks a whole archive, extracting every member into {@code staging} (a private
-   * directory the caller removes): the manifest first, then every member against it (name, type,
-   * size, SHA-256, no duplicates, none missing, none extra).
+   * directory the caller removes; null: check only, write nothing, the contents' paths are then
+   * the member names): the manifest first, then every member against it (name, type, size,
+   * SHA-256, no duplicates, none missing, none extra).
    *
    * @throws PaperclipException {@link ErrorCode.CORRUPT_FILE} naming the archive and what is wrong
    */
@@ -277,14 +281,17 @@ final class InstanceArchive {
         if (want == null || files.containsKey(name)) {
           throw damaged(archive, "member '" + printable(name) + "' is not in its manifest (or is repeated)");
         }
-        Path out = staging.resolve(name).normalize();
-        if (!out.startsWith(staging)) {
+        Path out = staging == null ? null : staging.resolve(name).normalize();
+        if (out != null && !out.startsWith(staging)) {
           throw damaged(archive, "member '" + printable(name) + "' escapes the archive");
         }
-        Files.createDirectories(out.getParent());
+        if (out != null) {
+          Files.createDirectories(out.getParent());
+        }
         MessageDigest d = sha256();
         long n = 0;
-        try (OutputStream o = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        try (OutputStream o = out == null ? OutputStream.nullOutputStream()
+            : Files.newOutputStream(out, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
           byte[] buf = new byte[64 * 1024];
           for (int r; (r = tar.read(buf)) > 0 && n <= want.bytes(); n += r) {
             // a member larger than the manifest says is refused without being copied to its end
@@ -296,7 +303,7 @@ final class InstanceArchive {
           throw damaged(archive, "member '" + printable(name) + "' does not match its manifest (" + n + " bytes, "
               + want.bytes() + " recorded, or a different SHA-256)");
         }
-        files.put(name, out);
+        files.put(name, out == null ? Path.of(name) : out);
       }
       if (files.size() != expected.size()) {
         List<String> missing = expected.keySet().stream().filter(k -> !files.containsKey(k)).limit(3).toList();

@@ -3,9 +3,9 @@ package ing.paperclip.cli.instance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ing.paperclip.cli.CliContext;
+import ing.paperclip.cli.db.BackupsCommands;
 import ing.paperclip.cli.db.DatabaseArchives;
 import ing.paperclip.db.backup.BackupResult;
-import ing.paperclip.db.backup.settings.BackupSettings;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.keys.InstanceKey;
@@ -18,8 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code paperclipai instance backup}: one verified archive of the whole instance. */
@@ -40,27 +39,23 @@ import picocli.CommandLine.Option;
         + "passphrase (PAPERCLIP_ARCHIVE_PASSPHRASE or a prompt). The embedded data directory is never archived.")
 final class InstanceBackupCommand implements Callable<Integer> {
   static final String PREFIX = "paperclip-instance-";
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
   private final CliContext ctx;
 
-  @Option(names = "--dir", paramLabel = "DIR", description = "Archive directory (default: the backup directory).")
-  Path dir;
+  @Mixin
+  BackupsCommands.DirOption dir = new BackupsCommands.DirOption();
   @Option(names = "--include-master-key", description = "Add the master key, sealed with a passphrase "
       + "(Argon2id, AES-256-GCM) read from PAPERCLIP_ARCHIVE_PASSPHRASE or a terminal prompt.")
   boolean includeKey;
   @Option(names = "--list", description = "List the archives in the directory (from their manifests); write nothing.")
   boolean list;
-  @Option(names = "--json", description = "Print JSON.")
-  boolean json;
-
   InstanceBackupCommand(CliContext ctx) {
     this.ctx = ctx;
   }
 
   @Override
   public Integer call() throws IOException {
-    Path target = (dir != null ? dir : BackupSettings.resolve(ctx.layout(), ctx.env()).dir()).toAbsolutePath();
+    Path target = dir.resolve(ctx).toAbsolutePath();
+    boolean json = dir.json();
     if (list) {
       return list(target);
     }
@@ -119,7 +114,7 @@ final class InstanceBackupCommand implements Callable<Integer> {
       header.putArray("envRemoved").addAll(removed.stream().map(header::textNode).toList());
       byte[] manifest = InstanceArchive.manifest(header, members);
       Optional<String> mac = instanceKey.map(k -> InstanceArchive.mac(k, manifest));
-      Path archive = target.resolve(PREFIX + STAMP.format(now) + ".tar");
+      Path archive = target.resolve(PREFIX + InstanceArchive.STAMP.format(now) + ".tar");
       if (Files.exists(archive, LinkOption.NOFOLLOW_LINKS)) {
         throw new PaperclipException(ErrorCode.CONFLICT, "the archive " + archive + " already exists (one per second);"
             + " run the command again");
@@ -182,11 +177,11 @@ final class InstanceBackupCommand implements Callable<Integer> {
   }
 
   private int list(Path target) throws IOException {
+    boolean json = dir.json();
     List<Map<String, Object>> rows = new ArrayList<>();
     if (Files.isDirectory(target)) {
       try (Stream<Path> s = Files.list(target)) {
-        for (Path p : s.filter(f -> f.getFileName().toString().startsWith(PREFIX)
-            && f.getFileName().toString().endsWith(".tar")).sorted().toList()) {
+        for (Path p : s.filter(f -> ArchiveRetention.isArchiveName(f.getFileName().toString())).sorted().toList()) {
           Map<String, Object> r = new LinkedHashMap<>();
           r.put("file", p.toString());
           r.put("bytes", Files.size(p));

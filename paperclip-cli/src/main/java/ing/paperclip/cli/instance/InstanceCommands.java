@@ -18,6 +18,7 @@ public final class InstanceCommands extends GroupCommand {
     c.addSubcommand(new InstanceBackupCommand(ctx));
     c.addSubcommand(new InstanceVerifyCommand(ctx));
     c.addSubcommand(new InstanceRestoreCommand(ctx));
+    c.addSubcommand(new InstancePruneCommand(ctx));
     return c;
   }
 }

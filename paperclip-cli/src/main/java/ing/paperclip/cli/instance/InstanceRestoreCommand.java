@@ -18,8 +18,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,8 +35,6 @@ import picocli.CommandLine.Parameters;
         + "the database (as 'db restore' does), place config.json, .env and data/storage, and check that every "
         + "secret version decrypts. A different existing master key is refused unless --replace-key.")
 final class InstanceRestoreCommand implements Callable<Integer> {
-  private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)
-      .withZone(ZoneOffset.UTC);
   private final CliContext ctx;
 
   @Parameters(index = "0", paramLabel = "ARCHIVE", description = "The archive 'instance backup' wrote.")
@@ -89,7 +85,7 @@ final class InstanceRestoreCommand implements Callable<Integer> {
         keyCheckPending = true;
       }
       Map<String, Object> files = new LinkedHashMap<>();
-      String stamp = STAMP.format(java.time.Instant.now());
+      String stamp = InstanceArchive.STAMP.format(java.time.Instant.now());
       files.put("config", place(c.file(InstanceArchive.CONFIG), layout.configFile(), stamp));
       files.put("env", place(c.file(InstanceArchive.ENV), layout.envFile(), stamp));
       long storage = 0;
@@ -130,6 +126,10 @@ final class InstanceRestoreCommand implements Callable<Integer> {
           ctx.out().printf(Locale.ROOT, "restored the database of %s: %d tables, %d rows%n", archive.getFileName(),
               db.path("tables").asInt(), db.path("rows").asLong());
           db.path("warnings").forEach(w -> ctx.err().println("warning: " + w.asText()));
+          if (db.path("verification").path("summary").isTextual()) {
+            ctx.out().println(db.path("verification").path("summary").asText());
+          }
+          db.path("verification").path("notes").forEach(n -> ctx.err().println("note: " + n.asText()));
         }
         ctx.out().printf(Locale.ROOT, "placed %s%s%d storage file(s) in %s%n",
             files.get("config") != null ? "config.json, " : "", files.get("env") != null ? ".env, " : "", storage,
@@ -201,7 +201,7 @@ final class InstanceRestoreCommand implements Callable<Integer> {
       }
       Optional<Path> aside = Optional.empty();
       if (replaces) {
-        Path old = file.resolveSibling(file.getFileName() + ".replaced-" + STAMP.format(java.time.Instant.now()));
+        Path old = file.resolveSibling(file.getFileName() + ".replaced-" + InstanceArchive.STAMP.format(java.time.Instant.now()));
         Files.move(file, old, StandardCopyOption.ATOMIC_MOVE);
         Files.setPosixFilePermissions(old, PosixFilePermissions.fromString("rw-------"));
         aside = Optional.of(old);

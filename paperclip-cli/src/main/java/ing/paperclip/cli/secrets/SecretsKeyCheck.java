@@ -42,6 +42,7 @@ public final class SecretsKeyCheck {
         e.put("opened", k.opened());
         return e;
       }).toList());
+      m.put("needs", result == null ? List.of() : result.needs());
       m.put("ok", failure.isEmpty());
       failure.ifPresent(f -> m.put("error", f));
       return m;
@@ -69,6 +70,8 @@ public final class SecretsKeyCheck {
     Optional<Path> configured = ctx.config().getText("secrets.localEncrypted.keyFilePath").map(Path::of);
     MasterKeyLoader loader = new MasterKeyLoader(ctx.env(), configured, ctx.layout().defaultMasterKeyFile());
     Optional<MasterKeyLoader.Loaded> key = loader.find();
+    // "restored x, but only ..." after a restore; "only ..." from secrets check (no leading blank)
+    String lead = context.isEmpty() ? "" : context + " ";
     String fix = "install that key with 'paperclipai configure --section secrets --key-file FILE' (or point "
         + MasterKeyLoader.ENV_KEY_FILE + " at it" + (ctx.env().containsKey(MasterKeyLoader.ENV_KEY)
         ? " and unset " + MasterKeyLoader.ENV_KEY : "") + "), then run 'paperclipai secrets check'";
@@ -79,24 +82,25 @@ public final class SecretsKeyCheck {
       if (r.versions() == 0) {
         return new Outcome(0, null, Optional.empty());
       }
-      return new Outcome(r.versions(), null, Optional.of(context + " the instance has no master key (none at "
+      return new Outcome(r.versions(), null, Optional.of(lead + "the instance has no master key (none at "
           + loader.defaultKeyFile() + ", none configured) and the database holds " + r.versions()
-          + " secret versions needing " + needs(r, false) + "; " + fix));
+          + " secret versions needing " + needs(r) + "; " + fix));
     }
     SecretsProbeResult r = new SecretsKeyProbe(new LocalEncryptedProvider(key.get().key(), false)).probe(database);
     if (r.allOpen()) {
       return new Outcome(r.versions(), r, Optional.empty());
     }
-    return new Outcome(r.versions(), r, Optional.of(context + " only " + r.opened() + " of " + r.versions()
+    return new Outcome(r.versions(), r, Optional.of(lead + "only " + r.opened() + " of " + r.versions()
         + " secret versions decrypt with the current master key (fingerprint " + r.currentFingerprint() + ", from "
-        + key.get().source() + "): they need " + needs(r, true) + "; " + fix));
+        + key.get().source() + "); " + String.join("; ", r.needs()) + "; " + fix));
   }
 
-  private static String needs(SecretsProbeResult r, boolean failedOnly) {
-    return r.byKey().stream().filter(k -> !failedOnly || k.opened() < k.versions())
+  /** What versions need when no key is there to try: every key they name, with its count. */
+  private static String needs(SecretsProbeResult r) {
+    return r.byKey().stream()
         .map(k -> (SecretsProbeResult.UNRECORDED.equals(k.fingerprint())
             ? "a key whose fingerprint was not recorded" : "the key with fingerprint " + k.fingerprint())
-            + " (" + (failedOnly ? k.versions() - k.opened() : k.versions()) + " version(s))")
+            + " (" + k.versions() + " version(s))")
         .collect(Collectors.joining(", "));
   }
 }

@@ -163,11 +163,12 @@ class InstanceArchiveTest {
   void theEnvKeepsSettingsAndDropsSecretValues() {
     EnvRedaction.Result r = EnvRedaction.redact(List.of("# comment", "PORT=3100", "export OPENAI_API_KEY=sk-1",
         "GITHUB_TOKEN='t'", "DATABASE_URL=postgres://u:pw@h/db", "PUBLIC_URL=https://example.com", "", "BETTER_AUTH_SECRET=s",
-        "not a line"), ".env");
-    assertEquals(List.of("OPENAI_API_KEY", "GITHUB_TOKEN", "DATABASE_URL", "BETTER_AUTH_SECRET"), r.removed());
+        "GITLAB_PAT=glpat-1", "SMTP_PASS=p2", "not a line"), ".env");
+    assertEquals(List.of("OPENAI_API_KEY", "GITHUB_TOKEN", "DATABASE_URL", "BETTER_AUTH_SECRET", "GITLAB_PAT", "SMTP_PASS"),
+        r.removed());
     assertTrue(r.text().contains("PORT=3100\n") && r.text().contains("PUBLIC_URL=https://example.com\n")
         && r.text().contains("# comment\n"), r.text());
-    for (String secret : List.of("sk-1", "'t'", "pw@", "=s\n", "not a line")) {
+    for (String secret : List.of("sk-1", "'t'", "pw@", "=s\n", "glpat-1", "p2", "not a line")) {
       assertFalse(r.text().contains(secret), secret + " in " + r.text());
     }
   }

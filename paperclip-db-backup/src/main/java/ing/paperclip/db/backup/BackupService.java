@@ -237,7 +237,7 @@ public final class BackupService {
             created, choice.name(), serverVersion, database, outcome.schemas(), outcome.tables(),
             new BackupManifest.Transforms(options.excludeTableData(), options.nullifyColumns(),
                 omitted),
-            body.bodyBytes(), body.bodySha256(), source);
+            body.bodyBytes(), body.bodySha256(), source, outcome.sequences());
         String manifestJson = manifest.toJson();
         body.finish(options.signingKey().map(k -> BackupSignature.sign(manifestJson, k)).orElse(manifestJson));
         long checkStart = System.nanoTime();

@@ -263,11 +263,19 @@ final class PluginRoles {
       }
       String r = SqlIdentifiers.quote(name);
       try (Statement s = a.createStatement()) {
+        // Only where the role holds something: a REVOKE on an object with the default ACL (NULL) stores
+        // that default explicitly, so revoking everywhere gave every other table explicit owner grants.
         for (String table : texts(a, "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            + "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')")) {
+            + "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND (EXISTS (SELECT 1 FROM "
+            + "aclexplode(c.relacl) x JOIN pg_roles g ON g.oid = x.grantee WHERE g.rolname = ?) OR EXISTS (SELECT 1 FROM "
+            + "pg_attribute t CROSS JOIN LATERAL aclexplode(t.attacl) x JOIN pg_roles g ON g.oid = x.grantee "
+            + "WHERE t.attrelid = c.oid AND g.rolname = ?))", name, name)) {
           s.execute("REVOKE ALL ON " + table + " FROM " + r);
         }
-        s.execute("REVOKE ALL ON SCHEMA public FROM " + r);
+        if (!texts(a, "SELECT 1 FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) x JOIN pg_roles g "
+            + "ON g.oid = x.grantee WHERE n.nspname = 'public' AND g.rolname = ?", name).isEmpty()) {
+          s.execute("REVOKE ALL ON SCHEMA public FROM " + r);
+        }
       }
       foreign.add(name);
       LOG.info("revoked the privileges of {}, a plugin role of another database, on schema public", name);

@@ -79,7 +79,9 @@ public final class LocalEncryptedProvider {
       byte[] ct = Arrays.copyOf(out, out.length - TAG_BITS / 8);
       byte[] tag = Arrays.copyOfRange(out, out.length - TAG_BITS / 8, out.length);
       Base64.Encoder b64 = Base64.getEncoder();
-      return new SecretMaterial(scheme, b64.encodeToString(iv), b64.encodeToString(tag), b64.encodeToString(ct));
+      // v2 names its key (a label outside the additional data); v1 keeps the original's exact shape
+      return new SecretMaterial(scheme, SecretMaterial.V2.equals(scheme) ? key.fingerprint() : null,
+          b64.encodeToString(iv), b64.encodeToString(tag), b64.encodeToString(ct));
     } catch (GeneralSecurityException e) {
       throw new SecretsException("cannot encrypt with key " + key.fingerprint() + ": " + e.getMessage(), e);
     }

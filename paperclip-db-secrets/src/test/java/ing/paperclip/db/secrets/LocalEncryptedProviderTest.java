@@ -119,4 +119,24 @@ class LocalEncryptedProviderTest {
     assertFalse(ex.getMessage().contains(wrong.toBase64()));
     assertFalse(wrong.toString().contains(wrong.toBase64()));
   }
+
+  @Test
+  void v2MaterialNamesItsKeyOutsideTheAdditionalDataAndV1KeepsTheOriginalShape() {
+    MasterKey key = MasterKey.of(new byte[32]);
+    java.util.UUID id = java.util.UUID.randomUUID();
+    SecretMaterial v2 = new LocalEncryptedProvider(key, true).encrypt("value", id, 3);
+    assertEquals(key.fingerprint(), v2.kid());
+    assertTrue(v2.toJson().startsWith("{\"scheme\":\"local_encrypted_v2\",\"kid\":\"" + key.fingerprint() + "\","),
+        v2.toJson());
+    assertEquals(v2, SecretMaterial.fromJson(v2.toJson()));
+    // a build that predates the label reads the same material without it: the additional data is unchanged
+    SecretMaterial unlabelled = new SecretMaterial(v2.scheme(), v2.iv(), v2.tag(), v2.ciphertext());
+    assertEquals("value", new LocalEncryptedProvider(key, true).decrypt(unlabelled, id, 3, "s"));
+    SecretMaterial v1 = new LocalEncryptedProvider(key, false).encrypt("value", id, 3);
+    assertEquals(null, v1.kid());
+    assertFalse(v1.toJson().contains("kid"), v1.toJson());
+    SecretsException bad = assertThrows(SecretsException.class, () -> SecretMaterial.fromJson(
+        v2.toJson().replace(key.fingerprint(), "not-a-fingerprint")));
+    assertFalse(bad.getMessage().contains("not-a-fingerprint"), bad.getMessage());
+  }
 }

@@ -7,8 +7,12 @@ import ing.paperclip.db.backup.internal.Json;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The manifest a backup file carries on its last-but-one line: what was dumped, from which
@@ -30,21 +34,123 @@ import java.util.Objects;
  * @param bodySha256 lower-case hex SHA-256 of those bytes
  * @param source what a restore's pre-flight needs to know about the source database, or null
  *     (files written before it was recorded)
+ * @param sequences every sequence's value as the backup sets it, for the check after a restore, or
+ *     null (files written before it was recorded)
  */
 @JsonPropertyOrder({"formatVersion", "tool", "toolVersion", "createdAt", "engine", "serverVersion",
-    "database", "schemas", "tables", "transforms", "bodyBytes", "bodySha256", "source"})
+    "database", "schemas", "tables", "transforms", "bodyBytes", "bodySha256", "source", "sequences"})
 public record BackupManifest(
     int formatVersion, String tool, String toolVersion, Instant createdAt, String engine,
     int serverVersion, String database, List<String> schemas, List<TableEntry> tables,
     Transforms transforms, long bodyBytes, String bodySha256,
-    @JsonInclude(JsonInclude.Include.NON_NULL) Source source) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Source source,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Sequences sequences) {
+
+  /** Creates a manifest without a {@link Sequences} record. */
+  public BackupManifest(int formatVersion, String tool, String toolVersion, Instant createdAt, String engine,
+      int serverVersion, String database, List<String> schemas, List<TableEntry> tables,
+      Transforms transforms, long bodyBytes, String bodySha256, Source source) {
+    this(formatVersion, tool, toolVersion, createdAt, engine, serverVersion, database, schemas, tables,
+        transforms, bodyBytes, bodySha256, source, null);
+  }
 
   /** Creates a manifest without a {@link Source} record. */
   public BackupManifest(int formatVersion, String tool, String toolVersion, Instant createdAt, String engine,
       int serverVersion, String database, List<String> schemas, List<TableEntry> tables,
       Transforms transforms, long bodyBytes, String bodySha256) {
     this(formatVersion, tool, toolVersion, createdAt, engine, serverVersion, database, schemas, tables,
-        transforms, bodyBytes, bodySha256, null);
+        transforms, bodyBytes, bodySha256, null, null);
+  }
+
+  /**
+   * The sequences of the backup as its {@code setval} statements set them: read from the java
+   * engine's script (the catalog in the backup's snapshot) or from pg_dump's {@code SEQUENCE SET}
+   * entries.
+   *
+   * @param values one entry per sequence whose statement was understood, in file order
+   * @param unknown how many {@code SEQUENCE SET} entries were not of the simple form {@link
+   *     SequenceEntry#parseSetval} reads (their sequences cannot be compared after a restore)
+   */
+  @JsonPropertyOrder({"values", "unknown"})
+  public record Sequences(List<SequenceEntry> values, int unknown) {
+    /** Validates and copies. */
+    public Sequences {
+      values = List.copyOf(values == null ? List.of() : values);
+      if (unknown < 0) {
+        throw new IllegalArgumentException("unknown must be >= 0, got " + unknown);
+      }
+    }
+  }
+
+  /**
+   * One sequence's state as the backup sets it ({@code setval(name, lastValue, isCalled)}).
+   *
+   * @param schema the sequence's schema
+   * @param name the sequence's name
+   * @param lastValue its {@code last_value}
+   * @param isCalled its {@code is_called}
+   */
+  @JsonPropertyOrder({"schema", "name", "lastValue", "isCalled"})
+  public record SequenceEntry(String schema, String name, long lastValue, boolean isCalled) {
+    private static final Pattern SETVAL = Pattern.compile(
+        "SELECT pg_catalog\\.setval\\('((?:[^']|'')*)', (-?[0-9]{1,19}), (true|false)\\);");
+    private static final Pattern IDENTIFIER = Pattern.compile("\"((?:[^\"]|\"\")*)\"|([a-z_][a-z0-9_$]*)");
+
+    /** Validates. */
+    public SequenceEntry {
+      Objects.requireNonNull(schema, "schema");
+      Objects.requireNonNull(name, "name");
+    }
+
+    /** Returns {@code schema.name}, unquoted. */
+    public String qualifiedName() {
+      return schema + "." + name;
+    }
+
+    /**
+     * Reads a {@code setval} statement of the simple form both engines write: {@code SELECT
+     * pg_catalog.setval('schema.name', 42, true);} with the name in standard-conforming quotes,
+     * schema-qualified, each part quoted or a plain lower-case identifier.
+     *
+     * @param sql the statement (surrounding white space ignored)
+     * @return the entry, or empty when the statement is not of that form
+     */
+    public static Optional<SequenceEntry> parseSetval(String sql) {
+      Matcher m = SETVAL.matcher(sql.strip());
+      if (!m.matches()) {
+        return Optional.empty();
+      }
+      String path = m.group(1).replace("''", "'");
+      List<String> parts = new ArrayList<>();
+      Matcher id = IDENTIFIER.matcher(path);
+      int at = 0;
+      while (at < path.length()) {
+        if (!id.find(at) || id.start() != at) {
+          return Optional.empty();
+        }
+        parts.add(id.group(1) != null ? id.group(1).replace("\"\"", "\"") : id.group(2));
+        at = id.end();
+        if (at < path.length()) {
+          if (path.charAt(at) != '.') {
+            return Optional.empty();
+          }
+          at++;
+          if (at == path.length()) {
+            return Optional.empty();
+          }
+        }
+      }
+      if (parts.size() != 2) {
+        return Optional.empty();
+      }
+      long value;
+      try {
+        value = Long.parseLong(m.group(2));
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+      return Optional.of(new SequenceEntry(parts.get(0), parts.get(1), value, Boolean.parseBoolean(m.group(3))));
+    }
   }
 
   /**

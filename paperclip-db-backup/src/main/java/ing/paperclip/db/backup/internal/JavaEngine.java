@@ -8,6 +8,7 @@ import ing.paperclip.db.backup.dump.SchemaScripter;
 import ing.paperclip.db.backup.dump.Section;
 import ing.paperclip.db.backup.dump.TableData;
 import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
@@ -30,6 +31,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -75,13 +77,40 @@ public final class JavaEngine {
   private final String database;
   private final BackupListener listener;
 
-  /** What the engine wrote. */
-  public record Outcome(List<String> schemas, List<TableEntry> tables) {
+  /**
+   * What the engine wrote.
+   *
+   * @param schemas the schemas covered
+   * @param tables the COPY blocks, in file order
+   * @param sequences the sequence values the file sets
+   */
+  public record Outcome(List<String> schemas, List<TableEntry> tables, BackupManifest.Sequences sequences) {
     /** Copies. */
     public Outcome {
       schemas = List.copyOf(schemas);
       tables = List.copyOf(tables);
+      Objects.requireNonNull(sequences, "sequences");
     }
+  }
+
+  /**
+   * The values the script's {@code SEQUENCE SET} entries set, as the catalog read them in the
+   * backup's snapshot.
+   */
+  static BackupManifest.Sequences sequences(List<SchemaObject> postData) {
+    List<BackupManifest.SequenceEntry> values = new ArrayList<>();
+    int unknown = 0;
+    for (SchemaObject o : postData) {
+      if (o.kind().equals("SEQUENCE SET")) {
+        var e = BackupManifest.SequenceEntry.parseSetval(o.sql());
+        if (e.isPresent()) {
+          values.add(e.get());
+        } else {
+          unknown++;
+        }
+      }
+    }
+    return new BackupManifest.Sequences(values, unknown);
   }
 
   /**
@@ -150,7 +179,7 @@ public final class JavaEngine {
     for (SchemaObject o : script.postData()) {
       entry(body, o);
     }
-    return new Outcome(script.schemas(), tables);
+    return new Outcome(script.schemas(), tables, sequences(script.postData()));
   }
 
   /**

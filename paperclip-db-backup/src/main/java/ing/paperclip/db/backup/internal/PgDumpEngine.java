@@ -1,6 +1,7 @@
 package ing.paperclip.db.backup.internal;
 
 import ing.paperclip.db.backup.BackupListener;
+import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -85,7 +87,8 @@ public final class PgDumpEngine {
     errThread.setDaemon(true);
     errThread.start();
     // pg_dump's text is written unhashed; the scanner hashes it as format 2 defines the checksum
-    ScriptScanner scanner = new ScriptScanner(null, body.hashOnly());
+    SequenceSets sequences = new SequenceSets();
+    ScriptScanner scanner = new ScriptScanner(sequences, body.hashOnly());
     boolean ok = false;
     try {
       p.getOutputStream().close();
@@ -128,7 +131,38 @@ public final class PgDumpEngine {
     if (!body.lastByteIsNewline()) {
       body.line("");
     }
-    return new JavaEngine.Outcome(schemas, scanner.tables());
+    return new JavaEngine.Outcome(schemas, scanner.tables(), sequences.result());
+  }
+
+  /**
+   * Collects pg_dump's {@code SEQUENCE SET} entries: the first statement line after a {@code --
+   * Name: ...; Type: SEQUENCE SET;} comment, read when it has the simple form, counted as unknown
+   * otherwise.
+   */
+  static final class SequenceSets implements ScriptScanner.Listener {
+    private final List<BackupManifest.SequenceEntry> values = new ArrayList<>();
+    private int unknown;
+    private boolean armed;
+
+    @Override
+    public void line(long lineNumber, String line) {
+      if (line != null && line.startsWith("-- Name: ") && line.contains("; Type: SEQUENCE SET;")) {
+        armed = true;
+      } else if (armed && (line == null || !(line.isEmpty() || line.startsWith("--")))) {
+        armed = false;
+        var e = line == null ? Optional.<BackupManifest.SequenceEntry>empty()
+            : BackupManifest.SequenceEntry.parseSetval(line);
+        if (e.isPresent()) {
+          values.add(e.get());
+        } else {
+          unknown++;
+        }
+      }
+    }
+
+    BackupManifest.Sequences result() {
+      return new BackupManifest.Sequences(values, unknown + (armed ? 1 : 0));
+    }
   }
 
   private static List<String> schemas(Connection c) throws SQLException {

@@ -75,10 +75,38 @@ public final class BackupPruner {
    */
   public PruneResult prune(Path dir, boolean dryRun) {
     Instant now = clock.instant();
+    List<BackupCandidate> found = new BackupListing(verifier).list(dir, clock.getZone());
+    PruneResult files = prune(found, this::isComplete, dryRun);
+    List<Path> temps = new ArrayList<>(abandonedTemporaryFiles(dir));
+    temps.addAll(abandonedOriginalPartials(dir, now.minus(Duration.ofDays(policy.dailyDays()))));
+    long freed = files.bytesFreed();
+    for (Path t : temps) {
+      freed += size(t);
+      if (!dryRun) {
+        delete(t);
+        LOG.info("removed abandoned temporary file {}", t);
+      }
+    }
+    return new PruneResult(dryRun, files.decisions(), files.deleted(), temps, freed);
+  }
+
+  /**
+   * Prunes a set of files that are not backup files of a directory listing (instance archives):
+   * the same tiers, the same protection of the newest complete one, with the caller's idea of
+   * complete.
+   *
+   * @param found the files, each with its time and size
+   * @param completeness tells whether a file is complete (may read it; asked newest first until one
+   *     is, and for files whose tier depends on it); asked at most once per file
+   * @param dryRun decide and report, delete nothing
+   * @return what was (or would be) deleted, and every decision with its reason
+   * @throws PaperclipException {@link ErrorCode#IO} when a file cannot be deleted
+   */
+  public PruneResult prune(List<BackupCandidate> found, RetentionPlanner.Completeness completeness, boolean dryRun) {
+    Instant now = clock.instant();
     ZoneId zone = clock.getZone();
-    List<BackupCandidate> found = new BackupListing(verifier).list(dir, zone);
     Map<Path, Boolean> checked = new HashMap<>();
-    RetentionPlanner.Completeness complete = b -> checked.computeIfAbsent(b.file(), p -> isComplete(b));
+    RetentionPlanner.Completeness complete = b -> checked.computeIfAbsent(b.file(), p -> completeness.complete(b));
     List<BackupCandidate> newestFirst = new ArrayList<>(found);
     newestFirst.sort(Comparator.comparing(BackupCandidate::createdAt).reversed());
     BackupCandidate newestGood = newestFirst.stream().filter(complete::complete).findFirst().orElse(null);
@@ -94,22 +122,13 @@ public final class BackupPruner {
       if (!d.keep()) {
         if (!dryRun) {
           delete(d.candidate().file());
-          LOG.info("deleted backup {}: {}", d.candidate().file(), d.reason());
+          LOG.info("deleted {}: {}", d.candidate().file(), d.reason());
         }
         deleted.add(d.candidate().file());
         freed += d.candidate().bytes();
       }
     }
-    List<Path> temps = new ArrayList<>(abandonedTemporaryFiles(dir));
-    temps.addAll(abandonedOriginalPartials(dir, now.minus(Duration.ofDays(policy.dailyDays()))));
-    for (Path t : temps) {
-      freed += size(t);
-      if (!dryRun) {
-        delete(t);
-        LOG.info("removed abandoned temporary file {}", t);
-      }
-    }
-    return new PruneResult(dryRun, decisions, deleted, temps, freed);
+    return new PruneResult(dryRun, decisions, deleted, List.of(), freed);
   }
 
   /**

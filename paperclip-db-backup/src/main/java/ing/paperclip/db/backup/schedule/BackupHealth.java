@@ -20,13 +20,16 @@ import java.util.Optional;
  * @param latestAgeSeconds its age in seconds, or -1
  * @param latestBytes its size, or -1
  * @param staleAfterSeconds the age at which backups count as stale
- * @param lastError the most recent run's error, when it failed
+ * @param lastError the most recent run's error, when it failed (timed out, was cancelled)
  * @param latestVerification the latest backup's last recorded verification ({@link
  *     VerificationLog}: when it was written, or by {@code db backups verify}), if any
+ * @param lastSkipped why the most recent run was skipped ({@link RunRecord.Status#SKIPPED}: a
+ *     restore held the instance lock), if it was. Not a failure: the status is then decided by the
+ *     backups themselves (a skip that lasts makes them {@code stale})
  */
 public record BackupHealth(String status, Optional<Path> latestFile, long latestAgeSeconds,
     long latestBytes, long staleAfterSeconds, Optional<String> lastError,
-    Optional<VerificationLog.Entry> latestVerification) {
+    Optional<VerificationLog.Entry> latestVerification, Optional<String> lastSkipped) {
 
   /** Validates. */
   public BackupHealth {
@@ -34,6 +37,7 @@ public record BackupHealth(String status, Optional<Path> latestFile, long latest
     Objects.requireNonNull(latestFile, "latestFile");
     Objects.requireNonNull(lastError, "lastError");
     Objects.requireNonNull(latestVerification, "latestVerification");
+    Objects.requireNonNull(lastSkipped, "lastSkipped");
   }
 
   /**
@@ -51,7 +55,11 @@ public record BackupHealth(String status, Optional<Path> latestFile, long latest
     Optional<BackupCandidate> latest = backups.stream().max(Comparator.comparing(BackupCandidate::createdAt));
     long age = latest.map(b -> Duration.between(b.createdAt(), now).toSeconds()).orElse(-1L);
     long bytes = latest.map(BackupCandidate::bytes).orElse(-1L);
-    Optional<String> error = lastRun.filter(r -> r.status() != RunRecord.Status.OK).flatMap(RunRecord::error);
+    Optional<String> error = lastRun.filter(r -> r.status() != RunRecord.Status.OK
+        && r.status() != RunRecord.Status.SKIPPED).map(r -> r.error().orElse(r.status().name().toLowerCase(
+            java.util.Locale.ROOT).replace('_', ' ')));
+    Optional<String> skipped = lastRun.filter(r -> r.status() == RunRecord.Status.SKIPPED)
+        .map(r -> r.error().orElse("skipped"));
     Optional<VerificationLog.Entry> verification = latest.flatMap(b -> VerificationLog.lookup(b.file()));
     String status;
     if (error.isPresent()) {
@@ -66,6 +74,6 @@ public record BackupHealth(String status, Optional<Path> latestFile, long latest
       status = "ok";
     }
     return new BackupHealth(status, latest.map(BackupCandidate::file), age, bytes,
-        staleAfter.toSeconds(), error, verification);
+        staleAfter.toSeconds(), error, verification, skipped);
   }
 }

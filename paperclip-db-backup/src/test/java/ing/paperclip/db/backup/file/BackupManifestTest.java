@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ing.paperclip.db.backup.file.BackupManifest.SequenceEntry;
+import ing.paperclip.db.backup.file.BackupManifest.Sequences;
 import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
 import ing.paperclip.db.backup.file.BackupManifest.Transforms;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class BackupManifestTest {
@@ -55,5 +58,34 @@ class BackupManifestTest {
       assertEquals(ErrorCode.CORRUPT_FILE, e.code());
       assertFalse(e.getMessage().contains("\n"), e.getMessage());
     }
+  }
+
+  @Test
+  void readsTheSimpleSetvalFormOfBothEnginesAndNothingElse() {
+    assertEquals(Optional.of(new SequenceEntry("public", "t_id_seq", 42, true)),
+        SequenceEntry.parseSetval("SELECT pg_catalog.setval('public.t_id_seq', 42, true);"));
+    assertEquals(Optional.of(new SequenceEntry("Odd.S", "We'ird \"q\"", -3, false)),
+        SequenceEntry.parseSetval("SELECT pg_catalog.setval('\"Odd.S\".\"We''ird \"\"q\"\"\"', -3, false);\n"));
+    for (String no : List.of("SELECT pg_catalog.setval('t_id_seq', 42, true);",
+        "SELECT pg_catalog.setval('a.b.c', 1, true);",
+        "SELECT pg_catalog.setval('Public.t', 1, true);",
+        "SELECT pg_catalog.setval(E'a.b', 1, true);",
+        "SELECT pg_catalog.setval('a.', 1, true);",
+        "SELECT pg_catalog.setval('a.b', 99999999999999999999, true);",
+        "SELECT pg_catalog.setval('a.b', 1);",
+        "SELECT setval('a.b', 1, true);")) {
+      assertTrue(SequenceEntry.parseSetval(no).isEmpty(), no);
+    }
+  }
+
+  @Test
+  void sequencesRoundTripAndOlderManifestsHaveNone() {
+    BackupManifest m = sample();
+    assertEquals(null, BackupManifest.fromJson(m.toJson()).sequences());
+    assertFalse(m.toJson().contains("sequences"));
+    BackupManifest s = new BackupManifest(m.formatVersion(), m.tool(), m.toolVersion(), m.createdAt(), m.engine(),
+        m.serverVersion(), m.database(), m.schemas(), m.tables(), m.transforms(), m.bodyBytes(), m.bodySha256(),
+        null, new Sequences(List.of(new SequenceEntry("public", "s", 7, false)), 1));
+    assertEquals(s, BackupManifest.fromJson(s.toJson()));
   }
 }

@@ -122,4 +122,28 @@ class BackupSchedulerTest {
     // with a 24 h interval, stale means older than 48 h
     assertEquals("ok", BackupHealth.of(List.of(old), Optional.empty(), Duration.ofHours(24), now).status());
   }
+
+  @Test
+  void aSkippedRunIsReportedButIsNoFailure() {
+    Instant now = Instant.parse("2026-11-25T12:00:00Z");
+    Duration hourly = Duration.ofHours(1);
+    BackupCandidate fresh = new BackupCandidate(Path.of("a"), now.minus(Duration.ofMinutes(50)), 5, true);
+    RunRecord skipped = new RunRecord("scheduled", now.minusSeconds(60), Duration.ZERO, RunRecord.Status.SKIPPED,
+        Optional.empty(), Optional.of("skipped: a restore (pid 4242) holds the instance lock"));
+    BackupHealth h = BackupHealth.of(List.of(fresh), Optional.of(skipped), hourly, now);
+    assertEquals("ok", h.status());
+    assertEquals(Optional.empty(), h.lastError());
+    assertEquals(Optional.of("skipped: a restore (pid 4242) holds the instance lock"), h.lastSkipped());
+    // skipped for too long: the backups go stale, which the status says
+    BackupCandidate old = new BackupCandidate(Path.of("b"), now.minus(Duration.ofHours(27)), 5, true);
+    assertEquals("stale", BackupHealth.of(List.of(old), Optional.of(skipped), hourly, now).status());
+    assertEquals("missing", BackupHealth.of(List.of(), Optional.of(skipped), hourly, now).status());
+    // a run that timed out is a failure even without an error line
+    RunRecord timedOut = new RunRecord("scheduled", now.minusSeconds(60), Duration.ofMinutes(5),
+        RunRecord.Status.TIMED_OUT, Optional.empty(), Optional.empty());
+    BackupHealth t = BackupHealth.of(List.of(fresh), Optional.of(timedOut), hourly, now);
+    assertEquals("last-failure", t.status());
+    assertEquals(Optional.of("timed out"), t.lastError());
+    assertEquals(Optional.empty(), t.lastSkipped());
+  }
 }

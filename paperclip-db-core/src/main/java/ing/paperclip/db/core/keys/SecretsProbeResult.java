@@ -38,10 +38,33 @@ public record SecretsProbeResult(String currentFingerprint, long versions, long 
     return byKey.stream().filter(k -> k.opened() < k.versions()).map(KeyCount::fingerprint).toList();
   }
 
-  /** Returns e.g. {@code "46 of 46 secret versions decrypt with the current key (fingerprint 0123456789ab)"}. */
+  /**
+   * Returns e.g. {@code "46 of 46 secret versions decrypt with the current key (fingerprint
+   * 0123456789ab)"}, and when some do not, what they need per key: {@code "40 of 46 ... (fingerprint
+   * 0123456789ab); 6 need the key with fingerprint ba9876543210"}.
+   */
   public String summary() {
-    return String.format(Locale.ROOT, "%d of %d secret versions decrypt with the current key (fingerprint %s)",
+    String head = String.format(Locale.ROOT, "%d of %d secret versions decrypt with the current key (fingerprint %s)",
         opened, versions, currentFingerprint);
+    List<String> needs = needs();
+    return needs.isEmpty() ? head : head + "; " + String.join("; ", needs);
+  }
+
+  /**
+   * One phrase per key the versions that do not open name, e.g. {@code "6 need the key with
+   * fingerprint ba9876543210"}; empty when every version opens.
+   */
+  public List<String> needs() {
+    return byKey.stream().filter(k -> k.opened() < k.versions()).map(k -> {
+      long n = k.versions() - k.opened();
+      if (UNRECORDED.equals(k.fingerprint())) {
+        return n + (n == 1 ? " needs" : " need") + " a key whose fingerprint was not recorded";
+      }
+      if (k.fingerprint().equals(currentFingerprint)) {
+        return n + " name the current key but do not decrypt with it (damaged or tampered material)";
+      }
+      return n + (n == 1 ? " needs" : " need") + " the key with fingerprint " + k.fingerprint();
+    }).toList();
   }
 
   /**

@@ -23,8 +23,9 @@ import javax.sql.DataSource;
  * The {@link SecretsProbe} of {@code local_encrypted} secrets: every version of every
  * {@code local_encrypted} secret is decrypted once with the provider's key (authenticated: v2
  * material also checks its secret id and version) and the value dropped at once; versions are
- * counted per {@code master-key:<fingerprint>} they record. Damaged material counts as not
- * opening. Reads in one read-only transaction with a cursor, so memory stays flat.
+ * counted per key they name: the v2 material's {@code kid} (it travels with the ciphertext), else
+ * the {@code master-key:<fingerprint>} of {@code provider_version_ref}, else {@link
+ * SecretsProbeResult#UNRECORDED}. Damaged material counts as not opening. Reads in one read-only transaction with a cursor, so memory stays flat.
  *
  * <p>Stateless apart from the key; thread-safe.
  */
@@ -67,9 +68,11 @@ public final class SecretsKeyProbe implements SecretsProbe {
               + "s.name FROM public.company_secret_versions v JOIN public.company_secrets s ON s.id = v.secret_id "
               + "WHERE s.provider = 'local_encrypted' ORDER BY v.secret_id, v.version")) {
             while (rs.next()) {
-              boolean ok = opens(rs.getString(3), rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(5));
+              SecretMaterial material = parse(rs.getString(3));
+              boolean ok = material != null && opens(material, rs.getObject(1, UUID.class), rs.getInt(2), rs.getString(5));
               String ref = rs.getString(4);
-              String fp = ref != null && ref.startsWith(KeyCheck.REF_PREFIX)
+              String fp = material != null && material.kid() != null ? material.kid()
+                  : ref != null && ref.startsWith(KeyCheck.REF_PREFIX)
                   ? ref.substring(KeyCheck.REF_PREFIX.length()) : SecretsProbeResult.UNRECORDED;
               long[] n = byKey.computeIfAbsent(fp, k -> new long[2]);
               n[0]++;
@@ -92,9 +95,17 @@ public final class SecretsKeyProbe implements SecretsProbe {
     return new SecretsProbeResult(provider.keyFingerprint(), versions, opened, counts);
   }
 
-  private boolean opens(String material, UUID secretId, int version, String secretName) {
+  private static SecretMaterial parse(String material) {
     try {
-      return provider.opens(SecretMaterial.fromJson(material), secretId, version, secretName);
+      return material == null ? null : SecretMaterial.fromJson(material);
+    } catch (SecretsException damaged) {
+      return null;
+    }
+  }
+
+  private boolean opens(SecretMaterial material, UUID secretId, int version, String secretName) {
+    try {
+      return provider.opens(material, secretId, version, secretName);
     } catch (SecretsException | IllegalArgumentException | NullPointerException damaged) {
       return false;
     }
