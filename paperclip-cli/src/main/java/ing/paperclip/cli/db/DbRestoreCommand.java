@@ -18,6 +18,7 @@ import ing.paperclip.db.backup.schedule.InstanceLock;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.keys.InstanceKey;
+import ing.paperclip.db.core.migrate.MigrationPolicy;
 import ing.paperclip.db.core.migrate.MigrationState;
 import ing.paperclip.db.core.settings.ConnectionSpec;
 import java.io.IOException;
@@ -186,6 +187,9 @@ final class DbRestoreCommand implements Callable<Integer> {
       }
       r = service.restore(file, options, listener);
       verified = verify(file);
+      // core changesets newer than the backup's, after the check against its manifest (they may change tables)
+      r = service.applyPendingCoreMigrations(r, new MigrationPolicy(ctx.env()),
+          ctx.interactive() && !json ? ing.paperclip.cli.Database::ask : null);
       // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
       pluginRoles = PluginsCommands.repairAfterRestore(ctx);
       // secrets restored from another instance open only with its key: find out now, not agent by agent
@@ -205,6 +209,7 @@ final class DbRestoreCommand implements Callable<Integer> {
       m.put("singleTransaction", r.singleTransaction());
       m.put("durationMillis", r.duration().toMillis());
       m.put("phaseMillis", r.phaseMillis());
+      m.put("coreMigrationsApplied", r.coreMigrationsApplied());
       m.put("warnings", warnings(r, cleanInOneTransaction));
       m.put("pluginRolesRepaired", pluginRoles);
       m.put("verification", verified.map(v -> {
@@ -221,6 +226,10 @@ final class DbRestoreCommand implements Callable<Integer> {
           r.file().getFileName(), r.format(), r.tables(), r.rows(), r.statements(), r.duration().toMillis() / 1000.0,
           r.singleTransaction() ? "one transaction" : r.jobs() + " connections");
       warnings(r, cleanInOneTransaction).forEach(w -> ctx.err().println("warning: " + w));
+      if (!r.coreMigrationsApplied().isEmpty()) {
+        ctx.out().println("applied " + r.coreMigrationsApplied().size() + " core schema migration(s) newer than the "
+            + "backup: " + String.join(", ", r.coreMigrationsApplied()));
+      }
       if (!pluginRoles.isEmpty()) {
         ctx.out().println("repaired " + pluginRoles.size() + " plugin login role(s)");
       }

@@ -20,8 +20,8 @@ import java.util.List;
  * begins and commits it). A step's statements are the plan's; only the rows stream from the file,
  * read once from the start: a COPY block's bytes (found at the line its step names, checked
  * against the step as they load: {@link TableLoader}) and the INSERT statements of an
- * {@link RestoreStep.InsertRows} (checked again by the file's allowlist, since they are read a
- * second time). The file is not read at all when the plan loads no rows.
+ * {@link RestoreStep.InsertRows}. Every item read is checked again by the file's allowlist (the
+ * file is read a second time). The file is not read at all when the plan loads no rows.
  */
 final class OneTransaction implements ScriptReader.Handler {
   private final Connection c;
@@ -132,6 +132,10 @@ final class OneTransaction implements ScriptReader.Handler {
 
   @Override
   public void item(ScriptItem item) {
+    if (policy != null) {
+      // the file is read a second time: what it holds now is checked again, whatever streams from it
+      policy.check(item);
+    }
     if (inserting != null) {
       insert(item);
       return;
@@ -159,9 +163,6 @@ final class OneTransaction implements ScriptReader.Handler {
   }
 
   private void insert(ScriptItem item) {
-    if (policy != null) {
-      policy.check(item);
-    }
     if (!(item instanceof ScriptItem.Statement s) || !RestorePlanner.insertsInto(s.sql(), inserting.table())) {
       throw changed("the INSERT statements into " + inserting.table() + " from line " + inserting.line()
           + " are not the ones planned");

@@ -264,7 +264,7 @@ final class ParallelRestore {
       LOG.info("restored {} with {} connections ({} tables, {} rows; phases {} ms)", file, n,
           tablesDone.get(), rows.get(), phases);
       return new RestoreResult(file, plan.format(), statements.get(), tablesDone.get(), rows.get(),
-          found.clean(), took, found.notes(plan.warnings()), n, phases);
+          found.clean(), took, found.notes(plan.warnings()), n, phases, found.replaced(), List.of());
     } catch (SQLException | IOException | RuntimeException e) {
       if (pool != null) {
         pool.shutdownNow();

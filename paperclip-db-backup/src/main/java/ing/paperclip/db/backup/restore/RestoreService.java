@@ -3,7 +3,13 @@ package ing.paperclip.db.backup.restore;
 import ing.paperclip.db.backup.file.BackupVerifier;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import com.zaxxer.hikari.HikariDataSource;
+import ing.paperclip.db.core.migrate.MigrationPolicy;
+import ing.paperclip.db.core.migrate.MigrationState;
+import ing.paperclip.db.core.migrate.Migrator;
+import ing.paperclip.db.core.pool.ConnectionPools;
 import ing.paperclip.db.core.settings.ConnectionSpec;
+import ing.paperclip.db.core.settings.PoolSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -11,7 +17,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,6 +54,14 @@ public final class RestoreService {
 
   private final RestoreTarget target;
   private final RestorePlanner planner;
+  /** Opens a data source for the core migrator on the target (closed after use). */
+  private final MigrationSource migrations;
+
+  /** A data source on the target for the core migrator, and how to let go of it. */
+  @FunctionalInterface
+  private interface MigrationSource {
+    <T> T with(java.util.function.Function<DataSource, T> work);
+  }
 
   /**
    * Creates a service restoring into the database the data source connects to. A parallel
@@ -63,11 +76,18 @@ public final class RestoreService {
     Objects.requireNonNull(target, "target");
     this.target = new RestoreTarget(target::getConnection, null);
     this.planner = new RestorePlanner();
+    this.migrations = new MigrationSource() {
+      @Override
+      public <T> T with(java.util.function.Function<DataSource, T> work) {
+        return work.apply(target);
+      }
+    };
   }
 
-  private RestoreService(RestoreTarget target, RestorePlanner planner) {
+  private RestoreService(RestoreTarget target, RestorePlanner planner, MigrationSource migrations) {
     this.target = target;
     this.planner = planner;
+    this.migrations = migrations;
   }
 
   /**
@@ -78,7 +98,7 @@ public final class RestoreService {
    * @param verifier the verifier, not null
    */
   public RestoreService withVerifier(BackupVerifier verifier) {
-    return new RestoreService(target, new RestorePlanner(verifier));
+    return new RestoreService(target, new RestorePlanner(verifier), migrations);
   }
 
   /**
@@ -110,6 +130,14 @@ public final class RestoreService {
       return DriverManager.getConnection(target.jdbcUrl(), p);
     }, inspector);
     this.planner = new RestorePlanner();
+    this.migrations = new MigrationSource() {
+      @Override
+      public <T> T with(java.util.function.Function<DataSource, T> work) {
+        try (HikariDataSource ds = ConnectionPools.openMigration(target, PoolSettings.DEFAULTS)) {
+          return work.apply(ds);
+        }
+      }
+    };
   }
 
   /** Verifies the file and returns its plan, touching no database. */
@@ -144,14 +172,7 @@ public final class RestoreService {
       LOG.info("restore of {} runs in one transaction: {}", file, fallback.get());
     }
     RestoreResult r = singleTransaction(options, listener, plan, phases, t0);
-    return fallback.map(why -> withNote(r, ONE_TRANSACTION + why)).orElse(r);
-  }
-
-  private static RestoreResult withNote(RestoreResult r, String note) {
-    List<String> w = new ArrayList<>(r.warnings());
-    w.add(note);
-    return new RestoreResult(r.file(), r.format(), r.statements(), r.tables(), r.rows(), r.cleaned(), r.duration(),
-        w, r.jobs(), r.phaseMillis());
+    return fallback.map(why -> r.withWarning(ONE_TRANSACTION + why)).orElse(r);
   }
 
   private RestoreResult singleTransaction(RestoreOptions options, RestoreListener listener, RestorePlan plan,
@@ -176,7 +197,8 @@ public final class RestoreService {
         LOG.info("restored {} in one transaction ({} tables, {} rows; phases {})", file, ex.tables(), ex.rows(),
             phases);
         return new RestoreResult(file, plan.format(), ex.statements(), ex.tables(), ex.rows(), found.clean(),
-            Duration.ofNanos(System.nanoTime() - t0), found.notes(plan.warnings()), 1, phases);
+            Duration.ofNanos(System.nanoTime() - t0), found.notes(plan.warnings()), 1, phases, found.replaced(),
+            List.of());
       } catch (SQLException | IOException | RuntimeException e) {
         rollback(c);
         if (e instanceof PaperclipException pe) {
@@ -192,6 +214,49 @@ public final class RestoreService {
       throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
           + oneLine(e), e);
     }
+  }
+
+  /**
+   * Applies, after a restore, the core schema changesets this build knows and the restored
+   * database lacks (a backup taken by an older version), under the usual migration policy
+   * ({@link MigrationPolicy}: automatically where the restore replaced a new instance's fresh core
+   * schema, else with {@code PAPERCLIP_MIGRATION_AUTO_APPLY=true} or a person's yes). A database
+   * whose backup held no core journal is left alone. Run it after the restore is checked against
+   * the backup's manifest: the changesets may change the restored tables.
+   *
+   * @param restored what the restore did
+   * @param policy the migration policy
+   * @param prompter asks a person at a terminal, or null when there is none
+   * @return {@code restored} with the changesets applied, or, when the policy refuses them, with a
+   *     warning naming how many are pending and the command that applies them
+   * @throws PaperclipException {@link ErrorCode#MIGRATION} when a changeset fails (the restore
+   *     itself stays: the message says so)
+   */
+  public RestoreResult applyPendingCoreMigrations(RestoreResult restored, MigrationPolicy policy,
+      MigrationPolicy.Prompter prompter) {
+    Objects.requireNonNull(restored, "restored");
+    Objects.requireNonNull(policy, "policy");
+    return migrations.with(ds -> {
+      Migrator m = new Migrator(ds);
+      MigrationState state = m.status();
+      if (!(state instanceof MigrationState.Pending p) || p.applied() == 0) {
+        return restored;
+      }
+      int n = p.pending().size();
+      if (policy.decide(restored.replacedFreshCore(), n, prompter) != MigrationPolicy.Decision.APPLY) {
+        return restored.withWarning("the backup's core schema is older than this build's: "
+            + MigrationPolicy.refusal(n));
+      }
+      try {
+        List<String> ids = m.migrate().stream().map(MigrationState.Changeset::id).toList();
+        LOG.info("restore of {}: applied {} core schema migration(s) newer than the backup: {}", restored.file(),
+            ids.size(), ids);
+        return restored.withCoreMigrationsApplied(ids);
+      } catch (PaperclipException e) {
+        throw new PaperclipException(e.code(), "restored " + restored.file().getFileName() + ", but applying the "
+            + n + " core schema migration(s) newer than the backup failed: " + e.getMessage(), e);
+      }
+    });
   }
 
   /**
