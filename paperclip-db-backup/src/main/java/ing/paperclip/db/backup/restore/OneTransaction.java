@@ -35,6 +35,8 @@ final class OneTransaction implements ScriptReader.Handler {
   private Statement st;
   private int next;
   private TableLoader loading;
+  /** Whether the current data block is one a selective plan leaves out. */
+  private boolean skipping;
   private RestoreStep.InsertRows inserting;
   private long insertsLeft;
   private long statements;
@@ -141,6 +143,10 @@ final class OneTransaction implements ScriptReader.Handler {
       return;
     }
     if (item instanceof ScriptItem.CopyStart cs) {
+      if (plan.selective() && unplanned(cs.line())) {
+        skipping = true;
+        return;
+      }
       if (!(nextData(cs.line()) instanceof RestoreStep.LoadTableData d) || !d.copySql().equals(cs.sql())) {
         throw changed("its data block at line " + cs.line() + " is not the one planned");
       }
@@ -180,14 +186,31 @@ final class OneTransaction implements ScriptReader.Handler {
     }
   }
 
+  /** Whether the data block at this line comes before the next planned one (a selective plan leaves it out). */
+  private boolean unplanned(long line) {
+    for (int i = next; i < steps.size(); i++) {
+      if (isData(steps.get(i))) {
+        return line < steps.get(i).line();
+      }
+    }
+    return true;
+  }
+
   @Override
   public void copyData(byte[] b, int off, int len, int newlines) {
+    if (skipping) {
+      return;
+    }
     loading.write(b, off, len, newlines);
     reportRaw();
   }
 
   @Override
   public void copyEnd() {
+    if (skipping) {
+      skipping = false;
+      return;
+    }
     RestoreStep.LoadTableData d = (RestoreStep.LoadTableData) steps.get(next);
     long n = loading.end();
     bytes += loading.bytes();

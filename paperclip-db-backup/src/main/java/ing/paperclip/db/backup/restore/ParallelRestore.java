@@ -264,7 +264,7 @@ final class ParallelRestore {
       LOG.info("restored {} with {} connections ({} tables, {} rows; phases {} ms)", file, n,
           tablesDone.get(), rows.get(), phases);
       return new RestoreResult(file, plan.format(), statements.get(), tablesDone.get(), rows.get(),
-          found.clean(), took, found.notes(plan.warnings()), n, phases, found.replaced(), List.of());
+          found.clean(), took, found.notes(plan.warnings()), n, phases, found.replaced(), List.of(), plan.selectedTables());
     } catch (SQLException | IOException | RuntimeException e) {
       if (pool != null) {
         pool.shutdownNow();
@@ -424,6 +424,7 @@ final class ParallelRestore {
     private final boolean skipStatements;
     int next;
     private TableLoader loading;
+    private boolean skipping;
 
     BlockLoader(Connection c, List<RestoreStep.LoadTableData> expected, boolean skipStatements) {
       this.c = c;
@@ -434,6 +435,10 @@ final class ParallelRestore {
     @Override
     public void item(ScriptItem item) throws IOException {
       if (item instanceof ScriptItem.CopyStart cs) {
+        if (skipStatements && plan.selective() && (next >= expected.size() || cs.line() < expected.get(next).line())) {
+          skipping = true; // a block the selective plan leaves out
+          return;
+        }
         if (next >= expected.size() || !cs.sql().equals(expected.get(next).copySql())) {
           throw new IOException("unexpected data block at line " + cs.line() + " (" + cs.sql() + ")");
         }
@@ -447,11 +452,17 @@ final class ParallelRestore {
 
     @Override
     public void copyData(byte[] b, int off, int len, int newlines) {
-      loading.write(b, off, len, newlines);
+      if (!skipping) {
+        loading.write(b, off, len, newlines);
+      }
     }
 
     @Override
     public void copyEnd() {
+      if (skipping) {
+        skipping = false;
+        return;
+      }
       RestoreStep.LoadTableData d = expected.get(next);
       long n = loading.end();
       long b = bytes.addAndGet(loading.bytes());

@@ -15,15 +15,22 @@ import java.util.Objects;
  * @param steps the steps in file order, which is the one-transaction execution order
  * @param warnings things the user should know (e.g. data excluded when the backup was taken)
  * @param fileBytes the file's size on disk when it was planned
+ * @param selective whether it restores only part of the file ({@link RestoreSelection})
  */
 public record RestorePlan(Path file, String format, List<RestoreStep> steps, List<String> warnings,
-    long fileBytes) {
+    long fileBytes, boolean selective) {
   /** Validates and copies. */
   public RestorePlan {
     Objects.requireNonNull(file, "file");
     Objects.requireNonNull(format, "format");
     steps = List.copyOf(steps);
     warnings = List.copyOf(warnings);
+  }
+
+  /** Returns the tables whose rows a selective plan restores, or null for a whole one. */
+  public java.util.Set<String> selectedTables() {
+    return selective ? tableData().stream().map(RestoreStep.LoadTableData::qualifiedName)
+        .collect(java.util.stream.Collectors.toSet()) : null;
   }
 
   /** Returns the data steps, in file order. */

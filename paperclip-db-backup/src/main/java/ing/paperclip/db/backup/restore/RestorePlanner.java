@@ -130,7 +130,7 @@ public final class RestorePlanner {
    *     no backup contains
    */
   public RestorePlan plan(Path file, RestoreOptions options) {
-    return plan(file, options.noOwner(), options.trustFile()).plan();
+    return options.selection().apply(plan(file, options.noOwner(), options.trustFile()).plan());
   }
 
   /**
@@ -253,7 +253,7 @@ public final class RestorePlanner {
       throw new PaperclipException(ErrorCode.CORRUPT_FILE, "cannot read " + file + ": " + e.getMessage()
           + "; check the file", e);
     }
-    RestorePlan plan = new RestorePlan(file, format, c.steps(manifest), warnings, size);
+    RestorePlan plan = new RestorePlan(file, format, c.steps(manifest), warnings, size, false);
     return new Planned(plan, manifest);
   }
 
@@ -309,6 +309,17 @@ public final class RestorePlanner {
   static boolean insertsInto(String sql, String table) {
     Matcher m = INSERT_INTO.matcher(sql);
     return m.matches() && String.join(".", splitQualified(m.group(1))).equals(table);
+  }
+
+  private static final Pattern REFERENCES = Pattern.compile("(?is).*\\sREFERENCES\\s+" + QUALIFIED + "\\s*\\(.*");
+
+  /**
+   * The table a foreign key statement references ({@code schema.table}), or empty: the file's
+   * entry of a foreign key names only the table it is on.
+   */
+  static Optional<String> referencedTable(String sql) {
+    Matcher m = REFERENCES.matcher(sql);
+    return m.matches() ? Optional.of(String.join(".", splitQualified(m.group(1)))) : Optional.empty();
   }
 
   /** Parses {@code schema.table} (either part quoted or not) out of a COPY statement. */
@@ -395,6 +406,8 @@ public final class RestorePlanner {
     private static final class EntryBuilder {
       final String kind;
       final String name;
+      final String schema;
+      final String key;
       final long line;
       final String section;
       final List<String> deps;
@@ -402,9 +415,12 @@ public final class RestorePlanner {
       /** Whether it waits for every table's rows (a pg_dump build whose table was not recognised). */
       boolean afterAllTables;
 
-      EntryBuilder(String kind, String name, long line, String section, List<String> deps) {
+      EntryBuilder(String kind, String name, String schema, String key, long line, String section,
+          List<String> deps) {
         this.kind = kind;
         this.name = name;
+        this.schema = schema;
+        this.key = key;
         this.line = line;
         this.section = section;
         this.deps = deps;
@@ -413,14 +429,19 @@ public final class RestorePlanner {
       RestoreStep.CreateObject build(List<RestoreStep.LoadTableData> tables) {
         List<String> d = afterAllTables ? tables.stream().map(t -> "TABLE " + t.qualifiedName()).distinct().toList()
             : deps;
-        return new RestoreStep.CreateObject(section, kind, name, d, line, sql);
+        return new RestoreStep.CreateObject(section, kind, name, schema, key, d, line, sql);
       }
     }
 
     /** Starts an entry (with the settings written before it) and files the statement in it. */
     private void begin(ScriptItem.Statement s, String sec, String kind, String name, List<String> deps) {
+      begin(s, sec, kind, name, "", "", deps);
+    }
+
+    private void begin(ScriptItem.Statement s, String sec, String kind, String name, String schema, String key,
+        List<String> deps) {
       long line = pendingSettings.isEmpty() ? s.line() : pendingSettings.get(0).line();
-      current = new EntryBuilder(kind, name, line, sec, deps);
+      current = new EntryBuilder(kind, name, schema, key, line, sec, deps);
       out.add(current);
       pendingSettings.forEach(p -> current.sql.add(p.sql()));
       pendingSettings.clear();
@@ -556,7 +577,7 @@ public final class RestorePlanner {
             }
           }
           created.add(key);
-          begin(s, section, kind, schema.isEmpty() ? name : schema + "." + name, deps);
+          begin(s, section, kind, schema.isEmpty() ? name : schema + "." + name, schema, key, deps);
           return;
         } catch (IOException ex) {
           warnings.add("unreadable entry line at " + s.line());
@@ -571,7 +592,8 @@ public final class RestorePlanner {
         }
         tocEntrySection = sec;
         tocEntryType = type;
-        String name = (toc.group(3).equals("-") ? "" : toc.group(3) + ".") + toc.group(1);
+        String schema = toc.group(3).equals("-") ? "" : toc.group(3);
+        String name = (schema.isEmpty() ? "" : schema + ".") + toc.group(1);
         // pg_dump's comments record no dependencies: an index or key waits for the table it names
         List<String> deps = List.of();
         boolean afterAll = false;
@@ -583,7 +605,7 @@ public final class RestorePlanner {
             afterAll = true;
           }
         }
-        begin(s, sec, type, name, deps);
+        begin(s, sec, type, name, schema, type + " " + schema + "." + toc.group(1), deps);
         current.afterAllTables = afterAll;
         return;
       }

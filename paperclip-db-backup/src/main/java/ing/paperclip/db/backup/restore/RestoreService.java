@@ -156,7 +156,7 @@ public final class RestoreService {
     long t0 = System.nanoTime();
     Map<String, Long> phases = new LinkedHashMap<>();
     RestorePlanner.Planned planned = planner.plan(file, options.noOwner(), options.trustFile());
-    RestorePlan plan = planned.plan();
+    RestorePlan plan = options.selection().apply(planned.plan());
     phases.put("verify", millisSince(t0));
     LOG.debug("restore of {}: verified and planned in {} ms", file, phases.get("verify"));
     Optional<String> fallback = Optional.empty(); // why a restore that may run in parallel does not
@@ -198,7 +198,7 @@ public final class RestoreService {
             phases);
         return new RestoreResult(file, plan.format(), ex.statements(), ex.tables(), ex.rows(), found.clean(),
             Duration.ofNanos(System.nanoTime() - t0), found.notes(plan.warnings()), 1, phases, found.replaced(),
-            List.of());
+            List.of(), plan.selectedTables());
       } catch (SQLException | IOException | RuntimeException e) {
         rollback(c);
         if (e instanceof PaperclipException pe) {

@@ -36,18 +36,23 @@ public sealed interface RestoreStep {
    * @param section {@code pre-data}, {@code data} (a sequence's value) or {@code post-data}
    * @param kind the object kind, e.g. {@code TABLE}, {@code INDEX}
    * @param name the object's name (schema-qualified where it has a schema)
+   * @param schema the object's schema, "" when it has none or the file does not say
+   * @param key the object's identity as other entries' {@code dependsOn} name it ({@code kind
+   *     schema.name}), "" for a statement that is no entry of the file
    * @param dependsOn names of the objects it needs (from the file, when it records them; for a
    *     pg_dump body, the table an index or key is built on), e.g. {@code TABLE public.t}
    * @param line the line of the file where its SQL starts
    * @param sql its statements
    */
-  record CreateObject(String section, String kind, String name, List<String> dependsOn, long line,
-      List<String> sql) implements RestoreStep {
+  record CreateObject(String section, String kind, String name, String schema, String key,
+      List<String> dependsOn, long line, List<String> sql) implements RestoreStep {
     /** Validates and copies. */
     public CreateObject {
       Objects.requireNonNull(section, "section");
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(schema, "schema");
+      Objects.requireNonNull(key, "key");
       dependsOn = List.copyOf(dependsOn);
       sql = List.copyOf(sql);
       if (sql.isEmpty()) {

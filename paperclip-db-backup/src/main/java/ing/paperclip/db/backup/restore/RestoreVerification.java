@@ -114,11 +114,24 @@ public final class RestoreVerification {
    * @throws PaperclipException {@link ErrorCode#RESTORE} when a table cannot be counted (it is missing)
    */
   public static Result verify(Connection c, BackupManifest manifest) {
+    return verify(c, manifest, null);
+  }
+
+  /**
+   * Counts the manifest's tables that a restore restored (all of them, or the selected ones of a
+   * selective restore: {@link RestoreResult#selected()}) and compares.
+   *
+   * @param selected {@code schema.table} names, or null for every table
+   */
+  public static Result verify(Connection c, BackupManifest manifest, java.util.Set<String> selected) {
     Objects.requireNonNull(c, "c");
     long tables = 0;
     long rows = 0;
     List<String> problems = new ArrayList<>();
     for (BackupManifest.TableEntry t : manifest.tables()) {
+      if (selected != null && !selected.contains(t.qualifiedName())) {
+        continue;
+      }
       long found;
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY "
           + SqlIdentifiers.quote(t.schema()) + "." + SqlIdentifiers.quote(t.table()))) {
