@@ -127,7 +127,8 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static boolean ask(String question) {
+  /** Asks a person at the terminal a yes/no question (no by default, and without a console). */
+  public static boolean ask(String question) {
     java.io.Console console = System.console();
     if (console == null) {
       return false;

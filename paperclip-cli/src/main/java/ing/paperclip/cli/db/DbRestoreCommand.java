@@ -10,6 +10,7 @@ import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestorePlan;
 import ing.paperclip.db.backup.restore.RestorePreflight;
 import ing.paperclip.db.backup.restore.RestoreResult;
+import ing.paperclip.db.backup.restore.RestoreSelection;
 import ing.paperclip.db.backup.restore.RestoreService;
 import ing.paperclip.db.backup.restore.RestoreStep;
 import ing.paperclip.db.backup.restore.RestoreVerification;
@@ -17,6 +18,7 @@ import ing.paperclip.db.backup.schedule.InstanceLock;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.keys.InstanceKey;
+import ing.paperclip.db.core.migrate.MigrationPolicy;
 import ing.paperclip.db.core.migrate.MigrationState;
 import ing.paperclip.db.core.settings.ConnectionSpec;
 import java.io.IOException;
@@ -81,6 +83,15 @@ final class DbRestoreCommand implements Callable<Integer> {
       description = "Longest wait for running backups of the instance to finish (default 10m); scheduled "
           + "backups that fire during the restore are skipped.")
   String backupWait;
+  @Option(names = {"-n", "--schema"}, paramLabel = "SCHEMA", description = "Restore only this schema (repeatable), "
+      + "with the objects it depends on.")
+  List<String> schemas = new java.util.ArrayList<>();
+  @Option(names = {"-N", "--exclude-schema"}, paramLabel = "SCHEMA", description = "Leave out this schema "
+      + "(repeatable), and what depends on it.")
+  List<String> excludeSchemas = new java.util.ArrayList<>();
+  @Option(names = {"-t", "--table"}, paramLabel = "TABLE", description = "Restore only this table (repeatable; "
+      + "schema.table, or a table of public), with its rows, indexes, keys and triggers and what it depends on.")
+  List<String> tables = new java.util.ArrayList<>();
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -108,7 +119,8 @@ final class DbRestoreCommand implements Callable<Integer> {
       throw new ing.paperclip.db.core.PaperclipException(ing.paperclip.db.core.ErrorCode.INVALID_INPUT,
           "--jobs must be between 1 and " + RestoreOptions.MAX_JOBS + ", got " + j);
     }
-    RestoreOptions options = new RestoreOptions(clean, !keepOwner, j, singleTransaction, trustFile);
+    RestoreOptions options = new RestoreOptions(clean, !keepOwner, j, singleTransaction, trustFile,
+        new RestoreSelection(schemas, excludeSchemas, tables));
     // Our files must be signed by this instance's key unless the user accepts them (or vouches for
     // them). An instance without a master key has no identity to check a file against: every file is
     // "not by this instance" there, so the check would only make every disaster recovery need the
@@ -176,7 +188,10 @@ final class DbRestoreCommand implements Callable<Integer> {
       try (Progress.Restore progress = Progress.forRestore(ctx, json)) {
         r = service.restore(file, options, progress);
       }
-      verified = verify(file);
+      verified = verify(file, r.selected());
+      // core changesets newer than the backup's, after the check against its manifest (they may change tables)
+      r = service.applyPendingCoreMigrations(r, new MigrationPolicy(ctx.env()),
+          ctx.interactive() && !json ? ing.paperclip.cli.Database::ask : null);
       // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
       pluginRoles = PluginsCommands.repairAfterRestore(ctx);
       // secrets restored from another instance open only with its key: find out now, not agent by agent
@@ -196,6 +211,7 @@ final class DbRestoreCommand implements Callable<Integer> {
       m.put("singleTransaction", r.singleTransaction());
       m.put("durationMillis", r.duration().toMillis());
       m.put("phaseMillis", r.phaseMillis());
+      m.put("coreMigrationsApplied", r.coreMigrationsApplied());
       m.put("warnings", warnings(r, cleanInOneTransaction));
       m.put("pluginRolesRepaired", pluginRoles);
       m.put("verification", verified.map(v -> {
@@ -215,6 +231,10 @@ final class DbRestoreCommand implements Callable<Integer> {
           r.file().getFileName(), r.format(), r.tables(), r.rows(), r.statements(), r.duration().toMillis() / 1000.0,
           r.singleTransaction() ? "one transaction" : r.jobs() + " connections");
       warnings(r, cleanInOneTransaction).forEach(w -> ctx.err().println("warning: " + w));
+      if (!r.coreMigrationsApplied().isEmpty()) {
+        ctx.out().println("applied " + r.coreMigrationsApplied().size() + " core schema migration(s) newer than the "
+            + "backup: " + String.join(", ", r.coreMigrationsApplied()));
+      }
       if (!pluginRoles.isEmpty()) {
         ctx.out().println("repaired " + pluginRoles.size() + " plugin login role(s)");
       }
@@ -260,14 +280,14 @@ final class DbRestoreCommand implements Callable<Integer> {
   }
 
   /** Row counts of the restored tables against the file's manifest (files without one: empty). */
-  private Optional<RestoreVerification.Result> verify(Path backup) {
+  private Optional<RestoreVerification.Result> verify(Path backup, Set<String> selected) {
     Optional<BackupManifest> manifest = RestoreVerification.manifest(backup);
     if (manifest.isEmpty()) {
       return Optional.empty();
     }
     ConnectionSpec spec = ctx.database().migrationSpec();
     try (Connection c = DriverManager.getConnection(spec.jdbcUrl(), spec.driverProperties())) {
-      return Optional.of(RestoreVerification.verify(c, manifest.get()));
+      return Optional.of(RestoreVerification.verify(c, manifest.get(), selected));
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.CONNECTION, "restored " + backup.getFileName() + ", but cannot connect "
           + "to verify it: " + e.getMessage(), e);

@@ -201,7 +201,7 @@ class RoundTripIT {
             file text NOT NULL, jobs int NOT NULL);
           INSERT INTO paperclip_restore_0123456789abcdef.started (file, jobs) VALUES ('/backups/x.sql.gz', 2);
           CREATE TABLE t (id int);
-          """ + "COMMENT ON SCHEMA paperclip_restore_0123456789abcdef IS '" + RestoreService.MARKER_COMMENT + "';");
+          """ + "COMMENT ON SCHEMA paperclip_restore_0123456789abcdef IS '" + ing.paperclip.db.backup.restore.RestoreTarget.MARKER_COMMENT + "';");
       try (java.sql.Connection c = target.connect()) {
         assertTrue(RestoreService.interruptedRestore(c).orElseThrow().contains("/backups/x.sql.gz"));
       }

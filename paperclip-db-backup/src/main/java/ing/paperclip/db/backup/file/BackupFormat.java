@@ -98,7 +98,15 @@ public final class BackupFormat {
    * @throws IOException if the file cannot be opened
    */
   public static InputStream openText(Path file) throws IOException {
-    InputStream in = new BufferedInputStream(Files.newInputStream(file), 64 * 1024);
+    return openText(Files.newInputStream(file));
+  }
+
+  /**
+   * Opens a file's bytes as {@link #openText(Path)} does (e.g. under a stream that counts what is
+   * read from disk); closing the text closes {@code raw}.
+   */
+  public static InputStream openText(InputStream raw) throws IOException {
+    InputStream in = new BufferedInputStream(raw, 64 * 1024);
     try {
       in.mark(2);
       int b1 = in.read();

@@ -1,26 +1,21 @@
 package ing.paperclip.db.backup.restore;
 
 import ing.paperclip.db.backup.file.BackupFormat;
-import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
 import ing.paperclip.db.backup.internal.WorkerFailure;
 import ing.paperclip.db.backup.script.ScriptItem;
 import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
-import ing.paperclip.db.core.sql.SqlIdentifiers;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -31,6 +26,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -44,49 +40,37 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A parallel restore of one of our files, the way {@code pg_restore -j} works: the target is
- * checked empty and marked (a schema named {@value #MARKER_PREFIX} and 16 random hex digits,
- * commented {@value RestoreService#MARKER_COMMENT}), pre-data runs in one transaction on one
- * connection, then {@code jobs} connections load tables at once (each worker inflates its table's
- * own gzip member, found through the manifest's member offsets; files without offsets are read
- * in one sequential pass) while indexes and primary/unique/exclusion constraints are built, each
- * as soon as its table is loaded; then foreign keys in parallel (after every index they could
- * need), then the rest in file order; last the marker is dropped. On any failure every worker is stopped and everything in
- * the target's non-system schemas is dropped again, so the target is as empty as it was; a killed
- * process leaves the marker, which the next restore and {@link RestoreService#interruptedRestore}
- * report. One use per instance.
+ * A parallel restore of one of our files, the way {@code pg_restore -j} works, running the plan's
+ * steps: the target is checked empty and marked ({@link RestoreTarget}), the opening settings
+ * run on every connection, the pre-data steps in one transaction on one connection, then
+ * {@code jobs} connections load tables at once (each worker inflates its table's own gzip
+ * member, found through the manifest's member offsets; files without offsets are read in one
+ * sequential pass) while indexes and primary/unique/exclusion constraints are built, each as soon
+ * as its table is loaded; then foreign keys in parallel (after every index they could need), then
+ * the rest in file order; last the marker is dropped. On any failure every worker is stopped and
+ * the restore is undone ({@link RestoreTarget#undo}); a killed process leaves the marker, which
+ * the next restore and {@link RestoreTarget#interruptedRestore} report. One use per instance.
  */
 final class ParallelRestore {
-  /**
-   * How the schema that marks a database while a parallel restore fills it begins; 16 random hex
-   * digits follow, so that no schema of a backup (which the restore creates) can collide with it.
-   */
-  static final String MARKER_PREFIX = "paperclip_restore_";
-
   private static final Logger LOG = LoggerFactory.getLogger(ParallelRestore.class);
   private static final Set<String> INDEX_KINDS = Set.of("INDEX", "CONSTRAINT");
   private static final Set<String> FK_KINDS = Set.of("FK CONSTRAINT");
   private static final int DEADLOCK_RETRIES = 5;
 
-  private final RestoreService.Connector target;
+  private final RestoreTarget target;
   private final Path file;
   private final RestorePlan plan;
-  private final RestoreScript script;
   private final RestoreOptions options;
   private final RestoreListener listener;
   private final Map<String, Long> phases;
   private final long t0;
-  /** Why a non-empty target is not only a fresh core schema (which the restore replaces), or empty. */
-  private final java.util.function.Supplier<java.util.Optional<String>> notFreshCoreSchema;
-  /** Whether the target held only a new instance's empty core schema, dropped first. */
-  private boolean replaced;
-  /** Whether the target's objects were dropped first (a fresh core schema, or --clean). */
-  private boolean cleaned;
+  private final DataProgress progress;
+  /** What the target held when the restore started. */
+  private RestoreTarget.Emptiness found = new RestoreTarget.Emptiness(false, false);
   private final List<Connection> connections = new ArrayList<>();
   private final List<Integer> pids = new ArrayList<>();
   private final AtomicLong statements = new AtomicLong();
@@ -94,61 +78,45 @@ final class ParallelRestore {
   private final AtomicLong bytes = new AtomicLong();
   private final AtomicInteger tablesDone = new AtomicInteger();
   /** This restore's marker schema. */
-  private final String marker = MARKER_PREFIX + java.util.HexFormat.of().toHexDigits(
-      new java.security.SecureRandom().nextLong());
+  private final String marker = RestoreTarget.newMarker();
   /** What lives outside the schemas an undo drops, as it was before the restore. */
-  private Outside outside;
+  private RestoreTarget.Outside outside;
 
-  /**
-   * Roles, role and database settings, event triggers, foreign servers, publications and large
-   * objects: what a restore could change that dropping schemas does not undo. Compared after an
-   * undo so that "the target is empty again" is said only when it is true.
-   */
-  record Outside(Map<String, String> parts) {
-    private static final String SQL = "SELECT"
-        + " (SELECT coalesce(string_agg(rolname, ',' ORDER BY rolname), '') FROM pg_catalog.pg_roles) AS roles,"
-        + " (SELECT coalesce(string_agg(setdatabase || ':' || setrole || ':' || pg_catalog.array_to_string(setconfig, ','),"
-        + " ';' ORDER BY setdatabase, setrole), '') FROM pg_catalog.pg_db_role_setting) AS \"role and database settings\","
-        + " (SELECT coalesce(string_agg(evtname, ',' ORDER BY evtname), '') FROM pg_catalog.pg_event_trigger) AS \"event triggers\","
-        + " (SELECT coalesce(string_agg(srvname, ',' ORDER BY srvname), '') FROM pg_catalog.pg_foreign_server) AS \"foreign servers\","
-        + " (SELECT coalesce(string_agg(pubname, ',' ORDER BY pubname), '') FROM pg_catalog.pg_publication) AS publications,"
-        + " (SELECT count(*)::text FROM pg_catalog.pg_largeobject_metadata) AS \"large objects\"";
-
-    static Outside read(Connection c) throws SQLException {
-      Map<String, String> parts = new java.util.LinkedHashMap<>();
-      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SQL)) {
-        rs.next();
-        for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-          parts.put(rs.getMetaData().getColumnLabel(i), rs.getString(i));
-        }
-      }
-      return new Outside(parts);
-    }
-
-    /** Names what differs from {@code before}, e.g. "roles, event triggers"; empty when nothing. */
-    String changedSince(Outside before) {
-      List<String> changed = new ArrayList<>();
-      parts.forEach((k, v) -> {
-        if (!v.equals(before.parts().get(k))) {
-          changed.add(k);
-        }
-      });
-      return String.join(", ", changed);
-    }
-  }
-
-  ParallelRestore(RestoreService.Connector target, Path file, RestorePlan plan, RestoreScript script,
-      RestoreOptions options, RestoreListener listener, Map<String, Long> phases, long t0,
-      java.util.function.Supplier<java.util.Optional<String>> notFreshCoreSchema) {
-    this.notFreshCoreSchema = notFreshCoreSchema;
+  ParallelRestore(RestoreTarget target, RestorePlan plan, RestoreOptions options, RestoreListener listener,
+      Map<String, Long> phases, long t0) {
     this.target = target;
-    this.file = file;
+    this.file = plan.file();
     this.plan = plan;
-    this.script = script;
     this.options = options;
     this.listener = listener;
     this.phases = phases;
     this.t0 = t0;
+    this.progress = new DataProgress(listener, plan.dataBytes());
+  }
+
+  /**
+   * Tells why a plan cannot run in parallel (before anything is touched), or empty when it can:
+   * our files whose rows are COPY blocks only, whose settings all open the file.
+   */
+  static Optional<String> whyNot(RestorePlan plan) {
+    if (!plan.format().equals(RestorePlanner.FORMAT_OURS)) {
+      return Optional.of("a " + plan.format() + " file is restored statement by statement");
+    }
+    for (RestoreStep s : plan.steps()) {
+      if (s instanceof RestoreStep.InsertRows
+          || (s instanceof RestoreStep.CreateObject o && o.section().equals("data") && !preData(o))) {
+        return Optional.of("its data section is not COPY blocks only");
+      }
+      if (s instanceof RestoreStep.SessionSetting set && !set.everyConnection()) {
+        return Optional.of("it changes a session setting at line " + set.line() + ", between its entries");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether a step runs with the pre-data: a sequence's value needs only the sequence. */
+  private static boolean preData(RestoreStep.CreateObject o) {
+    return o.section().equals("pre-data") || (o.section().equals("data") && o.kind().equals("SEQUENCE SET"));
   }
 
   /** What {@link #run()} did: restored, or declined before changing anything. */
@@ -181,32 +149,22 @@ final class ParallelRestore {
     try {
       try {
         try {
-          outside = Outside.read(main);
+          outside = RestoreTarget.Outside.read(main);
         } catch (SQLException e) {
           LOG.debug("restore of {}: cannot read roles and server-wide objects: {}", file, e.getMessage());
         }
         main.setAutoCommit(false);
-        int objects = RestoreService.countUserObjects(main);
-        if (objects > 0) {
-          if (!options.clean()) {
-            java.util.Optional<String> notFresh = RestoreService.interruptedRestore(main).isPresent()
-                ? java.util.Optional.of("") : notFreshCoreSchema.get();
-            if (notFresh.isPresent()) {
-              throw RestoreService.notEmpty(main, objects, notFresh.get());
-            }
-            replaced = true;
-          }
-          cleaned = true;
-        }
-        if (!mayCreateSchemas(main)) {
+        found = target.check(main, options.clean());
+        if (!RestoreTarget.mayCreateSchemas(main)) {
           main.rollback();
           return new Outcome.Declined(NO_MARKER);
         }
-        if (cleaned) {
+        if (found.clean()) {
           // dropped in the transaction that marks the target: a kill leaves a marked, partial target
-          RestoreService.clean(main);
+          RestoreTarget.clean(main);
         }
-        mark(main);
+        RestoreTarget.mark(main, marker, file, options.jobs());
+        main.commit();
       } catch (SQLException e) {
         throw new PaperclipException(ErrorCode.RESTORE, "cannot start the restore of " + file + ": "
             + RestoreService.oneLine(e) + " (nothing was changed)", e);
@@ -217,39 +175,18 @@ final class ParallelRestore {
     }
   }
 
-  private static boolean mayCreateSchemas(Connection c) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-        "SELECT pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE')")) {
-      rs.next();
-      return rs.getBoolean(1);
-    }
-  }
-
-  private void mark(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      s.execute("CREATE SCHEMA " + SqlIdentifiers.quote(marker));
-      s.execute("CREATE TABLE " + SqlIdentifiers.qualified(marker, "started")
-          + " (started_at timestamptz NOT NULL DEFAULT now(), file text NOT NULL, jobs int NOT NULL)");
-      // a constant without quotes: spliced as a literal
-      s.execute("COMMENT ON SCHEMA " + SqlIdentifiers.quote(marker) + " IS '" + RestoreService.MARKER_COMMENT + "'");
-    }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO "
-        + SqlIdentifiers.qualified(marker, "started") + " (file, jobs) VALUES (?, ?)")) {
-      ps.setString(1, file.toAbsolutePath().toString());
-      ps.setInt(2, options.jobs());
-      ps.execute();
-    }
-    c.commit();
-  }
-
   private RestoreResult load(Connection main) {
     String phase = "pre-data";
     ExecutorService pool = null;
     try {
       long t = System.nanoTime();
-      settings(main, true);
+      settings(main);
       try {
-        runEntries(main, script.preData());
+        for (RestoreStep s : plan.steps()) {
+          if (s instanceof RestoreStep.CreateObject o && preData(o)) {
+            runSteps(main, List.of(o));
+          }
+        }
         main.commit();
       } catch (SQLException | RuntimeException e) {
         main.rollback();
@@ -272,7 +209,7 @@ final class ParallelRestore {
           break;
         }
         connections.add(c);
-        settings(c, true);
+        settings(c);
         idle.add(c);
       }
       int n = idle.size();
@@ -286,28 +223,32 @@ final class ParallelRestore {
       // indexes start as soon as its rows are in, while other tables still load.
       List<Node> nodes = new ArrayList<>();
       Map<String, Long> weight = new HashMap<>();
-      if (script.membersKnown()) {
-        for (RestoreScript.TableData d : script.tables()) {
+      List<RestoreStep.LoadTableData> tables = plan.tableData();
+      if (plan.membersKnown()) {
+        for (RestoreStep.LoadTableData d : tables) {
           // a table whose rows span several blocks: they load at once, its indexes wait for all
           weight.merge("TABLE " + d.qualifiedName(), d.memberLength(), Long::sum);
-          nodes.add(new Node("load " + d.qualifiedName(), c -> loadMember(c, d), Set.of(), Set.of("TABLE " + d.qualifiedName()),
-              d.memberLength(), true));
+          nodes.add(new Node("load " + d.qualifiedName(), c -> loadMember(c, d), Set.of(),
+              Set.of("TABLE " + d.qualifiedName()), d.memberLength(), true));
         }
       } else {
         LOG.info("restore of {}: the file records no member offsets (written serially or by an older "
             + "version); its tables load one after another on one connection", file);
         Set<String> all = new HashSet<>();
-        script.tables().forEach(d -> all.add("TABLE " + d.qualifiedName()));
+        tables.forEach(d -> all.add("TABLE " + d.qualifiedName()));
         nodes.add(new Node("load all tables", this::loadSequentially, Set.of(), all, Long.MAX_VALUE, true));
       }
-      List<RestoreScript.Entry> post = script.postData();
+      List<RestoreStep.CreateObject> post = plan.steps().stream()
+          .filter(s -> s instanceof RestoreStep.CreateObject o && o.section().equals("post-data"))
+          .map(s -> (RestoreStep.CreateObject) s).toList();
       int lead = 0;
       while (lead < post.size() && INDEX_KINDS.contains(post.get(lead).kind())) {
-        RestoreScript.Entry x = post.get(lead++);
-        nodes.add(new Node(x.kind() + " " + x.name(), c -> runEntries(c, List.of(x)), Set.copyOf(x.deps()), Set.of(),
-            x.deps().stream().mapToLong(k -> weight.getOrDefault(k, 0L)).sum(), false));
+        RestoreStep.CreateObject x = post.get(lead++);
+        nodes.add(new Node(x.kind() + " " + x.name(), c -> runSteps(c, List.of(x)), Set.copyOf(x.dependsOn()),
+            Set.of(), x.dependsOn().stream().mapToLong(k -> weight.getOrDefault(k, 0L)).sum(), false));
       }
       runGraph(pool, idle, nodes);
+      progress.finish();
       phases.put("data+indexes", RestoreService.millisSince(t));
 
       phase = "post-data";
@@ -317,19 +258,13 @@ final class ParallelRestore {
 
       phase = "finishing";
       t = System.nanoTime();
-      main.setAutoCommit(false);
-      try (Statement s = main.createStatement()) {
-        // The restore is durable once the marker is gone.
-        s.execute("SET LOCAL synchronous_commit = on");
-        s.execute("DROP SCHEMA " + SqlIdentifiers.quote(marker) + " CASCADE");
-      }
-      main.commit();
+      RestoreTarget.unmark(main, marker);
       phases.put("finish", RestoreService.millisSince(t));
       Duration took = Duration.ofNanos(System.nanoTime() - t0);
       LOG.info("restored {} with {} connections ({} tables, {} rows; phases {} ms)", file, n,
           tablesDone.get(), rows.get(), phases);
       return new RestoreResult(file, plan.format(), statements.get(), tablesDone.get(), rows.get(),
-          cleaned, took, RestoreService.withNote(plan.warnings(), replaced), n, phases);
+          found.clean(), took, found.notes(plan.warnings()), n, phases, found.replaced(), List.of(), plan.selectedTables());
     } catch (SQLException | IOException | RuntimeException e) {
       if (pool != null) {
         pool.shutdownNow();
@@ -354,23 +289,23 @@ final class ParallelRestore {
     }
   }
 
-  /** Applies the file's session settings and ours (index memory; asynchronous commits of table loads). */
-  private void settings(Connection c, boolean recordPid) throws SQLException {
+  /**
+   * Runs the file's opening settings (the plan's steps) and the restore's own (index memory;
+   * asynchronous commits of table loads) on a connection, and records its server process.
+   */
+  private void settings(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
-      for (String sql : script.settings()) {
-        s.execute(sql);
-      }
-      s.execute("SET synchronous_commit = off");
-      if (recordPid) {
-        try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_backend_pid()")) {
-          rs.next();
-          synchronized (pids) {
-            pids.add(rs.getInt(1));
-          }
+      for (RestoreStep step : plan.steps()) {
+        if (step instanceof RestoreStep.SessionSetting set && set.everyConnection()) {
+          s.execute(set.statement());
         }
       }
     }
-    RestoreService.raiseMaintenanceWorkMem(c, options.jobs(), false);
+    RestoreTarget.sessionSettings(c, options.jobs(), false, true);
+    int pid = RestoreTarget.backendPid(c);
+    synchronized (pids) {
+      pids.add(pid);
+    }
   }
 
   /** Work for one connection. */
@@ -453,12 +388,13 @@ final class ParallelRestore {
   }
 
   /** Inflates one table's own gzip member and streams its rows to COPY. */
-  private void loadMember(Connection c, RestoreScript.TableData d) throws SQLException, IOException {
+  private void loadMember(Connection c, RestoreStep.LoadTableData d) throws IOException {
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       ch.position(d.memberOffset());
-      InputStream bounded = new BufferedInputStream(limit(Channels.newInputStream(ch), d.memberLength()), 1 << 16);
+      InputStream bounded = new BufferedInputStream(new RawBytes(Channels.newInputStream(ch), d.memberLength(),
+          progress::add), 1 << 16);
       StrictGzipInputStream gz = new StrictGzipInputStream(bounded, true);
-      MemberLoader loader = new MemberLoader(c, List.of(d));
+      BlockLoader loader = new BlockLoader(c, List.of(d), false);
       new ScriptReader(gz).read(loader);
       if (loader.next != 1 || gz.members() != 1) {
         throw new PaperclipException(ErrorCode.CORRUPT_FILE, "the manifest of " + file + " places the rows of "
@@ -469,79 +405,44 @@ final class ParallelRestore {
   }
 
   /** Reads the whole file once and loads every COPY block in turn (files without member offsets). */
-  private void loadSequentially(Connection c) throws SQLException, IOException {
-    MemberLoader loader = new MemberLoader(c, script.tables());
-    loader.skipStatements = true;
-    try (InputStream in = BackupFormat.openText(file)) {
+  private void loadSequentially(Connection c) throws IOException {
+    List<RestoreStep.LoadTableData> tables = plan.tableData();
+    BlockLoader loader = new BlockLoader(c, tables, true);
+    try (InputStream in = BackupFormat.openText(new RawBytes(Files.newInputStream(file), Long.MAX_VALUE,
+        progress::add))) {
       new ScriptReader(in).read(loader);
     }
-    if (loader.next != script.tables().size()) {
-      throw new IOException("the file holds " + loader.next + " data blocks, the plan "
-          + script.tables().size());
+    if (loader.next != tables.size()) {
+      throw new IOException("the file holds " + loader.next + " data blocks, the plan " + tables.size());
     }
   }
 
-  private static InputStream limit(InputStream in, long max) {
-    return new java.io.FilterInputStream(in) {
-      private long left = max;
-
-      @Override
-      public int read() throws IOException {
-        if (left <= 0) {
-          return -1;
-        }
-        int b = in.read();
-        if (b >= 0) {
-          left--;
-        }
-        return b;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (left <= 0) {
-          return -1;
-        }
-        int n = in.read(b, off, (int) Math.min(len, left));
-        if (n > 0) {
-          left -= n;
-        }
-        return n;
-      }
-    };
-  }
-
-  /** Streams the expected COPY blocks, in order, to the server. */
-  private final class MemberLoader implements ScriptReader.Handler {
+  /** Streams the planned COPY blocks, in order, to the server; the file's statements are not run. */
+  private final class BlockLoader implements ScriptReader.Handler {
     private final Connection c;
-    private final List<RestoreScript.TableData> expected;
-    boolean skipStatements;
+    private final List<RestoreStep.LoadTableData> expected;
+    private final boolean skipStatements;
     int next;
-    private CopyIn copy;
-    private long copyBytes;
-    private long copyRows;
-    private final MessageDigest digest = Sha256.newDigest();
+    private TableLoader loading;
+    private boolean skipping;
 
-    MemberLoader(Connection c, List<RestoreScript.TableData> expected) {
+    BlockLoader(Connection c, List<RestoreStep.LoadTableData> expected, boolean skipStatements) {
       this.c = c;
       this.expected = expected;
+      this.skipStatements = skipStatements;
     }
 
     @Override
     public void item(ScriptItem item) throws IOException {
       if (item instanceof ScriptItem.CopyStart cs) {
+        if (skipStatements && plan.selective() && (next >= expected.size() || cs.line() < expected.get(next).line())) {
+          skipping = true; // a block the selective plan leaves out
+          return;
+        }
         if (next >= expected.size() || !cs.sql().equals(expected.get(next).copySql())) {
           throw new IOException("unexpected data block at line " + cs.line() + " (" + cs.sql() + ")");
         }
-        try {
-          copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(cs.sql());
-        } catch (SQLException e) {
-          throw new PaperclipException(ErrorCode.RESTORE, "loading " + expected.get(next).qualifiedName()
-              + " failed: " + RestoreService.oneLine(e), e);
-        }
-        copyBytes = 0;
-        copyRows = 0;
-        digest.reset();
+        loading = new TableLoader(c, expected.get(next), file);
         return;
       }
       if (!skipStatements) {
@@ -551,53 +452,26 @@ final class ParallelRestore {
 
     @Override
     public void copyData(byte[] b, int off, int len, int newlines) {
-      try {
-        digest.update(b, off, len);
-        copy.writeToCopy(b, off, len);
-        copyBytes += len;
-        copyRows += newlines;
-      } catch (SQLException e) {
-        throw new PaperclipException(ErrorCode.RESTORE, "loading " + expected.get(next).qualifiedName()
-            + " failed: " + RestoreService.oneLine(e), e);
+      if (!skipping) {
+        loading.write(b, off, len, newlines);
       }
     }
 
     @Override
     public void copyEnd() {
-      RestoreScript.TableData d = expected.get(next);
-      String sha = Sha256.hex(digest);
-      if (copyRows != d.rows() || (d.sha256() != null && !d.sha256().equalsIgnoreCase(sha))) {
-        // before the COPY ends: rows that are not the verified ones are never committed
-        try {
-          copy.cancelCopy();
-        } catch (SQLException ignored) {
-          // the load fails either way
-        } finally {
-          copy = null;
-        }
-        throw new PaperclipException(ErrorCode.CORRUPT_FILE, "the rows of " + d.qualifiedName() + " read from "
-            + file + " for loading are not the ones verified (" + copyRows + " rows, checksum " + sha
-            + "): the file changed after its verification; take it from a safe place and restore again");
+      if (skipping) {
+        skipping = false;
+        return;
       }
-      long n;
-      try {
-        n = copy.endCopy();
-      } catch (SQLException e) {
-        throw new PaperclipException(ErrorCode.RESTORE, "loading " + d.qualifiedName() + " failed: "
-            + RestoreService.oneLine(e), e);
-      } finally {
-        copy = null;
-      }
-      if (n != d.rows()) {
-        throw new PaperclipException(ErrorCode.RESTORE, d.qualifiedName() + ": the server loaded " + n
-            + " rows but the file holds " + d.rows());
-      }
+      RestoreStep.LoadTableData d = expected.get(next);
+      long n = loading.end();
+      long b = bytes.addAndGet(loading.bytes());
+      loading = null;
       next++;
       rows.addAndGet(n);
-      long b = bytes.addAndGet(copyBytes);
       int done = tablesDone.incrementAndGet();
       synchronized (listener) {
-        listener.tableDone(d.qualifiedName(), n, done, script.tables().size(), b);
+        listener.tableDone(d.qualifiedName(), n, done, plan.tableData().size(), b);
       }
     }
   }
@@ -608,20 +482,20 @@ final class ParallelRestore {
    * first foreign key), and everything else on the main connection.
    */
   private void postData(ExecutorService pool, BlockingQueue<Connection> idle, Connection main,
-      List<RestoreScript.Entry> entries) throws SQLException, IOException {
+      List<RestoreStep.CreateObject> entries) throws SQLException, IOException {
     int i = 0;
     while (i < entries.size()) {
-      RestoreScript.Entry e = entries.get(i);
+      RestoreStep.CreateObject e = entries.get(i);
       Set<String> group = INDEX_KINDS.contains(e.kind()) ? INDEX_KINDS : FK_KINDS.contains(e.kind()) ? FK_KINDS : null;
       if (group == null) {
-        runEntries(main, List.of(e));
+        runSteps(main, List.of(e));
         i++;
         continue;
       }
       List<Task> tasks = new ArrayList<>();
       while (i < entries.size() && group.contains(entries.get(i).kind())) {
-        RestoreScript.Entry x = entries.get(i++);
-        tasks.add(c -> runEntries(c, List.of(x)));
+        RestoreStep.CreateObject x = entries.get(i++);
+        tasks.add(c -> runSteps(c, List.of(x)));
       }
       long t = System.nanoTime();
       // The main connection must be idle in the pool for the parallel run.
@@ -631,10 +505,10 @@ final class ParallelRestore {
     }
   }
 
-  /** Runs entries' statements; a statement that lost a deadlock to a parallel one is retried. */
-  private void runEntries(Connection c, List<RestoreScript.Entry> entries) throws SQLException {
+  /** Runs steps' statements; a statement that lost a deadlock to a parallel one is retried. */
+  private void runSteps(Connection c, List<RestoreStep.CreateObject> steps) throws SQLException {
     try (Statement st = c.createStatement()) {
-      for (RestoreScript.Entry e : entries) {
+      for (RestoreStep.CreateObject e : steps) {
         for (String sql : e.sql()) {
           for (int attempt = 1; ; attempt++) {
             try {
@@ -666,11 +540,7 @@ final class ParallelRestore {
     }
   }
 
-  /**
-   * Drops everything the restore created: the target was empty when it started, so every
-   * non-system schema and extension goes, and {@code public} is recreated as a new database has
-   * it. Returns the sentence the error message ends with.
-   */
+  /** Stops every connection and undoes the restore; returns the sentence the error message ends with. */
   private String undo() {
     cancelAll();
     for (Connection c : connections) {
@@ -680,45 +550,11 @@ final class ParallelRestore {
         // closing is all that matters
       }
     }
-    try (Connection c = target.open()) {
-      c.setAutoCommit(true);
-      if (!pids.isEmpty()) {
-        // Stops server work (e.g. an index build) whose client is gone, so its locks are released.
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT pg_catalog.pg_terminate_backend(p) FROM unnest(?::int[]) p")) {
-          Array a = c.createArrayOf("int4", pids.toArray());
-          ps.setArray(1, a);
-          ps.execute();
-        } catch (SQLException e) {
-          LOG.debug("restore undo: cannot stop worker sessions: {}", RestoreService.oneLine(e));
-        }
-      }
-      c.setAutoCommit(false);
-      RestoreService.clean(c);
-      c.commit();
-      int left = RestoreService.countUserObjects(c);
-      String changed = outside == null ? "" : Outside.read(c).changedSince(outside);
-      c.commit();
-      if (left == 0 && changed.isEmpty() && outside != null) {
-        return "; the parallel restore was undone: everything it had created was dropped and the target "
-            + "is empty again" + (replaced ? " (without the empty core schema it replaced: the instance's "
-            + "next start migrates it again)" : cleaned ? " (without what --clean dropped first: restore that"
-            + " from a backup too)" : "");
-      }
-      if (left == 0 && changed.isEmpty()) {
-        return "; the parallel restore was undone: the database's schemas are empty again (roles and other"
-            + " server-wide objects could not be read, so they were not checked)";
-      }
-      return "; the parallel restore was undone in the database's schemas, but "
-          + (left > 0 ? left + " objects remain in them" + (changed.isEmpty() ? "" : " and ") : "")
-          + (changed.isEmpty() ? "" : "what dropping schemas cannot undo changed while it ran (" + changed
-              + ", which belong to the server or the database itself): check and repair them by hand");
-    } catch (SQLException | RuntimeException e) {
-      LOG.warn("restore undo failed", e);
-      return "; undoing the parallel restore failed too (" + RestoreService.oneLine(e) + "): the target "
-          + "holds a partial restore, marked by schema " + marker + "; restore again with --clean or "
-          + "drop and recreate the database";
+    List<Integer> ids;
+    synchronized (pids) {
+      ids = List.copyOf(pids);
     }
+    return target.undo(ids, outside, found, marker);
   }
 
   private void closeAll() {

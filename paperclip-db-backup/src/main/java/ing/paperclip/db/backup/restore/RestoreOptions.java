@@ -16,9 +16,11 @@ package ing.paperclip.db.backup.restore;
  * @param trustFile run every statement the file holds, lifting the allowlist of what a backup
  *     contains ({@link ing.paperclip.db.backup.script.ScriptPolicy}): only for files the user
  *     made or vouches for, since a file may hold anything the restoring role may run
+ * @param selection the part of the backup to restore ({@code --schema}, {@code --exclude-schema},
+ *     {@code --table}); {@link RestoreSelection#ALL} for all of it
  */
 public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean singleTransaction,
-    boolean trustFile) {
+    boolean trustFile, RestoreSelection selection) {
   /** The largest number of jobs accepted. */
   public static final int MAX_JOBS = 64;
 
@@ -27,10 +29,16 @@ public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean s
 
   /** Validates. */
   public RestoreOptions {
+    java.util.Objects.requireNonNull(selection, "selection");
     if (jobs < 1 || jobs > MAX_JOBS) {
       throw new IllegalArgumentException("restore jobs must be between 1 and " + MAX_JOBS + ", got "
           + jobs);
     }
+  }
+
+  /** Creates options restoring the whole backup. */
+  public RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean singleTransaction, boolean trustFile) {
+    this(clean, noOwner, jobs, singleTransaction, trustFile, RestoreSelection.ALL);
   }
 
   /** Creates options with {@link #defaultJobs()} jobs. */
@@ -53,22 +61,27 @@ public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean s
 
   /** Returns a copy with {@code clean} set. */
   public RestoreOptions withClean(boolean value) {
-    return new RestoreOptions(value, noOwner, jobs, singleTransaction, trustFile);
+    return new RestoreOptions(value, noOwner, jobs, singleTransaction, trustFile, selection);
   }
 
   /** Returns a copy with {@code jobs} set. */
   public RestoreOptions withJobs(int value) {
-    return new RestoreOptions(clean, noOwner, value, singleTransaction, trustFile);
+    return new RestoreOptions(clean, noOwner, value, singleTransaction, trustFile, selection);
   }
 
   /** Returns a copy with {@code singleTransaction} set. */
   public RestoreOptions withSingleTransaction(boolean value) {
-    return new RestoreOptions(clean, noOwner, jobs, value, trustFile);
+    return new RestoreOptions(clean, noOwner, jobs, value, trustFile, selection);
   }
 
   /** Returns a copy with {@code trustFile} set. */
   public RestoreOptions withTrustFile(boolean value) {
-    return new RestoreOptions(clean, noOwner, jobs, singleTransaction, value);
+    return new RestoreOptions(clean, noOwner, jobs, singleTransaction, value, selection);
+  }
+
+  /** Returns a copy with {@code selection} set. */
+  public RestoreOptions withSelection(RestoreSelection value) {
+    return new RestoreOptions(clean, noOwner, jobs, singleTransaction, trustFile, value);
   }
 
   /** Tells whether these options ask for one transaction (jobs 1 or --single-transaction). */

@@ -119,7 +119,7 @@ public final class RestorePlanner {
    *     truncated or not a backup
    */
   public RestorePlan plan(Path file, boolean noOwner) {
-    return plan(file, noOwner, false, false).plan();
+    return plan(file, noOwner, false).plan();
   }
 
   /**
@@ -130,7 +130,7 @@ public final class RestorePlanner {
    *     no backup contains
    */
   public RestorePlan plan(Path file, RestoreOptions options) {
-    return plan(file, options.noOwner(), false, options.trustFile()).plan();
+    return options.selection().apply(plan(file, options.noOwner(), options.trustFile()).plan());
   }
 
   /**
@@ -142,7 +142,7 @@ public final class RestorePlanner {
    * @throws PaperclipException {@link ErrorCode#CORRUPT_FILE} as {@link #plan(Path, RestoreOptions)}
    */
   public RestorePlan writersCheck(Path file) {
-    return plan(file, false, false, false, true).plan();
+    return plan(file, false, false, true).plan();
   }
 
   /**
@@ -165,30 +165,25 @@ public final class RestorePlanner {
     return new ScriptPolicy(kind, file.toString(), eventTriggers);
   }
 
-  /**
-   * A plan and, when asked for and the file is ours, the script a parallel restore runs, and the
-   * verified manifest of our files (null for others).
-   */
-  record Planned(RestorePlan plan, RestoreScript script, BackupManifest manifest) {}
+  /** A plan and the verified manifest of our files (null for others). */
+  record Planned(RestorePlan plan, BackupManifest manifest) {}
 
   /**
    * Verifies and plans; our files are decompressed once for both, verified and parsed on
    * separate threads, and a verification failure wins over a parse failure.
    */
-  Planned plan(Path file, boolean noOwner, boolean collectScript, boolean trust) {
-    return plan(file, noOwner, collectScript, trust, false);
+  Planned plan(Path file, boolean noOwner, boolean trust) {
+    return plan(file, noOwner, trust, false);
   }
 
-  private Planned plan(Path file, boolean noOwner, boolean collectScript, boolean trust,
-      boolean eventTriggers) {
+  private Planned plan(Path file, boolean noOwner, boolean trust, boolean eventTriggers) {
     if (!Files.isRegularFile(file)) {
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such backup file: " + file
           + "; check the path (list backups with 'paperclipai db backups list')");
     }
     String format = detectFormat(file);
     List<String> warnings = new ArrayList<>();
-    Collector c = new Collector(format, noOwner, collectScript && format.equals(FORMAT_OURS),
-        policy(format, file, trust, eventTriggers));
+    Collector c = new Collector(format, noOwner, policy(format, file, trust, eventTriggers));
     RuntimeException[] parseFailure = new RuntimeException[1];
     BackupVerifier.TextReader parse = in -> {
       try {
@@ -248,11 +243,18 @@ public final class RestorePlanner {
           + "final COMMIT: it is truncated; use another file");
     }
     if (manifest != null) {
-      agree(file, manifest, c.steps);
+      agree(file, manifest, c.blocks);
     }
     warnings.addAll(c.warnings);
-    RestorePlan plan = new RestorePlan(file, format, c.steps, warnings);
-    return new Planned(plan, c.collect ? c.script(manifest) : null, manifest);
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new PaperclipException(ErrorCode.CORRUPT_FILE, "cannot read " + file + ": " + e.getMessage()
+          + "; check the file", e);
+    }
+    RestorePlan plan = new RestorePlan(file, format, c.steps(manifest), warnings, size, false);
+    return new Planned(plan, manifest);
   }
 
   /**
@@ -261,9 +263,7 @@ public final class RestorePlanner {
    * find blocks in different ways, and a file on which they disagree would load rows nobody
    * verified.
    */
-  private static void agree(Path file, BackupManifest manifest, List<RestoreStep> steps) {
-    List<RestoreStep.LoadTableData> blocks = steps.stream().filter(s -> s instanceof RestoreStep.LoadTableData)
-        .map(s -> (RestoreStep.LoadTableData) s).toList();
+  private static void agree(Path file, BackupManifest manifest, List<RestoreStep.LoadTableData> blocks) {
     List<BackupManifest.TableEntry> entries = manifest.tables();
     for (int i = 0; i < Math.max(blocks.size(), entries.size()); i++) {
       RestoreStep.LoadTableData b = i < blocks.size() ? blocks.get(i) : null;
@@ -305,6 +305,23 @@ public final class RestorePlanner {
         || (w.equals("START") && sql.toUpperCase(Locale.ROOT).contains("TRANSACTION"));
   }
 
+  /** Tells whether a statement is an INSERT into {@code table} ({@code schema.table} as a plan names it). */
+  static boolean insertsInto(String sql, String table) {
+    Matcher m = INSERT_INTO.matcher(sql);
+    return m.matches() && String.join(".", splitQualified(m.group(1))).equals(table);
+  }
+
+  private static final Pattern REFERENCES = Pattern.compile("(?is).*\\sREFERENCES\\s+" + QUALIFIED + "\\s*\\(.*");
+
+  /**
+   * The table a foreign key statement references ({@code schema.table}), or empty: the file's
+   * entry of a foreign key names only the table it is on.
+   */
+  static Optional<String> referencedTable(String sql) {
+    Matcher m = REFERENCES.matcher(sql);
+    return m.matches() ? Optional.of(String.join(".", splitQualified(m.group(1)))) : Optional.empty();
+  }
+
   /** Parses {@code schema.table} (either part quoted or not) out of a COPY statement. */
   static String[] copyTarget(String copySql) {
     // our writer's line, whose names may be U&"..." escaped; pg_dump's and the original's forms below
@@ -340,28 +357,35 @@ public final class RestorePlanner {
     return parts.size() == 1 ? new String[] {"public", parts.get(0)} : new String[] {parts.get(0), parts.get(1)};
   }
 
+  /**
+   * Reads a file's items into the plan's steps, in file order: the opening settings, one step per
+   * entry of the file (its statements; for a pg_dump body, an entry comment starts one and the
+   * settings written before it belong to it), one per data block or run of INSERTs, one per
+   * skipped statement.
+   */
   private static final class Collector implements ScriptReader.Handler {
     final String format;
     final boolean noOwner;
-    final List<RestoreStep> steps = new ArrayList<>();
+    final ScriptPolicy policy;
+    /** The steps so far: {@link RestoreStep}s and entries still open ({@link EntryBuilder}). */
+    final List<Object> out = new ArrayList<>();
     final List<String> warnings = new ArrayList<>();
     final Set<String> created = new HashSet<>();
+    final List<RestoreStep.LoadTableData> blocks = new ArrayList<>();
     boolean sawPgDumpComplete;
     boolean sawCommit;
+    /** Whether anything besides settings and skipped statements was read (the opening settings end). */
+    boolean opened;
     String insertTable;
     long insertCount;
+    long insertLine;
+    /** Our file's current section. */
     String section = "pre-data";
     String[] copy;
     String copySql;
     long copyRows;
     long copyLine;
-    // the script of a parallel restore (our files only)
-    final boolean collect;
-    final List<String> settings = new ArrayList<>();
-    final List<EntryBuilder> pre = new ArrayList<>();
-    final List<EntryBuilder> post = new ArrayList<>();
-    final List<RestoreScript.TableData> tableData = new ArrayList<>();
-    boolean dataOnlyInBlocks = true;
+    /** The entry the next unlabelled statement of the same section joins, or null. */
     EntryBuilder current;
     // A body pg_dump wrote has no section lines: its entries' comments give kind and section.
     /** The last pre- or post-data section a pg_dump entry comment set; null before the first. */
@@ -370,14 +394,11 @@ public final class RestorePlanner {
     String tocEntrySection;
     String tocEntryType;
     /** pg_dump's settings for the next entry (it writes them before the entry's comment). */
-    final List<String> pendingSettings = new ArrayList<>();
+    final List<ScriptItem.Statement> pendingSettings = new ArrayList<>();
 
-    final ScriptPolicy policy;
-
-    Collector(String format, boolean noOwner, boolean collect, ScriptPolicy policy) {
+    Collector(String format, boolean noOwner, ScriptPolicy policy) {
       this.format = format;
       this.noOwner = noOwner;
-      this.collect = collect;
       this.policy = policy;
     }
 
@@ -385,6 +406,8 @@ public final class RestorePlanner {
     private static final class EntryBuilder {
       final String kind;
       final String name;
+      final String schema;
+      final String key;
       final long line;
       final String section;
       final List<String> deps;
@@ -392,92 +415,88 @@ public final class RestorePlanner {
       /** Whether it waits for every table's rows (a pg_dump build whose table was not recognised). */
       boolean afterAllTables;
 
-      EntryBuilder(String kind, String name, long line, String section, List<String> deps) {
+      EntryBuilder(String kind, String name, String schema, String key, long line, String section,
+          List<String> deps) {
         this.kind = kind;
         this.name = name;
+        this.schema = schema;
+        this.key = key;
         this.line = line;
         this.section = section;
         this.deps = deps;
       }
 
-      RestoreScript.Entry build(List<RestoreScript.TableData> tables) {
-        List<String> d = afterAllTables ? tables.stream().map(t -> "TABLE " + t.qualifiedName()).toList() : deps;
-        return new RestoreScript.Entry(kind, name, sql, line, d);
+      RestoreStep.CreateObject build(List<RestoreStep.LoadTableData> tables) {
+        List<String> d = afterAllTables ? tables.stream().map(t -> "TABLE " + t.qualifiedName()).distinct().toList()
+            : deps;
+        return new RestoreStep.CreateObject(section, kind, name, schema, key, d, line, sql);
       }
     }
 
-    /** Files a statement of our script: a setting before the first section, else part of an entry. */
-    private void collect(ScriptItem.Statement s, String kind, String name, boolean newEntry) {
-      collect(s, s.section(), kind, name, newEntry, List.of());
+    /** Starts an entry (with the settings written before it) and files the statement in it. */
+    private void begin(ScriptItem.Statement s, String sec, String kind, String name, List<String> deps) {
+      begin(s, sec, kind, name, "", "", deps);
+    }
+
+    private void begin(ScriptItem.Statement s, String sec, String kind, String name, String schema, String key,
+        List<String> deps) {
+      long line = pendingSettings.isEmpty() ? s.line() : pendingSettings.get(0).line();
+      current = new EntryBuilder(kind, name, schema, key, line, sec, deps);
+      out.add(current);
+      pendingSettings.forEach(p -> current.sql.add(p.sql()));
+      pendingSettings.clear();
+      current.sql.add(s.sql());
+      opened = true;
+    }
+
+    /** Files a statement in the open entry of its section, or in a new one named after it. */
+    private void join(ScriptItem.Statement s, String sec) {
+      if (current != null && current.section.equals(sec) && pendingSettings.isEmpty()) {
+        current.sql.add(s.sql());
+        opened = true;
+        return;
+      }
+      String[] words = s.sql().stripLeading().split("\\s+", 4);
+      String kind = words.length > 1 ? (words[0] + " " + words[1]).toUpperCase(Locale.ROOT)
+          : ScriptReader.firstWord(s.sql());
+      begin(s, sec, kind, words.length > 2 ? words[2] : "", List.of());
+    }
+
+    /** Ends the open entry; settings pending for an entry that never came run where they stand. */
+    private void close() {
+      current = null;
+      pendingSettings.forEach(p -> out.add(new RestoreStep.SessionSetting(p.sql(), p.line(), false)));
+      pendingSettings.clear();
     }
 
     /**
-     * Files a statement of a body pg_dump wrote, in the section of its entry. Its builds of
-     * indexes and keys wait for their table's rows, named by the statement (pg_dump's comments
-     * record no dependencies); a sequence's value is set with the pre-data, which creates it (its
-     * rows load in parallel, and setval needs nothing else).
+     * The steps, with each of our data blocks located by the manifest (its member and verified
+     * checksum, by position: {@link #agree} checks they are the same tables).
      */
-    private void collectPgDump(ScriptItem.Statement s, String sec, String type, String name, boolean newEntry) {
-      if (!collect) {
-        return;
+    List<RestoreStep> steps(BackupManifest manifest) {
+      close();
+      List<RestoreStep.LoadTableData> located = new ArrayList<>();
+      boolean byManifest = manifest != null && manifest.tables().size() == blocks.size();
+      for (int i = 0; i < blocks.size(); i++) {
+        RestoreStep.LoadTableData t = blocks.get(i);
+        BackupManifest.TableEntry e = byManifest ? manifest.tables().get(i) : null;
+        boolean same = e != null && e.schema().equals(t.schema()) && e.table().equals(t.table());
+        located.add(same ? new RestoreStep.LoadTableData(t.schema(), t.table(), t.expectedRows(), t.line(),
+            t.copySql(), e.sha256(), e.hasMember() ? e.memberOffset() : null, e.hasMember() ? e.memberLength() : null)
+            : t);
       }
-      if (sec.equals("data") && type.equals("SEQUENCE SET")) {
-        sec = "pre-data";
-      }
-      List<String> deps = List.of();
-      boolean afterAll = false;
-      if (newEntry && (type.equals("INDEX") || type.equals("CONSTRAINT"))) {
-        Matcher m = BUILT_ON.matcher(s.sql());
-        if (m.matches()) {
-          deps = List.of("TABLE " + String.join(".", splitQualified(m.group(1))));
+      List<RestoreStep> steps = new ArrayList<>();
+      int block = 0;
+      for (Object o : out) {
+        if (o instanceof EntryBuilder b) {
+          steps.add(b.build(located));
+        } else if (o instanceof RestoreStep.LoadTableData) {
+          steps.add(located.get(block++));
         } else {
-          afterAll = true;
+          steps.add((RestoreStep) o);
         }
       }
-      collect(s, sec, type, name, newEntry, deps);
-      if (afterAll) {
-        current.afterAllTables = true;
-      }
-    }
-
-    private void collect(ScriptItem.Statement s, String sec, String kind, String name, boolean newEntry,
-        List<String> deps) {
-      if (!collect) {
-        return;
-      }
-      if (sec.isEmpty()) {
-        settings.add(s.sql());
-        return;
-      }
-      if (!sec.equals("pre-data") && !sec.equals("post-data")) {
-        dataOnlyInBlocks = false;
-        return;
-      }
-      if (newEntry || current == null || !current.section.equals(sec)) {
-        current = new EntryBuilder(kind, name, s.line(), sec, deps);
-        (sec.equals("pre-data") ? pre : post).add(current);
-        current.sql.addAll(pendingSettings);
-        pendingSettings.clear();
-      }
-      current.sql.add(s.sql());
-    }
-
-    RestoreScript script(BackupManifest manifest) {
-      List<RestoreScript.TableData> located = tableData;
-      if (manifest != null && manifest.tables().size() == tableData.size()) {
-        List<RestoreScript.TableData> out = new ArrayList<>();
-        for (int i = 0; i < tableData.size(); i++) {
-          RestoreScript.TableData t = tableData.get(i);
-          BackupManifest.TableEntry e = manifest.tables().get(i);
-          boolean same = e.schema().equals(t.schema()) && e.table().equals(t.table());
-          out.add(same ? new RestoreScript.TableData(t.schema(), t.table(), t.copySql(), t.rows(), t.line(),
-              e.sha256(), e.memberOffset(), e.memberLength()) : t);
-        }
-        located = out;
-      }
-      List<RestoreScript.TableData> all = located;
-      return new RestoreScript(settings, pre.stream().map(b -> b.build(all)).toList(),
-          post.stream().map(b -> b.build(all)).toList(), located, dataOnlyInBlocks);
+      return steps;
     }
 
     @Override
@@ -487,11 +506,13 @@ public final class RestorePlanner {
       }
       if (item instanceof ScriptItem.MetaCommand m) {
         flushInserts();
-        steps.add(new RestoreStep.Skipped(m.text().split("\\s+")[0], "psql meta-command"));
+        out.add(new RestoreStep.Skipped(m.text().split("\\s+")[0], "psql meta-command", m.line()));
         return;
       }
       if (item instanceof ScriptItem.CopyStart cs) {
         flushInserts();
+        close();
+        opened = true;
         copy = copyTarget(cs.sql());
         copySql = cs.sql();
         copyRows = 0;
@@ -502,12 +523,14 @@ public final class RestorePlanner {
       String sql = s.sql();
       Matcher ins = INSERT_INTO.matcher(sql);
       if (ins.matches()) {
-        dataOnlyInBlocks = false;
         String table = String.join(".", splitQualified(ins.group(1)));
         if (!table.equals(insertTable)) {
           flushInserts();
+          close();
           insertTable = table;
+          insertLine = s.line();
         }
+        opened = true;
         insertCount++;
         return;
       }
@@ -516,22 +539,22 @@ public final class RestorePlanner {
         if (ScriptReader.firstWord(sql).equals("COMMIT") || ScriptReader.firstWord(sql).equals("END")) {
           sawCommit = true;
         }
-        steps.add(new RestoreStep.Skipped(ScriptReader.firstWord(sql), "the restore runs in its own transaction"));
+        out.add(new RestoreStep.Skipped(ScriptReader.firstWord(sql), "the restore runs in its own transaction",
+            s.line()));
         return;
       }
       if (noOwner && isOwnerChange(sql)) {
-        steps.add(new RestoreStep.Skipped("ALTER ... OWNER TO", "ownership is not restored (--no-owner)"));
+        out.add(new RestoreStep.Skipped("ALTER ... OWNER TO", "ownership is not restored (--no-owner)", s.line()));
         return;
       }
       String w = ScriptReader.firstWord(sql);
       if (w.equals("SET") || sql.startsWith("SELECT pg_catalog.set_config")) {
-        steps.add(new RestoreStep.SessionSetting(sql));
-        if (s.section().isEmpty() && tocSection != null) {
-          if (collect) {
-            pendingSettings.add(sql);
-          }
+        if (!s.section().isEmpty()) {
+          join(s, s.section());
+        } else if (tocSection != null) {
+          pendingSettings.add(s);
         } else {
-          collect(s, "SET", "", false);
+          out.add(new RestoreStep.SessionSetting(sql, s.line(), !opened));
         }
         return;
       }
@@ -554,15 +577,14 @@ public final class RestorePlanner {
             }
           }
           created.add(key);
-          collect(s, s.section(), kind, schema.isEmpty() ? name : schema + "." + name, true, deps);
-          steps.add(new RestoreStep.CreateObject(section, kind, schema.isEmpty() ? name : schema + "." + name, deps, s.line()));
+          begin(s, section, kind, schema.isEmpty() ? name : schema + "." + name, schema, key, deps);
           return;
         } catch (IOException ex) {
           warnings.add("unreadable entry line at " + s.line());
         }
       }
       Matcher toc = PG_DUMP_TOC.matcher(label);
-      if (toc.matches()) {
+      if (toc.matches() && s.section().isEmpty()) {
         String type = toc.group(2);
         String sec = pgDumpSection(type, tocSection == null ? "pre-data" : tocSection);
         if (!sec.equals("data")) {
@@ -570,25 +592,35 @@ public final class RestorePlanner {
         }
         tocEntrySection = sec;
         tocEntryType = type;
-        String schema = toc.group(3).equals("-") ? "" : toc.group(3) + ".";
-        if (s.section().isEmpty()) {
-          collectPgDump(s, sec, type, schema + toc.group(1), true);
-        } else {
-          collect(s, "SQL", "", false);
+        String schema = toc.group(3).equals("-") ? "" : toc.group(3);
+        String name = (schema.isEmpty() ? "" : schema + ".") + toc.group(1);
+        // pg_dump's comments record no dependencies: an index or key waits for the table it names
+        List<String> deps = List.of();
+        boolean afterAll = false;
+        if (type.equals("INDEX") || type.equals("CONSTRAINT")) {
+          Matcher m = BUILT_ON.matcher(sql);
+          if (m.matches()) {
+            deps = List.of("TABLE " + String.join(".", splitQualified(m.group(1))));
+          } else {
+            afterAll = true;
+          }
         }
-        steps.add(new RestoreStep.CreateObject(sec, type, schema + toc.group(1), List.of(), s.line()));
+        begin(s, sec, type, name, schema, type + " " + schema + "." + toc.group(1), deps);
+        current.afterAllTables = afterAll;
         return;
       }
-      boolean inPgDumpEntry = s.section().isEmpty() && tocEntrySection != null;
-      if (inPgDumpEntry) {
-        collectPgDump(s, tocEntrySection, tocEntryType, "", false);
+      if (s.section().isEmpty() && tocEntrySection != null) {
+        join(s, tocEntrySection);
+      } else if (!s.section().isEmpty()) {
+        join(s, section);
       } else {
-        collect(s, "SQL", "", false);
+        // a file without sections or entry comments: one step per statement
+        close();
+        String[] words = sql.stripLeading().split("\\s+", 4);
+        String kind = words.length > 1 ? (words[0] + " " + words[1]).toUpperCase(Locale.ROOT) : w;
+        begin(s, guessSection(kind), kind, words.length > 2 ? words[2] : "", List.of());
+        current = null;
       }
-      String[] words = sql.stripLeading().split("\\s+", 4);
-      String kind = words.length > 1 ? (words[0] + " " + words[1]).toUpperCase(Locale.ROOT) : w;
-      String sec = inPgDumpEntry ? tocEntrySection : format.equals(FORMAT_OURS) ? section : guessSection(kind);
-      steps.add(new RestoreStep.CreateObject(sec, kind, words.length > 2 ? words[2] : "", List.of(), s.line()));
     }
 
     private static String guessSection(String kind) {
@@ -603,16 +635,16 @@ public final class RestorePlanner {
 
     @Override
     public void copyEnd() {
-      steps.add(new RestoreStep.LoadTableData(copy[0], copy[1], copyRows, copyLine));
-      if (collect) {
-        tableData.add(new RestoreScript.TableData(copy[0], copy[1], copySql, copyRows, copyLine, null, null, null));
-      }
+      RestoreStep.LoadTableData d = new RestoreStep.LoadTableData(copy[0], copy[1], copyRows, copyLine, copySql,
+          null, null, null);
+      blocks.add(d);
+      out.add(d);
       copy = null;
     }
 
     void flushInserts() {
       if (insertTable != null && insertCount > 0) {
-        steps.add(new RestoreStep.InsertRows(insertTable, insertCount));
+        out.add(new RestoreStep.InsertRows(insertTable, insertCount, insertLine));
       }
       insertTable = null;
       insertCount = 0;

@@ -21,13 +21,36 @@ import java.util.Map;
  * @param jobs connections used: 1 for a restore in one transaction
  * @param phaseMillis wall time per phase in milliseconds, in order ({@code verify}, {@code
  *     pre-data}, {@code data}, {@code post-data}, ...)
+ * @param replacedFreshCore whether the target held only a new instance's empty core schema, which
+ *     the backup replaced
+ * @param coreMigrationsApplied the ids of the core changesets, newer than the backup's, applied
+ *     after the load ({@link RestoreService#applyPendingCoreMigrations}), in order
+ * @param selected the tables ({@code schema.table}) whose rows were restored when only part of
+ *     the backup was ({@link RestoreSelection}), or null when all of it was
  */
 public record RestoreResult(Path file, String format, long statements, long tables, long rows,
-    boolean cleaned, Duration duration, List<String> warnings, int jobs, Map<String, Long> phaseMillis) {
+    boolean cleaned, Duration duration, List<String> warnings, int jobs, Map<String, Long> phaseMillis,
+    boolean replacedFreshCore, List<String> coreMigrationsApplied, java.util.Set<String> selected) {
   /** Copies. */
   public RestoreResult {
     warnings = List.copyOf(warnings);
     phaseMillis = Collections.unmodifiableMap(new LinkedHashMap<>(phaseMillis));
+    coreMigrationsApplied = List.copyOf(coreMigrationsApplied);
+    selected = selected == null ? null : java.util.Set.copyOf(selected);
+  }
+
+  /** Returns a copy with a warning added. */
+  public RestoreResult withWarning(String warning) {
+    List<String> w = new java.util.ArrayList<>(warnings);
+    w.add(warning);
+    return new RestoreResult(file, format, statements, tables, rows, cleaned, duration, w, jobs, phaseMillis,
+        replacedFreshCore, coreMigrationsApplied, selected);
+  }
+
+  /** Returns a copy recording the core changesets applied after the load. */
+  public RestoreResult withCoreMigrationsApplied(List<String> ids) {
+    return new RestoreResult(file, format, statements, tables, rows, cleaned, duration, warnings, jobs, phaseMillis,
+        replacedFreshCore, ids, selected);
   }
 
   /** Tells whether the restore ran in one transaction. */

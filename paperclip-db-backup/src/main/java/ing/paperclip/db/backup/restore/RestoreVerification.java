@@ -129,6 +129,20 @@ public final class RestoreVerification {
   }
 
   /**
+   * Counts the manifest's tables and sequences that a restore restored (all of them, or the selected
+   * ones of a selective restore: {@link RestoreResult#selected()}) and compares.
+   *
+   * @param c a connection to the restored database
+   * @param manifest the backup's manifest
+   * @param selected {@code schema.name} of the tables (and sequences) restored, or null for all
+   * @return the outcome
+   */
+  public static Result verify(Connection c, BackupManifest manifest, java.util.Set<String> selected) {
+    return verify(c, manifest, selected == null ? (schema, name) -> true
+        : (schema, name) -> selected.contains(schema + "." + name));
+  }
+
+  /**
    * Compares the part of the manifest a selective restore loaded.
    *
    * @param c a connection to the restored database
