@@ -1436,10 +1436,11 @@ public final class CatalogReader {
           UNION ALL
           SELECT 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, s.oid, 'SERVER', '', s.srvname FROM pg_catalog.pg_foreign_server s
           UNION ALL
-          SELECT 'pg_catalog.pg_user_mapping'::pg_catalog.regclass, u.oid, 'USER MAPPING', '',
+          -- the view, not pg_user_mapping: that catalog is readable by superusers only
+          SELECT 'pg_catalog.pg_user_mapping'::pg_catalog.regclass, u.umid, 'USER MAPPING', '',
                  CASE WHEN u.umuser = 0 THEN 'PUBLIC' ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(u.umuser)) END
-                   || ' SERVER ' || pg_catalog.quote_ident(s.srvname)
-            FROM pg_catalog.pg_user_mapping u JOIN pg_catalog.pg_foreign_server s ON s.oid = u.umserver
+                   || ' SERVER ' || pg_catalog.quote_ident(u.srvname)
+            FROM pg_catalog.pg_user_mappings u
           UNION ALL
           SELECT 'pg_catalog.pg_largeobject'::pg_catalog.regclass, m.oid, 'LARGE OBJECT', '', m.oid::text
             FROM pg_catalog.pg_largeobject_metadata m
