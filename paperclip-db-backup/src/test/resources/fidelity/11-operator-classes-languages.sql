@@ -91,3 +91,11 @@ CREATE FUNCTION tr2_to(internal) RETURNS tr2 LANGUAGE internal IMMUTABLE STRICT 
 CREATE TRANSFORM FOR tr2 LANGUAGE plpgsql (FROM SQL WITH FUNCTION tr2_from(internal), TO SQL WITH FUNCTION tr2_to(internal));
 COMMENT ON TRANSFORM FOR tr2 LANGUAGE plpgsql IS 'both ways';
 CREATE FUNCTION uses_tr(v tr2) RETURNS int LANGUAGE plpgsql TRANSFORM FOR TYPE tr2 AS 'BEGIN RETURN 1; END';
+
+-- case: begin_atomic_function_uses_text_search_configuration_and_collation
+CREATE TEXT SEARCH CONFIGURATION fts (COPY = simple);
+CREATE COLLATION c2 (locale = 'C');
+CREATE FUNCTION doc_vector(t text) RETURNS tsvector LANGUAGE sql IMMUTABLE
+  BEGIN ATOMIC SELECT to_tsvector('public.fts'::regconfig, t COLLATE public.c2); END;
+CREATE TABLE docs2 (body text, v tsvector GENERATED ALWAYS AS (doc_vector(body)) STORED);
+INSERT INTO docs2 (body) VALUES ('some words');

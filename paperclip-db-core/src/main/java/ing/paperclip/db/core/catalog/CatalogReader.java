@@ -1415,6 +1415,19 @@ public final class CatalogReader {
                    || ',' || pg_catalog.format_type(o.oprright, NULL) || ')'
             FROM pg_catalog.pg_operator o JOIN pg_catalog.pg_namespace n ON n.oid = o.oprnamespace WHERE %1$s
           UNION ALL
+          -- kinds whose address is their schema and name
+          SELECT o.classid, o.objid, o.kind, n.nspname, a.object_names[2]
+            FROM (SELECT 'pg_catalog.pg_ts_config'::pg_catalog.regclass AS classid, oid AS objid, 'TEXT SEARCH CONFIGURATION' AS kind
+                FROM pg_catalog.pg_ts_config
+              UNION ALL SELECT 'pg_catalog.pg_ts_dict'::pg_catalog.regclass, oid, 'TEXT SEARCH DICTIONARY' FROM pg_catalog.pg_ts_dict
+              UNION ALL SELECT 'pg_catalog.pg_ts_parser'::pg_catalog.regclass, oid, 'TEXT SEARCH PARSER' FROM pg_catalog.pg_ts_parser
+              UNION ALL SELECT 'pg_catalog.pg_ts_template'::pg_catalog.regclass, oid, 'TEXT SEARCH TEMPLATE' FROM pg_catalog.pg_ts_template
+              UNION ALL SELECT 'pg_catalog.pg_conversion'::pg_catalog.regclass, oid, 'CONVERSION' FROM pg_catalog.pg_conversion
+              UNION ALL SELECT 'pg_catalog.pg_collation'::pg_catalog.regclass, oid, 'COLLATION' FROM pg_catalog.pg_collation) o
+            CROSS JOIN LATERAL pg_catalog.pg_identify_object_as_address(o.classid, o.objid, 0) a
+            JOIN pg_catalog.pg_namespace n ON n.nspname = a.object_names[1]
+            WHERE o.objid >= 16384 AND %1$s
+          UNION ALL
           SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass, f.oid, 'OPERATOR FAMILY', n.nspname, f.opfname || ' USING ' || a.amname
             FROM pg_catalog.pg_opfamily f JOIN pg_catalog.pg_namespace n ON n.oid = f.opfnamespace
             JOIN pg_catalog.pg_am a ON a.oid = f.opfmethod WHERE %1$s
