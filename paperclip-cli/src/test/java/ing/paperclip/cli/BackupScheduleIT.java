@@ -135,7 +135,7 @@ class BackupScheduleIT {
       }
       Run restored = run(target, "db", "restore", file.toString());
       assertEquals(0, restored.code(), restored.err());
-      assertTrue(restored.out().matches("(?s).*\\nverified [1-9][0-9]* tables, [0-9]+ rows\\n.*"), restored.out());
+      assertTrue(restored.out().matches("(?s).*\\nverified [1-9][0-9]* tables, [0-9]+ rows, [0-9]+ sequences\\n.*"), restored.out());
     } finally {
       target.drop();
     }
