@@ -5,6 +5,7 @@ import ing.paperclip.db.backup.file.VerificationReport.Kind;
 import ing.paperclip.db.backup.file.VerificationReport.TableCheck;
 import ing.paperclip.db.backup.internal.Fanout;
 import ing.paperclip.db.backup.internal.Newlines;
+import ing.paperclip.db.backup.internal.ObservedInputStream;
 import ing.paperclip.db.backup.internal.ScriptBlocks;
 import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
@@ -15,7 +16,6 @@ import ing.paperclip.db.core.sql.SqlSyntaxException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -515,7 +515,7 @@ public final class BackupVerifier {
    * lines, which decide whether it is ours at all (before the lexer reads far into a file that
    * is not) and which body checksum applies (format 2 or later stops the full one).
    */
-  private static final class Head extends FilterInputStream {
+  private static final class Head extends ObservedInputStream {
     /** The second line is not kept beyond this many bytes (it is never that long). */
     private static final int HEAD_CAP = 1 << 20;
 
@@ -535,17 +535,7 @@ public final class BackupVerifier {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] b = new byte[1];
-      return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = super.read(b, off, len);
-      if (n <= 0) {
-        return n;
-      }
+    protected void observe(byte[] b, int off, int n) throws NotOurs {
       total += n;
       last = b[off + n - 1];
       for (int i = off; lines < 2 && i < off + n; ) {
@@ -564,7 +554,6 @@ public final class BackupVerifier {
       if (lines == 0 && total > MAX_FIRST_LINE) {
         throw new NotOurs(false, "not a paperclip-db backup: the gzip data is not a SQL script");
       }
-      return n;
     }
 
     private void lineDone() throws NotOurs {

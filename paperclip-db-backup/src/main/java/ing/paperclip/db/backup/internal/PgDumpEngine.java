@@ -11,7 +11,6 @@ import ing.paperclip.db.core.sql.SqlStatement;
 import ing.paperclip.db.core.sql.SqlSyntaxException;
 import ing.paperclip.db.core.sql.SqlToken;
 import ing.paperclip.db.core.sql.SqlTokenKind;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -142,7 +141,7 @@ public final class PgDumpEngine {
   }
 
   /** Passes what is read from pg_dump to the body's file as it is read, between interrupt checks. */
-  private static final class Tee extends FilterInputStream {
+  private static final class Tee extends ObservedInputStream {
     private final OutputStream copy;
 
     Tee(InputStream in, OutputStream copy) {
@@ -151,21 +150,11 @@ public final class PgDumpEngine {
     }
 
     @Override
-    public int read() throws IOException {
-      byte[] b = new byte[1];
-      return read(b, 0, 1) < 0 ? -1 : b[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
+    protected void observe(byte[] b, int off, int len) throws IOException {
       if (Thread.currentThread().isInterrupted()) {
         throw new InterruptedIOException("backup interrupted");
       }
-      int n = super.read(b, off, len);
-      if (n > 0) {
-        copy.write(b, off, n);
-      }
-      return n;
+      copy.write(b, off, len);
     }
   }
 
