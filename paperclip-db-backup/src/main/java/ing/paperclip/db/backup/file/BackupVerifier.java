@@ -5,12 +5,14 @@ import ing.paperclip.db.backup.file.VerificationReport.Kind;
 import ing.paperclip.db.backup.file.VerificationReport.TableCheck;
 import ing.paperclip.db.backup.internal.Fanout;
 import ing.paperclip.db.backup.internal.Newlines;
-import ing.paperclip.db.backup.internal.ScriptScanner;
+import ing.paperclip.db.backup.internal.ObservedInputStream;
+import ing.paperclip.db.backup.internal.ScriptBlocks;
 import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.keys.InstanceKey;
+import ing.paperclip.db.core.sql.SqlSyntaxException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -202,14 +204,12 @@ public final class BackupVerifier {
       return new VerificationReport(source, Kind.FOREIGN, false, null, List.of(),
           List.of("not a paperclip-db backup: " + why), 0);
     }
-    Scan scan = new Scan();
     // format 2's checksum: the text with rows replaced by their checksum lines, hashed on this thread
     BodyDigester skeleton = new BodyDigester();
-    ScriptScanner scanner = new ScriptScanner(scan, skeleton);
+    ScriptBlocks blocks = new ScriptBlocks(skeleton, null);
     // format 1's checksum: every byte, hashed on another thread until the format line says 2
     BodyDigester body = new BodyDigester();
     List<String> errors = new ArrayList<>();
-    byte[] buf = new byte[64 * 1024];
     // The decompressed text goes to up to three readers on their own threads: the body hash,
     // this thread's scan (blocks, row checksums, header) and the optional second reader.
     StrictGzipInputStream gzip = new StrictGzipInputStream(nonClosing(buffered));
@@ -247,7 +247,7 @@ public final class BackupVerifier {
         }
       };
       Digests digests = new Digests(body, skeleton, dropFull, () -> join(hasher));
-      return verifyText(first, source, scan, scanner, digests, errors, buf, gzip);
+      return verifyText(first, source, blocks, digests, errors, gzip);
     } finally {
       first.close();
       bodyText.close();
@@ -292,43 +292,31 @@ public final class BackupVerifier {
     return v.matches("[1-9][0-9]{0,8}") ? Integer.parseInt(v) : -1;
   }
 
-  private VerificationReport verifyText(InputStream gzipText, String source, Scan scan,
-      ScriptScanner scanner, Digests digests, List<String> errors, byte[] buf,
-      StrictGzipInputStream gzip) throws IOException {
-    long total = 0;
-    boolean versionSeen = false;
-    try (InputStream text = gzipText) {
-      int n;
-      while ((n = text.read(buf)) > 0) {
-        total += n;
-        scanner.write(buf, 0, n);
-        if (!versionSeen && scan.second != null) {
-          versionSeen = true;
-          if (formatVersion(scan.second) >= 2) {
-            digests.dropFull().run();
-          }
-        }
-        if (scan.lines == 0 && total > MAX_FIRST_LINE) {
-          return foreign(source, "not a paperclip-db backup: the gzip data is not a SQL script");
-        }
-        if (scan.lines >= 1 && !BackupFormat.FIRST_LINE.equals(scan.first)) {
-          if (scan.first != null && scan.first.startsWith(LEGACY_FIRST_LINE)) {
-            return legacy(source);
-          }
-          return foreign(source, "not a paperclip-db backup: its first line is not '"
-              + BackupFormat.FIRST_LINE + "'");
-        }
+  private VerificationReport verifyText(InputStream gzipText, String source, ScriptBlocks blocks,
+      Digests digests, List<String> errors, StrictGzipInputStream gzip) throws IOException {
+    Head scan = new Head(gzipText, digests.dropFull());
+    String syntax = null;
+    try (scan) {
+      try {
+        blocks.read(scan);
+      } catch (SqlSyntaxException e) {
+        // the text ends inside a quote or comment: psql would take all that follows for it
+        syntax = "the script has an " + e.getMessage() + ", which no backup writes";
       }
+      scan.transferTo(OutputStream.nullOutputStream());
+    } catch (NotOurs e) {
+      return e.legacy ? legacy(source) : foreign(source, e.getMessage());
     } catch (EOFException e) {
       errors.add("the file is truncated (" + e.getMessage() + ")");
     } catch (ZipException e) {
-      if (total == 0 && scan.lines == 0) {
+      if (scan.total == 0 && scan.first == null) {
         return foreign(source, "not a paperclip-db backup: " + e.getMessage());
       }
       errors.add("the file is damaged: " + e.getMessage());
     }
+    long total = scan.total;
     digests.fullDone().run();
-    if (scan.lines == 0 || !BackupFormat.FIRST_LINE.equals(scan.first)) {
+    if (scan.first == null || !BackupFormat.FIRST_LINE.equals(scan.first)) {
       if (scan.first != null && scan.first.startsWith(LEGACY_FIRST_LINE)) {
         return legacy(source);
       }
@@ -347,10 +335,10 @@ public final class BackupVerifier {
     }
     BodyDigester body = version >= 2 ? digests.skeleton() : digests.full();
     boolean gzipOk = errors.isEmpty();
-    if (gzipOk && scanner.inCopy()) {
-      errors.add("the rows of " + scanner.openBlock().orElse("?") + " starting at line "
-          + scanner.openBlockLine() + " have no end marker (\\.)");
-    } else if (gzipOk && scanner.partialLine()) {
+    if (gzipOk && blocks.openBlock().isPresent()) {
+      errors.add("the rows of " + blocks.openBlock().get() + " starting at line "
+          + blocks.openBlockLine() + " have no end marker (\\.)");
+    } else if (gzipOk && scan.total > 0 && scan.last != '\n') {
       errors.add("the file is truncated: its last line is incomplete");
     }
     BackupManifest manifest = null;
@@ -379,7 +367,7 @@ public final class BackupVerifier {
         errors.add(e.getMessage());
       }
     }
-    List<TableCheck> checks = checks(manifest, scanner.tables());
+    List<TableCheck> checks = checks(manifest, blocks.tables());
     if (manifest != null) {
       if (manifest.formatVersion() != version) {
         errors.add("its manifest says format " + manifest.formatVersion() + " but its second line "
@@ -392,8 +380,11 @@ public final class BackupVerifier {
         errors.add("its body checksum does not match the manifest: the content was altered");
       }
       if (gzipOk) {
-        errors.addAll(scanner.framingErrors());
-        errors.addAll(memberProblems(manifest, scanner, gzip.memberList()));
+        if (syntax != null) {
+          errors.add(syntax);
+        }
+        errors.addAll(blocks.problems());
+        errors.addAll(memberProblems(manifest, blocks, gzip.memberList()));
       }
       for (TableCheck c : checks) {
         if (c.ok()) {
@@ -423,7 +414,7 @@ public final class BackupVerifier {
    * its {@code memberOffset}, is {@code memberLength} bytes long and holds exactly that entry's
    * data block of the text verified here. Offsets and lengths are thus verified like rows.
    */
-  private static List<String> memberProblems(BackupManifest manifest, ScriptScanner scanner,
+  private static List<String> memberProblems(BackupManifest manifest, ScriptBlocks scanner,
       List<StrictGzipInputStream.Member> members) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
@@ -508,19 +499,81 @@ public final class BackupVerifier {
     };
   }
 
-  /** Captures the first two lines. */
-  private static final class Scan implements ScriptScanner.Listener {
-    long lines;
+  /** The verdict that the text is not a paperclip-db backup's, ending the read. */
+  private static final class NotOurs extends IOException {
+    private static final long serialVersionUID = 1L;
+    final boolean legacy;
+
+    NotOurs(boolean legacy, String message) {
+      super(message);
+      this.legacy = legacy;
+    }
+  }
+
+  /**
+   * The text as the lexer reads it, watched on the way: its size and last byte, and its first two
+   * lines, which decide whether it is ours at all (before the lexer reads far into a file that
+   * is not) and which body checksum applies (format 2 or later stops the full one).
+   */
+  private static final class Head extends ObservedInputStream {
+    /** The second line is not kept beyond this many bytes (it is never that long). */
+    private static final int HEAD_CAP = 1 << 20;
+
+    private final Runnable dropFull;
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private boolean overflow;
+    long total;
+    int last = -1;
+    /** The first and second lines without their line breaks (null: not complete, or too long). */
     String first;
     String second;
+    private int lines;
+
+    Head(InputStream in, Runnable dropFull) {
+      super(in);
+      this.dropFull = dropFull;
+    }
 
     @Override
-    public void line(long lineNumber, String line) {
-      lines = Math.max(lines, lineNumber);
-      if (lineNumber == 1) {
-        first = line;
-      } else if (lineNumber == 2) {
-        second = line;
+    protected void observe(byte[] b, int off, int n) throws NotOurs {
+      total += n;
+      last = b[off + n - 1];
+      for (int i = off; lines < 2 && i < off + n; ) {
+        int nl = Newlines.indexOf(b, i, off + n);
+        if (!overflow && line.size() + (nl - i) <= HEAD_CAP) {
+          line.write(b, i, nl - i);
+        } else {
+          overflow = true;
+        }
+        if (nl == off + n) {
+          break;
+        }
+        lineDone();
+        i = nl + 1;
+      }
+      if (lines == 0 && total > MAX_FIRST_LINE) {
+        throw new NotOurs(false, "not a paperclip-db backup: the gzip data is not a SQL script");
+      }
+    }
+
+    private void lineDone() throws NotOurs {
+      String text = overflow ? null : line.toString(StandardCharsets.UTF_8);
+      line.reset();
+      overflow = false;
+      if (++lines == 1) {
+        first = text;
+        if (!BackupFormat.FIRST_LINE.equals(first)) {
+          if (first != null && first.startsWith(LEGACY_FIRST_LINE)) {
+            throw new NotOurs(true, "legacy");
+          }
+          throw new NotOurs(false, "not a paperclip-db backup: its first line is not '"
+              + BackupFormat.FIRST_LINE + "'");
+        }
+      } else {
+        second = text;
+        if (formatVersion(second) >= 2) {
+          dropFull.run();
+        }
       }
     }
   }

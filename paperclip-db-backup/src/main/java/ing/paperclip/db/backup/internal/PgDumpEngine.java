@@ -7,9 +7,14 @@ import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.settings.ConnectionSpec;
 import ing.paperclip.db.core.sql.SqlIdentifiers;
+import ing.paperclip.db.core.sql.SqlStatement;
+import ing.paperclip.db.core.sql.SqlSyntaxException;
+import ing.paperclip.db.core.sql.SqlToken;
+import ing.paperclip.db.core.sql.SqlTokenKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,7 +32,7 @@ import java.util.function.Consumer;
  * The pg_dump engine: runs {@code pg_dump --format=plain --no-owner} in the snapshot of the main
  * connection ({@code --snapshot}) with the connection passed through libpq environment variables
  * (the password never appears on a command line), and streams its output into the body while a
- * {@link ScriptScanner} counts and hashes every COPY block for the manifest. Privileges are kept,
+ * {@link ScriptBlocks} counts and hashes every COPY block for the manifest. Privileges are kept,
  * as the java engine keeps grants. One use per instance.
  */
 public final class PgDumpEngine {
@@ -86,27 +91,20 @@ public final class PgDumpEngine {
     Thread errThread = new Thread(err, "paperclip-pg_dump-stderr");
     errThread.setDaemon(true);
     errThread.start();
-    // pg_dump's text is written unhashed; the scanner hashes it as format 2 defines the checksum
-    SequenceSets sequences = new SequenceSets();
-    ScriptScanner scanner = new ScriptScanner(sequences, body.hashOnly());
+    // pg_dump's text is written unhashed as it is read; the blocks hash it as format 2 defines the checksum
+    SequenceSets sequences = new SequenceSets(listener, body);
+    ScriptBlocks blocks = new ScriptBlocks(body.hashOnly(), sequences);
+    String cut = null;
     boolean ok = false;
     try {
       p.getOutputStream().close();
-      byte[] buf = new byte[64 * 1024];
-      try (InputStream in = p.getInputStream()) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedIOException("backup interrupted");
-          }
-          int before = scanner.blockCount();
-          body.unhashed().write(buf, 0, n);
-          scanner.write(buf, 0, n);
-          for (int i = before; i < scanner.blockCount(); i++) {
-            var e = scanner.tables().get(i);
-            listener.tableDone(e.qualifiedName(), e.rows(), body.bodyBytes());
-          }
+      try (InputStream in = new Tee(p.getInputStream(), body.unhashed())) {
+        try {
+          blocks.read(in);
+        } catch (SqlSyntaxException e) {
+          cut = "a " + e.getMessage().replaceFirst(" starting at line .*", "");
         }
+        in.transferTo(OutputStream.nullOutputStream()); // pg_dump must not block on a full pipe
       }
       int exit = p.waitFor();
       errThread.join(5000);
@@ -114,10 +112,18 @@ public final class PgDumpEngine {
         throw new PaperclipException(ErrorCode.BACKUP, binary.describe() + " failed with exit status "
             + exit + ": " + err.firstError() + "; fix the cause or use --engine java");
       }
-      if (scanner.inCopy() || scanner.partialLine()) {
+      if (cut == null && blocks.openBlock().isPresent()) {
+        cut = "the rows of " + blocks.openBlock().get();
+      } else if (cut == null && !body.lastByteIsNewline()) {
+        cut = "a line";
+      }
+      if (cut != null) {
         throw new PaperclipException(ErrorCode.BACKUP, binary.describe()
-            + " output ended in the middle of " + scanner.openBlock().map(t -> "the rows of " + t)
-            .orElse("a line") + "; use --engine java");
+            + " output ended in the middle of " + cut + "; use --engine java");
+      }
+      if (!blocks.problems().isEmpty()) {
+        throw new PaperclipException(ErrorCode.BACKUP, binary.describe() + " output holds what no"
+            + " backup may: " + blocks.problems().get(0) + "; use --engine java");
       }
       ok = true;
     } catch (InterruptedException e) {
@@ -131,37 +137,74 @@ public final class PgDumpEngine {
     if (!body.lastByteIsNewline()) {
       body.line("");
     }
-    return new JavaEngine.Outcome(schemas, scanner.tables(), sequences.result());
+    return new JavaEngine.Outcome(schemas, blocks.tables(), sequences.result());
+  }
+
+  /** Passes what is read from pg_dump to the body's file as it is read, between interrupt checks. */
+  private static final class Tee extends ObservedInputStream {
+    private final OutputStream copy;
+
+    Tee(InputStream in, OutputStream copy) {
+      super(in);
+      this.copy = copy;
+    }
+
+    @Override
+    protected void observe(byte[] b, int off, int len) throws IOException {
+      if (Thread.currentThread().isInterrupted()) {
+        throw new InterruptedIOException("backup interrupted");
+      }
+      copy.write(b, off, len);
+    }
   }
 
   /**
-   * Collects pg_dump's {@code SEQUENCE SET} entries: the first statement line after a {@code --
-   * Name: ...; Type: SEQUENCE SET;} comment, read when it has the simple form, counted as unknown
-   * otherwise.
+   * Collects pg_dump's {@code SEQUENCE SET} entries: the statement after a {@code -- Name: ...;
+   * Type: SEQUENCE SET;} comment, read when it has the simple form, counted as unknown
+   * otherwise; and reports each table's rows as their block ends.
    */
-  static final class SequenceSets implements ScriptScanner.Listener {
+  static final class SequenceSets implements ScriptBlocks.Listener {
     private final List<BackupManifest.SequenceEntry> values = new ArrayList<>();
+    private final BackupListener progress;
+    private final BackupBody body;
     private int unknown;
-    private boolean armed;
+
+    SequenceSets(BackupListener progress, BackupBody body) {
+      this.progress = progress;
+      this.body = body;
+    }
 
     @Override
-    public void line(long lineNumber, String line) {
-      if (line != null && line.startsWith("-- Name: ") && line.contains("; Type: SEQUENCE SET;")) {
-        armed = true;
-      } else if (armed && (line == null || !(line.isEmpty() || line.startsWith("--")))) {
-        armed = false;
-        var e = line == null ? Optional.<BackupManifest.SequenceEntry>empty()
-            : BackupManifest.SequenceEntry.parseSetval(line);
-        if (e.isPresent()) {
-          values.add(e.get());
-        } else {
-          unknown++;
+    public void statement(SqlStatement s) {
+      boolean named = false;
+      for (SqlToken t : s.tokens()) {
+        if (t.isSignificant()) {
+          break;
         }
+        if (t.kind() == SqlTokenKind.LINE_COMMENT && t.text().startsWith("-- Name: ")
+            && t.text().contains("; Type: SEQUENCE SET;")) {
+          named = true;
+        }
+      }
+      if (!named) {
+        return;
+      }
+      var e = s.isBlank() ? Optional.<BackupManifest.SequenceEntry>empty()
+          : BackupManifest.SequenceEntry.parseSetval(s.sql());
+      if (e.isPresent()) {
+        values.add(e.get());
+      } else {
+        unknown++;
       }
     }
 
+    @Override
+    public void blockDone(BackupManifest.TableEntry block) {
+      progress.tableDone(block.qualifiedName(), block.rows(), body.bodyBytes());
+    }
+
     BackupManifest.Sequences result() {
-      return new BackupManifest.Sequences(values, unknown + (armed ? 1 : 0));
+      return new BackupManifest.Sequences(values, unknown);
     }
   }
 

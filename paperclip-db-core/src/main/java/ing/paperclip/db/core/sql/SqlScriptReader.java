@@ -64,6 +64,7 @@ public final class SqlScriptReader {
   private final SqlSplitter splitter;
   private boolean copyPending;
   private String copyLineRest;
+  private CopySink textSink;
 
   /** Reads a script with the default lexer options. */
   public SqlScriptReader(InputStream in) {
@@ -75,6 +76,22 @@ public final class SqlScriptReader {
     this.in = Objects.requireNonNull(in, "in");
     this.lexer = new SqlLexer(new LineDecoder(), options);
     this.splitter = new SqlSplitter(lexer);
+  }
+
+  /**
+   * Passes the file's raw bytes of everything but COPY data (statements, comments, meta-commands,
+   * the rest of a COPY statement's line) to {@code sink} as the lexer consumes them, in file
+   * order; with the data {@link #copyData} passes on and its end markers they make up the input.
+   * Lets a caller hash or count the script's exact bytes (invalid UTF-8 included) without reading
+   * it twice. Each chunk holds at most one {@code \n}, at its end. Set before reading.
+   *
+   * @param sink receives the bytes; what it throws reaches the caller as an
+   *     {@link UncheckedIOException}
+   * @return this reader
+   */
+  public SqlScriptReader onText(CopySink sink) {
+    this.textSink = Objects.requireNonNull(sink, "sink");
+    return this;
   }
 
   /**
@@ -276,7 +293,15 @@ public final class SqlScriptReader {
         CharBuffer cb = direct ? CharBuffer.wrap(cbuf, off, n) : CharBuffer.wrap(pair);
         decoder.reset();
         decoder.decode(bb, cb, whole || eof);
+        int from = pos;
         pos = bb.position();
+        if (textSink != null && pos > from) {
+          try {
+            textSink.accept(buf, from, pos - from, buf[pos - 1] == '\n' ? 1 : 0);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
         int got = direct ? cb.position() - off : cb.position();
         if (got > 0) {
           if (!direct) {

@@ -1,10 +1,11 @@
 package ing.paperclip.db.backup.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
+import ing.paperclip.db.core.sql.SqlSyntaxException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,7 +19,7 @@ import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ScriptScannerTest {
+class ScriptBlocksTest {
   private static final String PG_DUMP = """
       --
       -- PostgreSQL database dump
@@ -53,20 +54,29 @@ class ScriptScannerTest {
       --
       """;
 
+  /** Reads {@code text} as it arrives from a pipe: in chunks of {@code chunk} bytes. */
+  private static ScriptBlocks read(byte[] text, int chunk, ByteArrayOutputStream skeleton) throws IOException {
+    ScriptBlocks s = new ScriptBlocks(skeleton, null);
+    s.read(new java.io.FilterInputStream(new ByteArrayInputStream(text)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        return super.read(b, off, Math.min(len, chunk));
+      }
+    });
+    return s;
+  }
+
   @Test
   void countsAndHashesPgDumpCopyBlocksInAnyChunking() throws Exception {
     byte[] text = PG_DUMP.getBytes(StandardCharsets.UTF_8);
     for (int chunk : new int[] {1, 2, 3, 7, 64, text.length}) {
-      ScriptScanner s = new ScriptScanner(null);
-      for (int i = 0; i < text.length; i += chunk) {
-        s.write(text, i, Math.min(chunk, text.length - i));
-      }
+      ScriptBlocks s = read(text, chunk, null);
       List<TableEntry> t = s.tables();
       assertEquals(2, t.size(), "chunk " + chunk);
       assertEquals(new TableEntry("Sch\"x", "My Table", 2, sha("1\tx\\ty\n2\t\\N\n")), t.get(0));
       assertEquals(new TableEntry("public", "empty", 0, sha("")), t.get(1));
-      assertFalse(s.inCopy());
-      assertFalse(s.partialLine());
+      assertTrue(s.openBlock().isEmpty());
+      assertEquals(List.of(), s.problems());
     }
   }
 
@@ -78,21 +88,71 @@ class ScriptScannerTest {
         .replace("COPY public.empty  FROM stdin;\n", "COPY public.empty  FROM stdin;\n" + sha("") + "\n");
     for (int chunk : new int[] {1, 2, 3, 7, 64, text.length}) {
       ByteArrayOutputStream skeleton = new ByteArrayOutputStream();
-      ScriptScanner s = new ScriptScanner(null, skeleton);
-      for (int i = 0; i < text.length; i += chunk) {
-        s.write(text, i, Math.min(chunk, text.length - i));
-      }
+      read(text, chunk, skeleton);
       assertEquals(expected, skeleton.toString(StandardCharsets.UTF_8), "chunk " + chunk);
     }
   }
 
   @Test
-  void reportsAnUnterminatedBlock() {
+  void theSkeletonKeepsTheExactBytesOfTheSqlTextEvenWhenTheyAreNotUtf8() throws Exception {
+    byte[] head = "SELECT 'caf".getBytes(StandardCharsets.UTF_8);
+    byte[] tail = "';\nCOPY public.t (a) FROM stdin;\n1\n\\.\n".getBytes(StandardCharsets.UTF_8);
+    byte[] text = new byte[head.length + 1 + tail.length];
+    System.arraycopy(head, 0, text, 0, head.length);
+    text[head.length] = (byte) 0xe9; // Latin-1, not UTF-8
+    System.arraycopy(tail, 0, text, head.length + 1, tail.length);
+    ByteArrayOutputStream skeleton = new ByteArrayOutputStream();
+    ScriptBlocks s = read(text, 5, skeleton);
+    byte[] cut = java.util.Arrays.copyOf(text, text.length - "1\n\\.\n".length());
+    ByteArrayOutputStream expected = new ByteArrayOutputStream();
+    expected.write(cut);
+    expected.write((sha("1\n") + "\n\\.\n").getBytes(StandardCharsets.UTF_8));
+    assertEquals(HexFormat.of().formatHex(expected.toByteArray()), HexFormat.of().formatHex(skeleton.toByteArray()));
+    assertEquals(List.of(new TableEntry("public", "t", 1, sha("1\n"))), s.tables());
+  }
+
+  @Test
+  void blockRangesRunFromTheDataLineToTheEndMarker() throws Exception {
+    String block = "-- data: {\"schema\":\"public\",\"table\":\"t\"}\nCOPY \"public\".\"t\" (\"a\") FROM stdin;\n1\n\\.\n";
+    String text = "-- section: data\nSELECT 'é';\n\n" + block + "SELECT 1;\n";
+    ScriptBlocks s = read(text.getBytes(StandardCharsets.UTF_8), 3, null);
+    long start = text.substring(0, text.indexOf("-- data:")).getBytes(StandardCharsets.UTF_8).length;
+    assertEquals(1, s.blockRanges().size());
+    assertEquals(start, s.blockRanges().get(0)[0]);
+    assertEquals(start + block.length(), s.blockRanges().get(0)[1]);
+  }
+
+  @Test
+  void copyLookalikesAreNotBlocksAndWhatNoBackupWritesIsReported() throws Exception {
+    // inside a dollar quote, a literal or a comment COPY is text; FROM PROGRAM reads no rows
+    String text = "CREATE FUNCTION f() RETURNS text LANGUAGE sql AS $f$\nCOPY public.t FROM stdin;\n$f$;\n"
+        + "SELECT 'x\nCOPY public.t FROM stdin;\n';\n/* COPY public.t FROM stdin;\n*/\n"
+        + "COPY public.t FROM PROGRAM 'id';\n"
+        + "COPY t FROM stdin;\n1\n\\.\n"
+        + "COPY public.u FROM stdin; SELECT 1;\n\\.\n"
+        + "COPY public.v FROM stdin;\n2\n\\.\r\n";
+    ScriptBlocks s = read(text.getBytes(StandardCharsets.UTF_8), 4, null);
+    assertEquals(List.of("?.?", "public.u", "public.v"), s.tables().stream().map(TableEntry::qualifiedName).toList());
+    List<String> p = s.problems();
+    assertEquals(3, p.size(), p.toString());
+    assertTrue(p.get(0).contains("COPY statement at line 10 is not one"), p.toString());
+    assertTrue(p.get(1).contains("line 13 holds text after its COPY statement"), p.toString());
+    assertTrue(p.get(2).contains("line 17 in the rows of public.v is \\. and a carriage return"), p.toString());
+  }
+
+  @Test
+  void reportsAnUnterminatedBlock() throws Exception {
     String cut = PG_DUMP.substring(0, PG_DUMP.indexOf("2\t\\N"));
-    ScriptScanner s = new ScriptScanner(null);
-    s.write(cut.getBytes(StandardCharsets.UTF_8), 0, cut.length());
-    assertTrue(s.inCopy());
+    ScriptBlocks s = read(cut.getBytes(StandardCharsets.UTF_8), 64, null);
     assertEquals("Sch\"x.My Table", s.openBlock().orElseThrow());
+    assertEquals(15, s.openBlockLine());
+    assertEquals(List.of(), s.tables());
+  }
+
+  @Test
+  void aTextEndingInsideAQuoteIsASyntaxError() {
+    String cut = PG_DUMP.substring(0, PG_DUMP.indexOf("COPY public.t"));
+    assertThrows(SqlSyntaxException.class, () -> read(cut.getBytes(StandardCharsets.UTF_8), 64, null));
   }
 
   @Test
