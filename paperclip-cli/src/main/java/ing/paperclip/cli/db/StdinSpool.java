@@ -40,12 +40,21 @@ final class StdinSpool implements AutoCloseable {
     } catch (IOException e) {
       delete(f);
       throw new PaperclipException(ErrorCode.IO, "cannot spool standard input to " + dir + " before the restore: "
-          + e.getMessage() + "; nothing was sent to the database. Free space there or set TMPDIR (java.io.tmpdir) "
-          + "to a larger directory", e);
+          + reason(e) + "; nothing was sent to the database. Free space there, or spool to a directory with room "
+          + "for the whole backup: TMPDIR=DIR with the paperclipai launcher, or PAPERCLIP_JAVA_OPTS=-Djava.io.tmpdir=DIR",
+          e);
     } catch (RuntimeException e) {
       delete(f);
       throw e;
     }
+  }
+
+  /** The cause in a few words: the OS's reason, without the path the message names already. */
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException f && f.getReason() != null) {
+      return f.getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /** Returns the spooled file. */

@@ -320,6 +320,11 @@ public final class BackupService {
       return new PaperclipException(ErrorCode.BACKUP, "backup of " + databaseLabel
           + " was interrupted; no file was written", e);
     }
+    if (failure instanceof IOException e && diskFull(e)) {
+      return new PaperclipException(ErrorCode.IO, "cannot write a backup in " + dir + ": No space left on device;"
+          + " no file was written and the partial one was removed; free disk space there, prune old backups,"
+          + " or use another --dir", e);
+    }
     if (failure instanceof IOException e) {
       return new PaperclipException(ErrorCode.IO, "cannot write a backup in " + dir + ": "
           + describe(e) + "; free disk space or fix the directory's permissions, or choose"
@@ -398,6 +403,17 @@ public final class BackupService {
             + "; using java", null);
       }
     }
+  }
+
+  /** ENOSPC (or a quota), as the JDK reports it: the OS's message, on the exception or one it wraps. */
+  private static boolean diskFull(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t instanceof java.nio.file.FileSystemException f ? f.getReason() : t.getMessage();
+      if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(IOException e) {
