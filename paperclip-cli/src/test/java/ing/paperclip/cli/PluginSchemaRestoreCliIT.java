@@ -85,6 +85,11 @@ class PluginSchemaRestoreCliIT {
         + " WHERE plugin_key = 'acme.notes'");
     assertEquals("001_init.sql,002_more.sql", scalar(db, crmLedger));
 
+    // --plan prints what runs: that schema's steps and the registry's rows (into scratch tables), nothing else
+    Run plan = run(db, "db", "restore", file.toString(), "--schema", crmSchema, "--clean-schema", "--plan");
+    assertEquals(0, plan.code(), plan.err());
+    assertTrue(plan.out().contains(crmSchema + ".deals (30 rows)") && plan.out().contains("public.plugins ("), plan.out());
+    assertTrue(plan.out().lines().noneMatch(l -> l.contains(notesSchema) || l.contains("public.companies")), plan.out());
     Run r = run(db, "db", "restore", file.toString(), "--schema", crmSchema, "--clean-schema");
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("restored " + file.getFileName()) && r.out().contains("1 tables, 30 rows"), r.out());

@@ -260,7 +260,7 @@ public final class RestoreService {
         long t2 = System.nanoTime();
         c.commit();
         phases.put("commit", millisSince(t2));
-        LOG.info("replaced schema(s) {} from {} ({} tables, {} rows; phases {})", options.selection().schemas(), file,
+        LOG.info("replaced schema(s) {} from {} ({} COPY blocks with the registry's, {} rows; phases {})", options.selection().schemas(), file,
             ex.tables(), ex.rows(), phases);
         // the schemas' tables and rows (the registry's rows went to scratch tables first)
         return new RestoreResult(file, plan.format(), ex.statements(), r.restoredTables().size(), r.restoredRows(), false,
