@@ -167,10 +167,69 @@ final class SchemaReplacement {
     return new CopyLine("pg_temp", SCRATCH_PREFIX + d.table(), columns(d)).format();
   }
 
-  /** In the restore's transaction, before the plan: drops the schemas and makes the scratch tables. */
+  /**
+   * Objects of the other schemas that a {@code DROP SCHEMA ... CASCADE} could take with it:
+   * relations, functions, types, constraints (a core table's foreign key to a plugin table),
+   * triggers, column defaults and policies (a relation's row type and array types go with what they
+   * belong to).
+   */
+  private static final String OUTSIDE = "SELECT 'relation ' || n.nspname || '.' || c.relname FROM pg_catalog.pg_class c"
+      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname <> ALL (?)"
+      + " UNION ALL SELECT 'function ' || p.oid::pg_catalog.regprocedure::text FROM pg_catalog.pg_proc p"
+      + " JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname <> ALL (?)"
+      + " UNION ALL SELECT 'type ' || t.oid::pg_catalog.regtype::text FROM pg_catalog.pg_type t"
+      + " JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname <> ALL (?)"
+      + " AND t.typrelid = 0 AND t.typcategory <> 'A'"
+      + " UNION ALL SELECT 'constraint ' || co.conname || ' on ' || co.conrelid::pg_catalog.regclass::text"
+      + " FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_namespace n ON n.oid = co.connamespace"
+      + " WHERE n.nspname <> ALL (?)"
+      + " UNION ALL SELECT 'trigger ' || tg.tgname || ' on ' || tg.tgrelid::pg_catalog.regclass::text"
+      + " FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid"
+      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname <> ALL (?)"
+      + " UNION ALL SELECT 'default of ' || d.adrelid::pg_catalog.regclass::text || ' column ' || d.adnum"
+      + " FROM pg_catalog.pg_attrdef d JOIN pg_catalog.pg_class c ON c.oid = d.adrelid"
+      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname <> ALL (?)"
+      + " UNION ALL SELECT 'policy ' || po.polname || ' on ' || po.polrelid::pg_catalog.regclass::text"
+      + " FROM pg_catalog.pg_policy po JOIN pg_catalog.pg_class c ON c.oid = po.polrelid"
+      + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname <> ALL (?)";
+
+  private Set<String> outside(Connection c) throws SQLException {
+    Set<String> out = new java.util.TreeSet<>();
+    try (PreparedStatement ps = c.prepareStatement(OUTSIDE)) {
+      // the system schemas' objects are no user's (a table's TOAST table goes with the table)
+      List<String> skip = new ArrayList<>(schemas);
+      skip.addAll(List.of("pg_catalog", "pg_toast", "information_schema"));
+      Array names = c.createArrayOf("text", skip.toArray());
+      for (int i = 1; i <= 7; i++) {
+        ps.setArray(i, names);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * In the restore's transaction, before the plan: drops the schemas and makes the scratch tables.
+   *
+   * @throws PaperclipException {@link ErrorCode#RESTORE} when dropping a schema would take objects
+   *     of other schemas with it (a core view over a plugin table): nothing else is changed
+   */
   void before(Connection c) throws SQLException {
+    Set<String> others = outside(c);
     for (String s : schemas) {
       run(c, "DROP SCHEMA IF EXISTS " + SqlIdentifiers.quote(s) + " CASCADE");
+    }
+    others.removeAll(outside(c));
+    if (!others.isEmpty()) {
+      List<String> named = others.stream().limit(10).toList();
+      throw new PaperclipException(ErrorCode.RESTORE, "replacing schema(s) " + String.join(", ", schemas)
+          + " would drop " + others.size() + " object(s) of other schemas that depend on them (" + String.join(", ",
+          named) + (others.size() > named.size() ? ", ..." : "") + "); drop or change them first, or restore the "
+          + "whole database with --clean");
     }
     for (String t : registry.keySet()) {
       // no constraints: the file's columns are loaded, the live table's others stay null here

@@ -149,6 +149,16 @@ class SchemaReplacementIT {
       assertEquals(changedA, onlyA(target), "a failed replacement keeps A");
       assertEquals(rest, allButA(target));
 
+      // an object of another schema built on A (a core view over A's table) would go with the drop: refused
+      target.execute("CREATE VIEW public.a_items AS SELECT id FROM " + A + ".items");
+      PaperclipException dependent = assertThrows(PaperclipException.class,
+          () -> new RestoreService(target.dataSource()).replaceSchemas(file, options, RestoreListener.NONE));
+      assertTrue(dependent.getMessage().contains("would drop 1 object(s) of other schemas that depend on them "
+          + "(relation public.a_items)"), dependent.getMessage());
+      assertEquals(changedA, onlyA(target), "a refused replacement keeps A");
+      target.execute("DROP VIEW public.a_items");
+      assertEquals(rest, allButA(target));
+
       RestoreResult r = new RestoreService(target.dataSource()).replaceSchemas(file, options, RestoreListener.NONE);
       assertEquals(java.util.Set.of(A + ".items", A + ".notes"), r.selected());
       assertEquals(2, r.tables(), r.warnings().toString());
