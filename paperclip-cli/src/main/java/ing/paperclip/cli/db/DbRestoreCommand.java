@@ -92,6 +92,10 @@ final class DbRestoreCommand implements Callable<Integer> {
   @Option(names = {"-t", "--table"}, paramLabel = "TABLE", description = "Restore only this table (repeatable; "
       + "schema.table, or a table of public), with its rows, indexes, keys and triggers and what it depends on.")
   List<String> tables = new java.util.ArrayList<>();
+  @Option(names = "--clean-schema", description = "With --schema: replace those schemas of the live database "
+      + "(e.g. one plugin's, with its rows in the plugin registry) in one transaction, leaving every other schema, "
+      + "plugin and core row as it is; the plugin's login role is repaired afterwards.")
+  boolean cleanSchema;
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -111,6 +115,14 @@ final class DbRestoreCommand implements Callable<Integer> {
   }
 
   private Integer restore() {
+    if (cleanSchema && schemas.isEmpty()) {
+      throw new PaperclipException(ErrorCode.INVALID_INPUT, "--clean-schema needs --schema SCHEMA: it replaces the "
+          + "named schemas of a live database (to replace the whole database, use --clean)");
+    }
+    if (cleanSchema && clean) {
+      throw new PaperclipException(ErrorCode.INVALID_INPUT, "--clean and --clean-schema exclude each other: --clean "
+          + "replaces the whole database, --clean-schema only the schemas named with --schema");
+    }
     // --clean alone runs in one transaction, so that a failure keeps what the target held; a parallel
     // --clean (asked for with --jobs) commits the drop first, as pg_restore -j --clean does
     boolean cleanInOneTransaction = clean && jobs == null && !singleTransaction;
@@ -132,7 +144,8 @@ final class DbRestoreCommand implements Callable<Integer> {
       return 0;
     }
     if (plan) {
-      RestorePlan p = new ing.paperclip.db.backup.restore.RestorePlanner(verifier).plan(file, options);
+      RestorePlan p = cleanSchema ? new RestoreService(ctx.database().migrationSpec()).withVerifier(verifier)
+          .planSchemaReplacement(file, options) : new ing.paperclip.db.backup.restore.RestorePlanner(verifier).plan(file, options);
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", p.file().toString());
@@ -186,7 +199,7 @@ final class DbRestoreCommand implements Callable<Integer> {
         return 0;
       }
       try (Progress.Restore progress = Progress.forRestore(ctx, json)) {
-        r = service.restore(file, options, progress);
+        r = cleanSchema ? service.replaceSchemas(file, options, progress) : service.restore(file, options, progress);
       }
       verified = verify(file, r.selected());
       // core changesets newer than the backup's, after the check against its manifest (they may change tables)
@@ -195,7 +208,9 @@ final class DbRestoreCommand implements Callable<Integer> {
       // Roles are not part of a database backup: give the restored plugin namespaces their login roles back.
       pluginRoles = PluginsCommands.repairAfterRestore(ctx);
       // secrets restored from another instance open only with its key: find out now, not agent by agent
-      keys = SecretsKeyCheck.check(ctx, ctx.database().runtime(), "restored " + r.file().getFileName() + ", but");
+      // (a schema replaced in a live instance brings no secrets: nothing to check)
+      keys = cleanSchema ? new SecretsKeyCheck.Outcome(0, null, Optional.empty())
+          : SecretsKeyCheck.check(ctx, ctx.database().runtime(), "restored " + r.file().getFileName() + ", but");
     } finally {
       lease.close();
     }

@@ -32,6 +32,8 @@ final class OneTransaction implements ScriptReader.Handler {
   private final List<RestoreStep.LoadTableData> members;
   private final DataProgress progress;
   private final int tablesTotal;
+  /** The COPY each data step runs: its own, or into a scratch table ({@link SchemaReplacement}). */
+  private final java.util.function.Function<RestoreStep.LoadTableData, String> copyInto;
   private Statement st;
   private int next;
   private TableLoader loading;
@@ -54,6 +56,16 @@ final class OneTransaction implements ScriptReader.Handler {
    *     null when the user vouches for the file
    */
   OneTransaction(Connection c, RestorePlan plan, RestoreListener listener, ScriptPolicy policy) {
+    this(c, plan, listener, policy, RestoreStep.LoadTableData::copySql);
+  }
+
+  /**
+   * @param copyInto the COPY statement a data step runs (the file's block is still checked against
+   *     the step's own)
+   */
+  OneTransaction(Connection c, RestorePlan plan, RestoreListener listener, ScriptPolicy policy,
+      java.util.function.Function<RestoreStep.LoadTableData, String> copyInto) {
+    this.copyInto = copyInto;
     this.c = c;
     this.plan = plan;
     this.listener = listener;
@@ -150,7 +162,7 @@ final class OneTransaction implements ScriptReader.Handler {
       if (!(nextData(cs.line()) instanceof RestoreStep.LoadTableData d) || !d.copySql().equals(cs.sql())) {
         throw changed("its data block at line " + cs.line() + " is not the one planned");
       }
-      loading = new TableLoader(c, d, plan.file());
+      loading = new TableLoader(c, d, copyInto.apply(d), plan.file());
       return;
     }
     if (item instanceof ScriptItem.Statement s && next < steps.size()) {

@@ -217,6 +217,73 @@ public final class RestoreService {
   }
 
   /**
+   * Verifies the file and returns the plan {@link #replaceSchemas} runs, touching no database (it
+   * assumes the target has the core plugin registry, as an instance does).
+   */
+  public RestorePlan planSchemaReplacement(Path file, RestoreOptions options) {
+    SchemaReplacement.requireSchemas(options.selection());
+    return SchemaReplacement.of(planner.plan(file, options.noOwner(), options.trustFile()).plan(), options.selection(),
+        java.util.Set.copyOf(SchemaReplacement.REGISTRY)).plan();
+  }
+
+  /**
+   * Replaces the schemas {@code options.selection()} names ({@code --schema} alone) in a live
+   * database with the file's, together with their plugins' rows in the core plugin registry
+   * ({@link SchemaReplacement}); every other schema, row and plugin stays as it is. Runs in one
+   * transaction whatever {@code options.jobs()} says: a failure leaves the old schemas as they were.
+   *
+   * @return what was done; its {@link RestoreResult#selected()} are the replaced schemas' tables
+   * @throws PaperclipException {@link ErrorCode#INVALID_INPUT} without {@code --schema}, with
+   *     {@code --table}/{@code --exclude-schema}, for {@code public} or a schema the file does not
+   *     hold; {@link ErrorCode#RESTORE} when a statement fails (the target unchanged)
+   */
+  public RestoreResult replaceSchemas(Path file, RestoreOptions options, RestoreListener listener) {
+    long t0 = System.nanoTime();
+    SchemaReplacement.requireSchemas(options.selection());
+    Map<String, Long> phases = new LinkedHashMap<>();
+    RestorePlanner.Planned planned = planner.plan(file, options.noOwner(), options.trustFile());
+    try (Connection c = target.open()) {
+      c.setAutoCommit(false);
+      try {
+        SchemaReplacement r = SchemaReplacement.of(planned.plan(), options.selection(), SchemaReplacement.liveRegistry(c));
+        RestorePlan plan = r.plan();
+        phases.put("verify", millisSince(t0));
+        long t1 = System.nanoTime();
+        r.before(c);
+        RestoreTarget.sessionSettings(c, 1, true, false);
+        OneTransaction ex = new OneTransaction(c, plan, listener,
+            RestorePlanner.policy(plan.format(), file, options.trustFile()), r::copyInto);
+        ex.run();
+        List<String> warnings = new java.util.ArrayList<>(plan.warnings());
+        warnings.addAll(r.after(c));
+        phases.put("load", millisSince(t1));
+        long t2 = System.nanoTime();
+        c.commit();
+        phases.put("commit", millisSince(t2));
+        LOG.info("replaced schema(s) {} from {} ({} COPY blocks with the registry's, {} rows; phases {})", options.selection().schemas(), file,
+            ex.tables(), ex.rows(), phases);
+        // the schemas' tables and rows (the registry's rows went to scratch tables first)
+        return new RestoreResult(file, plan.format(), ex.statements(), r.restoredTables().size(), r.restoredRows(), false,
+            Duration.ofNanos(System.nanoTime() - t0), warnings, 1, phases, false, List.of(), r.restoredTables());
+      } catch (SQLException | IOException | RuntimeException e) {
+        rollback(c);
+        if (e instanceof PaperclipException pe) {
+          throw pe.code() == ErrorCode.RESTORE || pe.code() == ErrorCode.CORRUPT_FILE
+              ? new PaperclipException(pe.code(), pe.getMessage() + "; the old schema was left as it was", pe.getCause())
+              : pe;
+        }
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        throw new PaperclipException(ErrorCode.RESTORE, "replacing schema(s) " + String.join(", ",
+            options.selection().schemas()) + " from " + file + " failed: " + oneLine(cause)
+            + "; the old schema was left as it was", cause);
+      }
+    } catch (SQLException e) {
+      throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
+          + oneLine(e), e);
+    }
+  }
+
+  /**
    * Applies, after a restore, the core schema changesets this build knows and the restored
    * database lacks (a backup taken by an older version), under the usual migration policy
    * ({@link MigrationPolicy}: automatically where the restore replaced a new instance's fresh core

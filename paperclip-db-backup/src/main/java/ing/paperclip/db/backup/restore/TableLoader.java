@@ -27,10 +27,18 @@ final class TableLoader {
 
   /** Starts the COPY of {@code step} on {@code c}. */
   TableLoader(Connection c, RestoreStep.LoadTableData step, Path file) {
+    this(c, step, step.copySql(), file);
+  }
+
+  /**
+   * Starts {@code copySql}, the COPY of {@code step}'s rows into another table (a single schema's
+   * restore loads the plugin registry's rows into scratch tables: {@link SchemaReplacement}).
+   */
+  TableLoader(Connection c, RestoreStep.LoadTableData step, String copySql, Path file) {
     this.step = step;
     this.file = file;
     try {
-      this.copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(step.copySql());
+      this.copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql);
     } catch (SQLException e) {
       throw failed(e);
     }
