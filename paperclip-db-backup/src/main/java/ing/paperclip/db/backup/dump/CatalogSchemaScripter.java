@@ -135,6 +135,9 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             List.of()));
       }
     }
+    // owners after every object and comment, before the data and the privileges (which the
+    // owner's grants need): pg_dump writes them with each object, to the same effect
+    withComments.addAll(owners(cat, false));
     preData = withComments;
 
     List<TableData> data = new ArrayList<>();
@@ -574,8 +577,55 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       post.add(new SchemaObject("EVENT TRIGGER", "", e.name(), Section.POST_DATA, sql.toString(),
           List.of()));
     }
+    post.addAll(owners(cat, true));
     post.addAll(last);
     return post;
+  }
+
+  /** The {@code ALTER ... OWNER TO} keyword of each inventory kind pg_dump sets an owner for. */
+  private static final Map<String, String> OWNED_KINDS = Map.ofEntries(
+      Map.entry("schema", "SCHEMA"), Map.entry("table", "TABLE"),
+      Map.entry("foreign table", "FOREIGN TABLE"), Map.entry("view", "VIEW"),
+      Map.entry("materialized view", "MATERIALIZED VIEW"), Map.entry("sequence", "SEQUENCE"),
+      Map.entry("composite type", "TYPE"), Map.entry("enum type", "TYPE"),
+      Map.entry("range type", "TYPE"), Map.entry("base type", "TYPE"), Map.entry("domain", "DOMAIN"),
+      Map.entry("function", "FUNCTION"), Map.entry("window function", "FUNCTION"),
+      Map.entry("aggregate", "AGGREGATE"), Map.entry("procedure", "PROCEDURE"),
+      Map.entry("statistics object", "STATISTICS"), Map.entry("collation", "COLLATION"),
+      Map.entry("conversion", "CONVERSION"), Map.entry("operator", "OPERATOR"),
+      Map.entry("operator class", "OPERATOR CLASS"), Map.entry("operator family", "OPERATOR FAMILY"),
+      Map.entry("text search configuration", "TEXT SEARCH CONFIGURATION"),
+      Map.entry("text search dictionary", "TEXT SEARCH DICTIONARY"),
+      Map.entry("language", "LANGUAGE"), Map.entry("foreign-data wrapper", "FOREIGN DATA WRAPPER"),
+      Map.entry("server", "SERVER"), Map.entry("large object", "LARGE OBJECT"),
+      Map.entry("publication", "PUBLICATION"), Map.entry("event trigger", "EVENT TRIGGER"));
+
+  /**
+   * {@code ALTER <kind> <identity> OWNER TO <role>} for every owned object of the inventory:
+   * publications and event triggers (made last in the post-data) when {@code post}, the rest
+   * otherwise. The identities are {@code pg_identify_object}'s, quoted where needed.
+   */
+  static List<SchemaObject> owners(Catalog cat, boolean post) {
+    List<SchemaObject> out = new ArrayList<>();
+    // sequences after tables: a serial's sequence takes its table's owner with it, and
+    // PostgreSQL refuses to change a linked sequence's owner on its own (unchanged, it is no-op)
+    List<Catalog.InventoryItem> items = new ArrayList<>(cat.inventory());
+    items.sort(Comparator.comparing(i -> i.kind().equals("sequence")));
+    for (Catalog.InventoryItem i : items) {
+      String keyword = OWNED_KINDS.get(i.kind());
+      boolean late = i.kind().equals("publication") || i.kind().equals("event trigger");
+      if (keyword == null || i.owner() == null || late != post) {
+        continue;
+      }
+      String identity = i.identity();
+      if (i.kind().equals("aggregate") && identity.endsWith("()")) {
+        identity = identity.substring(0, identity.length() - 2) + "(*)"; // ALTER AGGREGATE a(*)
+      }
+      out.add(new SchemaObject("OWNER", "", i.kind() + " " + i.identity(),
+          post ? Section.POST_DATA : Section.PRE_DATA,
+          "ALTER " + keyword + " " + identity + " OWNER TO " + quote(i.owner()) + ";", List.of()));
+    }
+    return out;
   }
 
   /**
