@@ -135,9 +135,6 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             List.of()));
       }
     }
-    // owners after every object and comment, before the data and the privileges (which the
-    // owner's grants need): pg_dump writes them with each object, to the same effect
-    withComments.addAll(owners(cat, false));
     preData = withComments;
 
     List<TableData> data = new ArrayList<>();
@@ -577,8 +574,11 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       post.add(new SchemaObject("EVENT TRIGGER", "", e.name(), Section.POST_DATA, sql.toString(),
           List.of()));
     }
-    post.addAll(owners(cat, true));
     post.addAll(last);
+    // owners last, after the privileges: the ACLs are written for the restoring role as the
+    // owner, and ALTER ... OWNER TO hands its entries (as grantee and grantor) to the new owner,
+    // so the result is the source's; and with --no-owner or a missing role they stay right
+    post.addAll(owners(cat));
     return post;
   }
 
@@ -601,11 +601,11 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       Map.entry("publication", "PUBLICATION"), Map.entry("event trigger", "EVENT TRIGGER"));
 
   /**
-   * {@code ALTER <kind> <identity> OWNER TO <role>} for every owned object of the inventory:
-   * publications and event triggers (made last in the post-data) when {@code post}, the rest
-   * otherwise. The identities are {@code pg_identify_object}'s, quoted where needed.
+   * {@code ALTER <kind> <identity> OWNER TO <role>} for every owned object of the inventory, as
+   * post-data entries of the object's schema (a selective restore keeps those of the schemas it
+   * restores). The identities are {@code pg_identify_object}'s, quoted where needed.
    */
-  static List<SchemaObject> owners(Catalog cat, boolean post) {
+  static List<SchemaObject> owners(Catalog cat) {
     List<SchemaObject> out = new ArrayList<>();
     // sequences after tables: a serial's sequence takes its table's owner with it, and
     // PostgreSQL refuses to change a linked sequence's owner on its own (unchanged, it is no-op)
@@ -613,25 +613,45 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     items.sort(Comparator.comparing(i -> i.kind().equals("sequence")));
     for (Catalog.InventoryItem i : items) {
       String keyword = OWNED_KINDS.get(i.kind());
-      boolean late = i.kind().equals("publication") || i.kind().equals("event trigger");
-      if (keyword == null || i.owner() == null || late != post) {
+      if (keyword == null || i.owner() == null) {
         continue;
       }
       String identity = i.identity();
       if (i.kind().equals("aggregate") && identity.endsWith("()")) {
         identity = identity.substring(0, identity.length() - 2) + "(*)"; // ALTER AGGREGATE a(*)
       }
-      out.add(new SchemaObject("OWNER", "", i.kind() + " " + i.identity(),
-          post ? Section.POST_DATA : Section.PRE_DATA,
+      out.add(new SchemaObject("OWNER", ownerSchema(i), i.kind() + " " + i.identity(), Section.POST_DATA,
           "ALTER " + keyword + " " + identity + " OWNER TO " + quote(i.owner()) + ";", List.of()));
     }
     return out;
   }
 
+  /** The schema of an owned item: its own name for a schema, "" for a kind without one. */
+  private static String ownerSchema(Catalog.InventoryItem i) {
+    Set<String> global = Set.of("language", "foreign-data wrapper", "server", "large object",
+        "publication", "event trigger");
+    if (global.contains(i.kind())) {
+      return "";
+    }
+    String id = i.identity();
+    String first;
+    if (id.startsWith("\"")) {
+      int end = 1;
+      while (end < id.length() && (id.charAt(end) != '"' || (end + 1 < id.length() && id.charAt(end + 1) == '"'))) {
+        end += id.charAt(end) == '"' ? 2 : 1;
+      }
+      first = id.substring(1, Math.min(end, id.length())).replace("\"\"", "\"");
+    } else {
+      int dot = id.indexOf('.');
+      first = i.kind().equals("schema") || dot < 0 ? id : id.substring(0, dot);
+    }
+    return first;
+  }
+
   /**
    * Scripts explicit ACLs: per object, {@code REVOKE ALL ... FROM PUBLIC} when the explicit ACL
    * has no PUBLIC entry (functions and types grant PUBLIC rights by default), then the GRANTs
-   * (which start from the default ACL, so the result equals the source's, entry order included). The owner's own entries are skipped: the restoring role owns everything. Grants
+   * (which start from the default ACL, so the result equals the source's, entry order included). The owner's own entries are written for the restoring role, which owns the objects until the {@code OWNER TO} entries that end the post-data hand its entries to the recorded owner. Grants
    * to other roles are wrapped in a {@code DO} block that grants only if the role exists on the
    * target, so a restore onto another server never fails on a missing role.
    */

@@ -20,9 +20,10 @@ import java.util.regex.Pattern;
  * Ownership on the target, like pg_restore without {@code --no-owner}: a plan's
  * {@code ALTER ... OWNER TO} statements run where the role exists on the target and the restoring
  * role may become it ({@code SET ROLE}); the others are left out, with one warning per role, and
- * their objects stay the restoring role's. A {@code SECURITY DEFINER} function whose owner cannot
- * be set is refused: it would run as the restoring role (often a superuser). One query on the
- * target, whatever the number of statements.
+ * their objects stay the restoring role's. A {@code SECURITY DEFINER} function whose owner does
+ * not exist on the target is refused: it would run as the restoring role (often a superuser);
+ * one whose owner exists but cannot be taken (a non-superuser restore) only warns. One query on
+ * the target, whatever the number of statements.
  */
 final class Ownership {
   private static final String IDENT = "(?:\"(?:[^\"]|\"\")*\"|[^\\s(.\";]+)";
@@ -34,6 +35,8 @@ final class Ownership {
   /** Where a routine's body starts: its options (SECURITY DEFINER) come before. */
   private static final Pattern BODY = Pattern.compile("(?is)\\$[A-Za-z_0-9]*\\$|\\bBEGIN\\s+ATOMIC\\b|\\bAS\\s+'");
   private static final Pattern SECURITY_DEFINER = Pattern.compile("(?is)\\bSECURITY\\s+DEFINER\\b");
+
+  private static final String MISSING = "does not exist on the target";
 
   private Ownership() {}
 
@@ -57,7 +60,7 @@ final class Ownership {
    * role they name.
    *
    * @throws PaperclipException {@link ErrorCode#RESTORE} for a SECURITY DEFINER function whose
-   *     owner cannot be set
+   *     owner does not exist on the target
    */
   static RestorePlan apply(RestorePlan plan, Connection c) throws SQLException {
     Map<String, Integer> roles = new TreeMap<>();
@@ -128,7 +131,7 @@ final class Ownership {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           if (!rs.getBoolean(2)) {
-            out.put(rs.getString(1), "does not exist on the target");
+            out.put(rs.getString(1), MISSING);
           } else if (!rs.getBoolean(3)) {
             out.put(rs.getString(1), "cannot be taken by the restoring role (no SET ROLE to it)");
           }
@@ -164,7 +167,9 @@ final class Ownership {
     }
     definers.forEach((name, written) -> {
       String role = owners.get(name);
-      if (role != null && unusable.containsKey(role)) {
+      // a role that exists but that the restoring role cannot take (a hosted restore as the
+      // database's owner) only warns: the function then runs as that owner, no superuser
+      if (role != null && MISSING.equals(unusable.get(role))) {
         throw new PaperclipException(ErrorCode.RESTORE, "function " + written + " is SECURITY DEFINER and"
             + " owned by role \"" + role + "\", which " + unusable.get(role) + ": it would run as the"
             + " restoring role; create the role (and grant it to the restoring role), or restore with --no-owner");
