@@ -578,7 +578,9 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     // owners last, after the privileges: the ACLs are written for the restoring role as the
     // owner, and ALTER ... OWNER TO hands its entries (as grantee and grantor) to the new owner,
     // so the result is the source's; and with --no-owner or a missing role they stay right
-    post.addAll(owners(cat));
+    List<SchemaObject> all = new ArrayList<>(preData);
+    all.addAll(post);
+    post.addAll(owners(cat, all));
     return post;
   }
 
@@ -605,7 +607,17 @@ public final class CatalogSchemaScripter implements SchemaScripter {
    * post-data entries of the object's schema (a selective restore keeps those of the schemas it
    * restores). The identities are {@code pg_identify_object}'s, quoted where needed.
    */
-  static List<SchemaObject> owners(Catalog cat) {
+  static List<SchemaObject> owners(Catalog cat, List<SchemaObject> written) {
+    // each entry depends on the object's own entry, so that a selective restore leaving an object
+    // out leaves its owner out too (functions: every overload of the name, which errs on leaving out)
+    Map<String, List<String>> creates = new HashMap<>();
+    for (SchemaObject o : written) {
+      if (OWNED_ENTRY_KINDS.contains(o.kind())) {
+        int paren = o.name().indexOf('(');
+        creates.computeIfAbsent(o.schema() + "." + (paren < 0 ? o.name() : o.name().substring(0, paren)),
+            k -> new ArrayList<>()).add(o.key());
+      }
+    }
     List<SchemaObject> out = new ArrayList<>();
     // sequences after tables: a serial's sequence takes its table's owner with it, and
     // PostgreSQL refuses to change a linked sequence's owner on its own (unchanged, it is no-op)
@@ -620,32 +632,56 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       if (i.kind().equals("aggregate") && identity.endsWith("()")) {
         identity = identity.substring(0, identity.length() - 2) + "(*)"; // ALTER AGGREGATE a(*)
       }
-      out.add(new SchemaObject("OWNER", ownerSchema(i), i.kind() + " " + i.identity(), Section.POST_DATA,
-          "ALTER " + keyword + " " + identity + " OWNER TO " + quote(i.owner()) + ";", List.of()));
+      String schema = ownerSchema(i);
+      List<String> deps = i.kind().equals("schema") ? creates.getOrDefault("." + schema, List.of())
+          : creates.getOrDefault(schema + "." + ownerName(i.identity()), List.of());
+      out.add(new SchemaObject("OWNER", schema, i.kind() + " " + i.identity(), Section.POST_DATA,
+          "ALTER " + keyword + " " + identity + " OWNER TO " + quote(i.owner()) + ";", deps));
     }
     return out;
+  }
+
+  /** Entry kinds that create an object {@link #owners} sets an owner for. */
+  private static final Set<String> OWNED_ENTRY_KINDS = Set.of("SCHEMA", "TABLE", "VIEW",
+      "MATERIALIZED VIEW", "SEQUENCE", "TYPE", "FUNCTION", "COLLATION", "FOREIGN TABLE", "STATISTICS");
+
+  /** The unquoted first identifier of {@code s} (quoted or not), up to a dot, space or parenthesis. */
+  private static String firstIdentifier(String s) {
+    if (s.startsWith("\"")) {
+      StringBuilder b = new StringBuilder();
+      for (int k = 1; k < s.length(); k++) {
+        char ch = s.charAt(k);
+        if (ch == '"' && k + 1 < s.length() && s.charAt(k + 1) == '"') {
+          b.append('"');
+          k++;
+        } else if (ch == '"') {
+          break;
+        } else {
+          b.append(ch);
+        }
+      }
+      return b.toString();
+    }
+    int end = 0;
+    while (end < s.length() && ".( ".indexOf(s.charAt(end)) < 0) {
+      end++;
+    }
+    return s.substring(0, end);
+  }
+
+  /** The object's own name in a schema-qualified identity ({@code s.n}, {@code s.f(int)}). */
+  private static String ownerName(String identity) {
+    String schema = firstIdentifier(identity);
+    String rest = identity.substring(identity.startsWith("\"")
+        ? schema.replace("\"", "\"\"").length() + 2 : schema.length());
+    return rest.startsWith(".") ? firstIdentifier(rest.substring(1)) : "";
   }
 
   /** The schema of an owned item: its own name for a schema, "" for a kind without one. */
   private static String ownerSchema(Catalog.InventoryItem i) {
     Set<String> global = Set.of("language", "foreign-data wrapper", "server", "large object",
         "publication", "event trigger");
-    if (global.contains(i.kind())) {
-      return "";
-    }
-    String id = i.identity();
-    String first;
-    if (id.startsWith("\"")) {
-      int end = 1;
-      while (end < id.length() && (id.charAt(end) != '"' || (end + 1 < id.length() && id.charAt(end + 1) == '"'))) {
-        end += id.charAt(end) == '"' ? 2 : 1;
-      }
-      first = id.substring(1, Math.min(end, id.length())).replace("\"\"", "\"");
-    } else {
-      int dot = id.indexOf('.');
-      first = i.kind().equals("schema") || dot < 0 ? id : id.substring(0, dot);
-    }
-    return first;
+    return global.contains(i.kind()) ? "" : firstIdentifier(i.identity());
   }
 
   /**
