@@ -71,7 +71,10 @@ final class DbRestoreCommand implements Callable<Integer> {
   @Option(names = "--check", description = "Run the pre-flight checks against the target (server version, "
       + "extensions, privileges, free space, migration level) and change nothing.")
   boolean check;
-  @Option(names = "--keep-owner", description = "Run ALTER ... OWNER TO statements of pg_dump files.")
+  @Option(names = "--no-owner", description = "Skip every ALTER ... OWNER TO: the restoring role owns "
+      + "everything. By default owners are set where the target has the role (a warning names each other one).")
+  boolean noOwner;
+  @Option(names = "--keep-owner", hidden = true, description = "The default now (kept for old scripts).")
   boolean keepOwner;
   @Option(names = "--trust-file", description = "Run every statement the file holds, even ones no backup "
       + "contains (roles, COPY ... PROGRAM, event triggers, DO blocks...): only for a file you made or vouch for.")
@@ -131,7 +134,7 @@ final class DbRestoreCommand implements Callable<Integer> {
       throw new ing.paperclip.db.core.PaperclipException(ing.paperclip.db.core.ErrorCode.INVALID_INPUT,
           "--jobs must be between 1 and " + RestoreOptions.MAX_JOBS + ", got " + j);
     }
-    RestoreOptions options = new RestoreOptions(clean, !keepOwner, j, singleTransaction, trustFile,
+    RestoreOptions options = new RestoreOptions(clean, noOwner, j, singleTransaction, trustFile,
         new RestoreSelection(schemas, excludeSchemas, tables));
     // Our files must be signed by this instance's key unless the user accepts them (or vouches for
     // them). An instance without a master key has no identity to check a file against: every file is

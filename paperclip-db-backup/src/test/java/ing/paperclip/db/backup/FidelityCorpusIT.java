@@ -78,7 +78,7 @@ class FidelityCorpusIT {
       "04-constraints-indexes.sql", "05-views-rules-triggers.sql",
       "06-partitions-inheritance.sql", "07-privileges.sql", "08-data.sql",
       "09-database-level.sql", "10-object-kinds.sql",
-      "11-operator-classes-languages.sql", "12-foreign-data.sql");
+      "11-operator-classes-languages.sql", "12-foreign-data.sql", "13-ownership.sql");
 
   @TempDir
   Path dir;

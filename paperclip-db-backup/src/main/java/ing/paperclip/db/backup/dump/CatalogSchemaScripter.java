@@ -575,13 +575,119 @@ public final class CatalogSchemaScripter implements SchemaScripter {
           List.of()));
     }
     post.addAll(last);
+    // owners last, after the privileges: the ACLs are written for the restoring role as the
+    // owner, and ALTER ... OWNER TO hands its entries (as grantee and grantor) to the new owner,
+    // so the result is the source's; and with --no-owner or a missing role they stay right
+    List<SchemaObject> all = new ArrayList<>(preData);
+    all.addAll(post);
+    post.addAll(owners(cat, all));
     return post;
+  }
+
+  /** The {@code ALTER ... OWNER TO} keyword of each inventory kind pg_dump sets an owner for. */
+  private static final Map<String, String> OWNED_KINDS = Map.ofEntries(
+      Map.entry("schema", "SCHEMA"), Map.entry("table", "TABLE"),
+      Map.entry("foreign table", "FOREIGN TABLE"), Map.entry("view", "VIEW"),
+      Map.entry("materialized view", "MATERIALIZED VIEW"), Map.entry("sequence", "SEQUENCE"),
+      Map.entry("composite type", "TYPE"), Map.entry("enum type", "TYPE"),
+      Map.entry("range type", "TYPE"), Map.entry("base type", "TYPE"), Map.entry("domain", "DOMAIN"),
+      Map.entry("function", "FUNCTION"), Map.entry("window function", "FUNCTION"),
+      Map.entry("aggregate", "AGGREGATE"), Map.entry("procedure", "PROCEDURE"),
+      Map.entry("statistics object", "STATISTICS"), Map.entry("collation", "COLLATION"),
+      Map.entry("conversion", "CONVERSION"), Map.entry("operator", "OPERATOR"),
+      Map.entry("operator class", "OPERATOR CLASS"), Map.entry("operator family", "OPERATOR FAMILY"),
+      Map.entry("text search configuration", "TEXT SEARCH CONFIGURATION"),
+      Map.entry("text search dictionary", "TEXT SEARCH DICTIONARY"),
+      Map.entry("language", "LANGUAGE"), Map.entry("foreign-data wrapper", "FOREIGN DATA WRAPPER"),
+      Map.entry("server", "SERVER"), Map.entry("large object", "LARGE OBJECT"),
+      Map.entry("publication", "PUBLICATION"), Map.entry("event trigger", "EVENT TRIGGER"));
+
+  /**
+   * {@code ALTER <kind> <identity> OWNER TO <role>} for every owned object of the inventory, as
+   * post-data entries of the object's schema (a selective restore keeps those of the schemas it
+   * restores). The identities are {@code pg_identify_object}'s, quoted where needed.
+   */
+  static List<SchemaObject> owners(Catalog cat, List<SchemaObject> written) {
+    // each entry depends on the object's own entry, so that a selective restore leaving an object
+    // out leaves its owner out too (functions: every overload of the name, which errs on leaving out)
+    Map<String, List<String>> creates = new HashMap<>();
+    for (SchemaObject o : written) {
+      if (OWNED_ENTRY_KINDS.contains(o.kind())) {
+        int paren = o.name().indexOf('(');
+        creates.computeIfAbsent(o.schema() + "." + (paren < 0 ? o.name() : o.name().substring(0, paren)),
+            k -> new ArrayList<>()).add(o.key());
+      }
+    }
+    List<SchemaObject> out = new ArrayList<>();
+    // sequences after tables: a serial's sequence takes its table's owner with it, and
+    // PostgreSQL refuses to change a linked sequence's owner on its own (unchanged, it is no-op)
+    List<Catalog.InventoryItem> items = new ArrayList<>(cat.inventory());
+    items.sort(Comparator.comparing(i -> i.kind().equals("sequence")));
+    for (Catalog.InventoryItem i : items) {
+      String keyword = OWNED_KINDS.get(i.kind());
+      if (keyword == null || i.owner() == null) {
+        continue;
+      }
+      String identity = i.identity();
+      if (i.kind().equals("aggregate") && identity.endsWith("()")) {
+        identity = identity.substring(0, identity.length() - 2) + "(*)"; // ALTER AGGREGATE a(*)
+      }
+      String schema = ownerSchema(i);
+      List<String> deps = i.kind().equals("schema") ? creates.getOrDefault("." + schema, List.of())
+          : creates.getOrDefault(schema + "." + ownerName(i.identity()), List.of());
+      out.add(new SchemaObject("OWNER", schema, i.kind() + " " + i.identity(), Section.POST_DATA,
+          "ALTER " + keyword + " " + identity + " OWNER TO " + quote(i.owner()) + ";", deps));
+    }
+    return out;
+  }
+
+  /** Entry kinds that create an object {@link #owners} sets an owner for. */
+  private static final Set<String> OWNED_ENTRY_KINDS = Set.of("SCHEMA", "TABLE", "VIEW",
+      "MATERIALIZED VIEW", "SEQUENCE", "TYPE", "FUNCTION", "COLLATION", "FOREIGN TABLE", "STATISTICS");
+
+  /** The unquoted first identifier of {@code s} (quoted or not), up to a dot, space or parenthesis. */
+  private static String firstIdentifier(String s) {
+    if (s.startsWith("\"")) {
+      StringBuilder b = new StringBuilder();
+      for (int k = 1; k < s.length(); k++) {
+        char ch = s.charAt(k);
+        if (ch == '"' && k + 1 < s.length() && s.charAt(k + 1) == '"') {
+          b.append('"');
+          k++;
+        } else if (ch == '"') {
+          break;
+        } else {
+          b.append(ch);
+        }
+      }
+      return b.toString();
+    }
+    int end = 0;
+    while (end < s.length() && ".( ".indexOf(s.charAt(end)) < 0) {
+      end++;
+    }
+    return s.substring(0, end);
+  }
+
+  /** The object's own name in a schema-qualified identity ({@code s.n}, {@code s.f(int)}). */
+  private static String ownerName(String identity) {
+    String schema = firstIdentifier(identity);
+    String rest = identity.substring(identity.startsWith("\"")
+        ? schema.replace("\"", "\"\"").length() + 2 : schema.length());
+    return rest.startsWith(".") ? firstIdentifier(rest.substring(1)) : "";
+  }
+
+  /** The schema of an owned item: its own name for a schema, "" for a kind without one. */
+  private static String ownerSchema(Catalog.InventoryItem i) {
+    Set<String> global = Set.of("language", "foreign-data wrapper", "server", "large object",
+        "publication", "event trigger");
+    return global.contains(i.kind()) ? "" : firstIdentifier(i.identity());
   }
 
   /**
    * Scripts explicit ACLs: per object, {@code REVOKE ALL ... FROM PUBLIC} when the explicit ACL
    * has no PUBLIC entry (functions and types grant PUBLIC rights by default), then the GRANTs
-   * (which start from the default ACL, so the result equals the source's, entry order included). The owner's own entries are skipped: the restoring role owns everything. Grants
+   * (which start from the default ACL, so the result equals the source's, entry order included). The owner's own entries are written for the restoring role, which owns the objects until the {@code OWNER TO} entries that end the post-data hand its entries to the recorded owner. Grants
    * to other roles are wrapped in a {@code DO} block that grants only if the role exists on the
    * target, so a restore onto another server never fails on a missing role.
    */

@@ -7,8 +7,10 @@ package ing.paperclip.db.backup.restore;
  *     without it a non-empty target is refused. In one transaction the drop is part of it, so a
  *     failure keeps the target's previous content; in parallel (like {@code pg_restore -j --clean})
  *     it is committed with the in-progress marker, so a failure leaves the target empty
- * @param noOwner skip {@code ALTER ... OWNER TO} statements (pg_dump files name roles that may
- *     not exist on the target); our own files carry no ownership
+ * @param noOwner skip every {@code ALTER ... OWNER TO} statement: everything is owned by the
+ *     restoring role. Without it owners are set where the target has the role and the restoring
+ *     role may take it, with a warning per other role, and a SECURITY DEFINER function whose
+ *     owner cannot be set is refused
  * @param jobs connections used by a parallel restore, 1 to {@link #MAX_JOBS}; 1 means one
  *     transaction on one connection
  * @param singleTransaction run everything in one transaction on one connection whatever
@@ -24,8 +26,11 @@ public record RestoreOptions(boolean clean, boolean noOwner, int jobs, boolean s
   /** The largest number of jobs accepted. */
   public static final int MAX_JOBS = 64;
 
-  /** The defaults: refuse non-empty targets, skip ownership, {@link #defaultJobs()} jobs. */
-  public static final RestoreOptions DEFAULTS = new RestoreOptions(false, true, defaultJobs(), false, false);
+  /**
+   * The defaults: refuse non-empty targets, set owners where the target has the role (like
+   * pg_restore), {@link #defaultJobs()} jobs.
+   */
+  public static final RestoreOptions DEFAULTS = new RestoreOptions(false, false, defaultJobs(), false, false);
 
   /** Validates. */
   public RestoreOptions {

@@ -157,6 +157,9 @@ public final class RestoreService {
     Map<String, Long> phases = new LinkedHashMap<>();
     RestorePlanner.Planned planned = planner.plan(file, options.noOwner(), options.trustFile());
     RestorePlan plan = options.selection().apply(planned.plan());
+    if (!options.noOwner()) {
+      plan = owners(plan);
+    }
     phases.put("verify", millisSince(t0));
     LOG.debug("restore of {}: verified and planned in {} ms", file, phases.get("verify"));
     Optional<String> fallback = Optional.empty(); // why a restore that may run in parallel does not
@@ -173,6 +176,16 @@ public final class RestoreService {
     }
     RestoreResult r = singleTransaction(options, listener, plan, phases, t0);
     return fallback.map(why -> r.withWarning(ONE_TRANSACTION + why)).orElse(r);
+  }
+
+  /** Leaves out the owner changes the target cannot take ({@link Ownership}). */
+  private RestorePlan owners(RestorePlan plan) {
+    try (Connection c = target.open()) {
+      return Ownership.apply(plan, c);
+    } catch (SQLException e) {
+      throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
+          + oneLine(e), e);
+    }
   }
 
   private RestoreResult singleTransaction(RestoreOptions options, RestoreListener listener, RestorePlan plan,

@@ -55,6 +55,25 @@ class ScriptPolicyTest {
   }
 
   @Test
+  void ownerChangesOfSchemaObjectsAreAllowedAndRoleChangesAreNot() throws IOException {
+    String owners = """
+        ALTER SCHEMA "Own s" OWNER TO "r";
+        ALTER TABLE "Own s"."T" OWNER TO "r";
+        ALTER MATERIALIZED VIEW s.mv OWNER TO "r";
+        ALTER FUNCTION s.f(integer) OWNER TO "r";
+        ALTER AGGREGATE s.total(*) OWNER TO "r";
+        ALTER OPERATOR CLASS s.cls USING btree OWNER TO "r";
+        ALTER TEXT SEARCH CONFIGURATION s.cfg OWNER TO "r";
+        ALTER LARGE OBJECT 424242 OWNER TO "r";
+        ALTER PUBLICATION p OWNER TO "r";
+        """;
+    allowed(ScriptPolicy.Kind.OURS, owners);
+    allowed(ScriptPolicy.Kind.PG_DUMP, owners.replace("\"r\"", "r"));
+    refused(ScriptPolicy.Kind.OURS, "ALTER ROLE r SUPERUSER;");
+    refused(ScriptPolicy.Kind.PG_DUMP, "ALTER DATABASE d OWNER TO r;");
+  }
+
+  @Test
   void whatOurWriterAndPgDumpProduceIsAllowed() throws IOException {
     StringBuilder ours = new StringBuilder();
     BackupFormat.SETTINGS.forEach(x -> ours.append(x).append('\n'));

@@ -499,12 +499,19 @@ public record Catalog(
    *     {@code large object}, {@code privileges of an extension member}
    * @param identity the object's schema-qualified, quoted identity, e.g.
    *     {@code s.===(integer,integer)} or {@code (s.e AS integer)}
+   * @param owner the owning role's name, or null for a kind that has no owner (casts, triggers,
+   *     ...) or a pseudo-kind
    */
-  public record InventoryItem(String kind, String identity) {
+  public record InventoryItem(String kind, String identity, String owner) {
     /** Validates. */
     public InventoryItem {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(identity, "identity");
+    }
+
+    /** An item without an owner. */
+    public InventoryItem(String kind, String identity) {
+      this(kind, identity, null);
     }
 
     @Override

@@ -148,72 +148,73 @@ public final class CatalogReader {
   private static List<Catalog.InventoryItem> inventory(Statement st) throws SQLException {
     String sql = """
         WITH objs AS (
-          SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass AS classid, n.oid AS objid, 'schema' AS kind, false AS member FROM pg_catalog.pg_namespace n
+          SELECT 'pg_catalog.pg_namespace'::pg_catalog.regclass AS classid, n.oid AS objid, 'schema' AS kind, false AS member, n.nspowner AS owner FROM pg_catalog.pg_namespace n
           UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, CASE c.relkind WHEN 'r' THEN 'table' WHEN 'p' THEN 'table'
               WHEN 'f' THEN 'foreign table' WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence'
-              WHEN 'i' THEN 'index' WHEN 'I' THEN 'index' WHEN 'c' THEN 'composite type' ELSE 'relation' END, false FROM pg_catalog.pg_class c
+              WHEN 'i' THEN 'index' WHEN 'I' THEN 'index' WHEN 'c' THEN 'composite type' ELSE 'relation' END, false,
+              CASE WHEN c.relkind NOT IN ('i', 'I') THEN c.relowner END FROM pg_catalog.pg_class c
             -- pg_dump leaves out invalid indexes (a failed CREATE INDEX CONCURRENTLY): so do we
             WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index x WHERE x.indexrelid = c.oid AND NOT x.indisvalid)
           UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid, CASE WHEN NOT t.typisdefined THEN 'shell type'
               WHEN t.typtype = 'e' THEN 'enum type' WHEN t.typtype = 'd' THEN 'domain' WHEN t.typtype = 'r' THEN 'range type'
               WHEN t.typtype = 'm' THEN 'multirange type' WHEN t.typtype = 'c' THEN 'composite type' WHEN t.typtype = 'p' THEN 'pseudo-type'
-              ELSE 'base type' END, false FROM pg_catalog.pg_type t
+              ELSE 'base type' END, false, t.typowner FROM pg_catalog.pg_type t
           UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, CASE p.prokind WHEN 'a' THEN 'aggregate' WHEN 'w' THEN 'window function'
-              WHEN 'p' THEN 'procedure' ELSE 'function' END, false FROM pg_catalog.pg_proc p
-          UNION ALL SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass, co.oid, CASE WHEN co.contypid <> 0 THEN 'domain constraint' ELSE 'table constraint' END, false FROM pg_catalog.pg_constraint co
-          UNION ALL SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid, CASE WHEN c.relkind IN ('r', 'p') THEN 'default value' WHEN c.relkind = 'v' THEN 'default value of a view column' ELSE 'default value of a foreign table column' END, false
+              WHEN 'p' THEN 'procedure' ELSE 'function' END, false, p.proowner FROM pg_catalog.pg_proc p
+          UNION ALL SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass, co.oid, CASE WHEN co.contypid <> 0 THEN 'domain constraint' ELSE 'table constraint' END, false, NULL::pg_catalog.oid FROM pg_catalog.pg_constraint co
+          UNION ALL SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass, ad.oid, CASE WHEN c.relkind IN ('r', 'p') THEN 'default value' WHEN c.relkind = 'v' THEN 'default value of a view column' ELSE 'default value of a foreign table column' END, false, NULL::pg_catalog.oid
             FROM pg_catalog.pg_attrdef ad JOIN pg_catalog.pg_class c ON c.oid = ad.adrelid
-          UNION ALL SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass, oid, 'trigger', false FROM pg_catalog.pg_trigger
-          UNION ALL SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass, oid, 'policy', false FROM pg_catalog.pg_policy
-          UNION ALL SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass, oid, 'rule', false FROM pg_catalog.pg_rewrite
-          UNION ALL SELECT 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass, oid, 'statistics object', false FROM pg_catalog.pg_statistic_ext
-          UNION ALL SELECT 'pg_catalog.pg_collation'::pg_catalog.regclass, oid, 'collation', false FROM pg_catalog.pg_collation
-          UNION ALL SELECT 'pg_catalog.pg_conversion'::pg_catalog.regclass, oid, 'conversion', false FROM pg_catalog.pg_conversion
-          UNION ALL SELECT 'pg_catalog.pg_operator'::pg_catalog.regclass, oid, 'operator', false FROM pg_catalog.pg_operator
-          UNION ALL SELECT 'pg_catalog.pg_opclass'::pg_catalog.regclass, oid, 'operator class', false FROM pg_catalog.pg_opclass
-          UNION ALL SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass, oid, 'operator family', false FROM pg_catalog.pg_opfamily
-          UNION ALL SELECT 'pg_catalog.pg_ts_config'::pg_catalog.regclass, oid, 'text search configuration', false FROM pg_catalog.pg_ts_config
-          UNION ALL SELECT 'pg_catalog.pg_ts_dict'::pg_catalog.regclass, oid, 'text search dictionary', false FROM pg_catalog.pg_ts_dict
-          UNION ALL SELECT 'pg_catalog.pg_ts_parser'::pg_catalog.regclass, oid, 'text search parser', false FROM pg_catalog.pg_ts_parser
-          UNION ALL SELECT 'pg_catalog.pg_ts_template'::pg_catalog.regclass, oid, 'text search template', false FROM pg_catalog.pg_ts_template
-          UNION ALL SELECT 'pg_catalog.pg_cast'::pg_catalog.regclass, oid, 'cast', false FROM pg_catalog.pg_cast
-          UNION ALL SELECT 'pg_catalog.pg_transform'::pg_catalog.regclass, oid, 'transform', false FROM pg_catalog.pg_transform
-          UNION ALL SELECT 'pg_catalog.pg_language'::pg_catalog.regclass, oid, 'language', false FROM pg_catalog.pg_language
-          UNION ALL SELECT 'pg_catalog.pg_am'::pg_catalog.regclass, oid, 'access method', false FROM pg_catalog.pg_am
-          UNION ALL SELECT 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, oid, 'foreign-data wrapper', false FROM pg_catalog.pg_foreign_data_wrapper
-          UNION ALL SELECT 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, oid, 'server', false FROM pg_catalog.pg_foreign_server
-          UNION ALL SELECT 'pg_catalog.pg_user_mapping'::pg_catalog.regclass, umid, 'user mapping', false FROM pg_catalog.pg_user_mappings
+          UNION ALL SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass, oid, 'trigger', false, NULL::pg_catalog.oid FROM pg_catalog.pg_trigger
+          UNION ALL SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass, oid, 'policy', false, NULL::pg_catalog.oid FROM pg_catalog.pg_policy
+          UNION ALL SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass, oid, 'rule', false, NULL::pg_catalog.oid FROM pg_catalog.pg_rewrite
+          UNION ALL SELECT 'pg_catalog.pg_statistic_ext'::pg_catalog.regclass, oid, 'statistics object', false, stxowner FROM pg_catalog.pg_statistic_ext
+          UNION ALL SELECT 'pg_catalog.pg_collation'::pg_catalog.regclass, oid, 'collation', false, collowner FROM pg_catalog.pg_collation
+          UNION ALL SELECT 'pg_catalog.pg_conversion'::pg_catalog.regclass, oid, 'conversion', false, conowner FROM pg_catalog.pg_conversion
+          UNION ALL SELECT 'pg_catalog.pg_operator'::pg_catalog.regclass, oid, 'operator', false, oprowner FROM pg_catalog.pg_operator
+          UNION ALL SELECT 'pg_catalog.pg_opclass'::pg_catalog.regclass, oid, 'operator class', false, opcowner FROM pg_catalog.pg_opclass
+          UNION ALL SELECT 'pg_catalog.pg_opfamily'::pg_catalog.regclass, oid, 'operator family', false, opfowner FROM pg_catalog.pg_opfamily
+          UNION ALL SELECT 'pg_catalog.pg_ts_config'::pg_catalog.regclass, oid, 'text search configuration', false, cfgowner FROM pg_catalog.pg_ts_config
+          UNION ALL SELECT 'pg_catalog.pg_ts_dict'::pg_catalog.regclass, oid, 'text search dictionary', false, dictowner FROM pg_catalog.pg_ts_dict
+          UNION ALL SELECT 'pg_catalog.pg_ts_parser'::pg_catalog.regclass, oid, 'text search parser', false, NULL::pg_catalog.oid FROM pg_catalog.pg_ts_parser
+          UNION ALL SELECT 'pg_catalog.pg_ts_template'::pg_catalog.regclass, oid, 'text search template', false, NULL::pg_catalog.oid FROM pg_catalog.pg_ts_template
+          UNION ALL SELECT 'pg_catalog.pg_cast'::pg_catalog.regclass, oid, 'cast', false, NULL::pg_catalog.oid FROM pg_catalog.pg_cast
+          UNION ALL SELECT 'pg_catalog.pg_transform'::pg_catalog.regclass, oid, 'transform', false, NULL::pg_catalog.oid FROM pg_catalog.pg_transform
+          UNION ALL SELECT 'pg_catalog.pg_language'::pg_catalog.regclass, oid, 'language', false, lanowner FROM pg_catalog.pg_language
+          UNION ALL SELECT 'pg_catalog.pg_am'::pg_catalog.regclass, oid, 'access method', false, NULL::pg_catalog.oid FROM pg_catalog.pg_am
+          UNION ALL SELECT 'pg_catalog.pg_foreign_data_wrapper'::pg_catalog.regclass, oid, 'foreign-data wrapper', false, fdwowner FROM pg_catalog.pg_foreign_data_wrapper
+          UNION ALL SELECT 'pg_catalog.pg_foreign_server'::pg_catalog.regclass, oid, 'server', false, srvowner FROM pg_catalog.pg_foreign_server
+          UNION ALL SELECT 'pg_catalog.pg_user_mapping'::pg_catalog.regclass, umid, 'user mapping', false, NULL::pg_catalog.oid FROM pg_catalog.pg_user_mappings
           -- pg_user_mappings shows a mapping's options only to its user, its server's owner or a superuser
-          UNION ALL SELECT 'pg_catalog.pg_user_mapping'::pg_catalog.regclass, m.umid, 'user mapping whose options this role cannot read', false
+          UNION ALL SELECT 'pg_catalog.pg_user_mapping'::pg_catalog.regclass, m.umid, 'user mapping whose options this role cannot read', false, NULL::pg_catalog.oid
             FROM pg_catalog.pg_user_mappings m JOIN pg_catalog.pg_foreign_server s ON s.oid = m.srvid
             WHERE m.umoptions IS NULL AND NOT (SELECT r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = CURRENT_USER)
               AND NOT (m.umuser = 0 AND pg_catalog.pg_has_role(s.srvowner, 'USAGE'))
               AND NOT (m.usename = CURRENT_USER AND (pg_catalog.pg_has_role(s.srvowner, 'USAGE') OR pg_catalog.has_server_privilege(s.oid, 'USAGE')))
-          UNION ALL SELECT 'pg_catalog.pg_event_trigger'::pg_catalog.regclass, oid, 'event trigger', false FROM pg_catalog.pg_event_trigger
-          UNION ALL SELECT 'pg_catalog.pg_publication'::pg_catalog.regclass, oid, 'publication', false FROM pg_catalog.pg_publication
-          UNION ALL SELECT 'pg_catalog.pg_publication_rel'::pg_catalog.regclass, oid, 'publication member', false FROM pg_catalog.pg_publication_rel
-          UNION ALL SELECT 'pg_catalog.pg_publication_namespace'::pg_catalog.regclass, oid, 'publication member', false FROM pg_catalog.pg_publication_namespace
-          UNION ALL SELECT 'pg_catalog.pg_subscription'::pg_catalog.regclass, oid, 'subscription', false FROM pg_catalog.pg_subscription WHERE subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
-          UNION ALL SELECT 'pg_catalog.pg_largeobject'::pg_catalog.regclass, oid, 'large object', false FROM pg_catalog.pg_largeobject_metadata
-          UNION ALL SELECT 'pg_catalog.pg_default_acl'::pg_catalog.regclass, oid, 'default privileges', false FROM pg_catalog.pg_default_acl
-          UNION ALL SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass, oid, 'extension', false FROM pg_catalog.pg_extension
-          UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'typed table (OF type)', false FROM pg_catalog.pg_class c WHERE c.reloftype <> 0
-          UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'partition whose column order differs from its parent''s', false
+          UNION ALL SELECT 'pg_catalog.pg_event_trigger'::pg_catalog.regclass, oid, 'event trigger', false, evtowner FROM pg_catalog.pg_event_trigger
+          UNION ALL SELECT 'pg_catalog.pg_publication'::pg_catalog.regclass, oid, 'publication', false, pubowner FROM pg_catalog.pg_publication
+          UNION ALL SELECT 'pg_catalog.pg_publication_rel'::pg_catalog.regclass, oid, 'publication member', false, NULL::pg_catalog.oid FROM pg_catalog.pg_publication_rel
+          UNION ALL SELECT 'pg_catalog.pg_publication_namespace'::pg_catalog.regclass, oid, 'publication member', false, NULL::pg_catalog.oid FROM pg_catalog.pg_publication_namespace
+          UNION ALL SELECT 'pg_catalog.pg_subscription'::pg_catalog.regclass, oid, 'subscription', false, NULL::pg_catalog.oid FROM pg_catalog.pg_subscription WHERE subdbid = (SELECT oid FROM pg_catalog.pg_database WHERE datname = pg_catalog.current_database())
+          UNION ALL SELECT 'pg_catalog.pg_largeobject'::pg_catalog.regclass, oid, 'large object', false, lomowner FROM pg_catalog.pg_largeobject_metadata
+          UNION ALL SELECT 'pg_catalog.pg_default_acl'::pg_catalog.regclass, oid, 'default privileges', false, NULL::pg_catalog.oid FROM pg_catalog.pg_default_acl
+          UNION ALL SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass, oid, 'extension', false, NULL::pg_catalog.oid FROM pg_catalog.pg_extension
+          UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'typed table (OF type)', false, NULL::pg_catalog.oid FROM pg_catalog.pg_class c WHERE c.reloftype <> 0
+          UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'partition whose column order differs from its parent''s', false, NULL::pg_catalog.oid
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_inherits h ON h.inhrelid = c.oid WHERE c.relispartition
               AND ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
                <> ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = h.inhparent AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
-          UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'privileges of an extension member', true
+          UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'privileges of an extension member', true, NULL::pg_catalog.oid
             FROM pg_catalog.pg_class c WHERE %1$s AND c.relacl IS DISTINCT FROM (SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
               WHERE ip.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ip.objoid = c.oid AND ip.objsubid = 0)
-          UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, 'privileges of an extension member', true
+          UNION ALL SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass, p.oid, 'privileges of an extension member', true, NULL::pg_catalog.oid
             FROM pg_catalog.pg_proc p WHERE %2$s AND p.proacl IS DISTINCT FROM (SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
               WHERE ip.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ip.objoid = p.oid AND ip.objsubid = 0)
-          UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid, 'privileges of an extension member', true
+          UNION ALL SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, t.oid, 'privileges of an extension member', true, NULL::pg_catalog.oid
             FROM pg_catalog.pg_type t WHERE %3$s AND t.typacl IS DISTINCT FROM (SELECT ip.initprivs FROM pg_catalog.pg_init_privs ip
               WHERE ip.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ip.objoid = t.oid AND ip.objsubid = 0)
-          UNION ALL SELECT classoid, objoid, 'security label', false FROM pg_catalog.pg_seclabel
+          UNION ALL SELECT classoid, objoid, 'security label', false, NULL::pg_catalog.oid FROM pg_catalog.pg_seclabel
           -- a comment on an object whose comments the catalog does not read
-          UNION ALL SELECT classoid, objoid, 'comment on', false FROM pg_catalog.pg_description
+          UNION ALL SELECT classoid, objoid, 'comment on', false, NULL::pg_catalog.oid FROM pg_catalog.pg_description
             WHERE classoid NOT IN ('pg_catalog.pg_namespace'::pg_catalog.regclass, 'pg_catalog.pg_class'::pg_catalog.regclass,
               'pg_catalog.pg_type'::pg_catalog.regclass, 'pg_catalog.pg_proc'::pg_catalog.regclass,
               'pg_catalog.pg_constraint'::pg_catalog.regclass, 'pg_catalog.pg_trigger'::pg_catalog.regclass,
@@ -225,7 +226,8 @@ public final class CatalogReader {
               'pg_catalog.pg_ts_template'::pg_catalog.regclass, 'pg_catalog.pg_ts_parser'::pg_catalog.regclass,
               'pg_catalog.pg_conversion'::pg_catalog.regclass, %4$s)
         )
-        SELECT DISTINCT CASE WHEN o.kind = 'comment on' THEN 'comment on ' || i.type ELSE o.kind END, i.identity
+        SELECT DISTINCT CASE WHEN o.kind = 'comment on' THEN 'comment on ' || i.type ELSE o.kind END, i.identity,
+          pg_catalog.pg_get_userbyid(o.owner)
         FROM objs o CROSS JOIN LATERAL pg_catalog.pg_identify_object(o.classid, o.objid, 0) i
         WHERE o.objid >= 16384
           AND (o.member OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = o.classid AND d.objid = o.objid AND d.deptype IN ('e', 'i')))
@@ -240,7 +242,7 @@ public final class CatalogReader {
     List<Catalog.InventoryItem> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
-        out.add(new Catalog.InventoryItem(rs.getString(1), rs.getString(2)));
+        out.add(new Catalog.InventoryItem(rs.getString(1), rs.getString(2), rs.getString(3)));
       }
     }
     return out;

@@ -1,0 +1,235 @@
+package ing.paperclip.db.backup;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ing.paperclip.db.backup.dump.CatalogSchemaScripter;
+import ing.paperclip.db.backup.restore.RestoreListener;
+import ing.paperclip.db.backup.restore.RestoreOptions;
+import ing.paperclip.db.backup.restore.RestoreResult;
+import ing.paperclip.db.backup.restore.RestoreService;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.catalog.Catalog;
+import ing.paperclip.db.core.catalog.CatalogReader;
+import ing.paperclip.db.core.testing.Oracles;
+import ing.paperclip.db.core.testing.TestDatabase;
+import ing.paperclip.db.core.testing.WithPostgres;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Owners like pg_dump and pg_restore: recorded by the java engine, set on restore where the
+ * target has the role, one warning per missing role (its objects then belong to the restoring
+ * role), none with {@code --no-owner}, and a SECURITY DEFINER function whose owner is missing is
+ * refused unless {@code --no-owner}. For our files (parallel and one transaction) and for plain
+ * pg_dump files.
+ */
+@WithPostgres
+class OwnershipIT {
+  /** Objects of every common kind owned by {@code %1$s}, in a schema it owns. */
+  private static final String OWNED = """
+      CREATE SCHEMA "Own s" AUTHORIZATION %1$s;
+      CREATE TYPE "Own s".mood AS ENUM ('a', 'b');
+      CREATE DOMAIN "Own s".pos AS integer CHECK (VALUE > 0);
+      CREATE TABLE "Own s"."T" (id serial PRIMARY KEY, m "Own s".mood, p "Own s".pos);
+      CREATE SEQUENCE "Own s".free_seq;
+      CREATE VIEW "Own s".v AS SELECT id FROM "Own s"."T";
+      CREATE MATERIALIZED VIEW "Own s".mv AS SELECT id FROM "Own s"."T";
+      CREATE FUNCTION "Own s".f(x integer) RETURNS integer LANGUAGE sql AS 'SELECT x + 1';
+      CREATE AGGREGATE "Own s".total(integer) (SFUNC = int4pl, STYPE = integer);
+      CREATE TABLE public.also_owned (id integer);
+      INSERT INTO "Own s"."T" (m, p) VALUES ('a', 1), ('b', 2);
+      ALTER TYPE "Own s".mood OWNER TO %1$s;
+      ALTER DOMAIN "Own s".pos OWNER TO %1$s;
+      ALTER TABLE "Own s"."T" OWNER TO %1$s;
+      ALTER SEQUENCE "Own s".free_seq OWNER TO %1$s;
+      ALTER VIEW "Own s".v OWNER TO %1$s;
+      ALTER MATERIALIZED VIEW "Own s".mv OWNER TO %1$s;
+      ALTER FUNCTION "Own s".f(integer) OWNER TO %1$s;
+      ALTER AGGREGATE "Own s".total(integer) OWNER TO %1$s;
+      ALTER TABLE public.also_owned OWNER TO %1$s;
+      GRANT SELECT ON "Own s"."T" TO PUBLIC;
+      """;
+
+  @TempDir
+  Path dir;
+
+  private static String role(String hint) {
+    return hint + "_" + Long.toHexString(System.nanoTime());
+  }
+
+  private static BackupResult backup(TestDatabase src, Path dir) {
+    return new BackupService(src.spec(), dir, new CatalogSchemaScripter(), BackupOptions.builder().build())
+        .backup();
+  }
+
+  /** Every inventoried object with its owner, as the catalog reader sees it. */
+  private static List<Catalog.InventoryItem> owners(TestDatabase db) throws Exception {
+    try (Connection c = db.connect()) {
+      c.setAutoCommit(false);
+      try {
+        return new CatalogReader().read(c).inventory().stream().filter(i -> i.owner() != null).toList();
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  private static String owner(TestDatabase db, String sql) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      assertTrue(rs.next(), sql);
+      return rs.getString(1);
+    }
+  }
+
+  /** {@code pg_dump --schema-only}, owners included, without its per-run restrict key. */
+  private static String schemaDump(TestDatabase db) throws Exception {
+    return ItSupport.pgDump(db, "--schema-only").lines()
+        .filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
+        .collect(java.util.stream.Collectors.joining("\n"));
+  }
+
+  private static String currentUser(TestDatabase db) throws Exception {
+    return owner(db, "SELECT current_user");
+  }
+
+  @Test
+  void ownersRoundTripInBothRestoreModes(TestDatabase db) throws Exception {
+    String r = role("own_keep");
+    db.execute("CREATE ROLE " + r + " NOLOGIN");
+    TestDatabase src = db.sibling("own_src");
+    try {
+      src.execute(OWNED.formatted(r));
+      List<Catalog.InventoryItem> before = owners(src);
+      assertTrue(before.stream().anyMatch(i -> i.kind().equals("function") && i.owner().equals(r)), before.toString());
+      assertTrue(before.stream().anyMatch(i -> i.kind().equals("schema") && i.owner().equals(r)), before.toString());
+      BackupResult b = backup(src, dir);
+      String body = new String(new java.util.zip.GZIPInputStream(Files.newInputStream(b.file())).readAllBytes(),
+          StandardCharsets.UTF_8);
+      assertTrue(body.contains("ALTER TABLE \"Own s\".\"T\" OWNER TO \"" + r + "\";"), "quoted identifiers");
+      assertTrue(body.contains("ALTER AGGREGATE \"Own s\".total(integer) OWNER TO \"" + r + "\";"), "aggregates");
+      for (boolean oneTx : new boolean[] {false, true}) {
+        TestDatabase dst = src.sibling("own_dst");
+        try {
+          RestoreResult res = new RestoreService(dst.dataSource()).restore(b.file(),
+              oneTx ? RestoreOptions.DEFAULTS.withSingleTransaction(true) : RestoreOptions.DEFAULTS.withJobs(3),
+              RestoreListener.NONE);
+          assertFalse(res.warnings().stream().anyMatch(w -> w.contains(r)), res.warnings().toString());
+          assertEquals(before, owners(dst), "owners, one transaction: " + oneTx);
+          assertEquals(r, owner(dst, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'T'"));
+          if (Oracles.pgDumpOrReport(db, "the pg_dump comparison and plain pg_dump files").isPresent()) {
+            String dump = schemaDump(src);
+            assertTrue(dump.contains("OWNER TO " + r), "pg_dump prints the owners");
+            assertEquals(dump, schemaDump(dst));
+          }
+        } finally {
+          dst.drop();
+        }
+      }
+    } finally {
+      src.drop();
+      db.execute("DROP ROLE " + r);
+    }
+  }
+
+  @Test
+  void aMissingRoleWarnsOnceAndItsObjectsBelongToTheRestoringRole(TestDatabase db) throws Exception {
+    String gone = role("own_gone");
+    db.execute("CREATE ROLE " + gone + " NOLOGIN");
+    TestDatabase src = db.sibling("own_src");
+    Path file;
+    Path pgDumpFile = dir.resolve("plain.sql");
+    boolean plain = Oracles.pgDumpOrReport(db, "the pg_dump comparison and plain pg_dump files").isPresent();
+    try {
+      src.execute(OWNED.formatted(gone));
+      file = backup(src, dir).file();
+      if (plain) {
+        Files.writeString(pgDumpFile, ItSupport.pgDump(src), StandardCharsets.UTF_8);
+        assertTrue(Files.readString(pgDumpFile).contains("OWNER TO " + gone), "pg_dump writes owners");
+      }
+    } finally {
+      src.drop();
+      db.execute("DROP ROLE " + gone);
+    }
+    List<Path> files = plain ? List.of(file, pgDumpFile) : List.of(file);
+    for (Path f : files) {
+      for (RestoreOptions o : List.of(RestoreOptions.DEFAULTS.withJobs(2), RestoreOptions.DEFAULTS.withSingleTransaction(true))) {
+        TestDatabase dst = db.sibling("own_dst");
+        try {
+          RestoreResult res = new RestoreService(dst.dataSource()).restore(f, o, RestoreListener.NONE);
+          List<String> about = res.warnings().stream().filter(w -> w.contains(gone)).toList();
+          assertEquals(1, about.size(), f + ": " + res.warnings());
+          assertTrue(about.get(0).contains("does not exist"), about.get(0));
+          String me = currentUser(dst);
+          assertEquals(me, owner(dst, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'T'"));
+          assertEquals(me, owner(dst, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'Own s'"));
+          assertEquals("2", owner(dst, "SELECT count(*) FROM \"Own s\".\"T\""));
+        } finally {
+          dst.drop();
+        }
+      }
+    }
+    // --no-owner: no warning at all
+    TestDatabase dst = db.sibling("own_dst");
+    try {
+      RestoreResult res = new RestoreService(dst.dataSource()).restore(file,
+          new RestoreOptions(false, true, 2, false, false), RestoreListener.NONE);
+      assertFalse(res.warnings().stream().anyMatch(w -> w.contains(gone)), res.warnings().toString());
+    } finally {
+      dst.drop();
+    }
+  }
+
+  @Test
+  void aSecurityDefinerFunctionWhoseOwnerIsMissingIsRefusedUnlessNoOwner(TestDatabase db) throws Exception {
+    String gone = role("own_definer");
+    db.execute("CREATE ROLE " + gone + " NOLOGIN");
+    TestDatabase src = db.sibling("own_src");
+    Path file;
+    Path pgDumpFile = dir.resolve("definer.sql");
+    boolean plain = Oracles.pgDumpOrReport(db, "the pg_dump comparison and plain pg_dump files").isPresent();
+    try {
+      src.execute("CREATE TABLE public.secret (v text);"
+          + " CREATE FUNCTION public.\"Peek\"() RETURNS bigint LANGUAGE sql SECURITY DEFINER"
+          + " AS 'SELECT count(*) FROM public.secret';"
+          + " ALTER FUNCTION public.\"Peek\"() OWNER TO " + gone + ";"
+          + " CREATE FUNCTION public.harmless() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+          + " ALTER FUNCTION public.harmless() OWNER TO " + gone);
+      file = backup(src, dir).file();
+      if (plain) {
+        Files.writeString(pgDumpFile, ItSupport.pgDump(src), StandardCharsets.UTF_8);
+      }
+    } finally {
+      src.drop();
+      db.execute("DROP ROLE " + gone);
+    }
+    for (Path f : plain ? List.of(file, pgDumpFile) : List.of(file)) {
+      TestDatabase dst = db.sibling("own_dst");
+      try {
+        PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(dst.dataSource())
+            .restore(f, RestoreOptions.DEFAULTS, RestoreListener.NONE));
+        assertEquals(ErrorCode.RESTORE, e.code(), e.getMessage());
+        assertTrue(e.getMessage().contains("public.\"Peek\"") && e.getMessage().contains(gone)
+            && e.getMessage().contains("--no-owner") && !e.getMessage().contains("harmless"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertEquals("0", owner(dst, "SELECT count(*) FROM pg_proc WHERE proname = 'Peek'"), "nothing restored");
+        RestoreResult ok = new RestoreService(dst.dataSource()).restore(f,
+            new RestoreOptions(false, true, 1, true, false), RestoreListener.NONE);
+        assertFalse(ok.warnings().stream().anyMatch(w -> w.contains(gone)), ok.warnings().toString());
+        assertEquals(currentUser(dst), owner(dst, "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE proname = 'Peek'"));
+      } finally {
+        dst.drop();
+      }
+    }
+  }
+}
