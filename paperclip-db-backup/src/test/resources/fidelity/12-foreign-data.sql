@@ -53,3 +53,13 @@ CREATE TABLE base (id int, note text);
 CREATE FOREIGN TABLE base_remote (extra int) INHERITS (base) SERVER srv;
 INSERT INTO base VALUES (1, 'local');
 -- needs --trust-file: FOREIGN DATA WRAPPER
+
+-- case: foreign_table_column_statistics_storage_options
+-- The scripter does not write these yet: the completeness guard must name the table, not lose them.
+CREATE FOREIGN DATA WRAPPER fdw_stats;
+CREATE SERVER srv_stats FOREIGN DATA WRAPPER fdw_stats;
+CREATE FOREIGN TABLE ft_stats (a int, b text) SERVER srv_stats;
+ALTER FOREIGN TABLE ft_stats ALTER COLUMN a SET STATISTICS 50;
+ALTER FOREIGN TABLE ft_stats ALTER COLUMN b SET STORAGE EXTERNAL;
+ALTER FOREIGN TABLE ft_stats ALTER COLUMN a SET (n_distinct = 10);
+-- refused: foreign table column with a statistics target, storage or options
