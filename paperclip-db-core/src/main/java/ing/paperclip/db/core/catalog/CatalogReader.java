@@ -204,7 +204,9 @@ public final class CatalogReader {
           UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'foreign table column with a statistics target, storage or options', false, NULL::pg_catalog.oid
             FROM pg_catalog.pg_class c WHERE c.relkind = 'f' AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
               JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                AND (coalesce(a.attstattarget::pg_catalog.int4, -1) <> -1 OR a.attstorage <> t.typstorage OR a.attoptions IS NOT NULL))
+                AND (coalesce(a.attstattarget::pg_catalog.int4, -1) <> -1 OR a.attstorage <> t.typstorage
+                  -- pg_attver: stamped by some server builds on every column, left out as in the column query below
+                  OR EXISTS (SELECT 1 FROM pg_catalog.unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_attver=%%')))
           UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'partition whose column order differs from its parent''s', false, NULL::pg_catalog.oid
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_inherits h ON h.inhrelid = c.oid WHERE c.relispartition
               AND ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
