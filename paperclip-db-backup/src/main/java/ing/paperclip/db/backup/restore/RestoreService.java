@@ -213,15 +213,7 @@ public final class RestoreService {
             Duration.ofNanos(System.nanoTime() - t0), found.notes(plan.warnings()), 1, phases, found.replaced(),
             List.of(), plan.selectedTables());
       } catch (SQLException | IOException | RuntimeException e) {
-        rollback(c);
-        if (e instanceof PaperclipException pe) {
-          throw pe.code() == ErrorCode.RESTORE || pe.code() == ErrorCode.CORRUPT_FILE
-              ? new PaperclipException(pe.code(), pe.getMessage() + "; the target was left unchanged", pe.getCause())
-              : pe;
-        }
-        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-        throw new PaperclipException(ErrorCode.RESTORE, "restore of " + file + " failed: "
-            + oneLine(cause) + "; the target was left unchanged", cause);
+        throw rolledBack(c, e, "restore of " + file, "the target was left unchanged");
       }
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
@@ -279,16 +271,8 @@ public final class RestoreService {
         return new RestoreResult(file, plan.format(), ex.statements(), r.restoredTables().size(), r.restoredRows(), false,
             Duration.ofNanos(System.nanoTime() - t0), warnings, 1, phases, false, List.of(), r.restoredTables());
       } catch (SQLException | IOException | RuntimeException e) {
-        rollback(c);
-        if (e instanceof PaperclipException pe) {
-          throw pe.code() == ErrorCode.RESTORE || pe.code() == ErrorCode.CORRUPT_FILE
-              ? new PaperclipException(pe.code(), pe.getMessage() + "; the old schema was left as it was", pe.getCause())
-              : pe;
-        }
-        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
-        throw new PaperclipException(ErrorCode.RESTORE, "replacing schema(s) " + String.join(", ",
-            options.selection().schemas()) + " from " + file + " failed: " + oneLine(cause)
-            + "; the old schema was left as it was", cause);
+        throw rolledBack(c, e, "replacing schema(s) " + String.join(", ", options.selection().schemas())
+            + " from " + file, "the old schema was left as it was");
       }
     } catch (SQLException e) {
       throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
@@ -352,6 +336,22 @@ public final class RestoreService {
 
   static long millisSince(long t0) {
     return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  /**
+   * Rolls back a one-transaction restore that failed and says what happened to the target: a
+   * restore or file error keeps its message with {@code kept} added, any other error becomes
+   * "{@code what} failed: CAUSE; {@code kept}".
+   */
+  private static PaperclipException rolledBack(Connection c, Exception e, String what, String kept) {
+    rollback(c);
+    if (e instanceof PaperclipException pe) {
+      return pe.code() == ErrorCode.RESTORE || pe.code() == ErrorCode.CORRUPT_FILE
+          ? new PaperclipException(pe.code(), pe.getMessage() + "; " + kept, pe.getCause())
+          : pe;
+    }
+    Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+    return new PaperclipException(ErrorCode.RESTORE, what + " failed: " + oneLine(cause) + "; " + kept, cause);
   }
 
   private static void rollback(Connection c) {
