@@ -47,6 +47,15 @@ public final class CatalogReader {
   static final String USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema') "
       + "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
 
+  /**
+   * A column's attribute options as pg_dump keeps them, over {@code pg_attribute a}: some server
+   * builds stamp {@code pg_attver} on every column themselves, which pg_dump leaves out. The column
+   * query reads it and the completeness guard tests it: one filter for both. Pass it to
+   * {@code formatted} as an argument (it holds a {@code %}).
+   */
+  static final String USER_ATTOPTIONS =
+      "ARRAY(SELECT o FROM pg_catalog.unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_attver=%')";
+
   /** The catalogs whose objects' comments {@link #comments} reads by their identity. */
   private static final String IDENTITY_COMMENTS = "'pg_catalog.pg_opfamily'::pg_catalog.regclass,"
       + " 'pg_catalog.pg_opclass'::pg_catalog.regclass, 'pg_catalog.pg_am'::pg_catalog.regclass,"
@@ -205,8 +214,7 @@ public final class CatalogReader {
             FROM pg_catalog.pg_class c WHERE c.relkind = 'f' AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
               JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
                 AND (coalesce(a.attstattarget::pg_catalog.int4, -1) <> -1 OR a.attstorage <> t.typstorage
-                  -- pg_attver: stamped by some server builds on every column, left out as in the column query below
-                  OR EXISTS (SELECT 1 FROM pg_catalog.unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_attver=%%')))
+                  OR pg_catalog.cardinality(%5$s) > 0))
           UNION ALL SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, c.oid, 'partition whose column order differs from its parent''s', false, NULL::pg_catalog.oid
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_inherits h ON h.inhrelid = c.oid WHERE c.relispartition
               AND ARRAY(SELECT a.attname FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum)
@@ -246,7 +254,7 @@ public final class CatalogReader {
           AND NOT (o.kind = 'schema' AND i.identity = 'public')
         ORDER BY 1, 2
         """.formatted(isMember("pg_class", "c.oid"), isMember("pg_proc", "p.oid"),
-        isMember("pg_type", "t.oid"), IDENTITY_COMMENTS);
+        isMember("pg_type", "t.oid"), IDENTITY_COMMENTS, USER_ATTOPTIONS);
     List<Catalog.InventoryItem> out = new ArrayList<>();
     try (ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
@@ -1043,8 +1051,7 @@ public final class CatalogReader {
           a.attislocal, a.attgenerated, COALESCE(a.attstattarget, -1)::int,
           CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END, nn.conname,
           CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END,
-          -- some server builds stamp pg_attver on every column themselves; pg_dump leaves it out
-          ARRAY(SELECT o FROM pg_catalog.unnest(a.attoptions) o WHERE o NOT LIKE 'pg\\_attver=%%')
+          %s
         FROM pg_catalog.pg_attribute a
         JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -1055,7 +1062,8 @@ public final class CatalogReader {
         LEFT JOIN pg_catalog.pg_constraint nn ON nn.conrelid = a.attrelid AND nn.contype = 'n'
           AND nn.conkey[1] = a.attnum
         WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p')
-          AND\s""" + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid") + " ORDER BY c.oid, a.attnum"))) {
+          AND\s""".formatted(USER_ATTOPTIONS) + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid")
+        + " ORDER BY c.oid, a.attnum"))) {
       while (rs.next()) {
         String gen = rs.getString(9);
         if (gen != null && "v".equals(rs.getString(12))) {
