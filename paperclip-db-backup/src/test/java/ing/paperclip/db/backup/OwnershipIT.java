@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ing.paperclip.db.backup.dump.CatalogSchemaScripter;
+import ing.paperclip.db.backup.pgdump.PgDumpLocator;
 import ing.paperclip.db.backup.restore.RestoreListener;
 import ing.paperclip.db.backup.restore.RestoreOptions;
 import ing.paperclip.db.backup.restore.RestoreResult;
@@ -23,7 +24,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Owners like pg_dump and pg_restore: recorded by the java engine, set on restore where the
  * target has the role, one warning per missing role (its objects then belong to the restoring
  * role), none with {@code --no-owner}, and a SECURITY DEFINER function whose owner is missing is
- * refused unless {@code --no-owner}. For our files (parallel and one transaction) and for plain
+ * refused unless {@code --no-owner}. For our files of both engines (the pg_dump engine's where a
+ * pg_dump of the server's major is found), in parallel and in one transaction, and for plain
  * pg_dump files.
  */
 @WithPostgres
@@ -71,6 +76,30 @@ class OwnershipIT {
   private static BackupResult backup(TestDatabase src, Path dir) {
     return new BackupService(src.spec(), dir, new CatalogSchemaScripter(), BackupOptions.builder().build())
         .backup();
+  }
+
+  /**
+   * Our file written by the java engine and, where a pg_dump of the server's major is found (else
+   * reported as skipped), the one the pg_dump engine writes, each in a directory of its own.
+   */
+  private static List<Path> bothEngines(TestDatabase src, Path dir) throws Exception {
+    List<Path> out = new ArrayList<>();
+    out.add(backup(src, Files.createDirectories(dir.resolve("java"))).file());
+    var pgDump = Oracles.pgDumpOrReport(src, "the pg_dump engine's owners");
+    if (pgDump.isPresent()) {
+      BackupResult b = new BackupService(src.spec(), Files.createDirectories(dir.resolve("pg_dump")),
+          new CatalogSchemaScripter(), BackupOptions.builder().engine(BackupEngine.PG_DUMP).build(),
+          new PgDumpLocator(Map.of("PATH", pgDump.get().getParent().toString())), Clock.systemUTC()).backup();
+      assertTrue(b.engine().startsWith("pg_dump "), b.engine());
+      out.add(b.file());
+    }
+    return out;
+  }
+
+  private static String body(Path file) throws Exception {
+    try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   /** Every inventoried object with its owner, as the catalog reader sees it. */
@@ -113,27 +142,32 @@ class OwnershipIT {
       List<Catalog.InventoryItem> before = owners(src);
       assertTrue(before.stream().anyMatch(i -> i.kind().equals("function") && i.owner().equals(r)), before.toString());
       assertTrue(before.stream().anyMatch(i -> i.kind().equals("schema") && i.owner().equals(r)), before.toString());
-      BackupResult b = backup(src, dir);
-      String body = new String(new java.util.zip.GZIPInputStream(Files.newInputStream(b.file())).readAllBytes(),
-          StandardCharsets.UTF_8);
+      List<Path> files = bothEngines(src, dir);
+      String body = body(files.get(0));
       assertTrue(body.contains("ALTER TABLE \"Own s\".\"T\" OWNER TO \"" + r + "\";"), "quoted identifiers");
       assertTrue(body.contains("ALTER AGGREGATE \"Own s\".total(integer) OWNER TO \"" + r + "\";"), "aggregates");
-      for (boolean oneTx : new boolean[] {false, true}) {
-        TestDatabase dst = src.sibling("own_dst");
-        try {
-          RestoreResult res = new RestoreService(dst.dataSource()).restore(b.file(),
-              oneTx ? RestoreOptions.DEFAULTS.withSingleTransaction(true) : RestoreOptions.DEFAULTS.withJobs(3),
-              RestoreListener.NONE);
-          assertFalse(res.warnings().stream().anyMatch(w -> w.contains(r)), res.warnings().toString());
-          assertEquals(before, owners(dst), "owners, one transaction: " + oneTx);
-          assertEquals(r, owner(dst, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'T'"));
-          if (Oracles.pgDumpOrReport(db, "the pg_dump comparison and plain pg_dump files").isPresent()) {
-            String dump = schemaDump(src);
-            assertTrue(dump.contains("OWNER TO " + r), "pg_dump prints the owners");
-            assertEquals(dump, schemaDump(dst));
+      if (files.size() > 1) {
+        // pg_dump writes each owner right after its object, as pg_dump without --no-owner does
+        assertTrue(body(files.get(1)).contains("ALTER TABLE \"Own s\".\"T\" OWNER TO " + r + ";"), "pg_dump engine");
+      }
+      for (Path file : files) {
+        for (boolean oneTx : new boolean[] {false, true}) {
+          TestDatabase dst = src.sibling("own_dst");
+          try {
+            RestoreResult res = new RestoreService(dst.dataSource()).restore(file,
+                oneTx ? RestoreOptions.DEFAULTS.withSingleTransaction(true) : RestoreOptions.DEFAULTS.withJobs(3),
+                RestoreListener.NONE);
+            assertFalse(res.warnings().stream().anyMatch(w -> w.contains(r)), res.warnings().toString());
+            assertEquals(before, owners(dst), file + ", one transaction: " + oneTx);
+            assertEquals(r, owner(dst, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'T'"));
+            if (Oracles.pgDumpOrReport(db, "the pg_dump comparison and plain pg_dump files").isPresent()) {
+              String dump = schemaDump(src);
+              assertTrue(dump.contains("OWNER TO " + r), "pg_dump prints the owners");
+              assertEquals(dump, schemaDump(dst));
+            }
+          } finally {
+            dst.drop();
           }
-        } finally {
-          dst.drop();
         }
       }
     } finally {
@@ -148,11 +182,13 @@ class OwnershipIT {
     db.execute("CREATE ROLE " + gone + " NOLOGIN");
     TestDatabase src = db.sibling("own_src");
     Path file;
+    List<Path> engines;
     Path pgDumpFile = dir.resolve("plain.sql");
     boolean plain = Oracles.pgDumpOrReport(db, "the pg_dump comparison and plain pg_dump files").isPresent();
     try {
       src.execute(OWNED.formatted(gone));
-      file = backup(src, dir).file();
+      engines = bothEngines(src, dir);
+      file = engines.get(0);
       if (plain) {
         Files.writeString(pgDumpFile, ItSupport.pgDump(src), StandardCharsets.UTF_8);
         assertTrue(Files.readString(pgDumpFile).contains("OWNER TO " + gone), "pg_dump writes owners");
@@ -161,7 +197,10 @@ class OwnershipIT {
       src.drop();
       db.execute("DROP ROLE " + gone);
     }
-    List<Path> files = plain ? List.of(file, pgDumpFile) : List.of(file);
+    List<Path> files = new ArrayList<>(engines);
+    if (plain) {
+      files.add(pgDumpFile);
+    }
     for (Path f : files) {
       for (RestoreOptions o : List.of(RestoreOptions.DEFAULTS.withJobs(2), RestoreOptions.DEFAULTS.withSingleTransaction(true))) {
         TestDatabase dst = db.sibling("own_dst");
@@ -180,13 +219,16 @@ class OwnershipIT {
       }
     }
     // --no-owner: no warning at all
-    TestDatabase dst = db.sibling("own_dst");
-    try {
-      RestoreResult res = new RestoreService(dst.dataSource()).restore(file,
-          new RestoreOptions(false, true, 2, false, false), RestoreListener.NONE);
-      assertFalse(res.warnings().stream().anyMatch(w -> w.contains(gone)), res.warnings().toString());
-    } finally {
-      dst.drop();
+    for (Path f : files) {
+      TestDatabase dst = db.sibling("own_dst");
+      try {
+        RestoreResult res = new RestoreService(dst.dataSource()).restore(f,
+            new RestoreOptions(false, true, 2, false, false), RestoreListener.NONE);
+        assertFalse(res.warnings().stream().anyMatch(w -> w.contains(gone)), res.warnings().toString());
+        assertEquals(currentUser(dst), owner(dst, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE relname = 'T'"));
+      } finally {
+        dst.drop();
+      }
     }
   }
 
@@ -195,7 +237,7 @@ class OwnershipIT {
     String gone = role("own_definer");
     db.execute("CREATE ROLE " + gone + " NOLOGIN");
     TestDatabase src = db.sibling("own_src");
-    Path file;
+    List<Path> engines;
     Path pgDumpFile = dir.resolve("definer.sql");
     boolean plain = Oracles.pgDumpOrReport(db, "the pg_dump comparison and plain pg_dump files").isPresent();
     try {
@@ -205,7 +247,7 @@ class OwnershipIT {
           + " ALTER FUNCTION public.\"Peek\"() OWNER TO " + gone + ";"
           + " CREATE FUNCTION public.harmless() RETURNS int LANGUAGE sql AS 'SELECT 1';"
           + " ALTER FUNCTION public.harmless() OWNER TO " + gone);
-      file = backup(src, dir).file();
+      engines = bothEngines(src, dir);
       if (plain) {
         Files.writeString(pgDumpFile, ItSupport.pgDump(src), StandardCharsets.UTF_8);
       }
@@ -213,7 +255,11 @@ class OwnershipIT {
       src.drop();
       db.execute("DROP ROLE " + gone);
     }
-    for (Path f : plain ? List.of(file, pgDumpFile) : List.of(file)) {
+    List<Path> files = new ArrayList<>(engines);
+    if (plain) {
+      files.add(pgDumpFile);
+    }
+    for (Path f : files) {
       TestDatabase dst = db.sibling("own_dst");
       try {
         PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(dst.dataSource())
@@ -232,4 +278,5 @@ class OwnershipIT {
       }
     }
   }
+
 }

@@ -29,11 +29,13 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * The pg_dump engine: runs {@code pg_dump --format=plain --no-owner} in the snapshot of the main
- * connection ({@code --snapshot}) with the connection passed through libpq environment variables
- * (the password never appears on a command line), and streams its output into the body while a
- * {@link ScriptBlocks} counts and hashes every COPY block for the manifest. Privileges are kept,
- * as the java engine keeps grants. One use per instance.
+ * The pg_dump engine: runs {@code pg_dump --format=plain} in the snapshot of the main connection
+ * ({@code --snapshot}) with the connection passed through libpq environment variables (the
+ * password never appears on a command line), and streams its output into the body while a
+ * {@link ScriptBlocks} counts and hashes every COPY block for the manifest. Owners and privileges
+ * are kept, as the java engine keeps them: pg_dump writes each object's {@code ALTER ... OWNER TO}
+ * right after it, which a restore sets, skips or refuses as it does the java engine's. One use per
+ * instance.
  */
 public final class PgDumpEngine {
   private final PgDumpBinary binary;
@@ -76,7 +78,7 @@ public final class PgDumpEngine {
     }
     String snapshot = Snapshot.export(main);
     List<String> cmd = new ArrayList<>(List.of(binary.path().toString(), "--format=plain",
-        "--no-owner", "--snapshot=" + snapshot, "--no-password",
+        "--snapshot=" + snapshot, "--no-password",
         "--lock-wait-timeout=" + Math.max(1, lockTimeout.toMillis())));
     for (String t : excludeTableData) {
       int dot = t.indexOf('.');
