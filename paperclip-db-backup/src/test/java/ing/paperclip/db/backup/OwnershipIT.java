@@ -279,4 +279,65 @@ class OwnershipIT {
     }
   }
 
+  /**
+   * Overloads are told apart by their argument types: the SECURITY DEFINER {@code f(integer)} is
+   * owned by a role the target has, the plain {@code f(text)} by one it lacks (a warning, no
+   * refusal); and the other way round, the SECURITY DEFINER {@code g(text)} owned by the missing
+   * role is refused by its signature while its overload {@code g(integer)} is not named.
+   */
+  @Test
+  void aSecurityDefinerOverloadIsJudgedByItsOwnOwner(TestDatabase db) throws Exception {
+    String keep = role("own_over_keep");
+    String gone = role("own_over_gone");
+    db.execute("CREATE ROLE " + keep + " NOLOGIN");
+    db.execute("CREATE ROLE " + gone + " NOLOGIN");
+    TestDatabase src = db.sibling("own_src");
+    Path safeDir = Files.createDirectories(dir.resolve("safe"));
+    Path unsafeDir = Files.createDirectories(dir.resolve("unsafe"));
+    List<Path> safe;
+    List<Path> unsafe;
+    try {
+      src.execute("CREATE FUNCTION public.f(x integer) RETURNS integer LANGUAGE sql SECURITY DEFINER AS 'SELECT x';"
+          + " CREATE FUNCTION public.f(x text) RETURNS integer LANGUAGE sql AS 'SELECT 1';"
+          + " ALTER FUNCTION public.f(integer) OWNER TO " + keep + ";"
+          + " ALTER FUNCTION public.f(text) OWNER TO " + gone);
+      safe = bothEngines(src, safeDir);
+      src.execute("DROP FUNCTION public.f(integer); DROP FUNCTION public.f(text);"
+          + " CREATE FUNCTION public.g(x integer) RETURNS integer LANGUAGE sql AS 'SELECT x';"
+          + " CREATE FUNCTION public.g(x text) RETURNS integer LANGUAGE sql SECURITY DEFINER AS 'SELECT 1';"
+          + " ALTER FUNCTION public.g(integer) OWNER TO " + keep + ";"
+          + " ALTER FUNCTION public.g(text) OWNER TO " + gone);
+      unsafe = bothEngines(src, unsafeDir);
+    } finally {
+      src.drop();
+      db.execute("DROP ROLE " + gone);
+    }
+    try {
+      for (Path f : safe) {
+        TestDatabase dst = db.sibling("own_dst");
+        try {
+          RestoreResult res = new RestoreService(dst.dataSource()).restore(f, RestoreOptions.DEFAULTS,
+              RestoreListener.NONE);
+          assertEquals(1, res.warnings().stream().filter(w -> w.contains(gone)).count(), f + ": " + res.warnings());
+          assertEquals(keep, owner(dst, "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE oid = 'public.f(integer)'::regprocedure"));
+          assertEquals(currentUser(dst), owner(dst, "SELECT pg_get_userbyid(proowner) FROM pg_proc WHERE oid = 'public.f(text)'::regprocedure"));
+        } finally {
+          dst.drop();
+        }
+      }
+      for (Path f : unsafe) {
+        TestDatabase dst = db.sibling("own_dst");
+        try {
+          PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(dst.dataSource())
+              .restore(f, RestoreOptions.DEFAULTS, RestoreListener.NONE));
+          assertTrue(e.getMessage().startsWith("function public.g(text) is SECURITY DEFINER and owned by role \""
+              + gone + "\""), f + ": " + e.getMessage());
+        } finally {
+          dst.drop();
+        }
+      }
+    } finally {
+      db.execute("DROP ROLE " + keep);
+    }
+  }
 }

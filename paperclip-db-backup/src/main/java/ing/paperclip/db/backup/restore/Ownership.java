@@ -36,7 +36,7 @@ final class Ownership {
   private static final Pattern BODY = Pattern.compile("(?is)\\$[A-Za-z_0-9]*\\$|\\bBEGIN\\s+ATOMIC\\b|\\bAS\\s+'");
   private static final Pattern SECURITY_DEFINER = Pattern.compile("(?is)\\bSECURITY\\s+DEFINER\\b");
 
-  private static final String MISSING = "does not exist on the target";
+  static final String MISSING = "does not exist on the target";
 
   private Ownership() {}
 
@@ -141,9 +141,14 @@ final class Ownership {
     return out;
   }
 
-  private static void refuseSecurityDefiners(RestorePlan plan, Map<String, String> unusable) {
-    Map<String, String> definers = new LinkedHashMap<>(); // normalized name -> name as written
-    Map<String, String> owners = new LinkedHashMap<>();
+  /**
+   * Refuses a SECURITY DEFINER function whose owner change names a role {@link #MISSING} from the
+   * target, matching each function with its owner change by its identity (schema, name, argument
+   * types), so that an overload's owner is no other's.
+   */
+  static void refuseSecurityDefiners(RestorePlan plan, Map<String, String> unusable) {
+    Map<String, String> definers = new LinkedHashMap<>(); // identity -> name as written, with its arguments
+    Map<String, String> owners = new LinkedHashMap<>(); // identity -> role
     for (RestoreStep s : plan.steps()) {
       if (!(s instanceof RestoreStep.CreateObject o)) {
         continue;
@@ -155,18 +160,19 @@ final class Ownership {
         }
         String role = ownerRole(sql);
         if (role != null) {
-          owners.put(normalize(m.group(1)), role);
+          owners.put(normalize(m.group(1)) + argumentTypes(sql, m.end(1)), role);
         } else if (sql.stripLeading().regionMatches(true, 0, "CREATE", 0, 6)) {
           Matcher body = BODY.matcher(sql);
           String header = body.find() ? sql.substring(0, body.start()) : sql;
           if (SECURITY_DEFINER.matcher(header).find()) {
-            definers.put(normalize(m.group(1)), m.group(1));
+            String args = entryArgumentTypes(o).orElseGet(() -> argumentTypes(sql, m.end(1)));
+            definers.put(normalize(m.group(1)) + args, m.group(1) + args);
           }
         }
       }
     }
-    definers.forEach((name, written) -> {
-      String role = owners.get(name);
+    definers.forEach((identity, written) -> {
+      String role = owners.get(identity);
       // a role that exists but that the restoring role cannot take (a hosted restore as the
       // database's owner) only warns: the function then runs as that owner, no superuser
       if (role != null && MISSING.equals(unusable.get(role))) {
@@ -175,6 +181,126 @@ final class Ownership {
             + " restoring role; create the role (and grant it to the restoring role), or restore with --no-owner");
       }
     });
+  }
+
+  /**
+   * The argument types of the routine entry {@code o} as its name records them ({@code f(x integer)}
+   * in our files, {@code f(integer)} in pg_dump's), or empty for an entry that names no signature.
+   */
+  private static java.util.Optional<String> entryArgumentTypes(RestoreStep.CreateObject o) {
+    int open = o.name().indexOf('(');
+    boolean routine = o.kind().equals("FUNCTION") || o.kind().equals("PROCEDURE");
+    if (!routine || open < 0 || !o.name().endsWith(")")) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(argumentTypes(o.name(), open));
+  }
+
+  /**
+   * The identity of the argument list that starts at or after {@code from} in {@code sql} (its
+   * first parenthesis) as {@code (type,type)}: the input arguments' types only, without names,
+   * modes, defaults or OUT arguments, unquoted parts folded to lower case and {@code pg_catalog.}
+   * left out, so that a CREATE's header, pg_dump's and {@code pg_identify_object}'s signatures of
+   * one function agree and its overloads differ.
+   */
+  static String argumentTypes(String sql, int from) {
+    List<String> tokens = new ArrayList<>();
+    Matcher t = TOKEN.matcher(sql);
+    int open = sql.indexOf('(', from);
+    if (open < 0) {
+      return "()";
+    }
+    int depth = 0;
+    for (t.region(open, sql.length()); t.find();) {
+      String tok = t.group();
+      if (tok.equals("(") || tok.equals("[")) {
+        depth++;
+      } else if (tok.equals(")") || tok.equals("]")) {
+        depth--;
+      }
+      if (depth == 0) {
+        break;
+      }
+      tokens.add(tok);
+    }
+    List<String> types = new ArrayList<>();
+    List<String> arg = new ArrayList<>();
+    depth = 0;
+    for (String tok : tokens.subList(Math.min(1, tokens.size()), tokens.size())) {
+      if (tok.equals("(") || tok.equals("[")) {
+        depth++;
+      } else if (tok.equals(")") || tok.equals("]")) {
+        depth--;
+      }
+      if (depth == 0 && tok.equals(",")) {
+        addType(types, arg);
+        arg.clear();
+      } else {
+        arg.add(tok);
+      }
+    }
+    addType(types, arg);
+    return "(" + String.join(",", types) + ")";
+  }
+
+  /** Identifiers, string literals, and any other character alone (blanks skipped). */
+  private static final Pattern TOKEN = Pattern.compile("\"(?:[^\"]|\"\")*\"|'(?:[^']|'')*'|[\\p{L}\\p{N}_$]+|\\S");
+  private static final java.util.Set<String> MODES = java.util.Set.of("in", "out", "inout", "variadic");
+
+  /** Adds the type of one argument ({@code [mode] [name] type [DEFAULT expr]}), none for an OUT one. */
+  private static void addType(List<String> types, List<String> arg) {
+    List<String> a = new ArrayList<>();
+    for (String tok : arg) {
+      if (tok.equals("=") || tok.equalsIgnoreCase("default")) {
+        break;
+      }
+      a.add(tok);
+    }
+    if (a.isEmpty()) {
+      return;
+    }
+    if (a.size() > 1 && MODES.contains(a.get(0).toLowerCase(Locale.ROOT))) {
+      if (a.get(0).equalsIgnoreCase("out")) {
+        return;
+      }
+      a.remove(0);
+    }
+    if (a.size() > 1 && isName(a.get(1)) && !typeStartsWith(a.get(0), a.get(1))) {
+      a.remove(0); // the argument's name
+    }
+    StringBuilder type = new StringBuilder();
+    String prev = null;
+    for (String tok : a) {
+      if (prev != null && isName(prev) && isName(tok)) {
+        type.append(' ');
+      }
+      type.append(tok.startsWith("\"") ? tok.substring(1, tok.length() - 1).replace("\"\"", "\"")
+          : tok.toLowerCase(Locale.ROOT));
+      prev = tok;
+    }
+    String out = type.toString();
+    types.add(out.startsWith("pg_catalog.") ? out.substring("pg_catalog.".length()) : out);
+  }
+
+  private static boolean isName(String tok) {
+    return tok.startsWith("\"") || Character.isLetterOrDigit(tok.codePointAt(0)) || tok.charAt(0) == '_';
+  }
+
+  /** Whether two words start one of SQL's type names of several words ({@code double precision}). */
+  private static boolean typeStartsWith(String first, String second) {
+    if (first.startsWith("\"") || second.startsWith("\"")) {
+      return false;
+    }
+    String a = first.toLowerCase(Locale.ROOT);
+    String b = second.toLowerCase(Locale.ROOT);
+    return switch (a) {
+      case "double" -> b.equals("precision");
+      case "character", "char", "bit" -> b.equals("varying");
+      case "national" -> b.equals("character") || b.equals("char");
+      case "time", "timestamp" -> b.equals("with") || b.equals("without");
+      case "interval" -> java.util.Set.of("year", "month", "day", "hour", "minute", "second").contains(b);
+      default -> false;
+    };
   }
 
   /** {@code "S".f} and {@code s."f"} alike: unquoted parts folded to lower case. */
