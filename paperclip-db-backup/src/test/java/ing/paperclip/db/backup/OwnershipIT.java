@@ -15,6 +15,7 @@ import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.catalog.Catalog;
 import ing.paperclip.db.core.catalog.CatalogReader;
+import ing.paperclip.db.core.settings.ConnectionSpec;
 import ing.paperclip.db.core.testing.Oracles;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
@@ -338,6 +339,63 @@ class OwnershipIT {
       }
     } finally {
       db.execute("DROP ROLE " + keep);
+    }
+  }
+
+  /**
+   * A non-superuser restore (the target database's owner, a member of the owning role): owners
+   * are set where PostgreSQL lets it (the role's own schema, made the role's first), and left out
+   * with one warning where they would fail half-way: objects in {@code public}, where the role has
+   * no CREATE, and a role the restoring role is no member of. Files of both engines, both modes.
+   */
+  @Test
+  void aNonSuperuserRestoreSetsTheOwnersItMayAndWarnsForTheRest(TestDatabase db) throws Exception {
+    String r = role("own_ns_r");
+    String other = role("own_ns_x");
+    String u = role("own_ns_u");
+    db.execute("CREATE ROLE " + r + " NOLOGIN");
+    db.execute("CREATE ROLE " + other + " NOLOGIN");
+    db.execute("CREATE ROLE " + u + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD 'own-ns-pass'");
+    db.execute("GRANT " + r + " TO " + u);
+    TestDatabase src = db.sibling("own_src");
+    try {
+      src.execute(OWNED.formatted(r) + "CREATE TABLE public.other_owned (id integer);"
+          + " ALTER TABLE public.other_owned OWNER TO " + other + ";");
+      List<Catalog.InventoryItem> before = owners(src);
+      List<Path> files = bothEngines(src, dir);
+      for (Path file : files) {
+        for (boolean oneTx : new boolean[] {false, true}) {
+          TestDatabase dst = src.sibling("own_dst");
+          try {
+            dst.execute("ALTER DATABASE \"" + dst.name() + "\" OWNER TO " + u);
+            ConnectionSpec asOwner = new ConnectionSpec(dst.spec().host(), dst.spec().port(),
+                dst.spec().database(), u, "own-ns-pass", dst.spec().parameters());
+            RestoreResult res = new RestoreService(asOwner).restore(file,
+                oneTx ? RestoreOptions.DEFAULTS.withJobs(1) : RestoreOptions.DEFAULTS.withJobs(3), RestoreListener.NONE);
+            String where = file + ", one transaction: " + oneTx + ": " + res.warnings();
+            List<String> aboutR = res.warnings().stream().filter(w -> w.contains(r)).toList();
+            assertEquals(1, aboutR.size(), where);
+            assertTrue(aboutR.get(0).startsWith("role \"" + r + "\" may not own objects in schema \"public\""), where);
+            assertTrue(aboutR.get(0).contains("the 1 object(s)"), where);
+            List<String> aboutOther = res.warnings().stream().filter(w -> w.contains(other)).toList();
+            assertEquals(1, aboutOther.size(), where);
+            assertTrue(aboutOther.get(0).contains("cannot be taken by the restoring role"), where);
+            // everything in the role's own schema is the role's; what is in public is the restoring role's
+            List<Catalog.InventoryItem> expected = before.stream().map(i -> i.identity().startsWith("public.")
+                ? new Catalog.InventoryItem(i.kind(), i.identity(), u) : i).toList();
+            assertEquals(expected, owners(dst), where);
+            assertEquals(r, owner(dst, "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'Own s'"));
+            assertEquals("2", owner(dst, "SELECT count(*) FROM \"Own s\".\"T\""));
+          } finally {
+            dst.drop();
+          }
+        }
+      }
+    } finally {
+      src.drop();
+      db.execute("DROP ROLE " + u);
+      db.execute("DROP ROLE " + other);
+      db.execute("DROP ROLE " + r);
     }
   }
 }

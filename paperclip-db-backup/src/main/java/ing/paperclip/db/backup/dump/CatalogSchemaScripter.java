@@ -619,10 +619,12 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     List<SchemaObject> out = new ArrayList<>();
-    // sequences after tables: a serial's sequence takes its table's owner with it, and
-    // PostgreSQL refuses to change a linked sequence's owner on its own (unchanged, it is no-op)
+    // schemas first: a non-superuser restore may give an object to a role only in a schema that
+    // role may create in, as it may in the schema it owns. Sequences after tables: a serial's
+    // sequence takes its table's owner with it, and PostgreSQL refuses to change a linked
+    // sequence's owner on its own (unchanged, it is no-op)
     List<Catalog.InventoryItem> items = new ArrayList<>(cat.inventory());
-    items.sort(Comparator.comparing(i -> i.kind().equals("sequence")));
+    items.sort(Comparator.comparingInt(i -> i.kind().equals("schema") ? 0 : i.kind().equals("sequence") ? 2 : 1));
     for (Catalog.InventoryItem i : items) {
       String keyword = OWNED_KINDS.get(i.kind());
       if (keyword == null || i.owner() == null) {

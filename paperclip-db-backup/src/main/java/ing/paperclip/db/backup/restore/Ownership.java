@@ -2,26 +2,30 @@ package ing.paperclip.db.backup.restore;
 
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * Ownership on the target, like pg_restore without {@code --no-owner}: a plan's
  * {@code ALTER ... OWNER TO} statements run where the role exists on the target and the restoring
- * role may become it ({@code SET ROLE}); the others are left out, with one warning per role, and
- * their objects stay the restoring role's. A {@code SECURITY DEFINER} function whose owner does
- * not exist on the target is refused: it would run as the restoring role (often a superuser);
+ * role may become it ({@code SET ROLE}) and inherits its rights; the others are left out, with one
+ * warning per role, and their objects stay the restoring role's. A non-superuser restore also
+ * leaves out (one warning per role and schema) the objects given to a role in a schema it may not
+ * create in, as PostgreSQL would refuse them half-way: one the target grants it CREATE on, or that
+ * the plan made the role's own before, is fine. A {@code SECURITY DEFINER} function whose owner
+ * does not exist on the target is refused: it would run as the restoring role (often a superuser);
  * one whose owner exists but cannot be taken (a non-superuser restore) only warns. One query on
  * the target, whatever the number of statements.
  */
@@ -57,19 +61,24 @@ final class Ownership {
 
   /**
    * Returns the plan with the owner changes the target cannot take left out, and a warning per
-   * role they name.
+   * role they name (per role and schema for a role that may not own objects in a schema).
    *
    * @throws PaperclipException {@link ErrorCode#RESTORE} for a SECURITY DEFINER function whose
    *     owner does not exist on the target
    */
   static RestorePlan apply(RestorePlan plan, Connection c) throws SQLException {
-    Map<String, Integer> roles = new TreeMap<>();
+    Set<String> roles = new TreeSet<>();
+    Set<String> schemas = new TreeSet<>();
     for (RestoreStep s : plan.steps()) {
       if (s instanceof RestoreStep.CreateObject o) {
         for (String sql : o.sql()) {
           String r = ownerRole(sql);
           if (r != null) {
-            roles.merge(r, 1, Integer::sum);
+            roles.add(r);
+            String schema = objectSchema(sql);
+            if (schema != null) {
+              schemas.add(schema);
+            }
           }
         }
       }
@@ -77,11 +86,13 @@ final class Ownership {
     if (roles.isEmpty()) {
       return plan;
     }
-    Map<String, String> unusable = unusable(c, roles.keySet());
-    if (unusable.isEmpty()) {
-      return plan;
-    }
-    refuseSecurityDefiners(plan, unusable);
+    Target target = target(c, roles, schemas);
+    refuseSecurityDefiners(plan, target.unusable());
+    // In plan order, as the statements run: a non-superuser may give an object to a role only
+    // where that role may create (PostgreSQL checks CREATE on the object's schema), which it may
+    // in a schema the plan made its own before, or where the target grants it.
+    Map<String, String> schemaOwners = new HashMap<>();
+    Map<Refusal, Integer> refused = new LinkedHashMap<>(); // -> how many statements
     List<RestoreStep> steps = new ArrayList<>();
     for (RestoreStep s : plan.steps()) {
       if (!(s instanceof RestoreStep.CreateObject o)) {
@@ -89,56 +100,135 @@ final class Ownership {
         continue;
       }
       List<String> kept = new ArrayList<>();
-      String dropped = null;
+      Refusal dropped = null;
       for (String sql : o.sql()) {
         String r = ownerRole(sql);
-        if (r != null && unusable.containsKey(r)) {
-          dropped = r;
-        } else {
-          kept.add(sql);
+        Refusal why = r == null ? null : target.refusal(r, objectSchema(sql), schemaOwners);
+        if (why != null) {
+          dropped = why;
+          refused.merge(why, 1, Integer::sum);
+          continue;
+        }
+        kept.add(sql);
+        Matcher m = r == null ? null : OWNER_TO.matcher(sql);
+        if (m != null && m.matches()) {
+          Matcher schema = ALTER_SCHEMA.matcher(m.group(1));
+          if (schema.matches()) {
+            schemaOwners.put(normalize(schema.group(1)), r);
+          }
         }
       }
       if (dropped == null) {
         steps.add(s);
       } else if (kept.isEmpty()) {
-        steps.add(new RestoreStep.Skipped("ALTER ... OWNER TO", "role \"" + dropped + "\" "
-            + unusable.get(dropped), o.line()));
+        steps.add(new RestoreStep.Skipped("ALTER ... OWNER TO", "role \"" + dropped.role() + "\" "
+            + dropped.why(), o.line()));
       } else {
         steps.add(new RestoreStep.CreateObject(o.section(), o.kind(), o.name(), o.schema(), o.key(),
             o.dependsOn(), o.line(), kept));
       }
     }
+    if (refused.isEmpty()) {
+      return plan;
+    }
     List<String> warnings = new ArrayList<>(plan.warnings());
-    unusable.forEach((role, why) -> warnings.add("role \"" + role + "\" " + why + ": the "
-        + roles.get(role) + " object(s) it owned in the backup are owned by the restoring role"
-        + " (create the role and grant it to the restoring role to keep them, or --no-owner)"));
+    refused.forEach((why, n) -> warnings.add("role \"" + why.role() + "\" " + why.why() + ": the " + n
+        + " object(s) it owned " + (why.schema() == null ? "" : "there ") + "in the backup are owned by the"
+        + " restoring role (" + (why.schema() == null
+            ? "create the role and grant it to the restoring role to keep them"
+            : "grant it CREATE on the schema to keep them") + ", or --no-owner)"));
     return new RestorePlan(plan.file(), plan.format(), steps, warnings, plan.fileBytes(), plan.selective());
   }
 
-  /** The roles of {@code names} the restoring role cannot give objects to, and why. */
-  private static Map<String, String> unusable(Connection c, java.util.Collection<String> names)
-      throws SQLException {
-    Map<String, String> out = new LinkedHashMap<>();
-    // PostgreSQL 16 split SET from membership: ALTER ... OWNER TO needs the SET option there
+  /** The kinds whose new owner needs CREATE on the object's schema, and that schema (group 1). */
+  private static final Pattern SCHEMA_OBJECT = Pattern.compile("(?is)^(?:TABLE|FOREIGN\\s+TABLE|VIEW"
+      + "|MATERIALIZED\\s+VIEW|SEQUENCE|TYPE|DOMAIN|FUNCTION|PROCEDURE|ROUTINE|AGGREGATE"
+      + "|OPERATOR(?:\\s+CLASS|\\s+FAMILY)?|COLLATION|CONVERSION|STATISTICS"
+      + "|TEXT\\s+SEARCH\\s+(?:CONFIGURATION|DICTIONARY))\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?(" + IDENT
+      + ")\\s*\\..*");
+  private static final Pattern ALTER_SCHEMA = Pattern.compile("(?is)^SCHEMA\\s+(" + IDENT + ")");
+
+  /**
+   * The schema of the object an {@code ALTER ... OWNER TO} statement gives away, where its new
+   * owner needs CREATE on it; null for other kinds, unqualified names and other statements.
+   */
+  static String objectSchema(String sql) {
+    Matcher m = OWNER_TO.matcher(sql);
+    if (!m.matches()) {
+      return null;
+    }
+    Matcher o = SCHEMA_OBJECT.matcher(m.group(1));
+    return o.matches() ? normalize(o.group(1)) : null;
+  }
+
+  /**
+   * Why owner changes to a role are left out.
+   *
+   * @param role the role
+   * @param schema the schema it may not own objects in, or null when it can own nothing
+   * @param why the reason, after the role's name
+   */
+  record Refusal(String role, String schema, String why) {}
+
+  /**
+   * What the target says about the roles a plan names.
+   *
+   * @param unusable the roles the restoring role cannot give objects to at all, and why
+   * @param creates per role that exists, the target's schemas (of those the plan names) it may create in
+   * @param superuser whether the restoring role is a superuser (PostgreSQL then checks no CREATE)
+   */
+  record Target(Map<String, String> unusable, Map<String, Set<String>> creates, boolean superuser) {
+    /** Why an owner change to {@code role} of an object in {@code schema} (or null) is left out, or null. */
+    Refusal refusal(String role, String schema, Map<String, String> schemaOwners) {
+      String why = unusable.get(role);
+      if (why != null) {
+        return new Refusal(role, null, why);
+      }
+      if (superuser || schema == null || role.equals(schemaOwners.get(schema))
+          || creates.getOrDefault(role, Set.of()).contains(schema)) {
+        return null;
+      }
+      return new Refusal(role, schema, "may not own objects in schema \"" + schema
+          + "\" (it has no CREATE on it, and a non-superuser restore gives objects only where their owner may create)");
+    }
+  }
+
+  /** One query: whether each role exists and can be taken, where it may create, and whether we are a superuser. */
+  private static Target target(Connection c, Set<String> names, Set<String> schemas) throws SQLException {
+    Map<String, String> unusable = new LinkedHashMap<>();
+    Map<String, Set<String>> creates = new HashMap<>();
+    boolean superuser = false;
+    // PostgreSQL 16 split SET from membership: ALTER ... OWNER TO needs the SET option there; and
+    // the restoring role must inherit the role's rights (USAGE) to go on with the objects it gave
+    // away (pg_dump's files load a table's rows after its owner is set) and to verify them
     String sql = "SELECT x.name, r.oid IS NOT NULL, r.oid IS NOT NULL AND CASE WHEN"
         + " pg_catalog.current_setting('server_version_num')::int >= 160000"
         + " THEN pg_catalog.pg_has_role(r.oid, 'SET') ELSE pg_catalog.pg_has_role(r.oid, 'MEMBER') END"
+        + " AND pg_catalog.pg_has_role(r.oid, 'USAGE'),"
+        + " ARRAY(SELECT n.nspname FROM pg_catalog.pg_namespace n WHERE r.oid IS NOT NULL"
+        + " AND n.nspname = ANY (?::text[]) AND pg_catalog.has_schema_privilege(r.oid, n.oid, 'CREATE')),"
+        + " (SELECT s.rolsuper FROM pg_catalog.pg_roles s WHERE s.rolname = CURRENT_USER)"
         + " FROM pg_catalog.unnest(?::text[]) AS x(name)"
         + " LEFT JOIN pg_catalog.pg_roles r ON r.rolname = x.name ORDER BY 1";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      Array a = c.createArrayOf("text", names.toArray());
-      ps.setArray(1, a);
+      ps.setArray(1, c.createArrayOf("text", schemas.toArray()));
+      ps.setArray(2, c.createArrayOf("text", names.toArray()));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
+          String role = rs.getString(1);
           if (!rs.getBoolean(2)) {
-            out.put(rs.getString(1), MISSING);
+            unusable.put(role, MISSING);
           } else if (!rs.getBoolean(3)) {
-            out.put(rs.getString(1), "cannot be taken by the restoring role (no SET ROLE to it)");
+            unusable.put(role, "cannot be taken by the restoring role (it needs SET ROLE to it and"
+                + " to inherit its rights)");
+          } else {
+            creates.put(role, Set.of((String[]) rs.getArray(4).getArray()));
           }
+          superuser = rs.getBoolean(5);
         }
       }
     }
-    return out;
+    return new Target(unusable, creates, superuser);
   }
 
   /**
