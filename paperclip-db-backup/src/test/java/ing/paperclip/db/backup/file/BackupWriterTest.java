@@ -45,6 +45,15 @@ class BackupWriterTest {
     return BackupWriter.start(file, 6, CREATED, 150004, "java");
   }
 
+  /** A started writer with the three sections written, empty. */
+  private BackupWriter emptySections() throws IOException {
+    BackupWriter w = start();
+    w.section(Section.PRE_DATA);
+    w.section(Section.DATA);
+    w.section(Section.POST_DATA);
+    return w;
+  }
+
   private static SchemaObject pre(String name, String sql) {
     return new SchemaObject("TABLE", "s", name, Section.PRE_DATA, sql, List.of());
   }
@@ -126,11 +135,7 @@ class BackupWriterTest {
 
   @Test
   void theHeaderAndTheTrailerAreTheFormatsAndTheManifestIsOneLine() throws Exception {
-    BackupWriter w = start();
-    w.section(Section.PRE_DATA);
-    w.section(Section.DATA);
-    w.section(Section.POST_DATA);
-    BackupManifest m = finish(w);
+    BackupManifest m = finish(emptySections());
     List<String> lines = Arrays.asList(text().split("\n", -1));
     List<String> head = new ArrayList<>(List.of(BackupFormat.FIRST_LINE, BackupFormat.FORMAT_PREFIX + "2"));
     assertEquals(head, lines.subList(0, 2));
@@ -172,10 +177,7 @@ class BackupWriterTest {
 
   @Test
   void nothingIsWrittenAfterTheFinish() throws Exception {
-    BackupWriter w = start();
-    w.section(Section.PRE_DATA);
-    w.section(Section.DATA);
-    w.section(Section.POST_DATA);
+    BackupWriter w = emptySections();
     finish(w);
     int size = file.size();
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.entry(post("i", "SELECT 1;")));
