@@ -2,13 +2,11 @@ package ing.paperclip.db.backup;
 
 import ing.paperclip.db.backup.dump.DumpScript;
 import ing.paperclip.db.backup.dump.SchemaScripter;
-import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest;
-import ing.paperclip.db.backup.file.BackupSignature;
 import ing.paperclip.db.backup.file.BackupVerifier;
+import ing.paperclip.db.backup.file.BackupWriter;
 import ing.paperclip.db.backup.file.VerificationLog;
 import ing.paperclip.db.backup.internal.AtomicBackupFile;
-import ing.paperclip.db.backup.internal.BackupBody;
 import ing.paperclip.db.backup.internal.BackupFiles;
 import ing.paperclip.db.backup.internal.ConnectionSource;
 import ing.paperclip.db.backup.internal.JavaEngine;
@@ -16,7 +14,6 @@ import ing.paperclip.db.backup.internal.PgDumpEngine;
 import ing.paperclip.db.backup.internal.Snapshot;
 import ing.paperclip.db.backup.internal.SourceFacts;
 import ing.paperclip.db.backup.internal.TableLocks;
-import ing.paperclip.db.backup.internal.ToolVersion;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
 import ing.paperclip.db.backup.pgdump.PgDumpLocator;
 import ing.paperclip.db.backup.pgdump.PgDumpLookup;
@@ -210,36 +207,21 @@ public final class BackupService {
       Path file;
       long checkMillis;
       try (AtomicBackupFile out = create(dir, created)) {
-        BackupBody body = new BackupBody(out.stream(), options.compressionLevel());
-        body.line(BackupFormat.FIRST_LINE);
-        body.line(BackupFormat.FORMAT_PREFIX + BackupFormat.VERSION);
-        body.line(BackupFormat.TOOL_PREFIX + BackupManifest.TOOL + " " + ToolVersion.get());
-        body.line(BackupFormat.CREATED_PREFIX + created);
-        body.line(BackupFormat.SERVER_PREFIX + serverVersion);
-        body.line(BackupFormat.ENGINE_PREFIX + choice.name());
-        for (String set : BackupFormat.SETTINGS) {
-          body.line(set);
-        }
-        body.line("BEGIN;");
-        JavaEngine.Outcome outcome;
+        BackupWriter writer = BackupWriter.start(out.stream(), options.compressionLevel(), created,
+            serverVersion, choice.name());
+        BackupWriter.Contents contents;
         List<String> omitted = new ArrayList<>();
         if (choice.binary() != null) {
-          outcome = new PgDumpEngine(choice.binary(), spec, options.excludeTableData(),
+          contents = new PgDumpEngine(choice.binary(), spec, options.excludeTableData(),
               options.lockTimeout(), listener)
-              .write(main, body, cancel::onCancel);
+              .write(main, writer, cancel::onCancel);
         } else {
-          outcome = new JavaEngine(complete(scripter, omitted), options.jobs(),
-              options.compressionLevel(), options.excludeTableData(), options.nullifyColumns(),
-              options.lockTimeout(), databaseLabel, listener).write(main, cancellable, body, out);
+          contents = new JavaEngine(complete(scripter, omitted), options.jobs(),
+              options.excludeTableData(), options.nullifyColumns(),
+              options.lockTimeout(), databaseLabel, listener).write(main, cancellable, writer, out);
         }
-        body.line("COMMIT;");
-        manifest = new BackupManifest(BackupFormat.VERSION, BackupManifest.TOOL, ToolVersion.get(),
-            created, choice.name(), serverVersion, database, outcome.schemas(), outcome.tables(),
-            new BackupManifest.Transforms(options.excludeTableData(), options.nullifyColumns(),
-                omitted),
-            body.bodyBytes(), body.bodySha256(), source, outcome.sequences());
-        String manifestJson = manifest.toJson();
-        body.finish(options.signingKey().map(k -> BackupSignature.sign(manifestJson, k)).orElse(manifestJson));
+        manifest = writer.finish(contents, database, new BackupManifest.Transforms(
+            options.excludeTableData(), options.nullifyColumns(), omitted), source, options.signingKey());
         long checkStart = System.nanoTime();
         selfCheck(out.tempPath());
         checkMillis = (System.nanoTime() - checkStart) / 1_000_000;

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * The fixed lines and line prefixes of paperclip-db backup files (described in
- * {@code docs/BACKUPS.md}, "File format"): what the writer emits and what the verifier and the
+ * {@code docs/BACKUPS.md}, "File format"): what {@link BackupWriter} emits and what the verifier and the
  * restore planner look for. All lines are UTF-8 and end with {@code \n}. Constants only; not
  * instantiable.
  *

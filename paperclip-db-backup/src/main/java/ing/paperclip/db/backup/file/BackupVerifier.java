@@ -6,7 +6,6 @@ import ing.paperclip.db.backup.file.VerificationReport.TableCheck;
 import ing.paperclip.db.backup.internal.Fanout;
 import ing.paperclip.db.backup.internal.Newlines;
 import ing.paperclip.db.backup.internal.ObservedInputStream;
-import ing.paperclip.db.backup.internal.ScriptBlocks;
 import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
 import ing.paperclip.db.core.ErrorCode;

@@ -5,10 +5,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /** An output stream that counts the bytes written through it. Not thread-safe. */
-final class CountingOutputStream extends FilterOutputStream {
+public final class CountingOutputStream extends FilterOutputStream {
   private long count;
 
-  CountingOutputStream(OutputStream out) {
+  public CountingOutputStream(OutputStream out) {
     super(out);
   }
 
@@ -25,7 +25,7 @@ final class CountingOutputStream extends FilterOutputStream {
   }
 
   /** Returns the bytes written so far. */
-  long count() {
+  public long count() {
     return count;
   }
 }

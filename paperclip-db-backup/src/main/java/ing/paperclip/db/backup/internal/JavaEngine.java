@@ -1,37 +1,31 @@
 package ing.paperclip.db.backup.internal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import ing.paperclip.db.backup.BackupListener;
 import ing.paperclip.db.backup.dump.DumpScript;
 import ing.paperclip.db.backup.dump.SchemaObject;
 import ing.paperclip.db.backup.dump.SchemaScripter;
 import ing.paperclip.db.backup.dump.Section;
 import ing.paperclip.db.backup.dump.TableData;
-import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
+import ing.paperclip.db.backup.file.BackupWriter;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.sql.SqlIdentifiers;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -58,8 +52,9 @@ import org.slf4j.LoggerFactory;
  * With more than one job, workers on their own connections import the exported snapshot and each
  * compress whole tables into separate gzip members that the calling thread appends in completion
  * order, never reading them again (format 2's body checksum covers a block through its rows'
- * checksum). Memory use is bounded by {@code jobs} spool buffers whatever the data size. One use
- * per instance.
+ * checksum). Memory use is bounded by {@code jobs} spool buffers whatever the data size. Every
+ * line of the file is the {@link BackupWriter}'s: this class hands it objects and COPY streams.
+ * One use per instance.
  */
 public final class JavaEngine {
   private static final Logger LOG = LoggerFactory.getLogger(JavaEngine.class);
@@ -70,28 +65,11 @@ public final class JavaEngine {
 
   private final SchemaScripter scripter;
   private final int jobs;
-  private final int level;
   private final List<String> excludeTableData;
   private final List<String> nullifyColumns;
   private final Duration lockTimeout;
   private final String database;
   private final BackupListener listener;
-
-  /**
-   * What the engine wrote.
-   *
-   * @param schemas the schemas covered
-   * @param tables the COPY blocks, in file order
-   * @param sequences the sequence values the file sets
-   */
-  public record Outcome(List<String> schemas, List<TableEntry> tables, BackupManifest.Sequences sequences) {
-    /** Copies. */
-    public Outcome {
-      schemas = List.copyOf(schemas);
-      tables = List.copyOf(tables);
-      Objects.requireNonNull(sequences, "sequences");
-    }
-  }
 
   /**
    * The values the script's {@code SEQUENCE SET} entries set, as the catalog read them in the
@@ -118,18 +96,16 @@ public final class JavaEngine {
    *
    * @param scripter scripts the schema
    * @param jobs parallel workers, at least 1
-   * @param level gzip level of worker members
    * @param excludeTableData {@code schema.table} names whose rows are skipped
    * @param nullifyColumns {@code schema.table.column} names written as NULL
    * @param lockTimeout bounds every lock wait of the worker connections
    * @param database names the database in messages
    * @param listener progress receiver
    */
-  public JavaEngine(SchemaScripter scripter, int jobs, int level, List<String> excludeTableData,
+  public JavaEngine(SchemaScripter scripter, int jobs, List<String> excludeTableData,
       List<String> nullifyColumns, Duration lockTimeout, String database, BackupListener listener) {
     this.scripter = scripter;
     this.jobs = jobs;
-    this.level = level;
     this.excludeTableData = List.copyOf(excludeTableData);
     this.nullifyColumns = List.copyOf(nullifyColumns);
     this.lockTimeout = lockTimeout;
@@ -143,43 +119,39 @@ public final class JavaEngine {
    * @param main the snapshot connection, every table already locked ({@link TableLocks}), used by
    *     this thread and lent to one worker during the data section
    * @param workers opens worker connections; used only when {@code jobs > 1}
-   * @param body the destination
+   * @param writer the file, started
    * @param file the file being written (for spool temp files)
+   * @return the schemas and sequences written (the writer keeps the blocks)
    */
-  public Outcome write(Connection main, ConnectionSource workers, BackupBody body,
+  public BackupWriter.Contents write(Connection main, ConnectionSource workers, BackupWriter writer,
       AtomicBackupFile file) throws SQLException, IOException {
     DumpScript script = scripter.script(main);
     List<TableData> data = selectData(script.data());
     Map<String, Set<String>> nulls = nullified(script.data());
 
-    body.line(BackupFormat.SECTION_PREFIX + "pre-data");
+    writer.section(Section.PRE_DATA);
     for (SchemaObject o : script.preData()) {
-      entry(body, o);
+      writer.entry(o);
     }
     listener.started("java", data.size());
-    body.line(BackupFormat.SECTION_PREFIX + "data");
-    List<TableEntry> tables;
+    writer.section(Section.DATA);
     if (jobs <= 1 || data.size() <= 1) {
-      tables = new ArrayList<>();
       for (TableData t : data) {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedIOException("backup interrupted");
         }
-        DataBlock b = copyTable(main, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), body.unhashed());
-        body.hashOnly().write(b.hashed());
-        TableEntry e = b.entry();
-        tables.add(e);
-        listener.tableDone(t.qualifiedName(), e.rows(), body.bodyBytes());
+        TableEntry e = writer.data(t, rows(main, t, nulls.getOrDefault(t.qualifiedName(), Set.of())));
+        listener.tableDone(t.qualifiedName(), e.rows(), writer.bodyBytes());
       }
     } else {
-      tables = parallel(main, workers, data, nulls, body, file);
+      parallel(main, workers, data, nulls, writer, file);
     }
-    body.line(BackupFormat.SECTION_PREFIX + "post-data");
-    largeObjects(main, script, body);
+    writer.section(Section.POST_DATA);
+    largeObjects(main, script, writer);
     for (SchemaObject o : script.postData()) {
-      entry(body, o);
+      writer.entry(o);
     }
-    return new Outcome(script.schemas(), tables, sequences(script.postData()));
+    return new BackupWriter.Contents(script.schemas(), sequences(script.postData()));
   }
 
   /**
@@ -188,7 +160,7 @@ public final class JavaEngine {
    * {@code lo_put}, first in the post-data (before the privileges, which may take the owner's
    * right to write).
    */
-  private static void largeObjects(Connection c, DumpScript script, BackupBody body)
+  private static void largeObjects(Connection c, DumpScript script, BackupWriter writer)
       throws SQLException, IOException {
     try (PreparedStatement ps = c.prepareStatement(
         "SELECT pg_catalog.lo_get(?::pg_catalog.oid, ?, ?)")) {
@@ -206,7 +178,7 @@ public final class JavaEngine {
             chunk = rs.getBytes(1);
           }
           if (chunk.length > 0) {
-            entry(body, new SchemaObject("LARGE OBJECT DATA", "", o.name() + " " + offset,
+            writer.entry(new SchemaObject("LARGE OBJECT DATA", "", o.name() + " " + offset,
                 Section.POST_DATA, "SELECT pg_catalog.lo_put(" + SqlIdentifiers.literal(o.name())
                     + ", " + offset + ", '\\x" + HexFormat.of().formatHex(chunk) + "');",
                 List.of(o.key())));
@@ -249,65 +221,11 @@ public final class JavaEngine {
     return out;
   }
 
-  private static void entry(BackupBody body, SchemaObject o) throws IOException {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("kind", o.kind());
-    json.put("schema", o.schema());
-    json.put("name", o.name());
-    json.put("deps", o.dependsOn());
-    byte[] sql = (o.sql().endsWith("\n") ? o.sql() : o.sql() + "\n").getBytes(StandardCharsets.UTF_8);
-    // the SQL's length frames it: names and literals in it may hold lines that look like markers
-    json.put(BackupFormat.FRAME_BYTES, sql.length);
-    body.line(BackupFormat.ENTRY_PREFIX + json(json));
-    body.text().write(sql);
-  }
-
-  private static String json(Object value) {
-    try {
-      return Json.MAPPER.writeValueAsString(value);
-    } catch (JsonProcessingException e) {
-      throw new PaperclipException(ErrorCode.INTERNAL, "cannot write backup JSON: "
-          + e.getOriginalMessage(), e);
-    }
-  }
-
-  private static final byte[] END = (BackupFormat.COPY_END + "\n").getBytes(StandardCharsets.US_ASCII);
-
   /**
-   * One table's data block as written.
-   *
-   * @param head the {@code -- data:} line and the COPY statement line
-   * @param entry the manifest entry
-   * @param textBytes the bytes of the whole block, end marker included
+   * The rows of one table as its COPY writes them: every column, or NULL in place of the
+   * nullified ones.
    */
-  private record DataBlock(byte[] head, TableEntry entry, long textBytes) {
-    /** What the block contributes to the body checksum (format 2). */
-    byte[] hashed() {
-      byte[] rows = BackupFormat.rowsChecksumText(entry.sha256());
-      byte[] out = Arrays.copyOf(head, head.length + rows.length);
-      System.arraycopy(rows, 0, out, head.length, rows.length);
-      return out;
-    }
-  }
-
-  /**
-   * Writes one table's {@code -- data:} line, COPY statement, rows and end marker to {@code out},
-   * which does not hash them: the caller adds {@link DataBlock#hashed()} to the body checksum.
-   */
-  private static DataBlock copyTable(Connection c, TableData t, Set<String> nulls, OutputStream out)
-      throws SQLException, IOException {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("schema", t.schema());
-    json.put("table", t.table());
-    json.put("columns", t.columns());
-    CopyLine header = new CopyLine(t.schema(), t.table(), t.columns());
-    byte[] statement = (header.format() + "\n").getBytes(StandardCharsets.UTF_8);
-    // a quoted name may hold line breaks: the COPY statement's length frames it
-    json.put(BackupFormat.FRAME_BYTES, statement.length);
-    byte[] line = (BackupFormat.DATA_PREFIX + json(json) + "\n").getBytes(StandardCharsets.UTF_8);
-    byte[] head = Arrays.copyOf(line, line.length + statement.length);
-    System.arraycopy(statement, 0, head, line.length, statement.length);
-    out.write(head);
+  private static BackupWriter.Rows rows(Connection c, TableData t, Set<String> nulls) {
     String qualified = SqlIdentifiers.qualified(t.schema(), t.table());
     String sql;
     if (nulls.isEmpty()) {
@@ -318,24 +236,16 @@ public final class JavaEngine {
           .map(col -> nulls.contains(col) ? "NULL AS " + SqlIdentifiers.quote(col) : SqlIdentifiers.quote(col))
           .collect(Collectors.joining(", ")) + " FROM ONLY " + qualified + ") TO STDOUT";
     }
-    TableStream rows = new TableStream(out);
-    CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
-    long count;
-    try (OutputStream buffered = new BufferedOutputStream(rows, 64 * 1024)) {
-      count = copy.copyOut(sql, buffered);
-    }
-    if (!rows.endsWithNewline()) {
-      throw new IOException("COPY output of " + t.qualifiedName() + " does not end with a newline");
-    }
-    out.write(END);
-    return new DataBlock(head, new TableEntry(t.schema(), t.table(), count, rows.sha256()),
-        head.length + rows.bytes() + END.length);
+    return out -> {
+      CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+      return copy.copyOut(sql, out);
+    };
   }
 
-  private record Part(TableData table, DataBlock block, Spool spool) {}
+  private record Part(TableData table, BackupWriter.SpooledBlock block) {}
 
-  private List<TableEntry> parallel(Connection main, ConnectionSource workers, List<TableData> data,
-      Map<String, Set<String>> nulls, BackupBody body, AtomicBackupFile file)
+  private void parallel(Connection main, ConnectionSource workers, List<TableData> data,
+      Map<String, Set<String>> nulls, BackupWriter writer, AtomicBackupFile file)
       throws SQLException, IOException {
     int n = Math.min(jobs, data.size());
     String snapshot = Snapshot.export(main);
@@ -349,7 +259,10 @@ public final class JavaEngine {
       return th;
     });
     List<Future<Part>> futures = new ArrayList<>();
-    Queue<Spool> spools = new ConcurrentLinkedQueue<>();
+    // blocks spooled but not appended (workers finishing after a failure): discarded at the end
+    Queue<BackupWriter.SpooledBlock> spooled = new ConcurrentLinkedQueue<>();
+    BackupWriter.Spooler spooler = writer.spooler(file.tempPath().getParent(), file.siblingTempPrefix(),
+        SPOOL_MEMORY);
     boolean ok = false;
     try {
       for (int i = 1; i < n; i++) {
@@ -374,23 +287,17 @@ public final class JavaEngine {
         futures.add(done.submit(() -> {
           Connection c = idle.take();
           try {
-            Spool spool = new Spool(file.tempPath().getParent(), file.siblingTempPrefix(), SPOOL_MEMORY);
-            spools.add(spool);
             if (c != main) {
               TableLocks.lockNowait(c, t.schema(), t.table(), database);
             }
-            DataBlock b;
-            try (GzipMember member = new GzipMember(spool, level)) {
-              b = copyTable(c, t, nulls.getOrDefault(t.qualifiedName(), Set.of()), member);
-            }
-            spool.close();
-            return new Part(t, b, spool);
+            BackupWriter.SpooledBlock b = spooler.write(t, rows(c, t, nulls.getOrDefault(t.qualifiedName(), Set.of())));
+            spooled.add(b);
+            return new Part(t, b);
           } finally {
             idle.add(c);
           }
         }));
       }
-      List<TableEntry> tables = new ArrayList<>();
       for (int i = 0; i < order.size(); i++) {
         Part p;
         try {
@@ -401,14 +308,11 @@ public final class JavaEngine {
         } catch (ExecutionException e) {
           throw WorkerFailure.rethrow(e, "backup worker");
         }
-        long offset = body.appendMember(p.spool(), p.block().textBytes(), p.block().hashed());
-        tables.add(p.block().entry().withMember(offset, p.spool().size()));
-        p.spool().discard();
-        spools.remove(p.spool());
-        listener.tableDone(p.table().qualifiedName(), p.block().entry().rows(), body.bodyBytes());
+        spooled.remove(p.block());
+        TableEntry e = writer.append(p.block());
+        listener.tableDone(p.table().qualifiedName(), e.rows(), writer.bodyBytes());
       }
       ok = true;
-      return tables;
     } finally {
       if (!ok) {
         futures.forEach(f -> f.cancel(true));
@@ -437,7 +341,7 @@ public final class JavaEngine {
           // nothing was written through it
         }
       }
-      spools.forEach(Spool::discard);
+      spooled.forEach(BackupWriter.SpooledBlock::discard);
     }
   }
 }

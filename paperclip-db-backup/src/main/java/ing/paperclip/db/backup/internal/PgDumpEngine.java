@@ -2,19 +2,18 @@ package ing.paperclip.db.backup.internal;
 
 import ing.paperclip.db.backup.BackupListener;
 import ing.paperclip.db.backup.file.BackupManifest;
+import ing.paperclip.db.backup.file.BackupWriter;
 import ing.paperclip.db.backup.pgdump.PgDumpBinary;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.settings.ConnectionSpec;
 import ing.paperclip.db.core.sql.SqlIdentifiers;
 import ing.paperclip.db.core.sql.SqlStatement;
-import ing.paperclip.db.core.sql.SqlSyntaxException;
 import ing.paperclip.db.core.sql.SqlToken;
 import ing.paperclip.db.core.sql.SqlTokenKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -31,11 +30,11 @@ import java.util.function.Consumer;
 /**
  * The pg_dump engine: runs {@code pg_dump --format=plain} in the snapshot of the main connection
  * ({@code --snapshot}) with the connection passed through libpq environment variables (the
- * password never appears on a command line), and streams its output into the body while a
- * {@link ScriptBlocks} counts and hashes every COPY block for the manifest. Owners and privileges
- * are kept, as the java engine keeps them: pg_dump writes each object's {@code ALTER ... OWNER TO}
- * right after it, which a restore sets, skips or refuses as it does the java engine's. One use per
- * instance.
+ * password never appears on a command line), and streams its output into the file through
+ * {@link BackupWriter#foreignBody}, which counts and hashes every COPY block for the manifest.
+ * Owners and privileges are kept, as the java engine keeps them: pg_dump writes each object's
+ * {@code ALTER ... OWNER TO} right after it, which a restore sets, skips or refuses as it does the
+ * java engine's. One use per instance.
  */
 public final class PgDumpEngine {
   private final PgDumpBinary binary;
@@ -67,10 +66,11 @@ public final class PgDumpEngine {
    * Writes pg_dump's output as the body between {@code BEGIN;} and {@code COMMIT;}.
    *
    * @param main the snapshot connection (transaction begun); its snapshot is exported to pg_dump
+   * @param writer the file, started
    * @param onCancel registers an action that stops the run on cancellation
-   * @return schemas (read in the same snapshot) and the COPY blocks seen
+   * @return schemas (read in the same snapshot) and sequences (the writer keeps the blocks)
    */
-  public JavaEngine.Outcome write(Connection main, BackupBody body, Consumer<Runnable> onCancel)
+  public BackupWriter.Contents write(Connection main, BackupWriter writer, Consumer<Runnable> onCancel)
       throws SQLException, IOException {
     List<String> schemas = schemas(main);
     for (String t : excludeTableData) {
@@ -93,20 +93,13 @@ public final class PgDumpEngine {
     Thread errThread = new Thread(err, "paperclip-pg_dump-stderr");
     errThread.setDaemon(true);
     errThread.start();
-    // pg_dump's text is written unhashed as it is read; the blocks hash it as format 2 defines the checksum
-    SequenceSets sequences = new SequenceSets(listener, body);
-    ScriptBlocks blocks = new ScriptBlocks(body.hashOnly(), sequences);
-    String cut = null;
+    SequenceSets sequences = new SequenceSets(listener, writer);
     boolean ok = false;
     try {
       p.getOutputStream().close();
-      try (InputStream in = new Tee(p.getInputStream(), body.unhashed())) {
-        try {
-          blocks.read(in);
-        } catch (SqlSyntaxException e) {
-          cut = "a " + e.getMessage().replaceFirst(" starting at line .*", "");
-        }
-        in.transferTo(OutputStream.nullOutputStream()); // pg_dump must not block on a full pipe
+      BackupWriter.ForeignBody text;
+      try (InputStream in = p.getInputStream()) {
+        text = writer.foreignBody(in, sequences);
       }
       int exit = p.waitFor();
       errThread.join(5000);
@@ -114,18 +107,13 @@ public final class PgDumpEngine {
         throw new PaperclipException(ErrorCode.BACKUP, binary.describe() + " failed with exit status "
             + exit + ": " + err.firstError() + "; fix the cause or use --engine java");
       }
-      if (cut == null && blocks.openBlock().isPresent()) {
-        cut = "the rows of " + blocks.openBlock().get();
-      } else if (cut == null && !body.lastByteIsNewline()) {
-        cut = "a line";
-      }
-      if (cut != null) {
+      if (text.cut().isPresent()) {
         throw new PaperclipException(ErrorCode.BACKUP, binary.describe()
-            + " output ended in the middle of " + cut + "; use --engine java");
+            + " output ended in the middle of " + text.cut().get() + "; use --engine java");
       }
-      if (!blocks.problems().isEmpty()) {
+      if (!text.problems().isEmpty()) {
         throw new PaperclipException(ErrorCode.BACKUP, binary.describe() + " output holds what no"
-            + " backup may: " + blocks.problems().get(0) + "; use --engine java");
+            + " backup may: " + text.problems().get(0) + "; use --engine java");
       }
       ok = true;
     } catch (InterruptedException e) {
@@ -136,28 +124,7 @@ public final class PgDumpEngine {
         p.destroyForcibly();
       }
     }
-    if (!body.lastByteIsNewline()) {
-      body.line("");
-    }
-    return new JavaEngine.Outcome(schemas, blocks.tables(), sequences.result());
-  }
-
-  /** Passes what is read from pg_dump to the body's file as it is read, between interrupt checks. */
-  private static final class Tee extends ObservedInputStream {
-    private final OutputStream copy;
-
-    Tee(InputStream in, OutputStream copy) {
-      super(in);
-      this.copy = copy;
-    }
-
-    @Override
-    protected void observe(byte[] b, int off, int len) throws IOException {
-      if (Thread.currentThread().isInterrupted()) {
-        throw new InterruptedIOException("backup interrupted");
-      }
-      copy.write(b, off, len);
-    }
+    return new BackupWriter.Contents(schemas, sequences.result());
   }
 
   /**
@@ -165,15 +132,15 @@ public final class PgDumpEngine {
    * Type: SEQUENCE SET;} comment, read when it has the simple form, counted as unknown
    * otherwise; and reports each table's rows as their block ends.
    */
-  static final class SequenceSets implements ScriptBlocks.Listener {
+  static final class SequenceSets implements BackupWriter.TextListener {
     private final List<BackupManifest.SequenceEntry> values = new ArrayList<>();
     private final BackupListener progress;
-    private final BackupBody body;
+    private final BackupWriter writer;
     private int unknown;
 
-    SequenceSets(BackupListener progress, BackupBody body) {
+    SequenceSets(BackupListener progress, BackupWriter writer) {
       this.progress = progress;
-      this.body = body;
+      this.writer = writer;
     }
 
     @Override
@@ -202,7 +169,7 @@ public final class PgDumpEngine {
 
     @Override
     public void blockDone(BackupManifest.TableEntry block) {
-      progress.tableDone(block.qualifiedName(), block.rows(), body.bodyBytes());
+      progress.tableDone(block.qualifiedName(), block.rows(), writer.bodyBytes());
     }
 
     BackupManifest.Sequences result() {

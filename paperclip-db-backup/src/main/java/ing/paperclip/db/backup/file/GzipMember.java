@@ -1,4 +1,4 @@
-package ing.paperclip.db.backup.internal;
+package ing.paperclip.db.backup.file;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -10,14 +10,14 @@ import java.util.zip.GZIPOutputStream;
  * (trailer included) and flushes, but does not close the underlying stream, so members can be
  * concatenated. Not thread-safe.
  */
-public final class GzipMember extends GZIPOutputStream {
+final class GzipMember extends GZIPOutputStream {
   /**
    * Starts a member (writes its header).
    *
    * @param out the destination, not closed by this stream
    * @param level the deflate level, 0..9
    */
-  public GzipMember(OutputStream out, int level) throws IOException {
+  GzipMember(OutputStream out, int level) throws IOException {
     super(new FilterOutputStream(out) {
       @Override
       public void write(byte[] b, int off, int len) throws IOException {

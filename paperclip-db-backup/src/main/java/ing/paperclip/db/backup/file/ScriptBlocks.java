@@ -1,7 +1,8 @@
-package ing.paperclip.db.backup.internal;
+package ing.paperclip.db.backup.file;
 
-import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
+import ing.paperclip.db.backup.internal.CopyLine;
+import ing.paperclip.db.backup.internal.Sha256;
 import ing.paperclip.db.core.sql.SqlScriptReader;
 import ing.paperclip.db.core.sql.SqlStatement;
 import ing.paperclip.db.core.sql.SqlToken;
@@ -23,22 +24,13 @@ import java.util.Optional;
  * and SHA-256, computed as the rows stream by without holding them, and optionally the text as
  * format 2's body checksum covers it (see {@link BackupFormat}): every byte outside COPY rows,
  * and for each block's rows and end marker {@link BackupFormat#rowsChecksumText}. Used by the
- * verifier and the pg_dump engine. Not thread-safe; one instance per text.
+ * verifier and by {@link BackupWriter#foreignBody} (pg_dump's text). Not thread-safe; one instance per text.
  */
-public final class ScriptBlocks {
-  /** Receives what the text holds, in order. */
-  public interface Listener {
-    /** A statement, meta-command or trailing comments (a COPY statement before its rows). */
-    default void statement(SqlStatement s) {}
-
-    /** A block whose end marker was read. */
-    default void blockDone(TableEntry block) {}
-  }
-
-  private static final Listener NONE = new Listener() { };
+final class ScriptBlocks {
+  private static final BackupWriter.TextListener NONE = new BackupWriter.TextListener() { };
 
   private final OutputStream skeleton;
-  private final Listener listener;
+  private final BackupWriter.TextListener listener;
   private final List<TableEntry> tables = new ArrayList<>();
   private final List<long[]> ranges = new ArrayList<>();
   private final List<String> problems = new ArrayList<>();
@@ -54,7 +46,7 @@ public final class ScriptBlocks {
    * @param skeleton receives the text format 2's body checksum covers, or null
    * @param listener receives statements and blocks, or null
    */
-  public ScriptBlocks(OutputStream skeleton, Listener listener) {
+  ScriptBlocks(OutputStream skeleton, BackupWriter.TextListener listener) {
     this.skeleton = skeleton;
     this.listener = listener == null ? NONE : listener;
   }
@@ -67,7 +59,7 @@ public final class ScriptBlocks {
    *     comment (what was read so far stays available)
    * @throws IOException what {@code in}, the skeleton or the listener throw
    */
-  public void read(InputStream in) throws IOException {
+  void read(InputStream in) throws IOException {
     SqlScriptReader script = new SqlScriptReader(in).onText((b, off, len, newlines) -> {
       position += len;
       emit(b, off, len);
@@ -151,7 +143,7 @@ public final class ScriptBlocks {
   }
 
   /** Returns the blocks completed, in file order. */
-  public List<TableEntry> tables() {
+  List<TableEntry> tables() {
     return List.copyOf(tables);
   }
 
@@ -159,22 +151,22 @@ public final class ScriptBlocks {
    * Returns where each completed block lies in the text, in file order: from the start of its
    * {@code -- data:} (or pg_dump comment) line to the end of its end-marker line.
    */
-  public List<long[]> blockRanges() {
+  List<long[]> blockRanges() {
     return ranges.stream().map(long[]::clone).toList();
   }
 
   /** Returns what no backup writes: unparsable COPY statements, text after one, {@code \.} and CR. */
-  public List<String> problems() {
+  List<String> problems() {
     return List.copyOf(problems);
   }
 
   /** Returns the table of a block the text ended in (no end marker), if any. */
-  public Optional<String> openBlock() {
+  Optional<String> openBlock() {
     return Optional.ofNullable(openBlock);
   }
 
   /** Returns the line of the COPY statement of the block the text ended in, or 0. */
-  public long openBlockLine() {
+  long openBlockLine() {
     return openLine;
   }
 

@@ -1,5 +1,6 @@
-package ing.paperclip.db.backup.internal;
+package ing.paperclip.db.backup.file;
 
+import ing.paperclip.db.backup.internal.Sha256;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
@@ -10,14 +11,14 @@ import java.security.MessageDigest;
  * rows: no per-row work here). Aborts with
  * {@link InterruptedIOException} when the writing thread is interrupted. Not thread-safe.
  */
-public final class TableStream extends OutputStream {
+final class TableStream extends OutputStream {
   private final OutputStream out;
   private final MessageDigest digest = Sha256.newDigest();
   private long bytes;
   private int last = '\n';
 
   /** Wraps {@code out}, which {@link #close()} does not close. */
-  public TableStream(OutputStream out) {
+  TableStream(OutputStream out) {
     this.out = out;
   }
 

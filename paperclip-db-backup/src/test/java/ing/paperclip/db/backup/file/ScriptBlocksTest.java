@@ -1,10 +1,11 @@
-package ing.paperclip.db.backup.internal;
+package ing.paperclip.db.backup.file;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ing.paperclip.db.backup.file.BackupManifest.TableEntry;
+import ing.paperclip.db.backup.internal.StrictGzipInputStream;
 import ing.paperclip.db.core.sql.SqlSyntaxException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -153,19 +154,6 @@ class ScriptBlocksTest {
   void aTextEndingInsideAQuoteIsASyntaxError() {
     String cut = PG_DUMP.substring(0, PG_DUMP.indexOf("COPY public.t"));
     assertThrows(SqlSyntaxException.class, () -> read(cut.getBytes(StandardCharsets.UTF_8), 64, null));
-  }
-
-  @Test
-  void copyLinesParseAndFormat() {
-    CopyLine l = new CopyLine("a\"b", "t.x", List.of("c 1", "Ü"));
-    assertEquals("COPY \"a\"\"b\".\"t.x\" (\"c 1\", \"Ü\") FROM stdin;", l.format());
-    assertEquals(l, CopyLine.parse(l.format()).orElseThrow());
-    assertEquals(new CopyLine("public", "t", List.of()), CopyLine.parse("COPY public.t FROM stdin;").orElseThrow());
-    assertEquals(new CopyLine("public", "t", List.of("id", "Nm")),
-        CopyLine.parse("COPY public.t (id, \"Nm\") FROM stdin;").orElseThrow());
-    assertTrue(CopyLine.parse("COPY t FROM stdin;").isEmpty());
-    assertTrue(CopyLine.parse("COPY public.t (a FROM stdin;").isEmpty());
-    assertTrue(CopyLine.parse("COPY public.t TO stdout;").isEmpty());
   }
 
   @Test

@@ -1,5 +1,6 @@
-package ing.paperclip.db.backup.internal;
+package ing.paperclip.db.backup.file;
 
+import ing.paperclip.db.backup.internal.BackupFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +13,7 @@ import java.nio.file.Path;
  * so memory stays bounded whatever the table's size. Written by one thread, then read by another
  * after a happens-before edge (a completed future). Not thread-safe.
  */
-public final class Spool extends OutputStream {
+final class Spool extends OutputStream {
   private final Path dir;
   private final String namePrefix;
   private final int memoryLimit;
@@ -28,7 +29,7 @@ public final class Spool extends OutputStream {
    * @param namePrefix the overflow file's name prefix; must make it a temporary name
    * @param memoryLimit bytes kept in memory before switching to a file
    */
-  public Spool(Path dir, String namePrefix, int memoryLimit) {
+  Spool(Path dir, String namePrefix, int memoryLimit) {
     this.dir = dir;
     this.namePrefix = namePrefix;
     this.memoryLimit = memoryLimit;

@@ -1,6 +1,7 @@
-package ing.paperclip.db.backup.internal;
+package ing.paperclip.db.backup.file;
 
-import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.backup.internal.CountingOutputStream;
+import ing.paperclip.db.backup.internal.Sha256;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,9 +14,9 @@ import java.security.MessageDigest;
  * {@link #unhashed()} (written only) with their checksum line through {@link #hashOnly()}. Parts
  * compressed elsewhere (parallel workers' {@link Spool}s) are appended as whole members, with the
  * text they stand for in the checksum given by the caller: they are never read again. Used by one
- * thread. Not thread-safe.
+ * thread. Not thread-safe. Only {@link BackupWriter} uses it: engines write through the writer.
  */
-public final class BackupBody {
+final class BackupBody {
   private final CountingOutputStream file;
   private final int level;
   private final MessageDigest digest = Sha256.newDigest();
@@ -67,7 +68,7 @@ public final class BackupBody {
    * @param file the compressed destination (not closed here)
    * @param level the deflate level
    */
-  public BackupBody(OutputStream file, int level) {
+  BackupBody(OutputStream file, int level) {
     // counts the compressed bytes: the body starts the file, so the count is a member's offset
     this.file = new CountingOutputStream(file);
     this.level = level;
@@ -81,27 +82,27 @@ public final class BackupBody {
   }
 
   /** Returns the stream of body text: everything written to it is hashed and compressed. */
-  public OutputStream text() {
+  OutputStream text() {
     return text;
   }
 
   /** Returns the stream for COPY rows: compressed and counted, not hashed. */
-  public OutputStream unhashed() {
+  OutputStream unhashed() {
     return unhashed;
   }
 
   /** Returns the stream of checksum-only text (a block's checksum line): hashed, not written. */
-  public OutputStream hashOnly() {
+  OutputStream hashOnly() {
     return hashOnly;
   }
 
   /** Writes one line of body text and its {@code \n}. */
-  public void line(String line) throws IOException {
+  void line(String line) throws IOException {
     text.write((line + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   /** Writes SQL text, adding a {@code \n} if it does not end with one. */
-  public void sql(String sql) throws IOException {
+  void sql(String sql) throws IOException {
     text.write((sql.endsWith("\n") ? sql : sql + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
@@ -114,7 +115,7 @@ public final class BackupBody {
    * @param hashed what the member's text contributes to the body checksum
    * @return where the member starts in the file (its length is {@link Spool#size()})
    */
-  public long appendMember(Spool spool, long textBytes, byte[] hashed) throws IOException {
+  long appendMember(Spool spool, long textBytes, byte[] hashed) throws IOException {
     if (trailerWritten) {
       throw new IllegalStateException("the backup trailer was already written");
     }
@@ -135,12 +136,12 @@ public final class BackupBody {
   }
 
   /** Tells whether the body written so far is empty or ends with a line break. */
-  public boolean lastByteIsNewline() {
+  boolean lastByteIsNewline() {
     return last == '\n';
   }
 
   /** Returns the number of body bytes written so far. */
-  public long bodyBytes() {
+  long bodyBytes() {
     return bodyBytes;
   }
 
@@ -150,7 +151,7 @@ public final class BackupBody {
    *
    * @param manifestJson the one-line manifest JSON
    */
-  public void finish(String manifestJson) throws IOException {
+  void finish(String manifestJson) throws IOException {
     if (manifestJson.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("the manifest must be one line");
     }
@@ -163,7 +164,7 @@ public final class BackupBody {
   }
 
   /** Returns the hex SHA-256 of the body; call once, before {@link #finish}. */
-  public String bodySha256() {
+  String bodySha256() {
     try {
       return Sha256.hex((MessageDigest) digest.clone());
     } catch (CloneNotSupportedException e) {
