@@ -15,9 +15,9 @@ import ing.paperclip.db.backup.retention.PruneResult;
 import ing.paperclip.db.backup.retention.RetentionDecision;
 import ing.paperclip.db.backup.retention.RetentionPolicy;
 import ing.paperclip.db.backup.schedule.BackupHealth;
-import ing.paperclip.db.backup.script.ScriptItem;
+import ing.paperclip.db.backup.file.BackupReader;
+import ing.paperclip.db.backup.file.Format;
 import ing.paperclip.db.backup.script.ScriptPolicy;
-import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.backup.settings.BackupSettings;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
@@ -222,12 +222,12 @@ public final class BackupsCommands extends GroupCommand {
           throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such backup file: " + p
               + "; check the path (list them with 'paperclipai db backups list')");
         }
-        String format = RestorePlanner.detectFormat(p);
-        Allowlist allowlist = new Allowlist(RestorePlanner.policy(format, p, false));
-        boolean ours = format.equals(RestorePlanner.FORMAT_OURS);
+        Optional<Format> format = Format.detect(p);
+        Allowlist allowlist = new Allowlist(format.map(f -> RestorePlanner.policy(f, p, false)).orElse(null));
+        boolean checksums = format.map(Format::hasChecksums).orElse(false);
         // our files: the allowlist reads the verifier's decompression on its own thread
-        VerificationReport v = verifier.verify(p, ours ? allowlist::read : null);
-        if (!ours && !format.equals("foreign")) {
+        VerificationReport v = verifier.verify(p, checksums ? allowlist::read : null);
+        if (format.isPresent() && !checksums) {
           // pg_dump plain and original files: no checksums, but the same allowlist as a restore
           try (java.io.InputStream in = ing.paperclip.db.backup.file.BackupFormat.openText(p)) {
             allowlist.read(in);
@@ -239,8 +239,7 @@ public final class BackupsCommands extends GroupCommand {
         if (!ok) {
           bad++;
         }
-        String fileKind = format.equals(RestorePlanner.FORMAT_PG_DUMP) ? "pg_dump file"
-            : format.equals(RestorePlanner.FORMAT_LEGACY) ? "original Paperclip file" : "not a backup";
+        String fileKind = format.map(Format::noun).orElse("not a backup");
         String signature = v.authenticity().describe(fileKind);
         String problem = v.firstError().orElse(allowlist.refusal == null ? "" : "a restore refuses it without"
             + " --trust-file: " + allowlist.refusal);
@@ -318,18 +317,7 @@ public final class BackupsCommands extends GroupCommand {
         return;
       }
       try {
-        new ScriptReader(text).read(new ScriptReader.Handler() {
-          @Override
-          public void item(ScriptItem item) {
-            policy.check(item);
-          }
-
-          @Override
-          public void copyData(byte[] b, int off, int len, int newlines) {}
-
-          @Override
-          public void copyEnd() {}
-        });
+        new BackupReader(text).read(policy::check);
       } catch (PaperclipException e) {
         refusal = e.getMessage();
       } catch (IOException | RuntimeException e) {

@@ -152,7 +152,7 @@ final class DbRestoreCommand implements Callable<Integer> {
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("file", p.file().toString());
-        m.put("format", p.format());
+        m.put("format", p.format().label());
         m.put("tables", p.tables());
         m.put("rows", p.rows());
         m.put("steps", p.steps().stream().map(RestoreStep::describe).toList());
@@ -220,7 +220,7 @@ final class DbRestoreCommand implements Callable<Integer> {
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", r.file().toString());
-      m.put("format", r.format());
+      m.put("format", r.format().label());
       m.put("statements", r.statements());
       m.put("tables", r.tables());
       m.put("rows", r.rows());
@@ -246,7 +246,7 @@ final class DbRestoreCommand implements Callable<Integer> {
       ctx.printJson(m);
     } else {
       ctx.out().printf(Locale.ROOT, "restored %s (%s): %d tables, %d rows, %d statements in %.1f s (%s)%n",
-          r.file().getFileName(), r.format(), r.tables(), r.rows(), r.statements(), r.duration().toMillis() / 1000.0,
+          r.file().getFileName(), r.format().label(), r.tables(), r.rows(), r.statements(), r.duration().toMillis() / 1000.0,
           r.singleTransaction() ? "one transaction" : r.jobs() + " connections");
       warnings(r, cleanInOneTransaction).forEach(w -> ctx.err().println("warning: " + w));
       if (!r.coreMigrationsApplied().isEmpty()) {

@@ -51,7 +51,7 @@ final class RestoreListing {
     if (json) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("file", plan.file().toString());
-      m.put("format", plan.format());
+      m.put("format", plan.format().label());
       m.put("schemas", List.copyOf(schemas));
       m.put("tables", tables);
       m.put("rows", plan.rows());
@@ -59,7 +59,7 @@ final class RestoreListing {
       ctx.printJson(m);
       return;
     }
-    ctx.out().printf(Locale.ROOT, "%s (%s)%n", plan.file().getFileName(), plan.format());
+    ctx.out().printf(Locale.ROOT, "%s (%s)%n", plan.file().getFileName(), plan.format().label());
     ctx.out().println("schemas (" + schemas.size() + "): " + String.join(", ", schemas));
     ctx.out().printf(Locale.ROOT, "tables (%d, %d rows):%n", tables.size(), plan.rows());
     for (Map<String, Object> t : tables) {

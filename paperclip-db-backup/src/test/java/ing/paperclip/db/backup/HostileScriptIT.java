@@ -175,7 +175,7 @@ class HostileScriptIT {
       Path f = write(dir, kind, kind.file().apply("COMMENT ON TABLE public.t IS 'fine -- section: data\n\\.';"));
       RestoreResult r = new RestoreService(target.dataSource()).restore(f, RestoreOptions.DEFAULTS.withClean(true),
           RestoreListener.NONE);
-      assertEquals(kind.name(), r.format());
+      assertEquals(kind.name(), r.format().label());
       assertEquals(2, ItSupport.count(target, "SELECT count(*) FROM public.t"), kind.name());
     }
   }

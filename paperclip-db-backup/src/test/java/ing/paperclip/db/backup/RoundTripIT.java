@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ing.paperclip.db.backup.file.Format;
 import ing.paperclip.db.backup.dump.CatalogSchemaScripter;
 import ing.paperclip.db.backup.restore.RestoreListener;
 import ing.paperclip.db.backup.restore.RestoreOptions;
@@ -67,7 +68,7 @@ class RoundTripIT {
       TestDatabase target = source.sibling("rt_" + w.name());
       try {
         RestoreResult r = new RestoreService(target.dataSource()).restore(w.file(), w.options(), RestoreListener.NONE);
-        assertEquals("paperclip-db", r.format());
+        assertEquals("paperclip-db", r.format().label());
         assertEquals(w.options().oneTransaction(), r.singleTransaction(), w.name());
         DatabaseComparator.assertSameSchemaAndData(source, target);
         try (java.sql.Connection c = target.connect()) {
@@ -411,7 +412,7 @@ class RoundTripIT {
         try {
           RestoreResult r = new RestoreService(target.dataSource()).restore(
               Corpora.file(corpus), RestoreOptions.DEFAULTS, RestoreListener.NONE);
-          assertEquals("paperclip-legacy", r.format());
+          assertEquals(Format.LEGACY, r.format());
           assertTrue(r.singleTransaction());
           assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("restored in one transaction instead of in"
               + " parallel: a paperclip-legacy file is restored statement by statement")), r.warnings().toString());

@@ -1,9 +1,9 @@
 package ing.paperclip.db.backup.restore;
 
+import ing.paperclip.db.backup.file.BackupEvent;
 import ing.paperclip.db.backup.file.BackupFormat;
-import ing.paperclip.db.backup.script.ScriptItem;
+import ing.paperclip.db.backup.file.BackupReader;
 import ing.paperclip.db.backup.script.ScriptPolicy;
-import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.io.IOException;
@@ -23,7 +23,7 @@ import java.util.List;
  * {@link RestoreStep.InsertRows}. Every item read is checked again by the file's allowlist (the
  * file is read a second time). The file is not read at all when the plan loads no rows.
  */
-final class OneTransaction implements ScriptReader.Handler {
+final class OneTransaction implements BackupReader.Handler {
   private final Connection c;
   private final RestorePlan plan;
   private final RestoreListener listener;
@@ -95,7 +95,7 @@ final class OneTransaction implements ScriptReader.Handler {
       if (steps.stream().anyMatch(OneTransaction::isData)) {
         try (InputStream in = BackupFormat.openText(new RawBytes(Files.newInputStream(plan.file()), Long.MAX_VALUE,
             this::rawRead))) {
-          new ScriptReader(in).read(this);
+          new BackupReader(in).read(this);
         }
       }
       runUntilData();
@@ -145,27 +145,34 @@ final class OneTransaction implements ScriptReader.Handler {
   }
 
   @Override
-  public void item(ScriptItem item) {
+  public void event(BackupEvent event) {
     if (policy != null) {
       // the file is read a second time: what it holds now is checked again, whatever streams from it
-      policy.check(item);
+      policy.check(event);
+    }
+    if (event instanceof BackupEvent.DataEnd) {
+      dataEnd();
+      return;
+    }
+    if (!(event instanceof BackupEvent.Item item)) {
+      return; // markers: the plan has what they said
     }
     if (inserting != null) {
       insert(item);
       return;
     }
-    if (item instanceof ScriptItem.CopyStart cs) {
+    if (item instanceof BackupEvent.DataStart cs) {
       if (plan.selective() && unplanned(cs.line())) {
         skipping = true;
         return;
       }
-      if (!(nextData(cs.line()) instanceof RestoreStep.LoadTableData d) || !d.copySql().equals(cs.sql())) {
+      if (!(nextData(cs.line()) instanceof RestoreStep.LoadTableData d) || !d.copySql().equals(cs.copySql())) {
         throw changed("its data block at line " + cs.line() + " is not the one planned");
       }
       loading = new TableLoader(c, d, copyInto.apply(d), plan.file());
       return;
     }
-    if (item instanceof ScriptItem.Statement s && next < steps.size()) {
+    if (item instanceof BackupEvent.Sql s && next < steps.size()) {
       int i = next;
       while (i < steps.size() && !isData(steps.get(i))) {
         i++;
@@ -180,8 +187,8 @@ final class OneTransaction implements ScriptReader.Handler {
     // every other statement of the file is run as its step says, not as read again
   }
 
-  private void insert(ScriptItem item) {
-    if (!(item instanceof ScriptItem.Statement s) || !RestorePlanner.insertsInto(s.sql(), inserting.table())) {
+  private void insert(BackupEvent.Item item) {
+    if (!(item instanceof BackupEvent.Sql s) || !RestorePlanner.insertsInto(s.sql(), inserting.table())) {
       throw changed("the INSERT statements into " + inserting.table() + " from line " + inserting.line()
           + " are not the ones planned");
     }
@@ -209,7 +216,7 @@ final class OneTransaction implements ScriptReader.Handler {
   }
 
   @Override
-  public void copyData(byte[] b, int off, int len, int newlines) {
+  public void data(byte[] b, int off, int len, int newlines) {
     if (skipping) {
       return;
     }
@@ -217,8 +224,7 @@ final class OneTransaction implements ScriptReader.Handler {
     reportRaw();
   }
 
-  @Override
-  public void copyEnd() {
+  private void dataEnd() {
     if (skipping) {
       skipping = false;
       return;

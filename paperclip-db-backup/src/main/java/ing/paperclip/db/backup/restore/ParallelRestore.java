@@ -3,8 +3,8 @@ package ing.paperclip.db.backup.restore;
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.internal.StrictGzipInputStream;
 import ing.paperclip.db.backup.internal.WorkerFailure;
-import ing.paperclip.db.backup.script.ScriptItem;
-import ing.paperclip.db.backup.script.ScriptReader;
+import ing.paperclip.db.backup.file.BackupEvent;
+import ing.paperclip.db.backup.file.BackupReader;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.io.BufferedInputStream;
@@ -99,8 +99,8 @@ final class ParallelRestore {
    * our files whose rows are COPY blocks only, whose settings all open the file.
    */
   static Optional<String> whyNot(RestorePlan plan) {
-    if (!plan.format().equals(RestorePlanner.FORMAT_OURS)) {
-      return Optional.of("a " + plan.format() + " file is restored statement by statement");
+    if (!plan.format().parallelRestore()) {
+      return Optional.of("a " + plan.format().label() + " file is restored statement by statement");
     }
     for (RestoreStep s : plan.steps()) {
       if (s instanceof RestoreStep.InsertRows
@@ -395,7 +395,7 @@ final class ParallelRestore {
           progress::add), 1 << 16);
       StrictGzipInputStream gz = new StrictGzipInputStream(bounded, true);
       BlockLoader loader = new BlockLoader(c, List.of(d), false);
-      new ScriptReader(gz).read(loader);
+      new BackupReader(gz).read(loader);
       if (loader.next != 1 || gz.members() != 1) {
         throw new PaperclipException(ErrorCode.CORRUPT_FILE, "the manifest of " + file + " places the rows of "
             + d.qualifiedName() + " at byte " + d.memberOffset() + ", but no single data block is there; "
@@ -410,7 +410,7 @@ final class ParallelRestore {
     BlockLoader loader = new BlockLoader(c, tables, true);
     try (InputStream in = BackupFormat.openText(new RawBytes(Files.newInputStream(file), Long.MAX_VALUE,
         progress::add))) {
-      new ScriptReader(in).read(loader);
+      new BackupReader(in).read(loader);
     }
     if (loader.next != tables.size()) {
       throw new IOException("the file holds " + loader.next + " data blocks, the plan " + tables.size());
@@ -418,7 +418,7 @@ final class ParallelRestore {
   }
 
   /** Streams the planned COPY blocks, in order, to the server; the file's statements are not run. */
-  private final class BlockLoader implements ScriptReader.Handler {
+  private final class BlockLoader implements BackupReader.Handler {
     private final Connection c;
     private final List<RestoreStep.LoadTableData> expected;
     private final boolean skipStatements;
@@ -433,14 +433,21 @@ final class ParallelRestore {
     }
 
     @Override
-    public void item(ScriptItem item) throws IOException {
-      if (item instanceof ScriptItem.CopyStart cs) {
+    public void event(BackupEvent event) throws IOException {
+      if (event instanceof BackupEvent.DataEnd) {
+        dataEnd();
+        return;
+      }
+      if (!(event instanceof BackupEvent.Item item)) {
+        return;
+      }
+      if (item instanceof BackupEvent.DataStart cs) {
         if (skipStatements && plan.selective() && (next >= expected.size() || cs.line() < expected.get(next).line())) {
           skipping = true; // a block the selective plan leaves out
           return;
         }
-        if (next >= expected.size() || !cs.sql().equals(expected.get(next).copySql())) {
-          throw new IOException("unexpected data block at line " + cs.line() + " (" + cs.sql() + ")");
+        if (next >= expected.size() || !cs.copySql().equals(expected.get(next).copySql())) {
+          throw new IOException("unexpected data block at line " + cs.line() + " (" + cs.copySql() + ")");
         }
         loading = new TableLoader(c, expected.get(next), file);
         return;
@@ -451,14 +458,13 @@ final class ParallelRestore {
     }
 
     @Override
-    public void copyData(byte[] b, int off, int len, int newlines) {
+    public void data(byte[] b, int off, int len, int newlines) {
       if (!skipping) {
         loading.write(b, off, len, newlines);
       }
     }
 
-    @Override
-    public void copyEnd() {
+    private void dataEnd() {
       if (skipping) {
         skipping = false;
         return;

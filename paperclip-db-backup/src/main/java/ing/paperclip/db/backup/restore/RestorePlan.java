@@ -1,5 +1,6 @@
 package ing.paperclip.db.backup.restore;
 
+import ing.paperclip.db.backup.file.Format;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -11,13 +12,13 @@ import java.util.Objects;
  * every connection), each after the steps it depends on.
  *
  * @param file the backup file
- * @param format {@code paperclip-db}, {@code pg_dump} or {@code paperclip-legacy}
+ * @param format the file's format
  * @param steps the steps in file order, which is the one-transaction execution order
  * @param warnings things the user should know (e.g. data excluded when the backup was taken)
  * @param fileBytes the file's size on disk when it was planned
  * @param selective whether it restores only part of the file ({@link RestoreSelection})
  */
-public record RestorePlan(Path file, String format, List<RestoreStep> steps, List<String> warnings,
+public record RestorePlan(Path file, Format format, List<RestoreStep> steps, List<String> warnings,
     long fileBytes, boolean selective) {
   /** Validates and copies. */
   public RestorePlan {
@@ -67,7 +68,7 @@ public record RestorePlan(Path file, String format, List<RestoreStep> steps, Lis
   /** Returns the plan as text, one line per step. */
   public String print() {
     StringBuilder sb = new StringBuilder();
-    sb.append("restore plan for ").append(file).append(" (").append(format).append("): ")
+    sb.append("restore plan for ").append(file).append(" (").append(format.label()).append("): ")
         .append(steps.size()).append(" steps, ").append(tables()).append(" tables, ").append(rows())
         .append(" rows\n");
     for (int i = 0; i < steps.size(); i++) {

@@ -1,22 +1,17 @@
 package ing.paperclip.db.backup.restore;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import ing.paperclip.db.backup.file.BackupEvent;
 import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest;
+import ing.paperclip.db.backup.file.BackupReader;
 import ing.paperclip.db.backup.file.BackupVerifier;
-import ing.paperclip.db.backup.file.VerificationReport;
-import ing.paperclip.db.backup.script.ScriptItem;
-import ing.paperclip.db.backup.internal.CopyLine;
+import ing.paperclip.db.backup.file.Format;
+import ing.paperclip.db.backup.internal.SqlNames;
 import ing.paperclip.db.backup.script.ScriptPolicy;
-import ing.paperclip.db.backup.script.ScriptReader;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,19 +32,8 @@ import java.util.regex.Pattern;
  * <p>Stateless and thread-safe.
  */
 public final class RestorePlanner {
-  /** Format name of our files. */
-  public static final String FORMAT_OURS = "paperclip-db";
-  /** Format name of plain pg_dump files. */
-  public static final String FORMAT_PG_DUMP = "pg_dump";
-  /** Format name of the original Paperclip's backups. */
-  public static final String FORMAT_LEGACY = "paperclip-legacy";
-
-  private static final ObjectMapper JSON = new ObjectMapper();
-  /** An identifier, quoted or not, and a possibly schema-qualified name (group 1). */
-  private static final String IDENT = "(?:\"(?:[^\"]|\"\")*\"|[\\w$]+)";
-  private static final String QUALIFIED = "(" + IDENT + "(?:\\s*\\.\\s*" + IDENT + ")?)";
-  private static final Pattern PG_DUMP_TOC = Pattern.compile(
-      "-- Name: (.*); Type: (.*); Schema: (.*); Owner: .*");
+  private static final String IDENT = SqlNames.IDENT;
+  private static final String QUALIFIED = SqlNames.QUALIFIED;
   /** pg_dump's post-data entry types (its SECTION_POST_DATA). */
   private static final Set<String> PG_DUMP_POST = Set.of("CONSTRAINT", "CHECK CONSTRAINT", "FK CONSTRAINT",
       "INDEX", "INDEX ATTACH", "STATISTICS", "TRIGGER", "EVENT TRIGGER", "POLICY", "ROW SECURITY", "RULE",
@@ -65,7 +49,6 @@ public final class RestorePlanner {
       + "(?:" + IDENT + "\\s+)?ON\\s+|ALTER\\s+TABLE\\s+)(?:ONLY\\s+)?" + QUALIFIED + "\\s.*");
   private static final Pattern OWNER_TO = Pattern.compile("(?is)^\\s*ALTER\\s.+\\sOWNER\\s+TO\\s.+");
   private static final Pattern INSERT_INTO = Pattern.compile("(?is)^\\s*INSERT\\s+INTO\\s+" + QUALIFIED + ".*");
-  private static final Pattern COPY_TABLE = Pattern.compile("(?is)^\\s*COPY\\s+" + QUALIFIED + ".*");
 
   private final BackupVerifier verifier;
 
@@ -80,34 +63,6 @@ public final class RestorePlanner {
    */
   public RestorePlanner(BackupVerifier verifier) {
     this.verifier = java.util.Objects.requireNonNull(verifier, "verifier");
-  }
-
-  /** Identifies the format of a file from its first lines; "foreign" when it is none of ours. */
-  public static String detectFormat(Path file) {
-    try (InputStream raw = BackupFormat.openText(file);
-        BufferedReader r = new BufferedReader(new InputStreamReader(raw, StandardCharsets.UTF_8))) {
-      for (int i = 0; i < 40; i++) {
-        String line = r.readLine();
-        if (line == null) {
-          break;
-        }
-        if (i == 0 && line.equals(BackupFormat.FIRST_LINE)) {
-          return FORMAT_OURS;
-        }
-        if (line.startsWith("-- PostgreSQL database dump")) {
-          return FORMAT_PG_DUMP;
-        }
-        if (line.startsWith("-- Paperclip database backup")) {
-          return FORMAT_LEGACY;
-        }
-        if (!line.isBlank() && !line.startsWith("--") && !line.startsWith("\\")) {
-          break;
-        }
-      }
-    } catch (IOException e) {
-      return "foreign";
-    }
-    return "foreign";
   }
 
   /**
@@ -146,23 +101,15 @@ public final class RestorePlanner {
   }
 
   /**
-   * The allowlist a restore applies to a file of this format ({@link #detectFormat}), or null when
+   * The allowlist a restore applies to a file of this format ({@link Format#of}), or null when
    * the user vouches for the file; {@code db backups verify} applies the same one.
    */
-  public static ScriptPolicy policy(String format, Path file, boolean trust) {
+  public static ScriptPolicy policy(Format format, Path file, boolean trust) {
     return policy(format, file, trust, false);
   }
 
-  private static ScriptPolicy policy(String format, Path file, boolean trust, boolean eventTriggers) {
-    if (trust) {
-      return null;
-    }
-    ScriptPolicy.Kind kind = switch (format) {
-      case FORMAT_OURS -> ScriptPolicy.Kind.OURS;
-      case FORMAT_LEGACY -> ScriptPolicy.Kind.LEGACY;
-      default -> ScriptPolicy.Kind.PG_DUMP;
-    };
-    return new ScriptPolicy(kind, file.toString(), eventTriggers);
+  private static ScriptPolicy policy(Format format, Path file, boolean trust, boolean eventTriggers) {
+    return trust ? null : new ScriptPolicy(format, file.toString(), eventTriggers);
   }
 
   /** A plan and the verified manifest of our files (null for others). */
@@ -181,13 +128,13 @@ public final class RestorePlanner {
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "no such backup file: " + file
           + "; check the path (list backups with 'paperclipai db backups list')");
     }
-    String format = detectFormat(file);
+    Format format = Format.of(file);
     List<String> warnings = new ArrayList<>();
     Collector c = new Collector(format, noOwner, policy(format, file, trust, eventTriggers));
     RuntimeException[] parseFailure = new RuntimeException[1];
     BackupVerifier.TextReader parse = in -> {
       try {
-        new ScriptReader(in).read(c);
+        new BackupReader(in).read(c);
       } catch (IOException e) {
         parseFailure[0] = new PaperclipException(ErrorCode.CORRUPT_FILE, "cannot read " + file + ": "
             + e.getMessage() + "; the file is damaged or truncated, use another backup", e);
@@ -196,49 +143,43 @@ public final class RestorePlanner {
       }
     };
     BackupManifest manifest = null;
-    switch (format) {
-      case FORMAT_OURS -> {
-        // One decompression feeds both the verification and the parse, on separate threads.
-        ing.paperclip.db.backup.file.VerificationReport report = verifier.verifyOrThrow(file, parse);
-        manifest = report.manifest();
-        if (verifier.checksSignatures() && !report.authenticity().byThisInstance()) {
-          warnings.add("the file is " + report.authenticity().describe() + ": its origin is not checked (accepted"
-              + " by --accept-unsigned or --trust-file, or this instance has no master key to check it with)");
+    if (format.hasChecksums()) {
+      // One decompression feeds both the verification and the parse, on separate threads.
+      ing.paperclip.db.backup.file.VerificationReport report = verifier.verifyOrThrow(file, parse);
+      manifest = report.manifest();
+      if (verifier.checksSignatures() && !report.authenticity().byThisInstance()) {
+        warnings.add("the file is " + report.authenticity().describe() + ": its origin is not checked (accepted"
+            + " by --accept-unsigned or --trust-file, or this instance has no master key to check it with)");
+      }
+      if (manifest != null && manifest.transforms() != null) {
+        if (!manifest.transforms().excludedTableData().isEmpty()) {
+          warnings.add("the backup left out the rows of " + String.join(", ", manifest.transforms().excludedTableData()));
         }
-        if (manifest != null && manifest.transforms() != null) {
-          if (!manifest.transforms().excludedTableData().isEmpty()) {
-            warnings.add("the backup left out the rows of " + String.join(", ", manifest.transforms().excludedTableData()));
-          }
-          if (!manifest.transforms().nullifiedColumns().isEmpty()) {
-            warnings.add("the backup wrote these columns as NULL: " + String.join(", ", manifest.transforms().nullifiedColumns()));
-          }
+        if (!manifest.transforms().nullifiedColumns().isEmpty()) {
+          warnings.add("the backup wrote these columns as NULL: " + String.join(", ", manifest.transforms().nullifiedColumns()));
         }
       }
-      case FORMAT_PG_DUMP, FORMAT_LEGACY -> {
-        warnings.add("a " + format + " file has no checksums: it was checked for completeness only");
-        if (verifier.checksSignatures()) {
-          warnings.add("the file is not signed (" + (format.equals(FORMAT_PG_DUMP) ? "pg_dump" : "original Paperclip")
-              + " file): only the allowlist guards what it runs");
-        }
-        try (InputStream in = BackupFormat.openText(file)) {
-          parse.read(in);
-        } catch (IOException e) {
-          parseFailure[0] = new PaperclipException(ErrorCode.CORRUPT_FILE, "cannot read " + file + ": "
-              + e.getMessage() + "; the file is damaged or truncated, use another backup", e);
-        }
+    } else {
+      warnings.add("a " + format.label() + " file has no checksums: it was checked for completeness only");
+      if (verifier.checksSignatures()) {
+        warnings.add("the file is not signed (" + format.noun() + "): only the allowlist guards what it runs");
       }
-      default -> throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is not a backup this tool "
-          + "can read (not a paperclip-db, pg_dump plain or Paperclip backup); use another file");
+      try (InputStream in = BackupFormat.openText(file)) {
+        parse.read(in);
+      } catch (IOException e) {
+        parseFailure[0] = new PaperclipException(ErrorCode.CORRUPT_FILE, "cannot read " + file + ": "
+            + e.getMessage() + "; the file is damaged or truncated, use another backup", e);
+      }
     }
     if (parseFailure[0] != null) {
       throw parseFailure[0];
     }
     c.flushInserts();
-    if (format.equals(FORMAT_PG_DUMP) && !c.sawPgDumpComplete) {
+    if (format == Format.PG_DUMP && !c.sawPgDumpComplete) {
       throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is a pg_dump file without its "
           + "closing line ('-- PostgreSQL database dump complete'): it is truncated; use another file");
     }
-    if (format.equals(FORMAT_LEGACY) && !c.sawCommit) {
+    if (format == Format.LEGACY && !c.sawCommit) {
       throw new PaperclipException(ErrorCode.CORRUPT_FILE, file + " is a Paperclip backup without its "
           + "final COMMIT: it is truncated; use another file");
     }
@@ -300,7 +241,7 @@ public final class RestorePlanner {
 
   /** Returns whether a statement is transaction control the restore replaces with its own. */
   static boolean isTransactionControl(String sql) {
-    String w = ScriptReader.firstWord(sql);
+    String w = SqlNames.firstWord(sql);
     return w.equals("BEGIN") || w.equals("COMMIT") || w.equals("END") || w.equals("ROLLBACK")
         || (w.equals("START") && sql.toUpperCase(Locale.ROOT).contains("TRANSACTION"));
   }
@@ -308,7 +249,7 @@ public final class RestorePlanner {
   /** Tells whether a statement is an INSERT into {@code table} ({@code schema.table} as a plan names it). */
   static boolean insertsInto(String sql, String table) {
     Matcher m = INSERT_INTO.matcher(sql);
-    return m.matches() && String.join(".", splitQualified(m.group(1))).equals(table);
+    return m.matches() && String.join(".", SqlNames.splitQualified(m.group(1))).equals(table);
   }
 
   private static final Pattern REFERENCES = Pattern.compile("(?is).*\\sREFERENCES\\s+" + QUALIFIED + "\\s*\\(.*");
@@ -319,52 +260,17 @@ public final class RestorePlanner {
    */
   static Optional<String> referencedTable(String sql) {
     Matcher m = REFERENCES.matcher(sql);
-    return m.matches() ? Optional.of(String.join(".", splitQualified(m.group(1)))) : Optional.empty();
-  }
-
-  /** Parses {@code schema.table} (either part quoted or not) out of a COPY statement. */
-  static String[] copyTarget(String copySql) {
-    // our writer's line, whose names may be U&"..." escaped; pg_dump's and the original's forms below
-    Optional<CopyLine> ours = CopyLine.parse(copySql.strip());
-    if (ours.isPresent()) {
-      return new String[] {ours.get().schema(), ours.get().table()};
-    }
-    Matcher m = COPY_TABLE.matcher(copySql);
-    return m.matches() ? splitQualified(m.group(1)) : new String[] {"", "?"};
-  }
-
-  static String[] splitQualified(String name) {
-    List<String> parts = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean q = false;
-    for (int i = 0; i < name.length(); i++) {
-      char ch = name.charAt(i);
-      if (ch == '"') {
-        if (q && i + 1 < name.length() && name.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else {
-          q = !q;
-        }
-      } else if (ch == '.' && !q) {
-        parts.add(cur.toString().strip());
-        cur.setLength(0);
-      } else if (q || !Character.isWhitespace(ch)) {
-        cur.append(q ? ch : Character.toLowerCase(ch));
-      }
-    }
-    parts.add(cur.toString().strip());
-    return parts.size() == 1 ? new String[] {"public", parts.get(0)} : new String[] {parts.get(0), parts.get(1)};
+    return m.matches() ? Optional.of(String.join(".", SqlNames.splitQualified(m.group(1)))) : Optional.empty();
   }
 
   /**
-   * Reads a file's items into the plan's steps, in file order: the opening settings, one step per
+   * Reads a file's events into the plan's steps, in file order: the opening settings, one step per
    * entry of the file (its statements; for a pg_dump body, an entry comment starts one and the
    * settings written before it belong to it), one per data block or run of INSERTs, one per
    * skipped statement.
    */
-  private static final class Collector implements ScriptReader.Handler {
-    final String format;
+  private static final class Collector implements BackupReader.Handler {
+    final Format format;
     final boolean noOwner;
     final ScriptPolicy policy;
     /** The steps so far: {@link RestoreStep}s and entries still open ({@link EntryBuilder}). */
@@ -381,10 +287,7 @@ public final class RestorePlanner {
     long insertLine;
     /** Our file's current section. */
     String section = "pre-data";
-    String[] copy;
-    String copySql;
-    long copyRows;
-    long copyLine;
+    BackupEvent.DataStart copy;
     /** The entry the next unlabelled statement of the same section joins, or null. */
     EntryBuilder current;
     // A body pg_dump wrote has no section lines: its entries' comments give kind and section.
@@ -394,9 +297,11 @@ public final class RestorePlanner {
     String tocEntrySection;
     String tocEntryType;
     /** pg_dump's settings for the next entry (it writes them before the entry's comment). */
-    final List<ScriptItem.Statement> pendingSettings = new ArrayList<>();
+    final List<BackupEvent.Sql> pendingSettings = new ArrayList<>();
+    /** Whether a section line was read (our body has begun). */
+    boolean sectioned;
 
-    Collector(String format, boolean noOwner, ScriptPolicy policy) {
+    Collector(Format format, boolean noOwner, ScriptPolicy policy) {
       this.format = format;
       this.noOwner = noOwner;
       this.policy = policy;
@@ -434,11 +339,11 @@ public final class RestorePlanner {
     }
 
     /** Starts an entry (with the settings written before it) and files the statement in it. */
-    private void begin(ScriptItem.Statement s, String sec, String kind, String name, List<String> deps) {
+    private void begin(BackupEvent.Sql s, String sec, String kind, String name, List<String> deps) {
       begin(s, sec, kind, name, "", "", deps);
     }
 
-    private void begin(ScriptItem.Statement s, String sec, String kind, String name, String schema, String key,
+    private void begin(BackupEvent.Sql s, String sec, String kind, String name, String schema, String key,
         List<String> deps) {
       long line = pendingSettings.isEmpty() ? s.line() : pendingSettings.get(0).line();
       current = new EntryBuilder(kind, name, schema, key, line, sec, deps);
@@ -450,7 +355,7 @@ public final class RestorePlanner {
     }
 
     /** Files a statement in the open entry of its section, or in a new one named after it. */
-    private void join(ScriptItem.Statement s, String sec) {
+    private void join(BackupEvent.Sql s, String sec) {
       if (current != null && current.section.equals(sec) && pendingSettings.isEmpty()) {
         current.sql.add(s.sql());
         opened = true;
@@ -458,7 +363,7 @@ public final class RestorePlanner {
       }
       String[] words = s.sql().stripLeading().split("\\s+", 4);
       String kind = words.length > 1 ? (words[0] + " " + words[1]).toUpperCase(Locale.ROOT)
-          : ScriptReader.firstWord(s.sql());
+          : SqlNames.firstWord(s.sql());
       begin(s, sec, kind, words.length > 2 ? words[2] : "", List.of());
     }
 
@@ -500,30 +405,43 @@ public final class RestorePlanner {
     }
 
     @Override
-    public void item(ScriptItem item) {
+    public void event(BackupEvent event) {
       if (policy != null) {
-        policy.check(item);
+        policy.check(event);
       }
-      if (item instanceof ScriptItem.MetaCommand m) {
+      if (event instanceof BackupEvent.Section sec) {
+        if (!sec.name().isEmpty()) {
+          section = sec.name();
+          sectioned = true;
+        }
+      } else if (event instanceof BackupEvent.DumpComplete) {
+        sawPgDumpComplete = true;
+      } else if (event instanceof BackupEvent.UnreadableLabel u) {
+        warnings.add("unreadable entry line at " + u.line());
+      } else if (event instanceof BackupEvent.MetaCommand m) {
         flushInserts();
         out.add(new RestoreStep.Skipped(m.text().split("\\s+")[0], "psql meta-command", m.line()));
-        return;
-      }
-      if (item instanceof ScriptItem.CopyStart cs) {
+      } else if (event instanceof BackupEvent.DataStart d) {
         flushInserts();
         close();
         opened = true;
-        copy = copyTarget(cs.sql());
-        copySql = cs.sql();
-        copyRows = 0;
-        copyLine = cs.line();
-        return;
+        copy = d;
+      } else if (event instanceof BackupEvent.DataEnd end) {
+        RestoreStep.LoadTableData d = new RestoreStep.LoadTableData(copy.schema(), copy.table(), end.rows(),
+            copy.line(), copy.copySql(), null, null, null);
+        blocks.add(d);
+        out.add(d);
+        copy = null;
+      } else if (event instanceof BackupEvent.Sql s) {
+        statement(s);
       }
-      ScriptItem.Statement s = (ScriptItem.Statement) item;
+    }
+
+    private void statement(BackupEvent.Sql s) {
       String sql = s.sql();
       Matcher ins = INSERT_INTO.matcher(sql);
       if (ins.matches()) {
-        String table = String.join(".", splitQualified(ins.group(1)));
+        String table = String.join(".", SqlNames.splitQualified(ins.group(1)));
         if (!table.equals(insertTable)) {
           flushInserts();
           close();
@@ -535,22 +453,21 @@ public final class RestorePlanner {
         return;
       }
       flushInserts();
+      String w = SqlNames.firstWord(sql);
       if (isTransactionControl(sql)) {
-        if (ScriptReader.firstWord(sql).equals("COMMIT") || ScriptReader.firstWord(sql).equals("END")) {
+        if (w.equals("COMMIT") || w.equals("END")) {
           sawCommit = true;
         }
-        out.add(new RestoreStep.Skipped(ScriptReader.firstWord(sql), "the restore runs in its own transaction",
-            s.line()));
+        out.add(new RestoreStep.Skipped(w, "the restore runs in its own transaction", s.line()));
         return;
       }
       if (noOwner && isOwnerChange(sql)) {
         out.add(new RestoreStep.Skipped("ALTER ... OWNER TO", "ownership is not restored (--no-owner)", s.line()));
         return;
       }
-      String w = ScriptReader.firstWord(sql);
       if (w.equals("SET") || sql.startsWith("SELECT pg_catalog.set_config")) {
-        if (!s.section().isEmpty()) {
-          join(s, s.section());
+        if (sectioned) {
+          join(s, section);
         } else if (tocSection != null) {
           pendingSettings.add(s);
         } else {
@@ -558,60 +475,46 @@ public final class RestorePlanner {
         }
         return;
       }
-      if (!s.section().isEmpty()) {
-        section = s.section();
-      }
-      String label = s.label();
-      if (label.startsWith("-- entry: ")) {
-        try {
-          JsonNode e = JSON.readTree(label.substring("-- entry: ".length()));
-          String kind = e.path("kind").asText();
-          String schema = e.path("schema").asText();
-          String name = e.path("name").asText();
-          List<String> deps = new ArrayList<>();
-          e.path("deps").forEach(d -> deps.add(d.asText()));
-          String key = kind + " " + schema + "." + name;
-          for (String d : deps) {
-            if (!created.contains(d)) {
-              warnings.add(key + " is listed before " + d + ", which it depends on");
-            }
+      if (s instanceof BackupEvent.Entry e && e.origin() == BackupEvent.Entry.Origin.ENTRY_LINE) {
+        String key = e.key();
+        for (String d : e.deps()) {
+          if (!created.contains(d)) {
+            warnings.add(key + " is listed before " + d + ", which it depends on");
           }
-          created.add(key);
-          begin(s, section, kind, schema.isEmpty() ? name : schema + "." + name, schema, key, deps);
-          return;
-        } catch (IOException ex) {
-          warnings.add("unreadable entry line at " + s.line());
         }
+        created.add(key);
+        begin(s, section, e.kind(), e.schema().isEmpty() ? e.name() : e.schema() + "." + e.name(), e.schema(), key,
+            e.deps());
+        return;
       }
-      Matcher toc = PG_DUMP_TOC.matcher(label);
-      if (toc.matches() && s.section().isEmpty()) {
-        String type = toc.group(2);
+      if (s instanceof BackupEvent.Entry e) {
+        // pg_dump's entry (the reader reads its comments only in a body without section lines)
+        String type = e.kind();
         String sec = pgDumpSection(type, tocSection == null ? "pre-data" : tocSection);
         if (!sec.equals("data")) {
           tocSection = sec;
         }
         tocEntrySection = sec;
         tocEntryType = type;
-        String schema = toc.group(3).equals("-") ? "" : toc.group(3);
-        String name = (schema.isEmpty() ? "" : schema + ".") + toc.group(1);
+        String name = (e.schema().isEmpty() ? "" : e.schema() + ".") + e.name();
         // pg_dump's comments record no dependencies: an index or key waits for the table it names
         List<String> deps = List.of();
         boolean afterAll = false;
         if (type.equals("INDEX") || type.equals("CONSTRAINT")) {
           Matcher m = BUILT_ON.matcher(sql);
           if (m.matches()) {
-            deps = List.of("TABLE " + String.join(".", splitQualified(m.group(1))));
+            deps = List.of("TABLE " + String.join(".", SqlNames.splitQualified(m.group(1))));
           } else {
             afterAll = true;
           }
         }
-        begin(s, sec, type, name, schema, type + " " + schema + "." + toc.group(1), deps);
+        begin(s, sec, type, name, e.schema(), e.key(), deps);
         current.afterAllTables = afterAll;
         return;
       }
-      if (s.section().isEmpty() && tocEntrySection != null) {
+      if (!sectioned && tocEntrySection != null) {
         join(s, tocEntrySection);
-      } else if (!s.section().isEmpty()) {
+      } else if (sectioned) {
         join(s, section);
       } else {
         // a file without sections or entry comments: one step per statement
@@ -628,33 +531,12 @@ public final class RestorePlanner {
           || kind.startsWith("CREATE TRIGGER") || kind.startsWith("CREATE POLICY") ? "post-data" : "pre-data";
     }
 
-    @Override
-    public void copyData(byte[] b, int off, int len, int newlines) {
-      copyRows += newlines;
-    }
-
-    @Override
-    public void copyEnd() {
-      RestoreStep.LoadTableData d = new RestoreStep.LoadTableData(copy[0], copy[1], copyRows, copyLine, copySql,
-          null, null, null);
-      blocks.add(d);
-      out.add(d);
-      copy = null;
-    }
-
     void flushInserts() {
       if (insertTable != null && insertCount > 0) {
         out.add(new RestoreStep.InsertRows(insertTable, insertCount, insertLine));
       }
       insertTable = null;
       insertCount = 0;
-    }
-
-    @Override
-    public void comment(String line) {
-      if (line.startsWith("-- PostgreSQL database dump complete")) {
-        sawPgDumpComplete = true;
-      }
     }
   }
 }

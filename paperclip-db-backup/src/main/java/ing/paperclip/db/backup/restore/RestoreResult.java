@@ -1,5 +1,6 @@
 package ing.paperclip.db.backup.restore;
 
+import ing.paperclip.db.backup.file.Format;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -28,7 +29,7 @@ import java.util.Map;
  * @param selected the tables ({@code schema.table}) whose rows were restored when only part of
  *     the backup was ({@link RestoreSelection}), or null when all of it was
  */
-public record RestoreResult(Path file, String format, long statements, long tables, long rows,
+public record RestoreResult(Path file, Format format, long statements, long tables, long rows,
     boolean cleaned, Duration duration, List<String> warnings, int jobs, Map<String, Long> phaseMillis,
     boolean replacedFreshCore, List<String> coreMigrationsApplied, java.util.Set<String> selected) {
   /** Copies. */

@@ -64,10 +64,10 @@ public record RestoreSelection(List<String> schemas, List<String> excludeSchemas
     if (all()) {
       return plan;
     }
-    if (!plan.format().equals(RestorePlanner.FORMAT_OURS)) {
+    if (!plan.format().selectiveRestore()) {
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "--schema, --exclude-schema and --table need a "
           + "paperclip-db backup (its entries record what depends on what); " + plan.file() + " is a "
-          + plan.format() + " file: restore it whole, or filter it with pg_restore's tools");
+          + plan.format().label() + " file: restore it whole, or filter it with pg_restore's tools");
     }
     List<RestoreStep> steps = plan.steps();
     Map<String, RestoreStep.CreateObject> byKey = new HashMap<>();

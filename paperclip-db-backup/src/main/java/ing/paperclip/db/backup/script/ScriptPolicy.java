@@ -1,5 +1,8 @@
 package ing.paperclip.db.backup.script;
 
+import ing.paperclip.db.backup.file.BackupEvent;
+import ing.paperclip.db.backup.file.BackupReader;
+import ing.paperclip.db.backup.file.Format;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.io.ByteArrayInputStream;
@@ -24,9 +27,10 @@ import java.util.regex.Pattern;
  * backups of databases that have them do hold, run their function on every later DDL statement of
  * every user, superusers included: they are refused too, naming the trigger, unless the file is
  * vouched for ({@code --trust-file}) or the policy is the writer's own check of a file it has just
- * scripted from the catalog ({@link #ScriptPolicy(Kind, String, boolean)}).
+ * scripted from the catalog ({@link #ScriptPolicy(Format, String, boolean)}).
  *
- * <p>Checks look at {@link ScriptItem.Statement#code()}, where the lexer has blanked strings,
+ * <p>The file's {@link Format} decides its framing (transaction control) and a few shapes. Checks
+ * look at {@link BackupEvent.Sql#code()}, where the lexer has blanked strings,
  * quoted identifiers, dollar bodies and comments, so user text cannot pass for keywords or hide
  * them. It is a first line only: functions a file defines still run with the restoring role's
  * privileges when its checks, defaults, index expressions or materialized views are evaluated,
@@ -35,16 +39,6 @@ import java.util.regex.Pattern;
  * <p>One instance per read of a file, in order. Not thread-safe.
  */
 public final class ScriptPolicy {
-  /** The kind of file, which decides its framing (transaction control) and a few shapes. */
-  public enum Kind {
-    /** paperclip-db files. */
-    OURS,
-    /** Plain pg_dump files. */
-    PG_DUMP,
-    /** The original Paperclip's backups. */
-    LEGACY
-  }
-
   private static final Set<String> SETTINGS = Set.of("STATEMENT_TIMEOUT", "LOCK_TIMEOUT",
       "IDLE_IN_TRANSACTION_SESSION_TIMEOUT", "TRANSACTION_TIMEOUT", "CLIENT_ENCODING",
       "STANDARD_CONFORMING_STRINGS", "CHECK_FUNCTION_BODIES", "XMLOPTION", "CLIENT_MIN_MESSAGES",
@@ -94,21 +88,23 @@ public final class ScriptPolicy {
       + TUPLE + "(?: ?, ?" + TUPLE + ")*+ ?;$");
   private static final Pattern META = Pattern.compile("\\\\(?:restrict|unrestrict) [A-Za-z0-9]+");
 
-  private final Kind kind;
+  private final Format format;
   private final String source;
   private final boolean trusted;
   private boolean pastSettings;
   private boolean begun;
   private boolean committed;
+  /** Whether a {@code -- section:} line was read (our body has begun). */
+  private boolean sectioned;
 
   /**
    * Creates a policy for one read of a file.
    *
-   * @param kind the file's kind
+   * @param format the file's format
    * @param source names the file in messages
    */
-  public ScriptPolicy(Kind kind, String source) {
-    this(kind, source, false);
+  public ScriptPolicy(Format format, String source) {
+    this(format, source, false);
   }
 
   /**
@@ -117,65 +113,69 @@ public final class ScriptPolicy {
    * written, whose objects come from the source database's catalog, never for a file read from
    * disk.
    *
-   * @param kind the file's kind
+   * @param format the file's format
    * @param source names the file in messages
    * @param eventTriggers whether {@code CREATE/ALTER/COMMENT ON EVENT TRIGGER}, and statements on
    *     foreign-data wrappers, servers and user mappings, are allowed
    */
-  public ScriptPolicy(Kind kind, String source, boolean eventTriggers) {
-    this.kind = kind;
+  public ScriptPolicy(Format format, String source, boolean eventTriggers) {
+    this.format = format;
     this.source = source;
     this.trusted = eventTriggers;
   }
 
   /**
-   * Checks the next item of the file.
+   * Checks the next event of the file: what psql would run ({@link BackupEvent.Item}s); a
+   * section line is noted, other markers are ignored.
    *
    * @throws PaperclipException {@link ErrorCode#CORRUPT_FILE} naming the line and the statement
    *     when the file holds something a backup does not contain
    */
-  public void check(ScriptItem item) {
-    long line = item instanceof ScriptItem.Statement s ? s.line() : item instanceof ScriptItem.CopyStart c
-        ? c.line() : ((ScriptItem.MetaCommand) item).line();
-    String text = item instanceof ScriptItem.Statement s ? s.sql() : item instanceof ScriptItem.CopyStart c
-        ? c.sql() : ((ScriptItem.MetaCommand) item).text();
+  public void check(BackupEvent event) {
+    if (event instanceof BackupEvent.Section sec) {
+      sectioned |= !sec.name().isEmpty();
+      return;
+    }
+    if (!(event instanceof BackupEvent.Item item)) {
+      return;
+    }
     if (committed) {
-      throw refuse(line, text, "it follows the file's final COMMIT (a file cut short after a COMMIT"
+      throw refuse(item.line(), item.text(), "it follows the file's final COMMIT (a file cut short after a COMMIT"
           + " injected early would otherwise pass for complete)");
     }
     String why;
-    if (item instanceof ScriptItem.MetaCommand m) {
+    if (item instanceof BackupEvent.MetaCommand m) {
       why = meta(m.text());
-    } else if (item instanceof ScriptItem.CopyStart c) {
-      why = COPY.matcher(c.sql()).matches() ? null
+    } else if (item instanceof BackupEvent.DataStart c) {
+      why = COPY.matcher(c.copySql()).matches() ? null
           : "only COPY schema.table (columns) FROM stdin is a table's data";
     } else {
-      why = statement((ScriptItem.Statement) item);
+      why = statement((BackupEvent.Sql) item);
     }
     if (why != null) {
-      throw refuse(line, text, why);
+      throw refuse(item.line(), item.text(), why);
     }
-    if (!(item instanceof ScriptItem.Statement s && isSetting(s))) {
+    if (!(item instanceof BackupEvent.Sql s && isSetting(s))) {
       pastSettings = true;
     }
   }
 
-  private static boolean isSetting(ScriptItem.Statement s) {
+  private static boolean isSetting(BackupEvent.Sql s) {
     String k = normalize(s.code());
     return k.startsWith("SET ") || SET_CONFIG.matcher(s.sql()).matches();
   }
 
   private String meta(String text) {
-    if (kind != Kind.LEGACY && META.matcher(text.strip()).matches()) {
+    if (format != Format.LEGACY && META.matcher(text.strip()).matches()) {
       return null; // pg_dump's own guard against this very attack (ours wrap pg_dump's output)
     }
-    if (kind == Kind.LEGACY && text.strip().equals("\\.")) {
+    if (format == Format.LEGACY && text.strip().equals("\\.")) {
       return null; // the original wrote a stray end-of-data line after each table
     }
     return "psql meta-commands run on the machine of whoever pipes the file into psql";
   }
 
-  private String statement(ScriptItem.Statement s) {
+  private String statement(BackupEvent.Sql s) {
     String k = normalize(s.code());
     if (k.indexOf('\\') >= 0) {
       return "a backslash outside quotes is a psql meta-command inside the statement";
@@ -183,7 +183,7 @@ public final class ScriptPolicy {
     String first = k.isEmpty() ? "" : k.split("[ ;(]", 2)[0];
     switch (first) {
       case "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE" -> {
-        return transaction(s, first);
+        return transaction(first);
       }
       case "SET" -> {
         return set(k);
@@ -195,10 +195,10 @@ public final class ScriptPolicy {
               : "set_config of " + m.group(1) + " is not a restore setting";
         }
         Matcher v = SETVAL.matcher(s.sql());
-        if (v.matches() && (v.group(1) != null || kind == Kind.LEGACY)) {
+        if (v.matches() && (v.group(1) != null || format == Format.LEGACY)) {
           return null;
         }
-        if (kind != Kind.LEGACY && (LO_CREATE.matcher(s.sql()).matches()
+        if (format != Format.LEGACY && (LO_CREATE.matcher(s.sql()).matches()
             || LO_PUT.matcher(s.sql()).matches())) {
           return null;
         }
@@ -231,7 +231,7 @@ public final class ScriptPolicy {
         return k.startsWith("REFRESH MATERIALIZED VIEW ") ? null : "not a REFRESH MATERIALIZED VIEW";
       }
       case "INSERT" -> {
-        if (kind == Kind.OURS) {
+        if (format == Format.OURS) {
           return "paperclip-db files hold rows only in COPY blocks";
         }
         return INSERT.matcher(k).matches() ? null
@@ -247,12 +247,11 @@ public final class ScriptPolicy {
   }
 
   /** BEGIN only as the first statement, COMMIT only as the last (ours and the original's). */
-  private String transaction(ScriptItem.Statement s, String first) {
-    if (kind == Kind.PG_DUMP) {
+  private String transaction(String first) {
+    if (format == Format.PG_DUMP) {
       return "a plain pg_dump file holds no transaction control";
     }
-    if ((first.equals("BEGIN") || first.equals("START")) && !begun && !pastSettings
-        && s.section().isEmpty()) {
+    if ((first.equals("BEGIN") || first.equals("START")) && !begun && !pastSettings && !sectioned) {
       begun = true;
       return null;
     }
@@ -272,7 +271,7 @@ public final class ScriptPolicy {
     if (SETTINGS.contains(name)) {
       return null;
     }
-    if (kind == Kind.LEGACY && name.equals("SESSION_REPLICATION_ROLE")) {
+    if (format == Format.LEGACY && name.equals("SESSION_REPLICATION_ROLE")) {
       return null; // the original disables triggers this way (it needs a superuser)
     }
     return "SET " + name.toLowerCase(Locale.ROOT) + " is not a restore setting";
@@ -330,34 +329,26 @@ public final class ScriptPolicy {
 
   /** Our writer's only DO block: a GRANT to a role, run only when the role exists on the target. */
   private String aclBlock(String sql) {
-    if (kind != Kind.OURS) {
+    if (format != Format.OURS) {
       return "DO blocks run arbitrary code";
     }
     Matcher m = ACL_BLOCK.matcher(sql);
     if (!m.matches()) {
       return "DO blocks run arbitrary code; the only one a backup holds grants privileges to a role";
     }
-    List<ScriptItem> inner = new ArrayList<>();
+    List<BackupEvent.Item> inner = new ArrayList<>();
     try {
-      new ScriptReader(new ByteArrayInputStream(m.group(2).getBytes(StandardCharsets.UTF_8)))
-          .read(new ScriptReader.Handler() {
-            @Override
-            public void item(ScriptItem item) {
-              inner.add(item);
-            }
-
-            @Override
-            public void copyData(byte[] b, int off, int len, int newlines) {}
-
-            @Override
-            public void copyEnd() {}
-          });
+      new BackupReader(new ByteArrayInputStream(m.group(2).getBytes(StandardCharsets.UTF_8))).read(e -> {
+        if (e instanceof BackupEvent.Item i) {
+          inner.add(i);
+        }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (PaperclipException e) {
       return "its GRANT is not a complete statement";
     }
-    if (inner.size() != 1 || !(inner.get(0) instanceof ScriptItem.Statement g)
+    if (inner.size() != 1 || !(inner.get(0) instanceof BackupEvent.Sql g)
         || !normalize(g.code()).startsWith("GRANT ")) {
       return "DO blocks run arbitrary code; the only one a backup holds is a single GRANT";
     }

@@ -3,10 +3,15 @@ package ing.paperclip.db.backup.restore;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.backup.file.Format;
 import ing.paperclip.db.backup.file.SyntheticBackup;
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,5 +83,41 @@ class RestorePlannerTest {
     assertTrue(none.steps().stream().noneMatch(s -> s instanceof RestoreStep.CreateObject));
     assertEquals(whole.steps().stream().filter(s -> s instanceof RestoreStep.SessionSetting).count(),
         none.steps().stream().filter(s -> s instanceof RestoreStep.SessionSetting).count(), "settings stay");
+  }
+
+  @Test
+  void aPgDumpFilesEntriesComeFromItsCommentsWithTheirSections() throws Exception {
+    String dump = "--\n-- PostgreSQL database dump\n--\n\n\\restrict k\n\nSET statement_timeout = 0;\n"
+        + "SET default_table_access_method = heap;\n\n--\n-- Name: t; Type: TABLE; Schema: public; Owner: app\n--\n\n"
+        + "CREATE TABLE public.t (a int);\n\nALTER TABLE public.t OWNER TO app;\n\n"
+        + "--\n-- Data for Name: t; Type: TABLE DATA; Schema: public; Owner: app\n--\n\n"
+        + "COPY public.t (a) FROM stdin;\n1\n2\n\\.\n\nSET default_tablespace = '';\n\n"
+        + "--\n-- Name: t_i; Type: INDEX; Schema: public; Owner: app\n--\n\nCREATE INDEX t_i ON public.t USING btree (a);\n\n"
+        + "--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict k\n\n";
+    Path f = Files.writeString(dir.resolve("d.sql"), dump);
+    RestorePlan p = new RestorePlanner().plan(f, RestoreOptions.DEFAULTS);
+    assertEquals(Format.PG_DUMP, p.format());
+    List<RestoreStep.CreateObject> objects = p.steps().stream().filter(s -> s instanceof RestoreStep.CreateObject)
+        .map(s -> (RestoreStep.CreateObject) s).toList();
+    // the settings before the first entry open the file; pg_dump's later ones belong to the entry after them
+    assertEquals(List.of("pre-data TABLE public.t [CREATE TABLE public.t (a int);, ALTER TABLE public.t OWNER TO app;]"
+        + " []", "post-data INDEX public.t_i [SET default_tablespace = '';, CREATE INDEX t_i ON"
+        + " public.t USING btree (a);] [TABLE public.t]"), objects.stream().map(o -> o.section() + " " + o.kind() + " "
+        + o.name() + " " + o.sql() + " " + o.dependsOn()).toList());
+    assertEquals(2, p.rows());
+    assertTrue(p.print().startsWith("restore plan for " + f + " (pg_dump): "), p.print());
+
+    Files.writeString(f, dump.substring(0, dump.indexOf("--\n-- PostgreSQL database dump complete")));
+    PaperclipException cut = assertThrows(PaperclipException.class, () -> new RestorePlanner().plan(f, RestoreOptions.DEFAULTS));
+    assertTrue(cut.getMessage().contains("without its closing line"), cut.getMessage());
+  }
+
+  @Test
+  void aCustomFormatArchiveIsRefusedNamingPgRestore() throws Exception {
+    Path f = Files.write(dir.resolve("db.dump"), "PGDMP\u0001\u000e\u0000".getBytes(StandardCharsets.ISO_8859_1));
+    PaperclipException e = assertThrows(PaperclipException.class, () -> new RestorePlanner().plan(f, RestoreOptions.DEFAULTS));
+    assertEquals(ErrorCode.CORRUPT_FILE, e.code());
+    assertEquals(f + " is a pg_dump custom-format archive (pg_dump -Fc): restore it with pg_restore, or dump the"
+        + " database again with pg_dump --format=plain", e.getMessage());
   }
 }

@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ing.paperclip.db.backup.file.BackupEvent;
 import ing.paperclip.db.backup.file.BackupFormat;
+import ing.paperclip.db.backup.file.BackupReader;
+import ing.paperclip.db.backup.file.Format;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
 import java.io.ByteArrayInputStream;
@@ -16,31 +19,22 @@ import org.junit.jupiter.api.Test;
 
 /** The allowlist of what a restore runs, on the lexer's blanked code. */
 class ScriptPolicyTest {
-  private static List<ScriptItem> read(String text, ScriptPolicy policy) throws IOException {
-    List<ScriptItem> items = new ArrayList<>();
-    new ScriptReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).read(new ScriptReader.Handler() {
-      @Override
-      public void item(ScriptItem item) {
-        if (policy != null) {
-          policy.check(item);
-        }
-        items.add(item);
+  private static List<BackupEvent> read(String text, ScriptPolicy policy) throws IOException {
+    List<BackupEvent> events = new ArrayList<>();
+    new BackupReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8))).read(e -> {
+      if (policy != null) {
+        policy.check(e);
       }
-
-      @Override
-      public void copyData(byte[] b, int off, int len, int newlines) {}
-
-      @Override
-      public void copyEnd() {}
+      events.add(e);
     });
-    return items;
+    return events;
   }
 
-  private static void allowed(ScriptPolicy.Kind kind, String text) throws IOException {
+  private static void allowed(Format kind, String text) throws IOException {
     read(text, new ScriptPolicy(kind, "f"));
   }
 
-  private static String refused(ScriptPolicy.Kind kind, String text) {
+  private static String refused(Format kind, String text) {
     PaperclipException e = assertThrows(PaperclipException.class, () -> read(text, new ScriptPolicy(kind, "f")), text);
     assertEquals(ErrorCode.CORRUPT_FILE, e.code());
     assertTrue(e.getMessage().startsWith("refusing f: line "), e.getMessage());
@@ -49,7 +43,7 @@ class ScriptPolicyTest {
 
   @Test
   void theCodeBlanksWhatIsNotSql() throws IOException {
-    ScriptItem.Statement s = (ScriptItem.Statement) read("SELECT 'CREATE ROLE x', E'\\'', \"COPY\" /* \\! */, $b$ COMMIT; $b$ -- x\n;",
+    BackupEvent.Statement s = (BackupEvent.Statement) read("SELECT 'CREATE ROLE x', E'\\'', \"COPY\" /* \\! */, $b$ COMMIT; $b$ -- x\n;",
         null).get(0);
     assertEquals("SELECT '', E'', \"\"  , $$$$  ;", s.code());
   }
@@ -67,10 +61,10 @@ class ScriptPolicyTest {
         ALTER LARGE OBJECT 424242 OWNER TO "r";
         ALTER PUBLICATION p OWNER TO "r";
         """;
-    allowed(ScriptPolicy.Kind.OURS, owners);
-    allowed(ScriptPolicy.Kind.PG_DUMP, owners.replace("\"r\"", "r"));
-    refused(ScriptPolicy.Kind.OURS, "ALTER ROLE r SUPERUSER;");
-    refused(ScriptPolicy.Kind.PG_DUMP, "ALTER DATABASE d OWNER TO r;");
+    allowed(Format.OURS, owners);
+    allowed(Format.PG_DUMP, owners.replace("\"r\"", "r"));
+    refused(Format.OURS, "ALTER ROLE r SUPERUSER;");
+    refused(Format.PG_DUMP, "ALTER DATABASE d OWNER TO r;");
   }
 
   @Test
@@ -87,22 +81,22 @@ class ScriptPolicyTest {
         + "SELECT pg_catalog.setval('\"s\".\"q\"', 42, true);\nREFRESH MATERIALIZED VIEW \"s\".\"m\";\n"
         + "DO $acl$ BEGIN IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'app') THEN GRANT SELECT ON TABLE"
         + " \"s\".\"t\" TO \"app\"; END IF; END $acl$;\nGRANT USAGE ON SCHEMA s TO PUBLIC;\nCOMMIT;\n");
-    allowed(ScriptPolicy.Kind.OURS, ours.toString());
-    allowed(ScriptPolicy.Kind.PG_DUMP, "\\restrict abc123\nSET default_table_access_method = heap;\n"
+    allowed(Format.OURS, ours.toString());
+    allowed(Format.PG_DUMP, "\\restrict abc123\nSET default_table_access_method = heap;\n"
         + "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE public.t (a text);\n"
         + "ALTER TABLE public.t OWNER TO app;\nINSERT INTO public.t VALUES (1, 'x', NULL, -2.5e+3, true), (2, E'\\n', DEFAULT, 'y'::text, false);\n"
         + "COPY public.t (a) FROM stdin;\n\\.\nALTER DEFAULT PRIVILEGES FOR ROLE app IN SCHEMA public GRANT SELECT ON TABLES TO app;\n"
         + "SECURITY LABEL FOR dummy ON TABLE public.t IS 'x';\nCREATE PUBLICATION p FOR TABLE public.t;\n\\unrestrict abc123\n");
-    allowed(ScriptPolicy.Kind.LEGACY, "BEGIN;\nSET LOCAL session_replication_role = replica;\n"
+    allowed(Format.LEGACY, "BEGIN;\nSET LOCAL session_replication_role = replica;\n"
         + "INSERT INTO \"public\".\"a\" (\"id\", \"j\") VALUES ($paperclip$x$paperclip$, $x7Q$ $paperclip$ $x7Q$);\n"
         + "SELECT setval('\"drizzle\".\"s\"', 2, true);\nCOMMIT;\n");
   }
 
   @Test
   void whatNoBackupHoldsIsRefusedNamingTheLine() {
-    String m = refused(ScriptPolicy.Kind.PG_DUMP, "CREATE TABLE public.t (a int);\n\nCREATE ROLE evil SUPERUSER;\n");
+    String m = refused(Format.PG_DUMP, "CREATE TABLE public.t (a int);\n\nCREATE ROLE evil SUPERUSER;\n");
     assertTrue(m.contains("line 3 holds 'CREATE ROLE evil SUPERUSER;'"), m);
-    for (ScriptPolicy.Kind k : ScriptPolicy.Kind.values()) {
+    for (Format k : Format.values()) {
       refused(k, "INSERT INTO public.t VALUES (pg_catalog.pg_read_file('/etc/passwd'));");
       refused(k, "INSERT INTO public.t SELECT 1;");
       refused(k, "COMMENT ON ROLE postgres IS 'x';");
@@ -115,9 +109,9 @@ class ScriptPolicyTest {
       refused(k, "CREATE SUBSCRIPTION s CONNECTION 'x' PUBLICATION p;");
       refused(k, "\\connect other");
     }
-    refused(ScriptPolicy.Kind.LEGACY, "BEGIN;\nCOMMIT;\nSELECT setval('s', 1, true);\n");
-    refused(ScriptPolicy.Kind.OURS, "BEGIN;\n-- section: pre-data\nBEGIN;\n");
-    refused(ScriptPolicy.Kind.OURS, "SELECT setval('s', 1, true);");
+    refused(Format.LEGACY, "BEGIN;\nCOMMIT;\nSELECT setval('s', 1, true);\n");
+    refused(Format.OURS, "BEGIN;\n-- section: pre-data\nBEGIN;\n");
+    refused(Format.OURS, "SELECT setval('s', 1, true);");
   }
 
   @Test
@@ -141,12 +135,12 @@ class ScriptPolicyTest {
   void eventTriggersPassOnlyTheWritersOwnCheck() throws IOException {
     String text = "BEGIN;\nCREATE EVENT TRIGGER \"et\" ON \"ddl_command_start\" EXECUTE FUNCTION \"public\".\"f\"();\n"
         + "ALTER EVENT TRIGGER \"et\" DISABLE;\nCOMMENT ON EVENT TRIGGER \"et\" IS 'x';\nCOMMIT;\n";
-    for (ScriptPolicy.Kind kind : ScriptPolicy.Kind.values()) {
-      String body = kind == ScriptPolicy.Kind.PG_DUMP ? text.replace("BEGIN;\n", "").replace("COMMIT;\n", "") : text;
+    for (Format kind : Format.values()) {
+      String body = kind == Format.PG_DUMP ? text.replace("BEGIN;\n", "").replace("COMMIT;\n", "") : text;
       assertTrue(refused(kind, body).contains("CREATE EVENT TRIGGER installs a function"), kind.name());
     }
-    read(text, new ScriptPolicy(ScriptPolicy.Kind.OURS, "f", true));
-    assertTrue(refused(ScriptPolicy.Kind.OURS, "BEGIN;\nDROP EVENT TRIGGER \"admins_audit\";\nCOMMIT;\n")
+    read(text, new ScriptPolicy(Format.OURS, "f", true));
+    assertTrue(refused(Format.OURS, "BEGIN;\nDROP EVENT TRIGGER \"admins_audit\";\nCOMMIT;\n")
         .contains("DROP EVENT TRIGGER"));
   }
 
@@ -162,19 +156,19 @@ class ScriptPolicyTest {
         "CREATE FOREIGN TABLE", "COMMENT SERVER", "GRANT SERVER", "GRANT FOREIGN DATA WRAPPER"};
     for (int i = 0; i < statements.length; i++) {
       String text = "BEGIN;\n" + statements[i] + "\nCOMMIT;\n";
-      for (ScriptPolicy.Kind kind : ScriptPolicy.Kind.values()) {
-        String body = kind == ScriptPolicy.Kind.PG_DUMP ? statements[i] + "\n" : text;
+      for (Format kind : Format.values()) {
+        String body = kind == Format.PG_DUMP ? statements[i] + "\n" : text;
         String m = refused(kind, body);
         assertTrue(m.contains(named[i] + " makes the database connect to another server")
             && m.contains("--trust-file"), m);
       }
-      read(text, new ScriptPolicy(ScriptPolicy.Kind.OURS, "f", true));
+      read(text, new ScriptPolicy(Format.OURS, "f", true));
     }
   }
 
   @Test
   void largeObjectsOnlyAsOurWriterCreatesAndFillsThem() throws IOException {
-    allowed(ScriptPolicy.Kind.OURS, "BEGIN;\nSELECT pg_catalog.lo_create('16400');\n"
+    allowed(Format.OURS, "BEGIN;\nSELECT pg_catalog.lo_create('16400');\n"
         + "SELECT pg_catalog.lo_put('16400', 262144, '\\x00ff7f');\nCOMMENT ON LARGE OBJECT 16400 IS 'x';\n"
         + "GRANT SELECT ON LARGE OBJECT 16400 TO PUBLIC;\nCOMMIT;\n");
     for (String evil : new String[] {"SELECT pg_catalog.lo_import('/etc/passwd');",
@@ -182,13 +176,13 @@ class ScriptPolicyTest {
         "SELECT pg_catalog.lo_put('16400', 0, pg_catalog.pg_read_binary_file('/etc/passwd'));",
         "SELECT pg_catalog.lo_put('16400', 0, '\\x0');", "SELECT pg_catalog.lo_create('1'), 1;",
         "SELECT pg_catalog.lo_put('16400', 0, '\\x00'); SELECT pg_catalog.lo_unlink('1');"}) {
-      assertTrue(refused(ScriptPolicy.Kind.OURS, "BEGIN;\n" + evil + "\nCOMMIT;\n")
+      assertTrue(refused(Format.OURS, "BEGIN;\n" + evil + "\nCOMMIT;\n")
           .contains("lo_create, lo_put"), evil);
     }
   }
 
   @Test
   void aCopyLineMayNameTablesWithUnicodeEscapes() throws IOException {
-    allowed(ScriptPolicy.Kind.OURS, "BEGIN;\nCOPY \"public\".U&\"line\\000abreak\" (U&\"a\\000ab\") FROM stdin;\n1\n\\.\nCOMMIT;\n");
+    allowed(Format.OURS, "BEGIN;\nCOPY \"public\".U&\"line\\000abreak\" (U&\"a\\000ab\") FROM stdin;\n1\n\\.\nCOMMIT;\n");
   }
 }
