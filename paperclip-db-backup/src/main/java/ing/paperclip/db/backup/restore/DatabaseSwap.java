@@ -270,8 +270,29 @@ final class DatabaseSwap {
     return Optional.empty();
   }
 
-  /** Why other sessions keep the target from being renamed (autovacuum workers are stopped by it), or empty. */
+  /**
+   * Why other sessions keep the target from being renamed (autovacuum workers are stopped by it), or
+   * empty. Sessions that are closing (a client closes its socket, the server process exits a little
+   * later) are waited for up to 5 seconds, as the rename itself waits.
+   */
   private Optional<String> sessions(Connection m) throws SQLException {
+    Optional<String> why = Optional.empty();
+    for (int i = 0; i < 50; i++) {
+      why = sessionsNow(m);
+      if (why.isEmpty()) {
+        return why;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return why;
+      }
+    }
+    return why;
+  }
+
+  private Optional<String> sessionsNow(Connection m) throws SQLException {
     List<String> found = new ArrayList<>();
     try (PreparedStatement ps = m.prepareStatement("SELECT pid, usename, application_name"
         + " FROM pg_catalog.pg_stat_activity WHERE datname = ? AND pid <> pg_catalog.pg_backend_pid()"
