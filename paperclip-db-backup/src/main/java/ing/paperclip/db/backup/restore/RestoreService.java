@@ -38,7 +38,11 @@ import org.slf4j.LoggerFactory;
  * files other than ours, everything — the cleaning, every step, every COPY — runs in ONE
  * transaction ({@link OneTransaction}): on any failure it rolls back and the target is exactly as
  * before. Otherwise our files restore in parallel like {@code pg_restore -j} (see
- * {@link ParallelRestore}): on any failure everything the restore created is dropped again. Rows
+ * {@link ParallelRestore}): on any failure everything the restore created is dropped again. A
+ * {@code clean} restore in parallel over a non-empty target runs into a scratch database that
+ * replaces the target in one transaction once it is complete ({@link DatabaseSwap}: the target's old
+ * content stays until then), or, when that cannot be done (a data source, another session on the
+ * target, no CREATEDB...), in one transaction with the reason among the result's warnings. Rows
  * stream from the file to {@code COPY FROM STDIN} in large chunks, never parsed in Java; memory
  * stays bounded.
  *
