@@ -179,8 +179,8 @@ final class DatabaseSwap {
         dropScratch(m);
         if ("55006".equals(e.getSQLState())) {
           // another session connected while the restore ran: the whole restore runs again, in one transaction
-          return new Outcome.Declined("another session connected to the target database while the restore filled "
-              + "the scratch database (" + RestoreService.oneLine(e) + ")");
+          return new Outcome.Declined("a session connected to the target or the scratch database while the restore "
+              + "filled the scratch database, so the two could not be renamed (" + RestoreService.oneLine(e) + ")");
         }
         throw new PaperclipException(ErrorCode.RESTORE, "restore of " + plan.file() + " into a scratch database "
             + "succeeded, but swapping it in for database " + name + " failed: " + RestoreService.oneLine(e)

@@ -285,6 +285,55 @@ class CleanSwapIT {
     }
   }
 
+  /**
+   * A session that connects to the scratch database while the restore fills it makes the swap's
+   * second rename fail after the first succeeded: the transaction rolls back (the target keeps its
+   * name, or the restore in one transaction that follows could not reach it), the scratch database
+   * is dropped, and the restore runs again in one transaction, saying why.
+   */
+  @Test
+  void aSwapThatFailsHalfWayRollsBackAndRunsInOneTransaction(TestDatabase db) throws Exception {
+    TestDatabase src = db.sibling("swaprace_src");
+    TestDatabase target = db.sibling("swaprace_target");
+    List<Connection> intruders = new ArrayList<>();
+    try {
+      src.execute(SOURCE);
+      Path file = backup(src);
+      target.execute(OLD);
+      RestoreListener intrude = new RestoreListener() {
+        @Override
+        public void tableDone(String qualifiedName, long rows, int tablesDone, int tablesTotal, long bytes) {
+          synchronized (intruders) {
+            if (!intruders.isEmpty()) {
+              return;
+            }
+            try {
+              List<String> scratch = leftovers(db.server(), target.name());
+              assertEquals(1, scratch.size(), scratch.toString());
+              intruders.add(new TestDatabase(db.server(), db.server().admin().withDatabase(scratch.get(0))).connect());
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          }
+        }
+      };
+      RestoreResult r = new RestoreService(target.spec()).restore(file,
+          RestoreOptions.DEFAULTS.withClean(true).withJobs(2), intrude);
+      assertEquals(1, intruders.size(), "the listener connected to the scratch database");
+      assertTrue(r.singleTransaction() && !r.swapped() && r.cleaned(), r.toString());
+      assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith(RestoreService.ONE_TRANSACTION + "a session "
+          + "connected to the target or the scratch database") && w.contains("is being accessed by other users")), r.warnings().toString());
+      DatabaseComparator.assertSameSchemaAndData(src, target);
+      assertEquals(List.of(), leftovers(db.server(), target.name()));
+    } finally {
+      for (Connection c : intruders) {
+        c.close();
+      }
+      src.drop();
+      target.drop();
+    }
+  }
+
   @Test
   void aDataSourceTargetRunsInOneTransactionSayingWhy(TestDatabase db) throws Exception {
     TestDatabase src = db.sibling("swapds_src");
