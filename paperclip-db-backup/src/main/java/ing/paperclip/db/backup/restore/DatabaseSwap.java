@@ -186,6 +186,8 @@ final class DatabaseSwap {
             + "succeeded, but swapping it in for database " + name + " failed: " + RestoreService.oneLine(e)
             + "; the target was left unchanged and the scratch database dropped", e);
       }
+      phases.put("swap", RestoreService.millisSince(t));
+      t = System.nanoTime();
       List<String> notes = new ArrayList<>();
       notes.add(REPLACED + scratch + " and swapped in; the old content was dropped");
       try {
@@ -195,8 +197,8 @@ final class DatabaseSwap {
         notes.set(0, REPLACED + scratch + " and swapped in; the old content could not be dropped ("
             + RestoreService.oneLine(e) + "): it stays as database " + old + ", which the next --clean drops");
       }
-      phases.put("swap", RestoreService.millisSince(t));
-      RestoreResult r = restored.withReplacedThroughScratch(java.time.Duration.ofNanos(System.nanoTime() - t0));
+      phases.put("drop old", RestoreService.millisSince(t));
+      RestoreResult r = restored.withReplacedThroughScratch(java.time.Duration.ofNanos(System.nanoTime() - t0), phases);
       for (String n : notes) {
         r = r.withWarning(n);
       }

@@ -59,9 +59,12 @@ public record RestoreResult(Path file, String format, long statements, long tabl
         replacedFreshCore, coreMigrationsApplied, selected, swapped);
   }
 
-  /** Returns a copy recording that it replaced the target through a scratch database (and so cleaned it). */
-  public RestoreResult withReplacedThroughScratch(Duration took) {
-    return new RestoreResult(file, format, statements, tables, rows, true, took, warnings, jobs, phaseMillis,
+  /**
+   * Returns a copy recording that it replaced the target through a scratch database (and so
+   * cleaned it), taking {@code took} in all, in {@code phases}.
+   */
+  public RestoreResult withReplacedThroughScratch(Duration took, Map<String, Long> phases) {
+    return new RestoreResult(file, format, statements, tables, rows, true, took, warnings, jobs, phases,
         replacedFreshCore, coreMigrationsApplied, selected, true);
   }
 
