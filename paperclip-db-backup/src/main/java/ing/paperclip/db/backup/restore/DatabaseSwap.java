@@ -92,6 +92,8 @@ final class DatabaseSwap {
   private final ConnectionSpec server;
   private final String scratch = SCRATCH_PREFIX + hex();
   private final String old = OLD_PREFIX + hex();
+  /** Whether this restore created {@link #scratch} (only then is it dropped: the name could be anyone's). */
+  private boolean created;
 
   private DatabaseSwap(RestoreTarget target, ConnectionSpec spec, ConnectionSpec server) {
     this.target = target;
@@ -128,7 +130,7 @@ final class DatabaseSwap {
       return new Outcome.Declined("no maintenance database (" + String.join(", ", MAINTENANCE) + ") to create "
           + "the scratch database from could be reached: " + RestoreService.oneLine(e));
     }
-    try (m) {
+    try {
       Info info;
       try {
         Optional<String> why = preconditions(m);
@@ -203,10 +205,12 @@ final class DatabaseSwap {
         r = r.withWarning(n);
       }
       return new Outcome.Swapped(r);
-    } catch (SQLException e) {
-      LOG.debug("restore: closing the maintenance connection: {}", e.getMessage());
-      throw new PaperclipException(ErrorCode.CONNECTION, "the connection to the maintenance database failed: "
-          + RestoreService.oneLine(e), e);
+    } finally {
+      try {
+        m.close();
+      } catch (SQLException e) {
+        LOG.debug("restore: closing the maintenance connection: {}", e.getMessage());
+      }
     }
   }
 
@@ -318,7 +322,7 @@ final class DatabaseSwap {
   /** What belongs to the target database itself and not to its content. */
   private record Info(long oid, String owner, String encoding, String collate, String ctype, String provider,
       String locale, String icuRules, String tablespace, int connLimit, boolean allowConn, boolean isTemplate,
-      boolean hasAcl, String comment, int major) {
+      boolean hasAcl, String comment, boolean templateTablespace, int major) {
     static Info read(Connection m, String name) throws SQLException {
       int major = m.getMetaData().getDatabaseMajorVersion();
       String provider = major >= 15 ? "d.datlocprovider::text" : "'c'";
@@ -327,7 +331,8 @@ final class DatabaseSwap {
       try (PreparedStatement ps = m.prepareStatement("SELECT d.oid, pg_catalog.pg_get_userbyid(d.datdba),"
           + " pg_catalog.pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, " + provider + ", " + locale + ", "
           + rules + ", t.spcname, d.datconnlimit, d.datallowconn, d.datistemplate, d.datacl IS NOT NULL,"
-          + " pg_catalog.shobj_description(d.oid, 'pg_database')"
+          + " pg_catalog.shobj_description(d.oid, 'pg_database'),"
+          + " d.dattablespace = (SELECT t0.dattablespace FROM pg_catalog.pg_database t0 WHERE t0.datname = 'template0')"
           + " FROM pg_catalog.pg_database d JOIN pg_catalog.pg_tablespace t ON t.oid = d.dattablespace WHERE d.datname = ?")) {
         ps.setString(1, name);
         try (ResultSet rs = ps.executeQuery()) {
@@ -336,7 +341,7 @@ final class DatabaseSwap {
           }
           return new Info(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
               rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10), rs.getBoolean(11),
-              rs.getBoolean(12), rs.getBoolean(13), rs.getString(14), major);
+              rs.getBoolean(12), rs.getBoolean(13), rs.getString(14), rs.getBoolean(15), major);
         }
       }
     }
@@ -363,8 +368,12 @@ final class DatabaseSwap {
         default -> sql.append(" LOCALE_PROVIDER = libc");
       }
     }
-    sql.append(" TABLESPACE = ").append(q(info.tablespace()));
+    if (!info.templateTablespace()) {
+      // named only when it is not template0's: naming any needs CREATE on it, even pg_default
+      sql.append(" TABLESPACE = ").append(q(info.tablespace()));
+    }
     run(m, sql.toString());
+    created = true;
     run(m, "COMMENT ON DATABASE " + q(scratch) + " IS " + lit(scratchComment(name)));
     if (info.hasAcl()) {
       run(m, "REVOKE ALL ON DATABASE " + q(scratch) + " FROM PUBLIC");
@@ -521,6 +530,9 @@ final class DatabaseSwap {
 
   /** Drops the scratch database; tells whether it is gone. */
   private boolean dropScratch(Connection m) {
+    if (!created) {
+      return true;
+    }
     try {
       m.setAutoCommit(true);
       run(m, "DROP DATABASE IF EXISTS " + q(scratch) + " WITH (FORCE)");
