@@ -171,6 +171,48 @@ class CleanSwapIT {
     }
   }
 
+  /** An ICU database (where the server has ICU) keeps its provider and locale through the swap. */
+  @Test
+  void anIcuDatabaseKeepsItsLocaleProvider(TestDatabase db) throws Exception {
+    int major = db.server().majorVersion();
+    try (Connection c = db.server().connectAdmin(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_collation WHERE collprovider = 'i'")) {
+      rs.next();
+      org.junit.jupiter.api.Assumptions.assumeTrue(rs.getInt(1) > 0, "the server is built without ICU");
+    }
+    TestDatabase src = db.sibling("swapicu_src");
+    String name = "it_swapicu_" + UUID.randomUUID().toString().substring(0, 8);
+    try (Connection c = db.server().connectAdmin(); Statement s = c.createStatement()) {
+      s.execute("CREATE DATABASE " + name + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'"
+          + " LOCALE_PROVIDER icu ICU_LOCALE 'de-DE'");
+    }
+    TestDatabase target = new TestDatabase(db.server(), db.server().admin().withDatabase(name));
+    String locale = "SELECT datlocprovider::text || ':' || " + (major >= 17 ? "datlocale" : "daticulocale")
+        + " FROM pg_database WHERE datname = current_database()";
+    try {
+      src.execute(SOURCE);
+      Path file = backup(src);
+      target.execute(OLD);
+      String before;
+      try (Connection c = target.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(locale)) {
+        rs.next();
+        before = rs.getString(1);
+      }
+      assertEquals("i:de-DE", before);
+      RestoreResult r = new RestoreService(target.spec()).restore(file,
+          RestoreOptions.DEFAULTS.withClean(true).withJobs(2), RestoreListener.NONE);
+      assertTrue(r.swapped(), r.toString());
+      try (Connection c = target.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(locale)) {
+        rs.next();
+        assertEquals(before, rs.getString(1));
+      }
+      DatabaseComparator.assertSameData(src, target);
+    } finally {
+      src.drop();
+      target.drop();
+    }
+  }
+
   @Test
   void aParallelCleanThatFailsHalfWayLeavesTheTargetAsItWas(TestDatabase db) throws Exception {
     TestDatabase src = db.sibling("swapfail_src");
