@@ -199,6 +199,19 @@ public final class Database implements AutoCloseable {
     }
   }
 
+  /**
+   * Closes the idle connections of every pool (in-use ones when they are returned); the pools stay
+   * open and connect again when next used. A restore calls it before it renames the database,
+   * which PostgreSQL refuses while any other session is connected to it.
+   */
+  public void releaseIdleConnections() {
+    for (HikariDataSource pool : new HikariDataSource[] {runtime, migration, admin}) {
+      if (pool != null && pool.getHikariPoolMXBean() != null) {
+        pool.getHikariPoolMXBean().softEvictConnections();
+      }
+    }
+  }
+
   @Override
   public void close() {
     if (admin != null) {

@@ -96,10 +96,24 @@ class EmbeddedCliIT {
           List.of("db", "restore", "--clean", "--single-transaction", file.toString()))) {
         Run r = run(restore.toArray(String[]::new));
         assertEquals(0, r.code(), r.out() + r.err());
-        // --clean alone keeps the old content on failure (one transaction) and says so; with --jobs, parallel
-        assertEquals(restore.size() == 4, r.err().contains("--clean restored in one transaction"), r.err());
+        // --clean in parallel (alone or with --jobs) goes through a scratch database swapped in, and says so:
+        // the CLI's own sessions (the instance lock's) do not keep it from renaming the target
+        boolean parallel = !restore.contains("--single-transaction");
+        assertEquals(parallel, r.out().contains("--clean: restored in parallel into a scratch database"), r.out() + r.err());
+        assertEquals(!parallel, r.out().contains("--clean: dropped the old content and restored in one transaction"),
+            r.out() + r.err());
+        assertFalse(r.err().contains("restored in one transaction instead of in parallel"), r.err());
         assertEquals("1", psql(shown.out().strip(), "SELECT count(*) FROM plugin_acme_crm_" + "%s.deals"
             .formatted(pluginSuffix(shown.out().strip()))));
+      }
+      // another session on the database: the swap cannot rename it, so one transaction, and the output says why
+      try (Connection other = DriverManager.getConnection(spec.jdbcUrl(), spec.driverProperties())) {
+        other.createStatement().execute("SELECT 1");
+        Run r = run("db", "restore", "--clean", file.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("--clean: dropped the old content and restored in one transaction"), r.out());
+        assertTrue(r.err().contains("warning: restored in one transaction instead of in parallel: 1 other session(s) "
+            + "are connected to the target database"), r.err());
       }
       assertEquals("paperclip_app", psql(shown.out().strip(),
           "SELECT pg_get_userbyid(extowner) FROM pg_extension WHERE extname = 'pg_trgm'"));

@@ -53,9 +53,10 @@ final class DbRestoreCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "The backup file, or - for standard input "
       + "(spooled to a private temporary file and verified before the target is touched).")
   Path file;
-  @Option(names = "--clean", description = "Drop every schema of the target first. Alone it runs in one "
-      + "transaction, so a failure keeps the old content; with --jobs N it runs in parallel and the drop is "
-      + "committed first (as pg_restore -j --clean: a failure leaves the target empty).")
+  @Option(names = "--clean", description = "Replace what the target holds. In parallel it restores into a "
+      + "scratch database and swaps it in for the target in one transaction; otherwise (another session on the "
+      + "target, no CREATEDB, --jobs 1, ...: the output says why) it drops and restores in one transaction. "
+      + "Either way a failure keeps the old content.")
   boolean clean;
   @Option(names = {"-j", "--jobs"}, paramLabel = "N", description = "Connections for a parallel restore "
       + "(default: processors, at most 4; 1 = one transaction).")
@@ -126,10 +127,7 @@ final class DbRestoreCommand implements Callable<Integer> {
       throw new PaperclipException(ErrorCode.INVALID_INPUT, "--clean and --clean-schema exclude each other: --clean "
           + "replaces the whole database, --clean-schema only the schemas named with --schema");
     }
-    // --clean alone runs in one transaction, so that a failure keeps what the target held; a parallel
-    // --clean (asked for with --jobs) commits the drop first, as pg_restore -j --clean does
-    boolean cleanInOneTransaction = clean && jobs == null && !singleTransaction;
-    int j = cleanInOneTransaction ? 1 : jobs == null ? RestoreOptions.defaultJobs() : jobs;
+    int j = jobs == null ? RestoreOptions.defaultJobs() : jobs;
     if (j < 1 || j > RestoreOptions.MAX_JOBS) {
       throw new ing.paperclip.db.core.PaperclipException(ing.paperclip.db.core.ErrorCode.INVALID_INPUT,
           "--jobs must be between 1 and " + RestoreOptions.MAX_JOBS + ", got " + j);
@@ -202,7 +200,13 @@ final class DbRestoreCommand implements Callable<Integer> {
         return 0;
       }
       try (Progress.Restore progress = Progress.forRestore(ctx, json)) {
-        r = cleanSchema ? service.replaceSchemas(file, options, progress) : service.restore(file, options, progress);
+        // a --clean swapped in renames the target, which needs no other session on it: the lock's and the
+        // pools' idle ones go first (the target is not touched until the swap, one transaction, so no backup
+        // can see a partial restore)
+        r = cleanSchema ? service.replaceSchemas(file, options, progress) : service.withBeforeSwap(() -> {
+          lease.close();
+          ctx.database().releaseIdleConnections();
+        }).restore(file, options, progress);
       }
       verified = verify(file, r.selected());
       // core changesets newer than the backup's, after the check against its manifest (they may change tables)
@@ -225,12 +229,13 @@ final class DbRestoreCommand implements Callable<Integer> {
       m.put("tables", r.tables());
       m.put("rows", r.rows());
       m.put("cleaned", r.cleaned());
+      m.put("clean", cleanPath(r));
       m.put("jobs", r.jobs());
       m.put("singleTransaction", r.singleTransaction());
       m.put("durationMillis", r.duration().toMillis());
       m.put("phaseMillis", r.phaseMillis());
       m.put("coreMigrationsApplied", r.coreMigrationsApplied());
-      m.put("warnings", warnings(r, cleanInOneTransaction));
+      m.put("warnings", r.warnings());
       m.put("pluginRolesRepaired", pluginRoles);
       m.put("verification", verified.map(v -> {
         Map<String, Object> vm = new LinkedHashMap<>();
@@ -248,7 +253,14 @@ final class DbRestoreCommand implements Callable<Integer> {
       ctx.out().printf(Locale.ROOT, "restored %s (%s): %d tables, %d rows, %d statements in %.1f s (%s)%n",
           r.file().getFileName(), r.format().label(), r.tables(), r.rows(), r.statements(), r.duration().toMillis() / 1000.0,
           r.singleTransaction() ? "one transaction" : r.jobs() + " connections");
-      warnings(r, cleanInOneTransaction).forEach(w -> ctx.err().println("warning: " + w));
+      if (r.cleaned()) {
+        ctx.out().println("--clean: " + switch (cleanPath(r)) {
+          case "swap" -> "restored in parallel into a scratch database, swapped in for the old content in one transaction";
+          case "oneTransaction" -> "dropped the old content and restored in one transaction";
+          default -> "dropped the old content first and restored in parallel";
+        });
+      }
+      r.warnings().forEach(w -> ctx.err().println("warning: " + w));
       if (!r.coreMigrationsApplied().isEmpty()) {
         ctx.out().println("applied " + r.coreMigrationsApplied().size() + " core schema migration(s) newer than the "
             + "backup: " + String.join(", ", r.coreMigrationsApplied()));
@@ -312,13 +324,15 @@ final class DbRestoreCommand implements Callable<Integer> {
     }
   }
 
-  private static List<String> warnings(RestoreResult r, boolean cleanInOneTransaction) {
-    List<String> out = new java.util.ArrayList<>();
-    if (cleanInOneTransaction) {
-      out.add("--clean restored in one transaction so that a failure keeps what the database held; "
-          + "--clean --jobs N restores in parallel, leaving the database empty if it fails");
+  /**
+   * Which way the target's old content was replaced: {@code swap} (in parallel into a scratch
+   * database swapped in), {@code oneTransaction}, {@code inPlace} (in parallel after the drop: a
+   * new instance's fresh core schema), or null when nothing was.
+   */
+  private static String cleanPath(RestoreResult r) {
+    if (!r.cleaned()) {
+      return null;
     }
-    out.addAll(r.warnings());
-    return out;
+    return r.swapped() ? "swap" : r.singleTransaction() ? "oneTransaction" : "inPlace";
   }
 }

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A hosted-style restore: a NOSUPERUSER, NOCREATEDB, NOCREATEROLE role that owns a fresh database
  * restores our files (pagila: triggers, rules, views, domains, sequences) without superuser, in
- * parallel and in one transaction, and the result equals the source.
+ * parallel and in one transaction, and the result equals the source; its {@code --clean} in
+ * parallel runs in one transaction without CREATEDB (saying why) and swaps a scratch database in
+ * with it.
  */
 @WithPostgres
 class NonSuperuserRestoreIT {
@@ -61,6 +63,21 @@ class NonSuperuserRestoreIT {
           assertTrue(r.warnings().stream().anyMatch(w -> w.contains("cannot be taken by the restoring role")),
               r.warnings().toString());
           DatabaseComparator.assertSameSchemaAndData(source, target);
+          if (!oneTransaction) {
+            // --clean in parallel needs CREATEDB for its scratch database: without it, one transaction, saying why
+            RestoreResult clean = new RestoreService(asOwner).restore(b.file(), options.withClean(true),
+                RestoreListener.NONE);
+            assertTrue(clean.singleTransaction() && !clean.swapped(), clean.toString());
+            assertTrue(clean.warnings().contains("restored in one transaction instead of in parallel: the role may not create databases "
+                + "(CREATEDB), which a scratch database needs"), clean.warnings().toString());
+            DatabaseComparator.assertSameSchemaAndData(source, target);
+            // with CREATEDB the owner swaps a scratch database in, as no superuser
+            db.execute("ALTER ROLE " + role + " CREATEDB");
+            clean = new RestoreService(asOwner).restore(b.file(), options.withClean(true), RestoreListener.NONE);
+            assertTrue(clean.swapped() && clean.jobs() == 3, clean.toString());
+            DatabaseComparator.assertSameSchemaAndData(source, target);
+            db.execute("ALTER ROLE " + role + " NOCREATEDB");
+          }
         } finally {
           target.drop();
         }

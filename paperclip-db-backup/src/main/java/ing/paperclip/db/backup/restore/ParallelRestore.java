@@ -81,9 +81,23 @@ final class ParallelRestore {
   private final String marker = RestoreTarget.newMarker();
   /** What lives outside the schemas an undo drops, as it was before the restore. */
   private RestoreTarget.Outside outside;
+  /** Whether the target is a scratch database ({@link DatabaseSwap}) that the caller drops on failure instead. */
+  private final boolean scratch;
 
   ParallelRestore(RestoreTarget target, RestorePlan plan, RestoreOptions options, RestoreListener listener,
       Map<String, Long> phases, long t0) {
+    this(target, plan, options, listener, phases, t0, false);
+  }
+
+  /**
+   * Creates a restore into {@code target}.
+   *
+   * @param scratch the target is a scratch database the caller drops when the restore fails: a
+   *     failure stops the workers but undoes nothing (the message then ends without the undo's note)
+   */
+  ParallelRestore(RestoreTarget target, RestorePlan plan, RestoreOptions options, RestoreListener listener,
+      Map<String, Long> phases, long t0, boolean scratch) {
+    this.scratch = scratch;
     this.target = target;
     this.file = plan.file();
     this.plan = plan;
@@ -555,6 +569,9 @@ final class ParallelRestore {
       } catch (SQLException | RuntimeException ignored) {
         // closing is all that matters
       }
+    }
+    if (scratch) {
+      return "";
     }
     List<Integer> ids;
     synchronized (pids) {

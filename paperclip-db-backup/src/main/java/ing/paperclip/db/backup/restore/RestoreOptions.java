@@ -3,10 +3,12 @@ package ing.paperclip.db.backup.restore;
 /**
  * How to restore. Immutable.
  *
- * @param clean drop every non-system schema and non-default extension of the target first;
- *     without it a non-empty target is refused. In one transaction the drop is part of it, so a
- *     failure keeps the target's previous content; in parallel (like {@code pg_restore -j --clean})
- *     it is committed with the in-progress marker, so a failure leaves the target empty
+ * @param clean replace what the target holds; without it a non-empty target is refused. In one
+ *     transaction every non-system schema and non-default extension is dropped first, in the same
+ *     transaction; in parallel the backup is restored into a scratch database that then replaces
+ *     the target in one transaction ({@link RestoreService#withBeforeSwap}; when that cannot be done
+ *     the restore runs in one transaction, saying why). Either way a failure keeps the target's
+ *     previous content
  * @param noOwner skip every {@code ALTER ... OWNER TO} statement: everything is owned by the
  *     restoring role. Without it owners are set where the target has the role and the restoring
  *     role may take it, with a warning per other role, and a SECURITY DEFINER function whose

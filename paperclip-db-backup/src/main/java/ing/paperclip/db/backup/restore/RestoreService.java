@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +38,11 @@ import org.slf4j.LoggerFactory;
  * files other than ours, everything — the cleaning, every step, every COPY — runs in ONE
  * transaction ({@link OneTransaction}): on any failure it rolls back and the target is exactly as
  * before. Otherwise our files restore in parallel like {@code pg_restore -j} (see
- * {@link ParallelRestore}): on any failure everything the restore created is dropped again. Rows
+ * {@link ParallelRestore}): on any failure everything the restore created is dropped again. A
+ * {@code clean} restore in parallel over a non-empty target runs into a scratch database that
+ * replaces the target in one transaction once it is complete ({@link DatabaseSwap}: the target's old
+ * content stays until then), or, when that cannot be done (a data source, another session on the
+ * target, no CREATEDB...), in one transaction with the reason among the result's warnings. Rows
  * stream from the file to {@code COPY FROM STDIN} in large chunks, never parsed in Java; memory
  * stays bounded.
  *
@@ -56,6 +58,8 @@ public final class RestoreService {
   private final RestorePlanner planner;
   /** Opens a data source for the core migrator on the target (closed after use). */
   private final MigrationSource migrations;
+  /** Closes the caller's own sessions on the target before a scratch database is swapped in. */
+  private final Runnable beforeSwap;
 
   /** A data source on the target for the core migrator, and how to let go of it. */
   @FunctionalInterface
@@ -75,6 +79,7 @@ public final class RestoreService {
   public RestoreService(DataSource target) {
     Objects.requireNonNull(target, "target");
     this.target = new RestoreTarget(target::getConnection, null);
+    this.beforeSwap = () -> { };
     this.planner = new RestorePlanner();
     this.migrations = new MigrationSource() {
       @Override
@@ -84,10 +89,12 @@ public final class RestoreService {
     };
   }
 
-  private RestoreService(RestoreTarget target, RestorePlanner planner, MigrationSource migrations) {
+  private RestoreService(RestoreTarget target, RestorePlanner planner, MigrationSource migrations,
+      Runnable beforeSwap) {
     this.target = target;
     this.planner = planner;
     this.migrations = migrations;
+    this.beforeSwap = beforeSwap;
   }
 
   /**
@@ -98,7 +105,22 @@ public final class RestoreService {
    * @param verifier the verifier, not null
    */
   public RestoreService withVerifier(BackupVerifier verifier) {
-    return new RestoreService(target, new RestorePlanner(verifier), migrations);
+    return new RestoreService(target, new RestorePlanner(verifier), migrations, beforeSwap);
+  }
+
+  /**
+   * Returns a service like this one that runs {@code hook} when a {@code --clean} in parallel has
+   * chosen to restore into a scratch database, just before it checks that no other session is
+   * connected to the target (renaming the target needs none): the caller closes its own sessions
+   * there, e.g. the instance lock's. The target is not changed until the swap, which is one
+   * transaction, so nothing half-restored is ever visible; should the restore still run in one
+   * transaction (another session is connected), it runs without those sessions.
+   *
+   * @param hook run at most once per restore, on the restoring thread; must not throw
+   */
+  public RestoreService withBeforeSwap(Runnable hook) {
+    Objects.requireNonNull(hook, "hook");
+    return new RestoreService(target, planner, migrations, hook);
   }
 
   /**
@@ -124,11 +146,8 @@ public final class RestoreService {
   public RestoreService(ConnectionSpec target, ConnectionSpec inspector) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(inspector, "inspector");
-    this.target = new RestoreTarget(() -> {
-      Properties p = target.driverProperties();
-      p.setProperty("ApplicationName", "paperclip-db restore");
-      return DriverManager.getConnection(target.jdbcUrl(), p);
-    }, inspector);
+    this.target = RestoreTarget.of(target, inspector);
+    this.beforeSwap = () -> { };
     this.planner = new RestorePlanner();
     this.migrations = new MigrationSource() {
       @Override
@@ -162,20 +181,45 @@ public final class RestoreService {
     }
     phases.put("verify", millisSince(t0));
     LOG.debug("restore of {}: verified and planned in {} ms", file, phases.get("verify"));
+    List<String> leftovers = options.clean() ? DatabaseSwap.dropLeftovers(target) : List.of();
     Optional<String> fallback = Optional.empty(); // why a restore that may run in parallel does not
     if (!options.oneTransaction()) {
       fallback = ParallelRestore.whyNot(plan);
+      if (fallback.isEmpty() && options.clean() && !targetEmpty()) {
+        // in place, a parallel restore commits the drop first: the old content goes through a scratch database
+        DatabaseSwap.Outcome s = DatabaseSwap.run(target, plan, options, listener, phases, t0, beforeSwap);
+        if (s instanceof DatabaseSwap.Outcome.Swapped w) {
+          return withLeftovers(w.result(), leftovers);
+        }
+        fallback = Optional.of(((DatabaseSwap.Outcome.Declined) s).reason());
+      }
       if (fallback.isEmpty()) {
         ParallelRestore.Outcome o = new ParallelRestore(target, plan, options, listener, phases, t0).run();
         if (o instanceof ParallelRestore.Outcome.Restored r) {
-          return r.result();
+          return withLeftovers(r.result(), leftovers);
         }
         fallback = Optional.of(((ParallelRestore.Outcome.Declined) o).reason());
       }
       LOG.info("restore of {} runs in one transaction: {}", file, fallback.get());
     }
-    RestoreResult r = singleTransaction(options, listener, plan, phases, t0);
+    RestoreResult r = withLeftovers(singleTransaction(options, listener, plan, phases, t0), leftovers);
     return fallback.map(why -> r.withWarning(ONE_TRANSACTION + why)).orElse(r);
+  }
+
+  /** Whether the target holds no user object (a --clean then has nothing to keep). */
+  private boolean targetEmpty() {
+    try (Connection c = target.open()) {
+      return RestoreTarget.countUserObjects(c) == 0;
+    } catch (SQLException e) {
+      throw new PaperclipException(ErrorCode.CONNECTION, "cannot connect to the restore target: "
+          + oneLine(e), e);
+    }
+  }
+
+  /** The result with a note naming the databases an interrupted --clean had left and this one dropped. */
+  private static RestoreResult withLeftovers(RestoreResult r, List<String> dropped) {
+    return dropped.isEmpty() ? r : r.withWarning("dropped " + dropped.size() + " database(s) an interrupted "
+        + "--clean of this database had left: " + String.join(", ", dropped));
   }
 
   /** Leaves out the owner changes the target cannot take ({@link Ownership}). */

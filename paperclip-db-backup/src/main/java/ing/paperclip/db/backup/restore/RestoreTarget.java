@@ -61,10 +61,49 @@ public final class RestoreTarget {
   private final Connector connector;
   /** The same database as a role that may create the scratch database {@link FreshCoreSchema} migrates, or null. */
   private final ConnectionSpec inspector;
+  /** How {@link #connector} reaches the target, or null when it is a data source's. */
+  private final ConnectionSpec spec;
 
   RestoreTarget(Connector connector, ConnectionSpec inspector) {
+    this(connector, inspector, null);
+  }
+
+  private RestoreTarget(Connector connector, ConnectionSpec inspector, ConnectionSpec spec) {
     this.connector = connector;
     this.inspector = inspector;
+    this.spec = spec;
+  }
+
+  /**
+   * The target {@code spec} names, reached on connections of its own (no pool) named "paperclip-db
+   * restore" in {@code pg_stat_activity}.
+   *
+   * @param inspector the same database as a role with CREATEDB, or null
+   */
+  static RestoreTarget of(ConnectionSpec spec, ConnectionSpec inspector) {
+    return new RestoreTarget(() -> {
+      java.util.Properties p = spec.driverProperties();
+      p.setProperty("ApplicationName", "paperclip-db restore");
+      return java.sql.DriverManager.getConnection(spec.jdbcUrl(), p);
+    }, inspector, spec);
+  }
+
+  /** How the target is reached, when it is known (not for a data source). */
+  Optional<ConnectionSpec> spec() {
+    return Optional.ofNullable(spec);
+  }
+
+  /**
+   * The role that creates, renames and drops databases for a {@code --clean} through a scratch
+   * database ({@link DatabaseSwap}): the inspector when there is one, else the target's own.
+   */
+  Optional<ConnectionSpec> serverSpec() {
+    return Optional.ofNullable(inspector != null ? inspector : spec);
+  }
+
+  /** Another database on the same server, reached as the target is (same role and settings). */
+  RestoreTarget sibling(String database) {
+    return of(spec.withDatabase(database), null);
   }
 
   /** Opens a connection to the target. */

@@ -110,10 +110,12 @@ class UndoIT {
           PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.dataSource())
               .restore(file, RestoreOptions.DEFAULTS, RestoreListener.NONE));
           assertTrue(e.getMessage().contains("partial restore") && e.getMessage().contains("--clean"), e.getMessage());
-          RestoreResult r = new RestoreService(target.dataSource())
+          // in parallel through a scratch database swapped in (a data source would run in one transaction)
+          RestoreResult r = new RestoreService(target.spec())
               .restore(file, RestoreOptions.DEFAULTS.withClean(true).withJobs(jobs), RestoreListener.NONE);
           assertTrue(r.cleaned());
           assertEquals(jobs == 1, r.singleTransaction());
+          assertEquals(jobs > 1, r.swapped());
           DatabaseComparator.assertSameSchemaAndData(src, target);
           try (Connection c = target.connect()) {
             assertFalse(RestoreTarget.interruptedRestore(c).isPresent(), "no marker left");
