@@ -74,7 +74,7 @@ class RoundTripIT {
           assertTrue(RestoreService.interruptedRestore(c).isEmpty(), "marker dropped");
         }
       } finally {
-        target.drop();
+        target.dropInBackground();
       }
     }
     TestDatabase viaPsql = source.sibling("rt_psql");
@@ -82,7 +82,7 @@ class RoundTripIT {
       ItSupport.psqlRestore(file, viaPsql);
       DatabaseComparator.assertSameSchemaAndData(source, viaPsql);
     } finally {
-      viaPsql.drop();
+      viaPsql.dropInBackground();
     }
   }
 
@@ -137,8 +137,8 @@ class RoundTripIT {
       new RestoreService(target.dataSource()).restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE);
       DatabaseComparator.assertSameSchemaAndData(src, target);
     } finally {
-      src.drop();
-      target.drop();
+      src.dropInBackground();
+      target.dropInBackground();
     }
   }
 
@@ -182,8 +182,8 @@ class RoundTripIT {
       assertTrue(again.warnings().isEmpty(), again.warnings().toString());
       DatabaseComparator.assertSameSchemaAndData(src, target);
     } finally {
-      src.drop();
-      target.drop();
+      src.dropInBackground();
+      target.dropInBackground();
     }
   }
 
@@ -214,8 +214,8 @@ class RoundTripIT {
         assertTrue(RestoreService.interruptedRestore(c).isEmpty());
       }
     } finally {
-      src.drop();
-      target.drop();
+      src.dropInBackground();
+      target.dropInBackground();
     }
   }
 
@@ -253,7 +253,7 @@ class RoundTripIT {
       }
       roundTrip(src);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 
@@ -265,7 +265,7 @@ class RoundTripIT {
       Corpora.load(src, "corpora/atomic.sql");
       roundTrip(src);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 
@@ -276,7 +276,7 @@ class RoundTripIT {
       Corpora.loadPagila(src);
       roundTrip(src);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 
@@ -310,7 +310,7 @@ class RoundTripIT {
           """);
       roundTrip(src);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 
@@ -359,8 +359,8 @@ class RoundTripIT {
       restore.restore(good, RestoreOptions.DEFAULTS.withClean(true), RestoreListener.NONE);
       DatabaseComparator.assertSameSchemaAndData(src, target);
     } finally {
-      src.drop();
-      target.drop();
+      src.dropInBackground();
+      target.dropInBackground();
     }
   }
 
@@ -392,7 +392,7 @@ class RoundTripIT {
       assertTrue(e.getMessage().contains("line 10") && e.getMessage().contains("no_such_column"), e.getMessage());
       assertEquals(before, DatabaseComparator.fingerprints(target), "clean and load were rolled back");
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 
@@ -423,8 +423,8 @@ class RoundTripIT {
           assertEquals(DatabaseComparator.fingerprints(reference), DatabaseComparator.fingerprints(target));
           assertTrue(DatabaseComparator.fingerprints(target).size() >= 3);
         } finally {
-          target.drop();
-          reference.drop();
+          target.dropInBackground();
+          reference.dropInBackground();
         }
       }
     }
