@@ -137,7 +137,7 @@ class BackupScheduleIT {
       assertEquals(0, restored.code(), restored.err());
       assertTrue(restored.out().matches("(?s).*\\nverified [1-9][0-9]* tables, [0-9]+ rows, [0-9]+ sequences\\n.*"), restored.out());
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 }

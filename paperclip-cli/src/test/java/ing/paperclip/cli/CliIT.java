@@ -151,7 +151,7 @@ class CliIT {
           new PrintWriter(new StringWriter()), new PrintWriter(out), false, home), "", out.toString());
       assertEquals(8, again.code(), "a non-empty target is refused");
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 
@@ -254,7 +254,7 @@ class CliIT {
         "plugins", "migrate", "--plugin-key", "acme.rekeyed", "--dir", dir.toString());
     assertEquals(0, withNewKey.code(), withNewKey.err());
     } finally {
-      db.drop();
+      db.dropInBackground();
     }
   }
 

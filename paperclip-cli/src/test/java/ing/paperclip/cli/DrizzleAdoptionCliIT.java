@@ -89,7 +89,7 @@ class DrizzleAdoptionCliIT {
       assertTrue(adopt.err().contains("agents: column error_reason is missing (expected: text)"), adopt.err());
       assertTrue(run(altered, "db", "status", "--json").out().contains("paperclip-drizzle"), "nothing recorded");
     } finally {
-      altered.drop();
+      altered.dropInBackground();
     }
   }
 }

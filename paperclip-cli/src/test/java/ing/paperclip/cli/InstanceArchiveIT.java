@@ -285,9 +285,9 @@ class InstanceArchiveIT {
       DatabaseComparator.assertSameData(source, third);
       assertNothingSecretIn(noKey, keyAText);
     } finally {
-      target.drop();
-      other.drop();
-      third.drop();
+      target.dropInBackground();
+      other.dropInBackground();
+      third.dropInBackground();
     }
   }
 }

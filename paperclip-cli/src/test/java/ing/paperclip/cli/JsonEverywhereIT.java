@@ -190,7 +190,7 @@ class JsonEverywhereIT {
       Run again = run(db, List.of("secrets", "migrate-inline-env", "--json"));
       assertFalse(again.err().contains("note: applied") || again.err().contains("created the master key"), again.err());
     } finally {
-      db.drop();
+      db.dropInBackground();
     }
   }
 

@@ -154,9 +154,9 @@ class RestoreKeyCheckIT {
       assertEquals("[\"1 needs the key with fingerprint " + fpB + "\"]", j.path("needs").toString(), mixedJson.out());
       assertNoSecretIn(mixedJson, KEY_B, keyAText);
     } finally {
-      wrong.drop();
-      none.drop();
-      right.drop();
+      wrong.dropInBackground();
+      none.dropInBackground();
+      right.dropInBackground();
     }
   }
 }

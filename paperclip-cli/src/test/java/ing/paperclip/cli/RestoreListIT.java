@@ -121,12 +121,12 @@ class RestoreListIT {
         assertEquals(0, restored.code(), restored.err());
         ing.paperclip.db.core.testing.DatabaseComparator.assertSameSchemaAndData(db, piped2);
       } finally {
-        piped2.drop();
+        piped2.dropInBackground();
       }
     } finally {
       System.setIn(stdin);
       System.setProperty("java.io.tmpdir", tmp);
-      target.drop();
+      target.dropInBackground();
     }
   }
 }

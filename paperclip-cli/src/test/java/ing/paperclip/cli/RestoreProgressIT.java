@@ -73,11 +73,11 @@ class RestoreProgressIT {
           assertEquals(2, last.tablesDone(), way + frames);
           assertEquals(last.totalMb(), last.mb(), way + frames);
         } finally {
-          target.drop();
+          target.dropInBackground();
         }
       }
     } finally {
-      source.drop();
+      source.dropInBackground();
     }
   }
 

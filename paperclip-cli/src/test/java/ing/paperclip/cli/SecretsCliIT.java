@@ -80,7 +80,7 @@ class SecretsCliIT {
       db.execute("INSERT INTO companies (id, name) VALUES ('" + COMPANY + "', 'Acme')");
       body.run(db, home);
     } finally {
-      db.drop();
+      db.dropInBackground();
     }
   }
 

@@ -104,8 +104,8 @@ class BackupSessionSettingsIT {
           + " AND w = 'p\\q'"));
       assertEquals(1L, ItSupport.count(target, "SELECT count(*) FROM v WHERE c = 'c\\d'"));
     } finally {
-      src.drop();
-      target.drop();
+      src.dropInBackground();
+      target.dropInBackground();
     }
   }
 }

@@ -122,7 +122,7 @@ class ConsistencyIT {
           + " AND tablename = 'a'"), "the real scripter's post-data (the primary key) is restored too");
       assertEquals(1, ItSupport.count(db, "SELECT count(*) FROM bank.marker"));
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 

@@ -57,7 +57,7 @@ class CoreSchemaRoundTripIT {
       ItSupport.psqlRestore(r.file(), target);
       ItSupport.assertSameRows(db, target, List.of("public"));
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 }

@@ -72,7 +72,7 @@ class CrossMajorIT {
         : Path.of(System.getProperty("user.home"), ".paperclip")).resolve("runtime");
     embedded = new EmbeddedPostgres(EmbeddedPostgresConfig.builder(root.resolve("db"), cache)
         .port(55470).build());
-    newer = new TestServer(embedded.start().adminSpec().withDatabase("postgres"), "embedded");
+    newer = TestServer.embedded(embedded.start());
     assumeTrue(newer.majorVersion() != external.majorVersion(), "the external server runs "
         + external.majorVersion() + ", the embedded one's major: nothing to cross");
   }

@@ -47,7 +47,7 @@ class EngineRestoreIT {
           assertTrue(RestoreService.interruptedRestore(c).isEmpty(), "marker dropped");
         }
       } finally {
-        target.drop();
+        target.dropInBackground();
       }
     }
   }
@@ -59,7 +59,7 @@ class EngineRestoreIT {
       src.execute("CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'a'), (2, 'b');");
       bothEnginesRestoreInParallel(src);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 
@@ -70,7 +70,7 @@ class EngineRestoreIT {
       Corpora.loadPagila(src);
       bothEnginesRestoreInParallel(src);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 }

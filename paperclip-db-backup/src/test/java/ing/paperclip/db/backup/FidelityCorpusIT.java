@@ -33,7 +33,6 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +40,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * once for both comparisons (the source does not change). Cases run concurrently, each in its own
  * databases ({@code -Dfidelity.threads=N}, default {@value #DEFAULT_THREADS}; 1 runs them in
  * order); their loads are serialized (see {@link #load}), their databases dropped in the
- * background, and the summary logs the time per phase.
+ * background ({@link TestDatabase#dropInBackground}: a drop waits for a checkpoint, the next case
+ * need not), and the summary logs the time per phase.
  */
 @WithPostgres
 class FidelityCorpusIT {
@@ -82,36 +81,6 @@ class FidelityCorpusIT {
 
   @TempDir
   Path dir;
-
-  /**
-   * Drops the cases' databases off the cases' path: a {@code DROP DATABASE} waits for a
-   * checkpoint (~1 s here), which the cases need not wait for, and drops running together share
-   * one (with 4 at once the drops still took as long as the cases; 8 share more). Drained by the
-   * summary and after all.
-   */
-  private final ExecutorService dropper = Executors.newFixedThreadPool(8, r -> {
-    Thread t = new Thread(r, "fidelity-drop");
-    t.setDaemon(true);
-    return t;
-  });
-  private final List<Future<?>> drops = new CopyOnWriteArrayList<>();
-
-  @AfterEach
-  void drainDrops() throws Exception {
-    dropper.shutdown();
-    awaitDrops();
-  }
-
-  private void awaitDrops() throws Exception {
-    for (Future<?> f : drops) {
-      try {
-        f.get();
-      } catch (ExecutionException e) {
-        throw new IllegalStateException("a case's database was not dropped: " + e.getCause().getMessage(),
-            e.getCause());
-      }
-    }
-  }
 
   /**
    * One corpus case: its name, SQL, the kind the guard must refuse (or null), and what the restore
@@ -195,7 +164,6 @@ class FidelityCorpusIT {
       }));
     }
     tests.add(DynamicTest.dynamicTest("summary", () -> {
-      awaitDrops();
       LOG.info("fidelity corpus on PostgreSQL {}: {} cases, {} equal, {} refused by name, {}"
           + " failing {} ({} threads)", db.server().majorVersion(), cases.size(), equal.get(),
           refused.get(), failing.size(), failing, threads);
@@ -286,10 +254,7 @@ class FidelityCorpusIT {
     } finally {
       targets.add(src);
       for (TestDatabase t : targets) {
-        drops.add(dropper.submit(() -> timed("drop (in the background)", () -> {
-          t.drop();
-          return null;
-        })));
+        t.dropInBackground();
       }
     }
   }

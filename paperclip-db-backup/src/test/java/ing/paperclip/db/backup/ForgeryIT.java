@@ -84,7 +84,7 @@ class ForgeryIT {
         assertEquals(1, ItSupport.count(target, "SELECT count(*) FROM pg_description WHERE description = "
             + "'" + MARKERS.replace("'", "''") + "' AND objsubid = 0"));
       } finally {
-        target.drop();
+        target.dropInBackground();
       }
     }
     TestDatabase viaPsql = db.sibling("forged_psql");
@@ -93,7 +93,7 @@ class ForgeryIT {
       assertEquals(2, ItSupport.count(viaPsql, "SELECT count(*) FROM forged.notes"));
       assertEquals(50, ItSupport.count(viaPsql, "SELECT count(*) FROM forged.\"t\n-- section: post-data\""));
     } finally {
-      viaPsql.drop();
+      viaPsql.dropInBackground();
     }
   }
 }

@@ -91,7 +91,7 @@ class JavaBackupIT {
       assertEquals(1, ItSupport.count(target,
           "SELECT count(*) FROM pg_indexes WHERE indexname = 'big_payload'"));
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 
@@ -122,7 +122,7 @@ class JavaBackupIT {
       assertEquals(4, ItSupport.count(target, "SELECT count(*) FROM app.edge WHERE j IS NOT DISTINCT FROM"
           + " j"));
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 

@@ -51,7 +51,7 @@ class JavaEnginePagilaIT {
       ItSupport.psqlRestore(r.file(), target);
       ItSupport.assertSameRows(db, target, List.of("public"));
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 }

@@ -305,7 +305,7 @@ class MajorsFidelityIT {
             : Path.of(System.getProperty("user.home"), ".paperclip")).resolve("runtime");
         EmbeddedPostgres pg = new EmbeddedPostgres(EmbeddedPostgresConfig.builder(root.resolve("db"),
             cache).port(55400 + m).postgresMajor(m).build());
-        TestServer server = new TestServer(pg.start().adminSpec().withDatabase("postgres"), "embedded");
+        TestServer server = TestServer.embedded(pg.start());
         return new Started(pg, server, root);
       } catch (IOException e) {
         throw new IllegalStateException("cannot prepare an embedded PostgreSQL " + m + ": " + e.getMessage(), e);

@@ -63,7 +63,7 @@ class ParallelRoundTripIT {
         ItSupport.psqlRestore(r.file(), target);
         DatabaseComparator.assertSameSchemaAndData(db, target);
       } finally {
-        target.drop();
+        target.dropInBackground();
       }
     }
   }

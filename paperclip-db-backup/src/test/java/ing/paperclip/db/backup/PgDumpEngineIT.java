@@ -68,7 +68,7 @@ class PgDumpEngineIT {
       ItSupport.assertSameRows(db, target, List.of("public"));
       assertEquals(schemaOnly(db), schemaOnly(target));
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 

@@ -64,8 +64,8 @@ class RestoreVerificationIT {
             .anyMatch(p -> p.startsWith("public.empty: cannot be counted")));
       }
     } finally {
-      source.drop();
-      target.drop();
+      source.dropInBackground();
+      target.dropInBackground();
     }
   }
 
@@ -169,8 +169,8 @@ class RestoreVerificationIT {
         assertTrue(older.notes().get(0).startsWith("sequences not compared"), older.notes().toString());
       }
     } finally {
-      source.drop();
-      target.drop();
+      source.dropInBackground();
+      target.dropInBackground();
     }
   }
 

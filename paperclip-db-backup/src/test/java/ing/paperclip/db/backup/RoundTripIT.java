@@ -75,7 +75,7 @@ class RoundTripIT {
           assertTrue(RestoreService.interruptedRestore(c).isEmpty(), "marker dropped");
         }
       } finally {
-        target.drop();
+        target.dropInBackground();
       }
     }
     TestDatabase viaPsql = source.sibling("rt_psql");
@@ -83,7 +83,7 @@ class RoundTripIT {
       ItSupport.psqlRestore(file, viaPsql);
       DatabaseComparator.assertSameSchemaAndData(source, viaPsql);
     } finally {
-      viaPsql.drop();
+      viaPsql.dropInBackground();
     }
   }
 
@@ -138,8 +138,8 @@ class RoundTripIT {
       new RestoreService(target.dataSource()).restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE);
       DatabaseComparator.assertSameSchemaAndData(src, target);
     } finally {
-      src.drop();
-      target.drop();
+      src.dropInBackground();
+      target.dropInBackground();
     }
   }
 
@@ -186,8 +186,8 @@ class RoundTripIT {
           again.warnings().toString());
       DatabaseComparator.assertSameSchemaAndData(src, target);
     } finally {
-      src.drop();
-      target.drop();
+      src.dropInBackground();
+      target.dropInBackground();
     }
   }
 
@@ -218,8 +218,8 @@ class RoundTripIT {
         assertTrue(RestoreService.interruptedRestore(c).isEmpty());
       }
     } finally {
-      src.drop();
-      target.drop();
+      src.dropInBackground();
+      target.dropInBackground();
     }
   }
 
@@ -257,7 +257,7 @@ class RoundTripIT {
       }
       roundTrip(src);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 
@@ -269,7 +269,7 @@ class RoundTripIT {
       Corpora.load(src, "corpora/atomic.sql");
       roundTrip(src);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 
@@ -280,7 +280,7 @@ class RoundTripIT {
       Corpora.loadPagila(src);
       roundTrip(src);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 
@@ -314,7 +314,7 @@ class RoundTripIT {
           """);
       roundTrip(src);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 
@@ -363,8 +363,8 @@ class RoundTripIT {
       restore.restore(good, RestoreOptions.DEFAULTS.withClean(true), RestoreListener.NONE);
       DatabaseComparator.assertSameSchemaAndData(src, target);
     } finally {
-      src.drop();
-      target.drop();
+      src.dropInBackground();
+      target.dropInBackground();
     }
   }
 
@@ -396,7 +396,7 @@ class RoundTripIT {
       assertTrue(e.getMessage().contains("line 10") && e.getMessage().contains("no_such_column"), e.getMessage());
       assertEquals(before, DatabaseComparator.fingerprints(target), "clean and load were rolled back");
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 
@@ -427,8 +427,8 @@ class RoundTripIT {
           assertEquals(DatabaseComparator.fingerprints(reference), DatabaseComparator.fingerprints(target));
           assertTrue(DatabaseComparator.fingerprints(target).size() >= 3);
         } finally {
-          target.drop();
-          reference.drop();
+          target.dropInBackground();
+          reference.dropInBackground();
         }
       }
     }

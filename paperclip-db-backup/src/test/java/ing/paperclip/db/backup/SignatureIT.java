@@ -64,7 +64,7 @@ class SignatureIT {
 
   @AfterAll
   static void drop() {
-    target.drop();
+    target.dropInBackground();
   }
 
   private static RestoreService restorer(InstanceKey key, boolean accept) {

@@ -69,7 +69,7 @@ class CatalogSchemaScripterIT {
       }
       assertSchemaRoundTrip(src, "core", null);
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 
@@ -91,8 +91,8 @@ class CatalogSchemaScripterIT {
       assertEquals(a, b, "the statement count must not depend on the number of objects");
       assertEquals(CatalogReader.QUERY_COUNT, a, "statements");
     } finally {
-      small.drop();
-      big.drop();
+      small.dropInBackground();
+      big.dropInBackground();
     }
   }
 
@@ -126,7 +126,7 @@ class CatalogSchemaScripterIT {
         }
       }
     } finally {
-      big.drop();
+      big.dropInBackground();
     }
   }
 
@@ -263,9 +263,9 @@ class CatalogSchemaScripterIT {
       }
       return script;
     } finally {
-      target.drop();
+      target.dropInBackground();
       if (corpus != null) {
-        src.drop();
+        src.dropInBackground();
       }
     }
   }

@@ -55,7 +55,7 @@ class CoreMigrationsAfterRestoreIT {
 
   @AfterAll
   static void drop() {
-    older.drop();
+    older.dropInBackground();
   }
 
   private static long journal(TestDatabase db, String id) throws Exception {
@@ -82,7 +82,7 @@ class CoreMigrationsAfterRestoreIT {
       RestoreResult again = service.applyPendingCoreMigrations(m, new MigrationPolicy(Map.of()), null);
       assertEquals(m, again, "nothing left to apply");
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 
@@ -103,7 +103,7 @@ class CoreMigrationsAfterRestoreIT {
           && w.contains("paperclipai db migrate")), m.warnings().toString());
       assertEquals(0, journal(target, newest));
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 
@@ -121,8 +121,8 @@ class CoreMigrationsAfterRestoreIT {
           new MigrationPolicy(Map.of(MigrationPolicy.ENV_AUTO_APPLY, "true")), null);
       assertEquals(r, m);
     } finally {
-      src.drop();
-      target.drop();
+      src.dropInBackground();
+      target.dropInBackground();
     }
   }
 }

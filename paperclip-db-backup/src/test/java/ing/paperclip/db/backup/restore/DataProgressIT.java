@@ -38,7 +38,7 @@ class DataProgressIT {
 
   @AfterAll
   static void drop() {
-    source.drop();
+    source.dropInBackground();
   }
 
   private record Call(long done, long total, boolean bigLoaded) {}
@@ -83,7 +83,7 @@ class DataProgressIT {
           assertEquals(plan.dataBytes(), calls.get(calls.size() - 1).done(), way + "ends at the total");
           assertEquals(backupJobs > 1, plan.membersKnown(), way + "members");
         } finally {
-          target.drop();
+          target.dropInBackground();
         }
       }
     }

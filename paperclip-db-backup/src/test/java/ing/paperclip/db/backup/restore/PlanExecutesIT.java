@@ -69,8 +69,8 @@ class PlanExecutesIT {
 
   @AfterAll
   static void drop() {
-    pagila.drop();
-    core.drop();
+    pagila.dropInBackground();
+    core.dropInBackground();
   }
 
   private static Path backup(TestDatabase source, String name, BackupEngine engine, int jobs) {
@@ -148,7 +148,7 @@ class PlanExecutesIT {
           DatabaseComparator.assertSameSchemaAndData(source, target);
         }
       } finally {
-        target.drop();
+        target.dropInBackground();
       }
     }
   }

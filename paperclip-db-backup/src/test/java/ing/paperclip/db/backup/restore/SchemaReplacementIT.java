@@ -74,7 +74,7 @@ class SchemaReplacementIT {
 
   @AfterAll
   static void drop() {
-    source.drop();
+    source.dropInBackground();
   }
 
   /** Every relation's fingerprint, the registry tables' without plugin A's rows. */
@@ -173,7 +173,7 @@ class SchemaReplacementIT {
         assertEquals(51, rs.getInt(1));
       }
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 
@@ -195,7 +195,7 @@ class SchemaReplacementIT {
       }
       assertTrue(DatabaseComparator.fingerprints(target).isEmpty(), "nothing was created");
     } finally {
-      target.drop();
+      target.dropInBackground();
     }
   }
 }

@@ -65,7 +65,7 @@ class SelectiveRestoreIT {
 
   @AfterAll
   static void drop() {
-    source.drop();
+    source.dropInBackground();
   }
 
   /** Index, constraint and default definitions of the given tables. */
@@ -129,7 +129,7 @@ class SelectiveRestoreIT {
         }
         assertEquals(want, definitions(target, tables), selection.describe());
       } finally {
-        target.drop();
+        target.dropInBackground();
       }
     }
     return last;

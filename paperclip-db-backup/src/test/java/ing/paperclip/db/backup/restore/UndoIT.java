@@ -80,9 +80,9 @@ class UndoIT {
       assertTrue(r.cleaned());
       DatabaseComparator.assertSameSchemaAndData(src, target);
     } finally {
-      src.drop();
-      target.drop();
-      before.drop();
+      src.dropInBackground();
+      target.dropInBackground();
+      before.dropInBackground();
     }
   }
 
@@ -121,11 +121,11 @@ class UndoIT {
             assertFalse(RestoreTarget.interruptedRestore(c).isPresent(), "no marker left");
           }
         } finally {
-          target.drop();
+          target.dropInBackground();
         }
       }
     } finally {
-      src.drop();
+      src.dropInBackground();
     }
   }
 }

@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 /**
  * Starts the project's embedded PostgreSQL once per JVM for tests: a throw-away data directory
  * under the system temp dir, any free port, binaries cached in {@code ~/.paperclip/runtime} (or
- * {@code PAPERCLIP_HOME/runtime}). Stopped and deleted when the JVM exits. The PostgreSQL major is
+ * {@code PAPERCLIP_HOME/runtime}), durability off ({@link TestServer#embedded}). Stopped and
+ * deleted when the JVM exits. The PostgreSQL major is
  * the newest bundled one on the classpath, or the one named by the system property
  * {@value #MAJOR_PROPERTY} (else the environment variable {@value #MAJOR_ENV}), e.g. 16 with
  * {@code ing.paperclip:paperclip-db-embedded-16} on the test classpath.
@@ -61,7 +62,7 @@ final class EmbeddedTestServer {
           deleteTree(root);
         }
       }, "paperclip-it-pg-stop"));
-      return new TestServer(server.adminSpec().withDatabase("postgres"), "embedded");
+      return TestServer.embedded(server);
     } catch (IOException e) {
       throw new IllegalStateException("cannot prepare the embedded test server: " + e.getMessage(), e);
     }

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * The one JUnit 5 extension that gives every {@code *IT} a real PostgreSQL: the server named by
  * {@code PAPERCLIP_TEST_DATABASE_URL} (a {@code postgres://} or {@code jdbc:postgresql://} URL of
  * a role that may create databases) when set, otherwise the project's embedded server, started
- * once per JVM. Each test class gets a fresh database, dropped afterwards. Use it through
+ * once per JVM. Each test class gets a fresh database, dropped afterwards (in the background:
+ * {@link TestDatabase#dropInBackground}). Use it through
  * {@link WithPostgres}.
  */
 public final class PostgresExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
@@ -67,8 +68,10 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
   public void afterAll(ExtensionContext context) {
     TestDatabase db = context.getStore(NS).remove(TestDatabase.class, TestDatabase.class);
     if (db != null) {
-      db.drop();
+      // The next class need not wait for this drop's checkpoint.
+      db.dropInBackground();
     }
+    LOG.info("after {}: {}", context.getRequiredTestClass().getSimpleName(), DatabaseChurn.summary());
   }
 
   @Override

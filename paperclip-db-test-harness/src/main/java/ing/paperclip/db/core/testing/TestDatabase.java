@@ -55,8 +55,16 @@ public record TestDatabase(TestServer server, ConnectionSpec spec) {
     return server.createDatabase(hint);
   }
 
-  /** Drops this database. */
+  /** Drops this database and returns when it is gone. */
   public void drop() {
     server.dropDatabase(name());
+  }
+
+  /**
+   * Drops this database on a background connection and returns at once, for a database nothing
+   * else needs gone (see {@link TestServer#dropDatabaseInBackground}).
+   */
+  public void dropInBackground() {
+    server.dropDatabaseInBackground(name());
   }
 }
