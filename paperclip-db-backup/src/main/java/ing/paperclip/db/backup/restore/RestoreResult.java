@@ -45,7 +45,7 @@ public record RestoreResult(Path file, Format format, long statements, long tabl
   }
 
   /** Creates a result of a restore that was not swapped in. */
-  public RestoreResult(Path file, String format, long statements, long tables, long rows,
+  public RestoreResult(Path file, Format format, long statements, long tables, long rows,
       boolean cleaned, Duration duration, List<String> warnings, int jobs, Map<String, Long> phaseMillis,
       boolean replacedFreshCore, List<String> coreMigrationsApplied, java.util.Set<String> selected) {
     this(file, format, statements, tables, rows, cleaned, duration, warnings, jobs, phaseMillis, replacedFreshCore,

@@ -46,7 +46,7 @@ class OwnershipTest {
   }
 
   private static RestorePlan plan(RestoreStep... steps) {
-    return new RestorePlan(Path.of("x.sql"), RestorePlanner.FORMAT_PG_DUMP, List.of(steps), List.of(), 0, false);
+    return new RestorePlan(Path.of("x.sql"), ing.paperclip.db.backup.file.Format.PG_DUMP, List.of(steps), List.of(), 0, false);
   }
 
   @Test
