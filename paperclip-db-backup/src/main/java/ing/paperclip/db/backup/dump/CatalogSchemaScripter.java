@@ -3,6 +3,7 @@ package ing.paperclip.db.backup.dump;
 import static ing.paperclip.db.core.sql.SqlIdentifiers.literal;
 import static ing.paperclip.db.core.sql.SqlIdentifiers.qualified;
 import static ing.paperclip.db.core.sql.SqlIdentifiers.quote;
+import static ing.paperclip.db.core.sql.SqlIdentifiers.splitQualified;
 
 import ing.paperclip.db.core.catalog.Catalog;
 import ing.paperclip.db.core.catalog.Catalog.Column;
@@ -162,7 +163,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     for (Dependency dep : cat.dependencies()) {
       String kind = dep.from().kind();
       if ((kind.equals("DEFAULT") || kind.equals("CHECK")) && stuck.contains(dep.to().toString())) {
-        List<String> parts = splitQuoted(dep.from().name());
+        List<String> parts = splitQualified(dep.from().name(), false);
         Table t = tables.get(dep.from().schema() + "." + parts.get(0));
         if (t == null || !stuck.contains("TABLE " + t.schema() + "." + t.name())) {
           continue;
@@ -326,7 +327,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
         from = memberKey(dep.from());
         if (!pre.containsKey(from)) {
           // not split out: its needs are its table's
-          from = "TABLE " + dep.from().schema() + "." + splitQuoted(dep.from().name()).get(0);
+          from = "TABLE " + dep.from().schema() + "." + splitQualified(dep.from().name(), false).get(0);
         }
       } else if (kind.equals("VIEW") && pre.containsKey("VIEW BODY " + dep.from().schema() + "."
           + dep.from().name())) {
@@ -346,7 +347,7 @@ public final class CatalogSchemaScripter implements SchemaScripter {
 
   /** The key of a split-out default or check: {@code KIND schema."table"."member"}, quoted by us. */
   private static String memberKey(Catalog.ObjectRef ref) {
-    List<String> parts = splitQuoted(ref.name());
+    List<String> parts = splitQualified(ref.name(), false);
     return ref.kind() + " " + ref.schema() + "." + quote(parts.get(0)) + "." + quote(parts.get(1));
   }
 
@@ -1157,31 +1158,6 @@ public final class CatalogSchemaScripter implements SchemaScripter {
 
   /** Turns {@code "s"."t"} (as the catalog quotes it) back into {@code s.t} for object keys. */
   static String unquoteQualified(String quoted) {
-    return String.join(".", splitQuoted(quoted));
-  }
-
-  /** Splits {@code "a"."b.c"} (quoted as the catalog quotes) into its unquoted parts. */
-  static List<String> splitQuoted(String quoted) {
-    List<String> parts = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean inQuotes = false;
-    for (int i = 0; i < quoted.length(); i++) {
-      char ch = quoted.charAt(i);
-      if (ch == '"') {
-        if (inQuotes && i + 1 < quoted.length() && quoted.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else {
-          inQuotes = !inQuotes;
-        }
-      } else if (ch == '.' && !inQuotes) {
-        parts.add(cur.toString());
-        cur.setLength(0);
-      } else {
-        cur.append(ch);
-      }
-    }
-    parts.add(cur.toString());
-    return parts;
+    return String.join(".", splitQualified(quoted, false));
   }
 }

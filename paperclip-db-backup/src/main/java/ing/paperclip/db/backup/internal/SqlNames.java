@@ -1,6 +1,6 @@
 package ing.paperclip.db.backup.internal;
 
-import java.util.ArrayList;
+import ing.paperclip.db.core.sql.SqlIdentifiers;
 import java.util.List;
 import java.util.Locale;
 
@@ -18,31 +18,14 @@ public final class SqlNames {
   private SqlNames() {}
 
   /**
-   * Splits {@code schema.table} (either part quoted or not; unquoted parts folded to lower case)
-   * into its two parts, {@code public} when no schema is given.
+   * Splits {@code schema.table} as written in a statement (either part quoted or not; unquoted
+   * parts folded as PostgreSQL folds them) into its two parts, {@code public} when no schema is
+   * given. The splitting is {@link SqlIdentifiers#splitQualified}.
    */
   public static String[] splitQualified(String name) {
-    List<String> parts = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean q = false;
-    for (int i = 0; i < name.length(); i++) {
-      char ch = name.charAt(i);
-      if (ch == '"') {
-        if (q && i + 1 < name.length() && name.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else {
-          q = !q;
-        }
-      } else if (ch == '.' && !q) {
-        parts.add(cur.toString().strip());
-        cur.setLength(0);
-      } else if (q || !Character.isWhitespace(ch)) {
-        cur.append(q ? ch : Character.toLowerCase(ch));
-      }
-    }
-    parts.add(cur.toString().strip());
-    return parts.size() == 1 ? new String[] {"public", parts.get(0)} : new String[] {parts.get(0), parts.get(1)};
+    List<String> parts = SqlIdentifiers.splitQualified(name, true);
+    return parts.size() == 1 ? new String[] {"public", parts.get(0)}
+        : new String[] {parts.get(0), parts.get(1)};
   }
 
   /** Returns the upper-cased first word of a statement (e.g. {@code CREATE}). */

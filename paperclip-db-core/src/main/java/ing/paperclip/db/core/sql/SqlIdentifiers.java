@@ -2,6 +2,8 @@ package ing.paperclip.db.core.sql;
 
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Quoting of SQL identifiers and literals for PostgreSQL, for the places where a value cannot be
@@ -48,5 +50,47 @@ public final class SqlIdentifiers {
           "SQL literal contains a NUL character, which PostgreSQL text cannot hold");
     }
     return '\'' + value.replace("'", "''") + '\'';
+  }
+
+  /**
+   * Splits a possibly qualified name ({@code a.b}, {@code "a"."b.c"}) at the dots outside double
+   * quotes, unquoting the quoted parts ({@code ""} becomes {@code "}; nothing inside quotes is
+   * changed, blanks included). Text outside quotes is kept as written or, with
+   * {@code foldUnquoted}, read as PostgreSQL reads an unquoted identifier: blanks dropped and ASCII
+   * letters lower-cased (other letters keep their case, as in a UTF-8 database).
+   *
+   * @param name the name as written in SQL, or as the catalog quotes it ({@code format('%I.%I')},
+   *     {@code regclass} text)
+   * @param foldUnquoted whether to fold text outside quotes
+   * @return the parts, at least one; an empty part where two dots meet
+   */
+  public static List<String> splitQualified(String name, boolean foldUnquoted) {
+    List<String> parts = new ArrayList<>(2);
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < name.length(); i++) {
+      char ch = name.charAt(i);
+      if (ch == '"') {
+        if (quoted && i + 1 < name.length() && name.charAt(i + 1) == '"') {
+          cur.append('"');
+          i++;
+        } else {
+          quoted = !quoted;
+        }
+      } else if (quoted) {
+        cur.append(ch);
+      } else if (ch == '.') {
+        parts.add(cur.toString());
+        cur.setLength(0);
+      } else if (!foldUnquoted) {
+        cur.append(ch);
+      } else if (ch >= 'A' && ch <= 'Z') {
+        cur.append((char) (ch + ('a' - 'A')));
+      } else if (!Character.isWhitespace(ch)) {
+        cur.append(ch);
+      }
+    }
+    parts.add(cur.toString());
+    return parts;
   }
 }
