@@ -19,6 +19,7 @@ module ing.paperclip.db.core {
   exports ing.paperclip.db.core;
   exports ing.paperclip.db.core.catalog;
   exports ing.paperclip.db.core.embedded;
+  exports ing.paperclip.db.core.io;
   exports ing.paperclip.db.core.keys;
   exports ing.paperclip.db.core.migrate;
   exports ing.paperclip.db.core.pool;

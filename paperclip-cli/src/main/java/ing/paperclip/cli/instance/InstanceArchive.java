@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.io.Streams;
 import ing.paperclip.db.core.keys.InstanceKey;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -174,17 +175,7 @@ final class InstanceArchive {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
         // the tar stream writes its last block only when closed: close it, keep the channel for the sync
-        OutputStream raw = new java.io.FilterOutputStream(Channels.newOutputStream(ch)) {
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-          }
-
-          @Override
-          public void close() throws IOException {
-            flush();
-          }
-        };
+        OutputStream raw = Streams.nonClosing(Channels.newOutputStream(ch));
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new java.io.BufferedOutputStream(raw, 64 * 1024))) {
           tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
           tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);

@@ -1,6 +1,6 @@
 package ing.paperclip.db.backup.file;
 
-import java.io.FilterOutputStream;
+import ing.paperclip.db.core.io.Streams;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.zip.GZIPOutputStream;
@@ -18,17 +18,7 @@ final class GzipMember extends GZIPOutputStream {
    * @param level the deflate level, 0..9
    */
   GzipMember(OutputStream out, int level) throws IOException {
-    super(new FilterOutputStream(out) {
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        out.write(b, off, len);
-      }
-
-      @Override
-      public void close() throws IOException {
-        flush();
-      }
-    }, 64 * 1024);
+    super(Streams.nonClosing(out), 64 * 1024);
     def.setLevel(level);
   }
 }
