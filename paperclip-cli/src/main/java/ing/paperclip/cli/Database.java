@@ -205,11 +205,7 @@ public final class Database implements AutoCloseable {
    * which PostgreSQL refuses while any other session is connected to it.
    */
   public void releaseIdleConnections() {
-    for (HikariDataSource pool : new HikariDataSource[] {runtime, migration, admin}) {
-      if (pool != null && pool.getHikariPoolMXBean() != null) {
-        pool.getHikariPoolMXBean().softEvictConnections();
-      }
-    }
+    ConnectionPools.releaseIdle(runtime, migration, admin);
   }
 
   @Override

@@ -36,12 +36,16 @@ public final class PaperclipBackups {
   private final ConnectionSpec source;
   private final ConnectionSpec target;
   private final ConnectionSpec inspector;
+  /** Closes the database's own idle pool sessions on the target, which a swap needs gone. */
+  private final Runnable releaseSessions;
 
-  PaperclipBackups(Path directory, ConnectionSpec source, ConnectionSpec target, ConnectionSpec inspector) {
+  PaperclipBackups(Path directory, ConnectionSpec source, ConnectionSpec target, ConnectionSpec inspector,
+      Runnable releaseSessions) {
     this.directory = Objects.requireNonNull(directory, "directory");
     this.source = Objects.requireNonNull(source, "source");
     this.target = Objects.requireNonNull(target, "target");
     this.inspector = Objects.requireNonNull(inspector, "inspector");
+    this.releaseSessions = Objects.requireNonNull(releaseSessions, "releaseSessions");
   }
 
   /** Returns the directory backups are written to and listed from. */
@@ -60,8 +64,11 @@ public final class PaperclipBackups {
   }
 
   /**
-   * Restores a backup into this database, replacing what it holds ({@code clean}: every non-system
-   * schema is dropped first, in the restore's transaction or before its parallel load).
+   * Restores a backup into this database, replacing what it holds ({@code clean}): in parallel
+   * into a scratch database swapped in for this one in one transaction (the database's own idle
+   * pool connections are closed for the swap; a connection the application holds in use makes
+   * it restore in one transaction instead, and the result says why), so a failed restore leaves
+   * the old content.
    */
   public RestoreResult restore(Path file) {
     RestoreOptions d = RestoreOptions.DEFAULTS;
@@ -70,7 +77,8 @@ public final class PaperclipBackups {
 
   /** Restores a backup into this database with the given options. */
   public RestoreResult restore(Path file, RestoreOptions options) {
-    return new RestoreService(target, inspector).restore(file, options, RestoreListener.NONE);
+    return new RestoreService(target, inspector).withBeforeSwap(releaseSessions)
+        .restore(file, options, RestoreListener.NONE);
   }
 
   /** Checks a backup file end to end (every checksum, the manifest) without a database. */

@@ -111,7 +111,7 @@ public final class PaperclipDatabase implements AutoCloseable {
           String.join(", ", applied.stream().map(MigrationState.Changeset::id).toList()));
     }
     this.backups = new PaperclipBackups(layout.backupDir(), spec, migrationSpec,
-        embedded != null ? embedded.adminSpec() : migrationSpec);
+        embedded != null ? embedded.adminSpec() : migrationSpec, this::releaseIdleConnections);
   }
 
   /** Starts a builder. */
@@ -242,6 +242,16 @@ public final class PaperclipDatabase implements AutoCloseable {
     }
     closeQuietly(migration, runtime);
     stopOwnServer();
+  }
+
+  /**
+   * Closes the idle connections of this database's pools (one in use closes when it is returned);
+   * the pools stay open and connect again when next used. A restore with {@code clean} calls it
+   * just before it swaps a scratch database in, which PostgreSQL refuses while any other session
+   * is connected to the target.
+   */
+  void releaseIdleConnections() {
+    ConnectionPools.releaseIdle(runtime, migration, admin);
   }
 
   private void stopOwnServer() {

@@ -57,6 +57,30 @@ class EmbeddingSnippetsIT {
     }
   }
 
+  @Test
+  void restoreWithCleanSwapsInParallelThoughThePoolsHaveIdleSessions(TestDatabase test) throws Exception {
+    TestDatabase own = test.sibling("facade_swap"); // not the class's database, which the other test migrates
+    prepare(own, System.getenv("PAPERCLIP_TEST_DATABASE_URL") != null);
+    try (PaperclipDatabase db = PaperclipDatabase.builder().instance(home, "default").start()) {
+      insertCompany(db.dataSource()); // the runtime pool keeps this session open, idle
+      var backup = db.backups().backup();
+      try (Connection c = db.dataSource().getConnection();
+          PreparedStatement ps = c.prepareStatement("UPDATE companies SET name = 'changed'")) {
+        ps.executeUpdate();
+      }
+      var r = db.backups().restore(backup.file());
+      assertTrue(r.swapped() && !r.singleTransaction(), "restored in parallel and swapped in: " + r.warnings());
+      try (Connection c = db.dataSource().getConnection();
+          PreparedStatement ps = c.prepareStatement("SELECT name FROM companies");
+          ResultSet rs = ps.executeQuery()) {
+        assertTrue(rs.next());
+        assertEquals("Acme", rs.getString(1), "the pool reconnects to the restored database");
+      }
+    } finally {
+      own.dropInBackground();
+    }
+  }
+
   private void prepare(TestDatabase test, boolean external) throws IOException {
     Path instance = Files.createDirectories(home.resolve("instances/default"));
     if (external) {

@@ -81,4 +81,18 @@ public final class ConnectionPools {
     int nl = s.indexOf('\n');
     return nl < 0 ? s : s.substring(0, nl);
   }
+
+  /**
+   * Closes the idle connections of each pool given (null ones and repeats skipped; a connection in
+   * use closes when it is returned); the pools stay open and connect again when next used. For a
+   * moment that needs no session of this process on the database, such as a restore renaming it.
+   * The pools keep no minimum of idle connections ({@link #open}), so none is opened again at once.
+   */
+  public static void releaseIdle(HikariDataSource... pools) {
+    for (HikariDataSource pool : pools) {
+      if (pool != null && pool.getHikariPoolMXBean() != null) {
+        pool.getHikariPoolMXBean().softEvictConnections();
+      }
+    }
+  }
 }
