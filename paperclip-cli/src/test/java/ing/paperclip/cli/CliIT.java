@@ -220,6 +220,32 @@ class CliIT {
   }
 
   @Test
+  void statusListsWhatAKilledCleanLeftOnTheServer(TestDatabase db) throws Exception {
+    String left = "paperclip_restore_00000000c0ffee00";
+    String q = ing.paperclip.db.core.sql.SqlIdentifiers.quote(left);
+    try (java.sql.Connection c = db.server().connectAdmin(); java.sql.Statement st = c.createStatement()) {
+      st.execute("CREATE DATABASE " + q + " TEMPLATE template0");
+      // the comment DatabaseSwap gives a scratch database (docs/BACKUPS.md)
+      st.execute("COMMENT ON DATABASE " + q + " IS " + ing.paperclip.db.core.sql.SqlIdentifiers.literal(
+          "paperclip-db restore: scratch database replacing database " + db.name()
+              + " (if no restore runs, it was interrupted; the next --clean drops it)"));
+    }
+    try {
+      Run status = run(db, "db", "status", "--json");
+      assertEquals(0, status.code(), status.err());
+      com.fasterxml.jackson.databind.JsonNode s = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(status.out());
+      assertEquals(left, s.get("restoreLeftovers").get(0).asText(), status.out());
+      Run text = run(db, "db", "status");
+      assertTrue(text.err().contains("warning: an interrupted 'db restore --clean' left database(s) " + left),
+          text.err());
+    } finally {
+      db.server().dropDatabase(left);
+    }
+    assertFalse(run(db, "db", "status", "--json").out().contains("restoreLeftovers"));
+  }
+
+  @Test
   void secretsRekeyRotatesThePluginRolePasswords(TestDatabase shared) throws Exception {
     // a database of its own: the class's database holds secrets under another test's key
     TestDatabase db = shared.sibling("cli_rekey");

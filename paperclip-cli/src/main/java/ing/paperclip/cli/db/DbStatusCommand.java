@@ -81,6 +81,13 @@ final class DbStatusCommand implements Callable<Integer> {
     try (java.sql.Connection c = db.migration().getConnection()) {
       RestoreService.interruptedRestore(c).ifPresent(x -> r.put("interruptedRestore", x
           + " was interrupted: the database holds part of a backup; restore again with --clean, or drop and recreate it"));
+      List<String> left = RestoreService.leftoverDatabases(c);
+      if (!left.isEmpty()) {
+        r.put("restoreLeftovers", left);
+        warnings.add("an interrupted 'db restore --clean' left database(s) " + String.join(", ", left)
+            + " on the server (its scratch copy or the old content; this database is whole): the next "
+            + "'db restore --clean' drops them, or drop them yourself");
+      }
     } catch (java.sql.SQLException ex) {
       r.put("interruptedRestore", "unknown (" + ex.getMessage() + ")");
     }

@@ -133,7 +133,13 @@ final class DatabaseSwap {
     try {
       Info info;
       try {
-        Optional<String> why = preconditions(m);
+        Optional<Info> found = Info.read(m, name);
+        if (found.isEmpty()) {
+          return new Outcome.Declined("the target database " + name
+              + " is not in pg_database as seen from the maintenance database");
+        }
+        info = found.get();
+        Optional<String> why = preconditions(m, info);
         if (why.isPresent()) {
           return new Outcome.Declined(why.get());
         }
@@ -142,7 +148,6 @@ final class DatabaseSwap {
         if (why.isPresent()) {
           return new Outcome.Declined(why.get());
         }
-        info = Info.read(m, name);
       } catch (SQLException e) {
         return new Outcome.Declined("the target database's settings could not be read for a scratch database: "
             + RestoreService.oneLine(e));
@@ -236,40 +241,35 @@ final class DatabaseSwap {
   }
 
   /** Why the swap cannot be done (role, replication), or empty. Changes nothing. */
-  private Optional<String> preconditions(Connection m) throws SQLException {
+  private Optional<String> preconditions(Connection m, Info info) throws SQLException {
     try (PreparedStatement ps = m.prepareStatement("SELECT r.rolsuper, r.rolcreatedb,"
-        + " pg_catalog.pg_has_role(r.oid, d.datdba, 'USAGE'), pg_catalog.pg_get_userbyid(d.datdba),"
-        + " (SELECT count(*) FROM pg_catalog.pg_replication_slots s WHERE s.database = d.datname),"
-        + " (SELECT count(*) FROM pg_catalog.pg_prepared_xacts x WHERE x.database = d.datname)"
-        + " FROM pg_catalog.pg_roles r, pg_catalog.pg_database d WHERE r.rolname = current_user AND d.datname = ?")) {
-      ps.setString(1, name);
+        + " pg_catalog.pg_has_role(r.oid, ?::pg_catalog.oid, 'USAGE'),"
+        + " (SELECT count(*) FROM pg_catalog.pg_replication_slots s WHERE s.database = ?),"
+        + " (SELECT count(*) FROM pg_catalog.pg_prepared_xacts x WHERE x.database = ?),"
+        + " (SELECT count(*) FROM pg_catalog.pg_subscription s WHERE s.subdbid = ?::pg_catalog.oid)"
+        + " FROM pg_catalog.pg_roles r WHERE r.rolname = current_user")) {
+      ps.setLong(1, info.ownerOid());
+      ps.setString(2, name);
+      ps.setString(3, name);
+      ps.setLong(4, info.oid());
       try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return Optional.of("the target database " + name + " is not in pg_database as seen from the maintenance database");
-        }
+        rs.next();
         boolean superuser = rs.getBoolean(1);
         if (!superuser && !rs.getBoolean(2)) {
           return Optional.of("the role may not create databases (CREATEDB), which a scratch database needs");
         }
         if (!superuser && !rs.getBoolean(3)) {
-          return Optional.of("the role does not own the target database (owner " + rs.getString(4)
+          return Optional.of("the role does not own the target database (owner " + info.owner()
               + "), which renaming and dropping it needs");
         }
+        if (rs.getLong(4) > 0) {
+          return Optional.of("the target database has " + rs.getLong(4) + " replication slot(s), which stay with it");
+        }
         if (rs.getLong(5) > 0) {
-          return Optional.of("the target database has " + rs.getLong(5) + " replication slot(s), which stay with it");
+          return Optional.of("the target database has " + rs.getLong(5) + " prepared transaction(s)");
         }
         if (rs.getLong(6) > 0) {
-          return Optional.of("the target database has " + rs.getLong(6) + " prepared transaction(s)");
-        }
-      }
-    }
-    try (PreparedStatement ps = m.prepareStatement("SELECT count(*) FROM pg_catalog.pg_subscription s"
-        + " JOIN pg_catalog.pg_database d ON d.oid = s.subdbid WHERE d.datname = ?")) {
-      ps.setString(1, name);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        if (rs.getLong(1) > 0) {
-          return Optional.of("the target database has " + rs.getLong(1) + " logical replication subscription(s)");
+          return Optional.of("the target database has " + rs.getLong(6) + " logical replication subscription(s)");
         }
       }
     }
@@ -319,16 +319,16 @@ final class DatabaseSwap {
         + "), and a scratch database can be swapped in only when none is");
   }
 
-  /** What belongs to the target database itself and not to its content. */
-  private record Info(long oid, String owner, String encoding, String collate, String ctype, String provider,
-      String locale, String icuRules, String tablespace, int connLimit, boolean allowConn, boolean isTemplate,
-      boolean hasAcl, String comment, boolean templateTablespace, int major) {
-    static Info read(Connection m, String name) throws SQLException {
+  /** What belongs to the target database itself and not to its content: read once, from pg_database. */
+  private record Info(long oid, long ownerOid, String owner, String encoding, String collate, String ctype,
+      String provider, String locale, String icuRules, String tablespace, int connLimit, boolean allowConn,
+      boolean isTemplate, boolean hasAcl, String comment, boolean templateTablespace, int major) {
+    static Optional<Info> read(Connection m, String name) throws SQLException {
       int major = m.getMetaData().getDatabaseMajorVersion();
       String provider = major >= 15 ? "d.datlocprovider::text" : "'c'";
       String locale = major >= 17 ? "d.datlocale" : major >= 15 ? "d.daticulocale" : "NULL::text";
       String rules = major >= 16 ? "d.daticurules" : "NULL::text";
-      try (PreparedStatement ps = m.prepareStatement("SELECT d.oid, pg_catalog.pg_get_userbyid(d.datdba),"
+      try (PreparedStatement ps = m.prepareStatement("SELECT d.oid, d.datdba, pg_catalog.pg_get_userbyid(d.datdba),"
           + " pg_catalog.pg_encoding_to_char(d.encoding), d.datcollate, d.datctype, " + provider + ", " + locale + ", "
           + rules + ", t.spcname, d.datconnlimit, d.datallowconn, d.datistemplate, d.datacl IS NOT NULL,"
           + " pg_catalog.shobj_description(d.oid, 'pg_database'),"
@@ -337,11 +337,12 @@ final class DatabaseSwap {
         ps.setString(1, name);
         try (ResultSet rs = ps.executeQuery()) {
           if (!rs.next()) {
-            throw new SQLException("database " + name + " does not exist");
+            return Optional.empty();
           }
-          return new Info(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-              rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getInt(10), rs.getBoolean(11),
-              rs.getBoolean(12), rs.getBoolean(13), rs.getString(14), rs.getBoolean(15), major);
+          return Optional.of(new Info(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+              rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+              rs.getInt(11), rs.getBoolean(12), rs.getBoolean(13), rs.getBoolean(14), rs.getString(15),
+              rs.getBoolean(16), major));
         }
       }
     }
@@ -564,21 +565,7 @@ final class DatabaseSwap {
     String name = spec.get().database();
     List<String> dropped = new ArrayList<>();
     try (Connection m = maintenance(server.get(), name)) {
-      List<String> found = new ArrayList<>();
-      try (PreparedStatement ps = m.prepareStatement("SELECT d.datname FROM pg_catalog.pg_database d"
-          + " JOIN pg_catalog.pg_shdescription s ON s.objoid = d.oid"
-          + " AND s.classoid = 'pg_catalog.pg_database'::pg_catalog.regclass"
-          + " WHERE d.datname ~ ? AND s.description IN (?, ?) ORDER BY 1")) {
-        ps.setString(1, LEFTOVER_NAME);
-        ps.setString(2, scratchComment(name));
-        ps.setString(3, oldComment(name));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            found.add(rs.getString(1));
-          }
-        }
-      }
-      for (String d : found) {
+      for (String d : leftovers(m, name)) {
         try {
           drop(m, d);
           dropped.add(d);
@@ -591,6 +578,28 @@ final class DatabaseSwap {
       LOG.debug("restore: no maintenance database to look for leftovers of an interrupted --clean: {}", e.getMessage());
     }
     return dropped;
+  }
+
+  /**
+   * The databases interrupted {@code --clean} restores of database {@code target} left (see
+   * {@link #dropLeftovers}), by name; any connection to the server can read them.
+   */
+  static List<String> leftovers(Connection c, String target) throws SQLException {
+    List<String> found = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT d.datname FROM pg_catalog.pg_database d"
+        + " JOIN pg_catalog.pg_shdescription s ON s.objoid = d.oid"
+        + " AND s.classoid = 'pg_catalog.pg_database'::pg_catalog.regclass"
+        + " WHERE d.datname ~ ? AND s.description IN (?, ?) ORDER BY 1")) {
+      ps.setString(1, LEFTOVER_NAME);
+      ps.setString(2, scratchComment(target));
+      ps.setString(3, oldComment(target));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          found.add(rs.getString(1));
+        }
+      }
+    }
+    return found;
   }
 
   private static void rollback(Connection m) {

@@ -14,7 +14,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -376,6 +378,22 @@ public final class RestoreService {
    */
   public static Optional<String> interruptedRestore(Connection c) throws SQLException {
     return RestoreTarget.interruptedRestore(c);
+  }
+
+  /**
+   * The databases an interrupted parallel {@code --clean} of the connection's database left on
+   * the server (a scratch database it was filling, or the old content it had swapped out; each
+   * commented as such): the next {@code --clean} drops them.
+   *
+   * @param c a connection to the database
+   * @return their names, none when nothing was left
+   * @throws SQLException if the catalog cannot be read
+   */
+  public static List<String> leftoverDatabases(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_catalog.current_database()")) {
+      rs.next();
+      return DatabaseSwap.leftovers(c, rs.getString(1));
+    }
   }
 
   static long millisSince(long t0) {
