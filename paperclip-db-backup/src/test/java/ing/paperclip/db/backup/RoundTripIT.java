@@ -16,6 +16,7 @@ import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.migrate.Migrator;
 import ing.paperclip.db.core.testing.Corpora;
 import ing.paperclip.db.core.testing.DatabaseComparator;
+import ing.paperclip.db.core.testing.FailOnPurpose;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
 import java.io.IOException;
@@ -87,24 +88,6 @@ class RoundTripIT {
     }
   }
 
-  /**
-   * Schema {@code app} and {@code app.guard(int)}, which returns its argument but raises
-   * {@code message} in a database whose setting {@code paperclip_test.fail} is 'yes' (set on a
-   * target only): a restore step that evaluates it fails mid-restore.
-   */
-  private static String guard(String message) {
-    return """
-        CREATE SCHEMA app;
-        CREATE FUNCTION app.guard(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
-        BEGIN
-          IF current_setting('paperclip_test.fail', true) = 'yes' THEN
-            RAISE EXCEPTION '%s';
-          END IF;
-          RETURN x;
-        END $$;
-        """.formatted(message);
-  }
-
   @Test
   void aFailureDuringAParallelRestoreLeavesTheTargetEmpty(TestDatabase db) throws Exception {
     TestDatabase src = db.sibling("pfail_src");
@@ -112,7 +95,7 @@ class RoundTripIT {
     try {
       // An index whose expression fails on the target only (a database setting the restore's
       // connections inherit), after the rows are in: the failure comes mid-restore.
-      src.execute(guard("index build refused on purpose") + """
+      src.execute(FailOnPurpose.guard("index build refused on purpose") + """
           CREATE TABLE app.big (id int PRIMARY KEY, payload text);
           INSERT INTO app.big SELECT g, md5(g::text) FROM generate_series(1, 20000) g;
           CREATE TABLE app.other (id int PRIMARY KEY, big_id int REFERENCES app.big (id));
@@ -120,8 +103,7 @@ class RoundTripIT {
           CREATE INDEX big_guard ON app.big (app.guard(id));
           """);
       Path file = backup(src);
-      target.execute("ALTER DATABASE " + ing.paperclip.db.core.sql.SqlIdentifiers.quote(target.name())
-          + " SET paperclip_test.fail = 'yes'");
+      FailOnPurpose.arm(target);
       Map<String, String> before = DatabaseComparator.fingerprints(target);
       PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.dataSource())
           .restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE));
@@ -133,8 +115,7 @@ class RoundTripIT {
         assertEquals(0, countUserObjects(c), "nothing left behind");
         assertTrue(RestoreService.interruptedRestore(c).isEmpty());
       }
-      target.execute("ALTER DATABASE " + ing.paperclip.db.core.sql.SqlIdentifiers.quote(target.name())
-          + " RESET paperclip_test.fail");
+      FailOnPurpose.disarm(target);
       new RestoreService(target.dataSource()).restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE);
       DatabaseComparator.assertSameSchemaAndData(src, target);
     } finally {
@@ -155,7 +136,7 @@ class RoundTripIT {
     TestDatabase src = db.sibling("ltree_src");
     TestDatabase target = db.sibling("ltree_target");
     try {
-      src.execute(guard("refresh refused on purpose") + """
+      src.execute(FailOnPurpose.guard("refresh refused on purpose") + """
           CREATE EXTENSION ltree;
           CREATE TABLE app.tree (id int PRIMARY KEY, p ltree NOT NULL);
           INSERT INTO app.tree SELECT g, ('top.n' || g)::ltree FROM generate_series(1, 2000) g;
@@ -163,8 +144,7 @@ class RoundTripIT {
           CREATE MATERIALIZED VIEW app.guarded AS SELECT app.guard(id) AS id FROM app.tree;
           """);
       Path file = backup(src);
-      String quoted = ing.paperclip.db.core.sql.SqlIdentifiers.quote(target.name());
-      target.execute("ALTER DATABASE " + quoted + " SET paperclip_test.fail = 'yes'");
+      FailOnPurpose.arm(target);
       PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.dataSource())
           .restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE));
       assertTrue(e.getMessage().contains("refresh refused on purpose"), e.getMessage());
@@ -173,7 +153,7 @@ class RoundTripIT {
         assertEquals(0, countUserObjects(c), "nothing left behind");
         assertTrue(RestoreService.interruptedRestore(c).isEmpty());
       }
-      target.execute("ALTER DATABASE " + quoted + " RESET paperclip_test.fail");
+      FailOnPurpose.disarm(target);
       new RestoreService(target.dataSource()).restore(file, RestoreOptions.DEFAULTS.withJobs(2), RestoreListener.NONE);
       DatabaseComparator.assertSameSchemaAndData(src, target);
       // in parallel through a scratch database swapped in (a data source runs it in one transaction)

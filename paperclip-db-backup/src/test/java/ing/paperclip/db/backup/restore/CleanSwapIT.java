@@ -11,6 +11,7 @@ import ing.paperclip.db.backup.dump.CatalogSchemaScripter;
 import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.sql.SqlIdentifiers;
 import ing.paperclip.db.core.testing.DatabaseComparator;
+import ing.paperclip.db.core.testing.FailOnPurpose;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.TestServer;
 import ing.paperclip.db.core.testing.WithPostgres;
@@ -41,15 +42,7 @@ class CleanSwapIT {
   Path dir;
 
   /** A table, rows, an index, and a materialized view that fails where the database says so. */
-  private static final String SOURCE = """
-      CREATE SCHEMA app;
-      CREATE FUNCTION app.guard(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
-      BEGIN
-        IF current_setting('paperclip_test.fail', true) = 'yes' THEN
-          RAISE EXCEPTION 'refused on purpose';
-        END IF;
-        RETURN x;
-      END $$;
+  private static final String SOURCE = FailOnPurpose.guard() + """
       CREATE TABLE app.items (id int PRIMARY KEY, name text NOT NULL);
       INSERT INTO app.items SELECT g, 'item ' || g FROM generate_series(1, 2000) g;
       CREATE TABLE app.tags (item int REFERENCES app.items, tag text);
@@ -225,7 +218,7 @@ class CleanSwapIT {
         t.execute(OLD);
         // the restore runs under the target's database settings: the materialized view's refresh, late in
         // post-data, fails
-        t.execute("ALTER DATABASE " + SqlIdentifiers.quote(t.name()) + " SET paperclip_test.fail = 'yes'");
+        FailOnPurpose.arm(t);
       }
       PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.spec())
           .restore(file, RestoreOptions.DEFAULTS.withClean(true).withJobs(2), RestoreListener.NONE));
@@ -278,6 +271,9 @@ class CleanSwapIT {
       TestDatabase half = new TestDatabase(db.server(), db.server().admin().withDatabase(scratch));
       half.execute("CREATE TABLE half (id int); INSERT INTO half VALUES (1)");
       assertEquals(List.of(scratch, old), leftovers(db.server(), target.name()).stream().sorted().toList());
+      try (Connection c = target.connect()) {
+        assertEquals(List.of(scratch, old), RestoreService.leftoverDatabases(c), "what db status reports");
+      }
 
       RestoreResult r = new RestoreService(target.spec()).restore(file,
           RestoreOptions.DEFAULTS.withClean(true).withJobs(2), RestoreListener.NONE);
@@ -285,6 +281,9 @@ class CleanSwapIT {
       assertTrue(r.warnings().stream().anyMatch(w -> w.contains("interrupted --clean") && w.contains(scratch)
           && w.contains(old)), r.warnings().toString());
       assertEquals(List.of(), leftovers(db.server(), target.name()));
+      try (Connection c = target.connect()) {
+        assertEquals(List.of(), RestoreService.leftoverDatabases(c));
+      }
       DatabaseComparator.assertSameSchemaAndData(src, target);
       try (Connection c = db.server().connectAdmin(); PreparedStatement ps = c.prepareStatement(
           "SELECT count(*) FROM pg_database WHERE datname IN (?, ?)")) {

@@ -9,8 +9,8 @@ import ing.paperclip.db.backup.BackupOptions;
 import ing.paperclip.db.backup.BackupService;
 import ing.paperclip.db.backup.dump.CatalogSchemaScripter;
 import ing.paperclip.db.core.PaperclipException;
-import ing.paperclip.db.core.sql.SqlIdentifiers;
 import ing.paperclip.db.core.testing.DatabaseComparator;
+import ing.paperclip.db.core.testing.FailOnPurpose;
 import ing.paperclip.db.core.testing.TestDatabase;
 import ing.paperclip.db.core.testing.WithPostgres;
 import java.nio.file.Path;
@@ -32,15 +32,7 @@ class UndoIT {
   Path dir;
 
   /** An ltree table with a siglen index, and a materialized view that fails where asked to. */
-  private static final String LTREE = """
-      CREATE SCHEMA app;
-      CREATE FUNCTION app.guard(x int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$
-      BEGIN
-        IF current_setting('paperclip_test.fail', true) = 'yes' THEN
-          RAISE EXCEPTION 'refused on purpose';
-        END IF;
-        RETURN x;
-      END $$;
+  private static final String LTREE = FailOnPurpose.guard() + """
       CREATE EXTENSION ltree;
       CREATE TABLE app.tree (id int PRIMARY KEY, p ltree NOT NULL);
       INSERT INTO app.tree SELECT g, ('top.n' || g)::ltree FROM generate_series(1, 500) g;
@@ -66,15 +58,13 @@ class UndoIT {
           + "CREATE TABLE app.mine (v text); INSERT INTO app.mine VALUES ('keep me');";
       target.execute(other);
       before.execute(other);
-      for (TestDatabase t : new TestDatabase[] {target, before}) {
-        t.execute("ALTER DATABASE " + SqlIdentifiers.quote(t.name()) + " SET paperclip_test.fail = 'yes'");
-      }
+      FailOnPurpose.arm(target, before);
       PaperclipException e = assertThrows(PaperclipException.class, () -> new RestoreService(target.dataSource())
           .restore(file, RestoreOptions.DEFAULTS.withClean(true).withJobs(1), RestoreListener.NONE));
       assertTrue(e.getMessage().contains("refused on purpose") && e.getMessage().contains("left unchanged"),
           e.getMessage());
       DatabaseComparator.assertSameSchemaAndData(before, target);
-      target.execute("ALTER DATABASE " + SqlIdentifiers.quote(target.name()) + " RESET paperclip_test.fail");
+      FailOnPurpose.disarm(target);
       RestoreResult r = new RestoreService(target.dataSource())
           .restore(file, RestoreOptions.DEFAULTS.withClean(true).withJobs(1), RestoreListener.NONE);
       assertTrue(r.cleaned());
