@@ -146,6 +146,12 @@ public final class CatalogSchemaScripter implements SchemaScripter {
             t.estimatedRows(), t.estimatedBytes()));
       }
     }
+    for (Catalog.Extension x : cat.extensions()) {
+      // the user's rows of the extension's configuration tables, loaded after CREATE EXTENSION
+      for (Catalog.ConfigTable t : x.configTables()) {
+        data.add(new TableData(t.schema(), t.name(), t.columns(), -1, -1, t.filter()));
+      }
+    }
 
     List<SchemaObject> postData = postData(cat, preData);
     List<String> unscripted = cat.inventory().stream()
@@ -516,9 +522,12 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       t.columns().stream().map(Column::identitySequence).filter(java.util.Objects::nonNull).forEach(allSequences::add);
     }
     for (Sequence s : allSequences) {
-      post.add(new SchemaObject("SEQUENCE SET", s.schema(), s.name(), Section.POST_DATA,
-          "SELECT pg_catalog.setval(" + literal(qualified(s.schema(), s.name())) + ", " + s.lastValue()
-              + ", " + s.isCalled() + ");", List.of()));
+      post.add(sequenceSet(s.schema(), s.name(), s.lastValue(), s.isCalled()));
+    }
+    for (Catalog.Extension x : cat.extensions()) {
+      for (Catalog.ConfigSequence s : x.configSequences()) {
+        post.add(sequenceSet(s.schema(), s.name(), s.lastValue(), s.isCalled()));
+      }
     }
     Set<String> populated = cat.views().stream().filter(v -> v.materialized() && v.populated())
         .map(v -> "MATERIALIZED VIEW " + v.schema() + "." + v.name()).collect(Collectors.toSet());
@@ -1154,6 +1163,11 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     return sb.toString();
+  }
+
+  private static SchemaObject sequenceSet(String schema, String name, long lastValue, boolean isCalled) {
+    return new SchemaObject("SEQUENCE SET", schema, name, Section.POST_DATA, "SELECT pg_catalog.setval("
+        + literal(qualified(schema, name)) + ", " + lastValue + ", " + isCalled + ");", List.of());
   }
 
   /** Turns {@code "s"."t"} (as the catalog quotes it) back into {@code s.t} for object keys. */

@@ -12,15 +12,22 @@ import java.util.Objects;
  * @param estimatedRows the planner's estimate ({@code reltuples}), for progress and ordering;
  *     {@code -1} if unknown
  * @param estimatedBytes the table's size on disk, for progress and ordering; {@code -1} if unknown
+ * @param filter a {@code WHERE ...} clause choosing the rows, from the catalog: an extension's
+ *     condition for its configuration table (the rows that are the user's), or null for every row
  */
-public record TableData(
-    String schema, String table, List<String> columns, long estimatedRows, long estimatedBytes) {
+public record TableData(String schema, String table, List<String> columns, long estimatedRows,
+    long estimatedBytes, String filter) {
 
   /** Validates and copies. */
   public TableData {
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(table, "table");
     columns = List.copyOf(columns);
+  }
+
+  /** The rows of a whole table. */
+  public TableData(String schema, String table, List<String> columns, long estimatedRows, long estimatedBytes) {
+    this(schema, table, columns, estimatedRows, estimatedBytes, null);
   }
 
   /** Returns {@code schema.table}, unquoted, for messages and manifests. */

@@ -228,13 +228,15 @@ public final class JavaEngine {
   private static BackupWriter.Rows rows(Connection c, TableData t, Set<String> nulls) {
     String qualified = SqlIdentifiers.qualified(t.schema(), t.table());
     String sql;
-    if (nulls.isEmpty()) {
+    if (nulls.isEmpty() && t.filter() == null) {
       sql = "COPY " + qualified + (t.columns().isEmpty() ? "" : " (" + t.columns().stream()
           .map(SqlIdentifiers::quote).collect(Collectors.joining(", ")) + ")") + " TO STDOUT";
     } else {
-      sql = "COPY (SELECT " + t.columns().stream()
+      // an extension's condition is the catalog's SQL, run on the source as pg_dump runs it
+      sql = "COPY (SELECT " + (t.columns().isEmpty() ? "" : t.columns().stream()
           .map(col -> nulls.contains(col) ? "NULL AS " + SqlIdentifiers.quote(col) : SqlIdentifiers.quote(col))
-          .collect(Collectors.joining(", ")) + " FROM ONLY " + qualified + ") TO STDOUT";
+          .collect(Collectors.joining(", "))) + " FROM ONLY " + qualified
+          + (t.filter() == null ? "" : " " + t.filter()) + ") TO STDOUT";
     }
     return out -> {
       CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();

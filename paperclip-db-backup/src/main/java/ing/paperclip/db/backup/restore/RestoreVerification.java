@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -157,13 +158,23 @@ public final class RestoreVerification {
     long tables = 0;
     long rows = 0;
     List<String> problems = new ArrayList<>();
+    Map<String, String> configFilters;
+    try {
+      configFilters = configFilters(c);
+    } catch (SQLException e) {
+      problems.add("the extensions' configuration tables cannot be read (" + e.getMessage() + ")");
+      configFilters = Map.of();
+    }
     for (BackupManifest.TableEntry t : manifest.tables()) {
       if (!restored.test(t.schema(), t.table())) {
         continue;
       }
       long found;
+      // an extension's configuration table also holds the rows its script made: count the user's
+      String filter = configFilters.get(t.schema() + "\u0000" + t.table());
       try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM ONLY "
-          + SqlIdentifiers.quote(t.schema()) + "." + SqlIdentifiers.quote(t.table()))) {
+          + SqlIdentifiers.quote(t.schema()) + "." + SqlIdentifiers.quote(t.table())
+          + (filter == null ? "" : " " + filter))) {
         rs.next();
         found = rs.getLong(1);
       } catch (SQLException e) {
@@ -264,5 +275,23 @@ public final class RestoreVerification {
 
   private static String state(long value, boolean called) {
     return "last_value " + value + (called ? "" : " (not yet called)");
+  }
+
+  /**
+   * The conditions of the target's extension configuration tables ({@code schema NUL table} to
+   * {@code WHERE ...}; an empty condition, every row, is absent): the target's own catalog, as its
+   * extensions' scripts wrote it, never the file's.
+   */
+  private static Map<String, String> configFilters(Connection c) throws SQLException {
+    Map<String, String> out = new java.util.HashMap<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n.nspname, r.relname, cfg.cond"
+        + " FROM pg_catalog.pg_extension x, ROWS FROM (pg_catalog.unnest(x.extconfig), pg_catalog.unnest(x.extcondition)) AS cfg(oid, cond)"
+        + " JOIN pg_catalog.pg_class r ON r.oid = cfg.oid JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace"
+        + " WHERE r.relkind = 'r' AND cfg.cond <> ''")) {
+      while (rs.next()) {
+        out.put(rs.getString(1) + "\u0000" + rs.getString(2), rs.getString(3));
+      }
+    }
+    return out;
   }
 }

@@ -176,8 +176,49 @@ public record Catalog(
    * @param name e.g. {@code pg_trgm}
    * @param schema the schema it was created in
    * @param version its version
+   * @param configTables its configuration tables ({@code pg_extension_config_dump}): the rows
+   *     of these the user's, which a dump carries though the tables are the extension's
+   * @param configSequences its configuration sequences, whose values a dump carries
    */
-  public record Extension(String name, String schema, String version) {}
+  public record Extension(String name, String schema, String version, List<ConfigTable> configTables,
+      List<ConfigSequence> configSequences) {
+    /** Copies. */
+    public Extension {
+      configTables = List.copyOf(configTables);
+      configSequences = List.copyOf(configSequences);
+    }
+
+    /** An extension without configuration relations. */
+    public Extension(String name, String schema, String version) {
+      this(name, schema, version, List.of(), List.of());
+    }
+  }
+
+  /**
+   * A table an extension marked as configuration: its rows that {@code filter} selects are the
+   * user's (pg_dump dumps them; the extension's script recreates the rest).
+   *
+   * @param schema its schema
+   * @param name its name
+   * @param columns the columns a COPY carries, in order (generated ones excluded)
+   * @param filter the extension's condition, a {@code WHERE ...} clause, or null for every row
+   */
+  public record ConfigTable(String schema, String name, List<String> columns, String filter) {
+    /** Copies. */
+    public ConfigTable {
+      columns = List.copyOf(columns);
+    }
+  }
+
+  /**
+   * A sequence an extension marked as configuration, with its value.
+   *
+   * @param schema its schema
+   * @param name its name
+   * @param lastValue the current value
+   * @param isCalled whether {@code nextval} has been called since the last reset
+   */
+  public record ConfigSequence(String schema, String name, long lastValue, boolean isCalled) {}
 
   /**
    * A user-defined type.

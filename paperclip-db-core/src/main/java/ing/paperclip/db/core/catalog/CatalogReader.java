@@ -28,6 +28,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 
 import java.util.List;
 import java.util.Map;
@@ -92,10 +93,10 @@ public final class CatalogReader {
         database = rs.getString(2);
       }
       List<Schema> schemas = schemas(st);
-      List<Extension> extensions = extensions(st);
+      Map<Long, long[]> seqState = sequenceState(c);
+      List<Extension> extensions = extensions(st, seqState);
       List<Type> types = types(st);
       List<Function> functions = functions(st);
-      Map<Long, long[]> seqState = sequenceState(c);
       List<Sequence> sequences = new ArrayList<>();
       Map<String, Sequence> identity = new HashMap<>();
       sequences(st, seqState, sequences, identity);
@@ -774,15 +775,45 @@ public final class CatalogReader {
     return out;
   }
 
-  private static List<Extension> extensions(Statement st) throws SQLException {
-    List<Extension> out = new ArrayList<>();
-    try (ResultSet rs = st.executeQuery("SELECT x.extname, n.nspname, x.extversion FROM pg_catalog.pg_extension x "
-        + "JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace WHERE x.extname <> 'plpgsql' ORDER BY 1")) {
+  /**
+   * The extensions, each with its configuration tables and sequences (one row per relation, one
+   * with NULLs for an extension without): {@code seqState} holds the sequences' values.
+   */
+  private static List<Extension> extensions(Statement st, Map<Long, long[]> seqState) throws SQLException {
+    Map<String, Extension> out = new LinkedHashMap<>();
+    Map<String, List<Catalog.ConfigTable>> tables = new HashMap<>();
+    Map<String, List<Catalog.ConfigSequence>> sequences = new HashMap<>();
+    try (ResultSet rs = st.executeQuery("""
+        SELECT x.extname, n.nspname, x.extversion, c.oid, cn.nspname, c.relname, c.relkind, cfg.cond,
+          (SELECT pg_catalog.array_agg(a.attname ORDER BY a.attnum) FROM pg_catalog.pg_attribute a
+            WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '')
+        FROM pg_catalog.pg_extension x
+        JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace
+        LEFT JOIN LATERAL ROWS FROM (pg_catalog.unnest(x.extconfig), pg_catalog.unnest(x.extcondition)) AS cfg(oid, cond) ON true
+        LEFT JOIN pg_catalog.pg_class c ON c.oid = cfg.oid
+        LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+        WHERE x.extname <> 'plpgsql' ORDER BY 1, 5, 6""")) {
       while (rs.next()) {
-        out.add(new Extension(rs.getString(1), rs.getString(2), rs.getString(3)));
+        String name = rs.getString(1);
+        out.putIfAbsent(name, new Extension(name, rs.getString(2), rs.getString(3)));
+        String kind = rs.getString(7);
+        if ("r".equals(kind)) {
+          String cond = rs.getString(8);
+          java.sql.Array cols = rs.getArray(9);
+          tables.computeIfAbsent(name, k -> new ArrayList<>()).add(new Catalog.ConfigTable(rs.getString(5),
+              rs.getString(6), cols == null ? List.of() : List.of((String[]) cols.getArray()),
+              cond == null || cond.isBlank() ? null : cond));
+        } else if ("S".equals(kind)) {
+          long[] v = seqState.get(rs.getLong(4));
+          if (v != null) {
+            sequences.computeIfAbsent(name, k -> new ArrayList<>()).add(new Catalog.ConfigSequence(
+                rs.getString(5), rs.getString(6), v[0], v[1] == 1));
+          }
+        }
       }
     }
-    return out;
+    return out.values().stream().map(x -> new Extension(x.name(), x.schema(), x.version(),
+        tables.getOrDefault(x.name(), List.of()), sequences.getOrDefault(x.name(), List.of()))).toList();
   }
 
   private static List<Type> types(Statement st) throws SQLException {
@@ -984,8 +1015,10 @@ public final class CatalogReader {
     List<String> parts = new ArrayList<>();
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c "
-            + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND "
-            + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid"))) {
+            + "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND ("
+            + USER_SCHEMA + " AND " + notExtensionMember("pg_class", "c.oid")
+            // an extension's configuration sequences: their values are the user's
+            + " OR c.oid IN (SELECT pg_catalog.unnest(x.extconfig) FROM pg_catalog.pg_extension x))")) {
       while (rs.next()) {
         parts.add("SELECT " + rs.getLong(1) + "::bigint, last_value, is_called FROM "
             + SqlIdentifiers.qualified(rs.getString(2), rs.getString(3)));
