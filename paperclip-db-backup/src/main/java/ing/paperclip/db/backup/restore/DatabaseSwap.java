@@ -152,8 +152,9 @@ final class DatabaseSwap {
         return new Outcome.Declined("the target database's settings could not be read for a scratch database: "
             + RestoreService.oneLine(e));
       }
+      List<String> notes = new ArrayList<>();
       try {
-        create(m, info);
+        notes.addAll(create(m, info));
       } catch (SQLException | RuntimeException e) {
         dropScratch(m);
         return new Outcome.Declined("a scratch database like the target could not be created ("
@@ -195,8 +196,7 @@ final class DatabaseSwap {
       }
       phases.put("swap", RestoreService.millisSince(t));
       t = System.nanoTime();
-      List<String> notes = new ArrayList<>();
-      notes.add(REPLACED + scratch + " and swapped in; the old content was dropped");
+      notes.add(0, REPLACED + scratch + " and swapped in; the old content was dropped");
       try {
         drop(m, old);
       } catch (SQLException e) {
@@ -352,8 +352,10 @@ final class DatabaseSwap {
    * Creates the scratch database like the target, with its marker comment, the target's grants and
    * its database and role-in-database settings (the restore then runs under them, as one into the
    * target would).
+   *
+   * @return warnings: grants that could not keep their grantor
    */
-  private void create(Connection m, Info info) throws SQLException {
+  private List<String> create(Connection m, Info info) throws SQLException {
     StringBuilder sql = new StringBuilder("CREATE DATABASE ").append(q(scratch)).append(" WITH OWNER = ")
         .append(q(info.owner())).append(" TEMPLATE = template0 ENCODING = ").append(lit(info.encoding()))
         .append(" LC_COLLATE = ").append(lit(info.collate())).append(" LC_CTYPE = ").append(lit(info.ctype()));
@@ -376,29 +378,7 @@ final class DatabaseSwap {
     run(m, sql.toString());
     created = true;
     run(m, "COMMENT ON DATABASE " + q(scratch) + " IS " + lit(scratchComment(name)));
-    if (info.hasAcl()) {
-      run(m, "REVOKE ALL ON DATABASE " + q(scratch) + " FROM PUBLIC");
-      run(m, "REVOKE ALL ON DATABASE " + q(scratch) + " FROM " + q(info.owner()));
-      try (PreparedStatement ps = m.prepareStatement("SELECT a.grantee = 0, r.rolname, a.privilege_type, a.is_grantable"
-          + " FROM pg_catalog.pg_database d, pg_catalog.aclexplode(d.datacl) a"
-          + " LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee WHERE d.oid = ?")) {
-        ps.setLong(1, info.oid());
-        List<String> grants = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            String privilege = rs.getString(3);
-            if (!DATABASE_PRIVILEGES.contains(privilege) || (!rs.getBoolean(1) && rs.getString(2) == null)) {
-              throw new SQLException("unexpected database grant " + privilege + " to role " + rs.getString(2));
-            }
-            grants.add("GRANT " + privilege + " ON DATABASE " + q(scratch) + " TO "
-                + (rs.getBoolean(1) ? "PUBLIC" : q(rs.getString(2))) + (rs.getBoolean(4) ? " WITH GRANT OPTION" : ""));
-          }
-        }
-        for (String g : grants) {
-          run(m, g);
-        }
-      }
-    }
+    List<String> notes = info.hasAcl() ? grants(m, info) : List.of();
     List<String> settings = new ArrayList<>();
     try (PreparedStatement ps = m.prepareStatement("SELECT s.setrole = 0, r.rolname, s.setconfig"
         + " FROM pg_catalog.pg_db_role_setting s LEFT JOIN pg_catalog.pg_roles r ON r.oid = s.setrole"
@@ -418,6 +398,85 @@ final class DatabaseSwap {
     for (String s : settings) {
       run(m, s);
     }
+    return notes;
+  }
+
+  /** One entry of the target's ACL: grantee null for PUBLIC; whether the restoring role may act as the grantor. */
+  private record DatabaseGrant(String grantee, String privilege, boolean grantable, String grantor,
+      boolean byOwner, boolean actAsGrantor) {
+    String sql(String database) {
+      return "GRANT " + privilege + " ON DATABASE " + q(database) + " TO " + (grantee == null ? "PUBLIC" : q(grantee))
+          + (grantable ? " WITH GRANT OPTION" : "");
+    }
+  }
+
+  /**
+   * Gives the scratch database the target's grants, each by its grantor as pg_dump keeps them: a
+   * grant made by a role that holds a grant option is made again as that role ({@code SET ROLE}),
+   * after the grant that gave it the option. A grant whose grantor the restoring role may not act
+   * as (or whose chain of grant options cannot be rebuilt) is made by the owner, with a warning.
+   */
+  private List<String> grants(Connection m, Info info) throws SQLException {
+    run(m, "REVOKE ALL ON DATABASE " + q(scratch) + " FROM PUBLIC");
+    run(m, "REVOKE ALL ON DATABASE " + q(scratch) + " FROM " + q(info.owner()));
+    List<DatabaseGrant> pending = new ArrayList<>();
+    try (PreparedStatement ps = m.prepareStatement("SELECT a.grantee = 0, r.rolname, a.privilege_type, a.is_grantable,"
+        + " g.rolname, a.grantor = d.datdba, g.rolname IS NOT NULL AND pg_catalog.pg_has_role(g.oid, ?)"
+        + " FROM pg_catalog.pg_database d, pg_catalog.aclexplode(d.datacl) WITH ORDINALITY a"
+        + " LEFT JOIN pg_catalog.pg_roles r ON r.oid = a.grantee LEFT JOIN pg_catalog.pg_roles g ON g.oid = a.grantor"
+        // in ACL order, which the grants rebuild (a grant waits only for the one giving its grantor the option)
+        + " WHERE d.oid = ? ORDER BY a.ordinality")) {
+      // SET ROLE needs membership; from PostgreSQL 16 on, the membership's SET option
+      ps.setString(1, info.major() >= 16 ? "SET" : "MEMBER");
+      ps.setLong(2, info.oid());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String privilege = rs.getString(3);
+          if (!DATABASE_PRIVILEGES.contains(privilege) || (!rs.getBoolean(1) && rs.getString(2) == null)) {
+            throw new SQLException("unexpected database grant " + privilege + " to role " + rs.getString(2));
+          }
+          pending.add(new DatabaseGrant(rs.getBoolean(1) ? null : rs.getString(2), privilege, rs.getBoolean(4),
+              rs.getString(5), rs.getBoolean(6), rs.getBoolean(7)));
+        }
+      }
+    }
+    // who holds each privilege with the grant option so far: the owner holds them all
+    Map<String, Set<String>> holders = new java.util.HashMap<>();
+    List<String> notes = new ArrayList<>();
+    boolean progress = true;
+    while (!pending.isEmpty() && progress) {
+      progress = false;
+      for (java.util.Iterator<DatabaseGrant> it = pending.iterator(); it.hasNext(); ) {
+        DatabaseGrant g = it.next();
+        boolean asGrantor = !g.byOwner() && g.actAsGrantor()
+            && holders.getOrDefault(g.privilege(), Set.of()).contains(g.grantor());
+        if (!g.byOwner() && !asGrantor) {
+          continue;
+        }
+        if (asGrantor) {
+          run(m, "SET ROLE " + q(g.grantor()));
+          try {
+            run(m, g.sql(scratch));
+          } finally {
+            run(m, "RESET ROLE");
+          }
+        } else {
+          run(m, g.sql(scratch));
+        }
+        if (g.grantable() && g.grantee() != null) {
+          holders.computeIfAbsent(g.privilege(), k -> new java.util.HashSet<>()).add(g.grantee());
+        }
+        it.remove();
+        progress = true;
+      }
+    }
+    for (DatabaseGrant g : pending) {
+      run(m, g.sql(scratch));
+      notes.add("the grant of " + g.privilege() + " on the database to " + (g.grantee() == null ? "PUBLIC" : g.grantee())
+          + " was made by role " + g.grantor() + ", which the restoring role may not act as: it is made by the owner, "
+          + info.owner() + ", now");
+    }
+    return notes;
   }
 
   /**

@@ -89,8 +89,9 @@ class CleanSwapIT {
     try (Connection c = db.server().connectAdmin(); PreparedStatement ps = c.prepareStatement("""
         SELECT pg_get_userbyid(d.datdba), pg_encoding_to_char(d.encoding), d.datcollate, d.datctype,
           d.datconnlimit, d.datallowconn, d.datistemplate, shobj_description(d.oid, 'pg_database'),
-          (SELECT string_agg(coalesce(r.rolname, 'PUBLIC') || ':' || a.privilege_type || ':' || a.is_grantable,
-             ',' ORDER BY 1) FROM aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
+          (SELECT string_agg(coalesce(r.rolname, 'PUBLIC') || ':' || a.privilege_type || ':' || a.is_grantable
+             || ' by ' || pg_get_userbyid(a.grantor), ',' ORDER BY 1)
+             FROM aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a
              LEFT JOIN pg_roles r ON r.oid = a.grantee),
           (SELECT string_agg(coalesce(r.rolname, '*') || '=' || array_to_string(s.setconfig, '|'), ';' ORDER BY 1)
              FROM pg_db_role_setting s LEFT JOIN pg_roles r ON r.oid = s.setrole WHERE s.setdatabase = d.oid)
@@ -129,6 +130,7 @@ class CleanSwapIT {
     TestDatabase src = db.sibling("swap_src");
     TestDatabase target = named(db.server(), hostileName());
     String role = "it_c18_reader_" + UUID.randomUUID().toString().substring(0, 8);
+    String role2 = "it_c18_granted_" + UUID.randomUUID().toString().substring(0, 8);
     try {
       src.execute(SOURCE);
       Path file = backup(src);
@@ -137,6 +139,11 @@ class CleanSwapIT {
       target.execute("CREATE ROLE " + SqlIdentifiers.quote(role) + " NOLOGIN;"
           + "REVOKE ALL ON DATABASE " + q + " FROM PUBLIC;"
           + "GRANT CONNECT, TEMPORARY ON DATABASE " + q + " TO " + SqlIdentifiers.quote(role) + " WITH GRANT OPTION;"
+          + "CREATE ROLE " + SqlIdentifiers.quote(role2) + " NOLOGIN;"
+          // a grant made by the role holding the grant option, not by the owner: it keeps its grantor
+          + "SET ROLE " + SqlIdentifiers.quote(role) + ";"
+          + "GRANT CONNECT ON DATABASE " + q + " TO " + SqlIdentifiers.quote(role2) + ";"
+          + "RESET ROLE;"
           + "ALTER DATABASE " + q + " SET work_mem = '12MB';"
           + "ALTER DATABASE " + q + " SET search_path = '\"$user\"', 'public', 'we''ird, x';"
           + "ALTER ROLE " + SqlIdentifiers.quote(role) + " IN DATABASE " + q + " SET statement_timeout = '7s';"
@@ -144,6 +151,7 @@ class CleanSwapIT {
           + "COMMENT ON DATABASE " + q + " IS 'the team''s \"main\" database ✓'");
       String before = databaseLevel(target);
       assertTrue(before.contains("12MB") && before.contains("we'ird, x") && before.contains("7s"), before);
+      assertTrue(before.contains(role2 + ":CONNECT:false by " + role), before);
 
       RestoreResult r = new RestoreService(target.spec()).restore(file,
           RestoreOptions.DEFAULTS.withClean(true).withJobs(2), RestoreListener.NONE);
@@ -159,7 +167,55 @@ class CleanSwapIT {
       src.drop();
       target.drop();
       try (Connection c = db.server().connectAdmin(); Statement s = c.createStatement()) {
+        s.execute("DROP ROLE IF EXISTS " + SqlIdentifiers.quote(role2));
         s.execute("DROP ROLE IF EXISTS " + SqlIdentifiers.quote(role));
+      }
+    }
+  }
+
+  /**
+   * A non-superuser owner with CREATEDB swaps too; a database grant made by a role it may not act
+   * as is made by the owner instead, and the result says so.
+   */
+  @Test
+  void aNonSuperuserOwnerSwapsAndSaysWhichGrantLostItsGrantor(TestDatabase db) throws Exception {
+    String id = UUID.randomUUID().toString().substring(0, 8);
+    String owner = "it_c18_owner_" + id;
+    String granting = "it_c18_granting_" + id;
+    String granted = "it_c18_granted_" + id;
+    TestDatabase src = db.sibling("swapns_src");
+    TestDatabase target = db.sibling("swapns_target");
+    String q = SqlIdentifiers.quote(target.name());
+    try {
+      src.execute("CREATE TABLE t (id int PRIMARY KEY); INSERT INTO t SELECT generate_series(1, 100);");
+      Path file = backup(src);
+      target.execute(OLD); // old content, so that --clean swaps
+      target.execute("CREATE ROLE " + owner + " LOGIN CREATEDB NOSUPERUSER NOCREATEROLE PASSWORD 'swap-ns-pass';"
+          + "CREATE ROLE " + granting + " NOLOGIN; CREATE ROLE " + granted + " NOLOGIN;"
+          + "ALTER DATABASE " + q + " OWNER TO " + owner + ";"
+          + "GRANT CONNECT ON DATABASE " + q + " TO " + granting + " WITH GRANT OPTION;"
+          + "SET ROLE " + granting + "; GRANT CONNECT ON DATABASE " + q + " TO " + granted + "; RESET ROLE;");
+      assertTrue(databaseLevel(target).contains(granted + ":CONNECT:false by " + granting), databaseLevel(target));
+      ing.paperclip.db.core.settings.ConnectionSpec asOwner = new ing.paperclip.db.core.settings.ConnectionSpec(
+          target.spec().host(), target.spec().port(), target.spec().database(), owner, "swap-ns-pass",
+          target.spec().parameters());
+      RestoreResult r = new RestoreService(asOwner).restore(file,
+          RestoreOptions.DEFAULTS.withClean(true).withJobs(2), RestoreListener.NONE);
+      assertTrue(r.swapped(), r.warnings().toString());
+      assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("the grant of CONNECT on the database to " + granted
+          + " was made by role " + granting + ", which the restoring role may not act as")), r.warnings().toString());
+      String after = databaseLevel(target);
+      assertTrue(after.startsWith(owner + " |"), after);
+      assertTrue(after.contains(granting + ":CONNECT:true by " + owner) && after.contains(granted + ":CONNECT:false by "
+          + owner), after);
+      DatabaseComparator.assertSameData(src, target);
+    } finally {
+      src.drop();
+      target.drop();
+      try (Connection c = db.server().connectAdmin(); Statement s = c.createStatement()) {
+        for (String role : new String[] {granted, granting, owner}) {
+          s.execute("DROP ROLE IF EXISTS " + role);
+        }
       }
     }
   }
