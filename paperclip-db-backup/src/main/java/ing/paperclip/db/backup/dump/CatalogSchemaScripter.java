@@ -485,12 +485,12 @@ public final class CatalogSchemaScripter implements SchemaScripter {
         default -> { }
       }
       post.add(new SchemaObject("TRIGGER", t.schema(), t.table() + "." + t.name(), Section.POST_DATA,
-          sql.toString(), List.of("TABLE " + t.schema() + "." + t.table())));
+          sql.toString(), List.of(relationKey(cat, t.schema(), t.table()))));
     }
     for (Catalog.Rule r : cat.rules()) {
       String def = r.definition().strip();
       post.add(new SchemaObject("RULE", r.schema(), r.table() + "." + r.name(), Section.POST_DATA,
-          def.endsWith(";") ? def : def + ";", List.of("TABLE " + r.schema() + "." + r.table())));
+          def.endsWith(";") ? def : def + ";", List.of(relationKey(cat, r.schema(), r.table()))));
     }
     for (Table t : cat.tables()) {
       if (t.rowSecurity()) {
@@ -1163,6 +1163,16 @@ public final class CatalogSchemaScripter implements SchemaScripter {
       }
     }
     return sb.toString();
+  }
+
+  /** The key of the relation a trigger or rule is on: a table's, or a (materialized) view's. */
+  private static String relationKey(Catalog cat, String schema, String name) {
+    for (View v : cat.views()) {
+      if (v.schema().equals(schema) && v.name().equals(name)) {
+        return (v.materialized() ? "MATERIALIZED VIEW " : "VIEW ") + schema + "." + name;
+      }
+    }
+    return "TABLE " + schema + "." + name;
   }
 
   private static SchemaObject sequenceSet(String schema, String name, long lastValue, boolean isCalled) {
