@@ -5,6 +5,8 @@ import static ing.paperclip.db.core.sql.SqlIdentifiers.qualified;
 import static ing.paperclip.db.core.sql.SqlIdentifiers.quote;
 import static ing.paperclip.db.core.sql.SqlIdentifiers.splitQualified;
 
+import ing.paperclip.db.core.ErrorCode;
+import ing.paperclip.db.core.PaperclipException;
 import ing.paperclip.db.core.catalog.Catalog;
 import ing.paperclip.db.core.catalog.Catalog.Column;
 import ing.paperclip.db.core.catalog.Catalog.Constraint;
@@ -817,8 +819,20 @@ public final class CatalogSchemaScripter implements SchemaScripter {
   }
 
   private static void add(Map<String, SchemaObject> objects, Map<String, Set<String>> deps, SchemaObject o) {
-    objects.put(o.key(), o);
+    SchemaObject before = objects.put(o.key(), o);
+    if (before != null && !(before.schema().equals(o.schema()) && before.name().equals(o.name()))) {
+      // "a"."b.c" and "a.b"."c": one would silently replace the other in the file
+      throw new PaperclipException(ErrorCode.BACKUP, ("the java engine cannot back up both "
+          + describe(before) + " and " + describe(o) + ": their schema and name join to the same "
+          + o.key() + ", by which its files record what depends on what; rename one of them, or use "
+          + "--engine pg_dump").replaceAll("\\p{Cntrl}", "?"));
+    }
     deps.computeIfAbsent(o.key(), k -> new HashSet<>()).addAll(o.dependsOn());
+  }
+
+  private static String describe(SchemaObject o) {
+    return o.kind().toLowerCase(java.util.Locale.ROOT) + " "
+        + (o.schema().isEmpty() ? quote(o.name()) : quote(o.schema()) + "." + quote(o.name()));
   }
 
   private static String viewDefaults(View v) {
