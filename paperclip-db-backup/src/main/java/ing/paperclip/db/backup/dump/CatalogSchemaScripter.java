@@ -471,6 +471,10 @@ public final class CatalogSchemaScripter implements SchemaScripter {
                 + " " + c.definition() + ";", List.of("TABLE " + c.schema() + "." + c.table())));
       }
     }
+    // triggers and rules depend on their relation's entry: a view's is not a TABLE key
+    Map<String, String> viewKeys = new HashMap<>();
+    cat.views().forEach(v -> viewKeys.put(v.schema() + "\u0000" + v.name(),
+        (v.materialized() ? "MATERIALIZED VIEW " : "VIEW ") + v.schema() + "." + v.name()));
     for (Catalog.Trigger t : cat.triggers()) {
       StringBuilder sql = new StringBuilder();
       String table = qualified(t.schema(), t.table());
@@ -487,12 +491,12 @@ public final class CatalogSchemaScripter implements SchemaScripter {
         default -> { }
       }
       post.add(new SchemaObject("TRIGGER", t.schema(), t.table() + "." + t.name(), Section.POST_DATA,
-          sql.toString(), List.of(relationKey(cat, t.schema(), t.table()))));
+          sql.toString(), List.of(relationKey(viewKeys, t.schema(), t.table()))));
     }
     for (Catalog.Rule r : cat.rules()) {
       String def = r.definition().strip();
       post.add(new SchemaObject("RULE", r.schema(), r.table() + "." + r.name(), Section.POST_DATA,
-          def.endsWith(";") ? def : def + ";", List.of(relationKey(cat, r.schema(), r.table()))));
+          def.endsWith(";") ? def : def + ";", List.of(relationKey(viewKeys, r.schema(), r.table()))));
     }
     for (Table t : cat.tables()) {
       if (t.rowSecurity()) {
@@ -1179,14 +1183,9 @@ public final class CatalogSchemaScripter implements SchemaScripter {
     return sb.toString();
   }
 
-  /** The key of the relation a trigger or rule is on: a table's, or a (materialized) view's. */
-  private static String relationKey(Catalog cat, String schema, String name) {
-    for (View v : cat.views()) {
-      if (v.schema().equals(schema) && v.name().equals(name)) {
-        return (v.materialized() ? "MATERIALIZED VIEW " : "VIEW ") + schema + "." + name;
-      }
-    }
-    return "TABLE " + schema + "." + name;
+  /** The key of the relation a trigger or rule is on: a (materialized) view's, else a table's. */
+  private static String relationKey(Map<String, String> viewKeys, String schema, String name) {
+    return viewKeys.getOrDefault(schema + "\u0000" + name, "TABLE " + schema + "." + name);
   }
 
   private static SchemaObject sequenceSet(String schema, String name, long lastValue, boolean isCalled) {
