@@ -4,6 +4,7 @@ import ing.paperclip.db.backup.file.BackupFormat;
 import ing.paperclip.db.backup.file.BackupManifest;
 import ing.paperclip.db.core.ErrorCode;
 import ing.paperclip.db.core.PaperclipException;
+import ing.paperclip.db.core.catalog.CatalogReader;
 import ing.paperclip.db.core.sql.SqlIdentifiers;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -285,7 +286,7 @@ public final class RestoreVerification {
   private static Map<String, String> configFilters(Connection c) throws SQLException {
     Map<String, String> out = new java.util.HashMap<>();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT n.nspname, r.relname, cfg.cond"
-        + " FROM pg_catalog.pg_extension x, ROWS FROM (pg_catalog.unnest(x.extconfig), pg_catalog.unnest(x.extcondition)) AS cfg(oid, cond)"
+        + " FROM pg_catalog.pg_extension x, " + CatalogReader.EXTENSION_CONFIG
         + " JOIN pg_catalog.pg_class r ON r.oid = cfg.oid JOIN pg_catalog.pg_namespace n ON n.oid = r.relnamespace"
         + " WHERE r.relkind = 'r' AND cfg.cond <> ''")) {
       while (rs.next()) {

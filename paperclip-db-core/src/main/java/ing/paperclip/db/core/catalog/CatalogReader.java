@@ -45,6 +45,14 @@ import java.util.Map;
  */
 public final class CatalogReader {
   /** The schemas a catalog leaves out, as a SQL predicate on {@code n.nspname}. */
+  /**
+   * A FROM item of every configuration relation of extension {@code x} ({@code pg_extension x}):
+   * {@code cfg.oid} and {@code cfg.cond}, the condition {@code pg_extension_config_dump} registered
+   * ({@code ''} for every row).
+   */
+  public static final String EXTENSION_CONFIG = "ROWS FROM (pg_catalog.unnest(x.extconfig),"
+      + " pg_catalog.unnest(x.extcondition)) AS cfg(oid, cond)";
+
   static final String USER_SCHEMA = "n.nspname NOT IN ('pg_catalog', 'information_schema') "
       + "AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'";
 
@@ -789,10 +797,10 @@ public final class CatalogReader {
             WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '')
         FROM pg_catalog.pg_extension x
         JOIN pg_catalog.pg_namespace n ON n.oid = x.extnamespace
-        LEFT JOIN LATERAL ROWS FROM (pg_catalog.unnest(x.extconfig), pg_catalog.unnest(x.extcondition)) AS cfg(oid, cond) ON true
+        LEFT JOIN LATERAL %s ON true
         LEFT JOIN pg_catalog.pg_class c ON c.oid = cfg.oid
         LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
-        WHERE x.extname <> 'plpgsql' ORDER BY 1, 5, 6""")) {
+        WHERE x.extname <> 'plpgsql' ORDER BY 1, 5, 6""".formatted(EXTENSION_CONFIG))) {
       while (rs.next()) {
         String name = rs.getString(1);
         out.putIfAbsent(name, new Extension(name, rs.getString(2), rs.getString(3)));
