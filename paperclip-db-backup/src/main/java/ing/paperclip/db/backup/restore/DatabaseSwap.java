@@ -440,7 +440,7 @@ final class DatabaseSwap {
         }
       }
     }
-    // who holds each privilege with the grant option so far: the owner holds them all
+    // who, besides the owner (whose grants need no holder), holds each privilege with the grant option so far
     Map<String, Set<String>> holders = new java.util.HashMap<>();
     List<String> notes = new ArrayList<>();
     boolean progress = true;
@@ -474,7 +474,8 @@ final class DatabaseSwap {
       run(m, g.sql(scratch));
       notes.add("the grant of " + g.privilege() + " on the database to " + (g.grantee() == null ? "PUBLIC" : g.grantee())
           + " was made by role " + g.grantor() + ", which the restoring role may not act as: it is made by the owner, "
-          + info.owner() + ", now");
+          + info.owner() + ", now (to keep its grantor, grant role " + g.grantor() + " to the restoring role, or restore"
+          + " as a superuser)");
     }
     return notes;
   }
