@@ -17,9 +17,6 @@ import ing.paperclip.db.core.testing.TestExtensions;
 import ing.paperclip.db.core.testing.WithPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +53,7 @@ class ExtensionConfigIT {
     TestDatabase src = db.sibling("extcfg_src");
     try {
       src.execute(SOURCE);
-      List<String> jobs = rows(src, "SELECT id || ' ' || cmd || ' ' || builtin || ' ' || cmd_length FROM ptc.job ORDER BY id");
+      List<String> jobs = src.strings("SELECT id || ' ' || cmd || ' ' || builtin || ' ' || cmd_length FROM ptc.job ORDER BY id");
       // the two builtin rows and the user's three (a builtin row the user deleted would come back, as
       // with pg_dump: the extension's script makes it again)
       assertEquals(5, jobs.size(), jobs.toString());
@@ -83,11 +80,11 @@ class ExtensionConfigIT {
             new RestoreService(target.spec()).restore(file, RestoreOptions.DEFAULTS.withJobs(2)
                 .withSingleTransaction(oneTransaction), RestoreListener.NONE);
             String what = file.getParent().getFileName() + (oneTransaction ? ", one transaction" : ", parallel");
-            assertEquals(jobs, rows(target, "SELECT id || ' ' || cmd || ' ' || builtin || ' ' || cmd_length"
+            assertEquals(jobs, target.strings("SELECT id || ' ' || cmd || ' ' || builtin || ' ' || cmd_length"
                 + " FROM ptc.job ORDER BY id"), what);
-            assertEquals(rows(src, "SELECT last_value || ' ' || is_called FROM ptc.job_id_seq"),
-                rows(target, "SELECT last_value || ' ' || is_called FROM ptc.job_id_seq"), what);
-            assertEquals(List.of("1"), rows(target, "SELECT count(*) FROM ptc.internal"), what + ": script's rows only");
+            assertEquals(src.strings("SELECT last_value || ' ' || is_called FROM ptc.job_id_seq"),
+                target.strings("SELECT last_value || ' ' || is_called FROM ptc.job_id_seq"), what);
+            assertEquals(List.of("1"), target.strings("SELECT count(*) FROM ptc.internal"), what + ": script's rows only");
             DatabaseComparator.assertSameSchemaAndData(src, target);
             Optional<BackupManifest> m = RestoreVerification.manifest(file);
             if (m.isPresent()) {
@@ -104,15 +101,5 @@ class ExtensionConfigIT {
     } finally {
       src.dropInBackground();
     }
-  }
-
-  private static List<String> rows(TestDatabase db, String sql) throws SQLException {
-    List<String> out = new ArrayList<>();
-    try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
   }
 }

@@ -67,16 +67,6 @@ class CoreShapesIT {
     }
   }
 
-  private static List<String> strings(TestDatabase db, String sql) throws Exception {
-    List<String> out = new ArrayList<>();
-    try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        out.add(rs.getString(1));
-      }
-    }
-    return out;
-  }
-
   private static long scalar(TestDatabase db, String sql) throws Exception {
     try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       rs.next();
@@ -114,7 +104,7 @@ class CoreShapesIT {
         new Migrator(ds, V0_CHANGELOG).migrate();
       }
       // 001's SQL must never change: installs of the earlier release hold these checksums
-      assertEquals(RELEASED_CHECKSUMS, strings(old, "SELECT id || ' ' || md5sum FROM databasechangelog ORDER BY orderexecuted"));
+      assertEquals(RELEASED_CHECKSUMS, old.strings("SELECT id || ' ' || md5sum FROM databasechangelog ORDER BY orderexecuted"));
       old.execute("INSERT INTO companies (id, name) VALUES ('00000000-0000-0000-0000-000000000001', 'Acme');"
           + "INSERT INTO user_inbox_agent_policies (company_id, user_id) VALUES ('00000000-0000-0000-0000-000000000001', 'u1')");
       try (HikariDataSource ds = ConnectionPools.openMigration(old.spec(), PoolSettings.DEFAULTS)) {

@@ -50,6 +50,19 @@ public record TestDatabase(TestServer server, ConnectionSpec spec) {
     }
   }
 
+  /** Runs a query and returns its first column, row by row, as text (null for NULL). */
+  public java.util.List<String> strings(String sql) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    try (Connection c = connect(); Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed on " + name() + ": " + e.getMessage(), e);
+    }
+    return out;
+  }
+
   /** Creates another fresh, empty database on the same server, e.g. a restore target. */
   public TestDatabase sibling(String hint) {
     return server.createDatabase(hint);
